@@ -1,0 +1,106 @@
+import type { DType, TypedArray } from './dtype';
+import { DeviceError } from './errors';
+import type { Shape } from './shape';
+
+/**
+ * Memory a backend owns: typed arrays on the CPU, textures on gpu.js, a region of WASM memory.
+ * Nothing outside the backend touches its contents; `version` counts in-place writes and is
+ * shared by every view of the storage (autograd checks it on saved tensors).
+ */
+export interface Storage {
+  readonly backend: Backend;
+  readonly dtype: DType;
+  readonly size: number;
+  version: number;
+}
+
+/** How a kernel sees a tensor: a strided window on a storage. Tensor satisfies it. */
+export interface View {
+  readonly storage: Storage;
+  readonly dtype: DType;
+  readonly shape: Shape;
+  readonly strides: Shape;
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'sqrt' | 'rsqrt' | 'exp' | 'expm1' | 'log' | 'log1p' | 'log2'
+  | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'tanh' | 'sigmoid'
+  | 'relu' | 'erf' | 'round' | 'floor' | 'ceil' | 'trunc' | 'reciprocal' | 'logicalNot'
+  | 'isnan' | 'isinf' | 'isfinite';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'pow' | 'maximum' | 'minimum' | 'fmod'
+  | 'remainder' | 'atan2' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
+  | 'logicalAnd' | 'logicalOr' | 'logicalXor';
+
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all';
+export type ArgReduceOp = 'argmax' | 'argmin';
+export type CumulativeOp = 'cumsum' | 'cumprod';
+export type ScatterReduce = 'none' | 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
+
+/**
+ * The contract every backend implements. It is small on purpose: the tensor package builds
+ * every user-facing op from these kernels, so a new backend is a few hundred lines.
+ *
+ * Conventions: inputs are Views with arbitrary strides (broadcast dims have stride 0, already
+ * expanded to the output shape by the caller); every kernel returns a fresh contiguous Storage
+ * of the requested dtype; values are converted to the output dtype as PyTorch casts them
+ * (truncation toward zero for integers, nonzero -> 1 for bool).
+ */
+export interface Backend {
+  readonly name: string;
+
+  /** Zero-filled storage. */
+  alloc(dtype: DType, size: number): Storage;
+  /** Storage holding a copy of `data` (already of the array type `dtype` is stored in). */
+  fromArray(data: TypedArray, dtype: DType): Storage;
+  /** The view's elements in row-major order, as the CPU array type of its dtype. */
+  read(x: View): TypedArray;
+  /** Releases the storage's memory early; the finalizer does it otherwise. */
+  dispose(storage: Storage): void;
+
+  /** Contiguous copy of `x` converted to `dtype`. */
+  copy(x: View, dtype: DType): Storage;
+  /** Writes `src` (same shape as `dst`, possibly broadcast) into `dst`'s storage in place. */
+  write(dst: View, src: View): void;
+  /** Sets every element of `dst` to `value` in place. */
+  fill(dst: View, value: number): void;
+
+  unary(op: UnaryOp, x: View, dtype: DType): Storage;
+  binary(op: BinaryOp, a: View, b: View, dtype: DType): Storage;
+  where(cond: View, a: View, b: View, dtype: DType): Storage;
+  /** Reduces over `dims`; the result has x.shape without those dims. */
+  reduce(op: ReduceOp, x: View, dims: readonly number[], dtype: DType): Storage;
+  /** Index (int64) of the first max/min along `dim`, NaN counting as the max and the min. */
+  argReduce(op: ArgReduceOp, x: View, dim: number): Storage;
+  cumulative(op: CumulativeOp, x: View, dim: number, dtype: DType): Storage;
+  /** a: [...batch, M, K], b: [...batch, K, N] with equal batch dims; result [...batch, M, N]. */
+  matmul(a: View, b: View, dtype: DType): Storage;
+  /** out[i][j] = x[index[i][j]][j] for dim 0 (and so on); result has index.shape. */
+  gather(x: View, dim: number, index: View): Storage;
+  /** A copy of `x` with `src` scattered in along `dim` at `index` (index and src same shape). */
+  scatter(x: View, dim: number, index: View, src: View, reduce: ScatterReduce, includeSelf: boolean): Storage;
+  /** Stable sort along `dim`; returns [values, int64 indices]. NaN sorts as the largest. */
+  sort(x: View, dim: number, descending: boolean): [Storage, Storage];
+}
+
+const backends = new Map<string, Backend>();
+
+/** Makes a backend reachable by name for `tensor.to(name)` and the `device` option. */
+export function registerBackend(backend: Backend): void {
+  backends.set(backend.name, backend);
+}
+
+export function getBackend(name: string): Backend {
+  const b = backends.get(name);
+  if (!b) {
+    const known = [...backends.keys()].join(', ');
+    throw new DeviceError(`no backend named '${name}' is registered (registered: ${known})`);
+  }
+  return b;
+}
+
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}

@@ -1,0 +1,117 @@
+import type { BinaryOp, UnaryOp, View } from '../backend';
+import type { DType, TypedArray } from '../dtype';
+import { sameShape } from '../shape';
+import { H, coalesce, loopDecls, nestedLoops } from './loops';
+import { dataOf } from './storage';
+
+/** Expressions over x0, x1, x2; `bool` marks those that yield a JS boolean. */
+type Expr = { code: string; bool?: boolean };
+
+export const UNARY: Record<UnaryOp, Expr> = {
+  neg: { code: '-x0' },
+  abs: { code: 'Math.abs(x0)' },
+  sign: { code: 'H.sign(x0)' },
+  sqrt: { code: 'Math.sqrt(x0)' },
+  rsqrt: { code: '1 / Math.sqrt(x0)' },
+  exp: { code: 'Math.exp(x0)' },
+  expm1: { code: 'Math.expm1(x0)' },
+  log: { code: 'Math.log(x0)' },
+  log1p: { code: 'Math.log1p(x0)' },
+  log2: { code: 'Math.log2(x0)' },
+  sin: { code: 'Math.sin(x0)' },
+  cos: { code: 'Math.cos(x0)' },
+  tan: { code: 'Math.tan(x0)' },
+  asin: { code: 'Math.asin(x0)' },
+  acos: { code: 'Math.acos(x0)' },
+  atan: { code: 'Math.atan(x0)' },
+  sinh: { code: 'Math.sinh(x0)' },
+  cosh: { code: 'Math.cosh(x0)' },
+  tanh: { code: 'Math.tanh(x0)' },
+  sigmoid: { code: '1 / (1 + Math.exp(-x0))' },
+  relu: { code: '(x0 > 0 || x0 !== x0 ? x0 : 0)' },
+  erf: { code: 'H.erf(x0)' },
+  round: { code: 'H.roundHalfEven(x0)' },
+  floor: { code: 'Math.floor(x0)' },
+  ceil: { code: 'Math.ceil(x0)' },
+  trunc: { code: 'Math.trunc(x0)' },
+  reciprocal: { code: '1 / x0' },
+  logicalNot: { code: 'x0 === 0', bool: true },
+  isnan: { code: 'x0 !== x0', bool: true },
+  isinf: { code: '(x0 === Infinity || x0 === -Infinity)', bool: true },
+  isfinite: { code: 'x0 - x0 === 0', bool: true },
+};
+
+export const BINARY: Record<BinaryOp, Expr> = {
+  add: { code: 'x0 + x1' },
+  sub: { code: 'x0 - x1' },
+  mul: { code: 'x0 * x1' },
+  div: { code: 'x0 / x1' },
+  floorDiv: { code: 'H.floorDiv(x0, x1)' },
+  pow: { code: 'Math.pow(x0, x1)' },
+  maximum: { code: '(x0 > x1 || x0 !== x0 ? x0 : x1)' },
+  minimum: { code: '(x0 < x1 || x0 !== x0 ? x0 : x1)' },
+  fmod: { code: 'x0 % x1' },
+  remainder: { code: 'H.remainder(x0, x1)' },
+  atan2: { code: 'Math.atan2(x0, x1)' },
+  eq: { code: 'x0 === x1', bool: true },
+  ne: { code: 'x0 !== x1', bool: true },
+  lt: { code: 'x0 < x1', bool: true },
+  le: { code: 'x0 <= x1', bool: true },
+  gt: { code: 'x0 > x1', bool: true },
+  ge: { code: 'x0 >= x1', bool: true },
+  logicalAnd: { code: '(x0 !== 0 && x1 !== 0)', bool: true },
+  logicalOr: { code: '(x0 !== 0 || x1 !== 0)', bool: true },
+  logicalXor: { code: '((x0 !== 0) !== (x1 !== 0))', bool: true },
+};
+
+export const WHERE: Expr = { code: '(x0 !== 0 ? x1 : x2)' };
+export const IDENTITY: Expr = { code: 'x0' };
+
+/** Wraps an expression so that storing it gives PyTorch's cast to `dtype`. */
+function castTo(expr: Expr, dtype: DType): string {
+  if (dtype === 'bool') return expr.bool ? `((${expr.code}) ? 1 : 0)` : `((${expr.code}) !== 0 ? 1 : 0)`;
+  if (expr.bool) return `((${expr.code}) ? 1 : 0)`;
+  if (dtype === 'int64') return `Math.trunc(${expr.code})`;
+  return expr.code;
+}
+
+type Kernel = (out: TypedArray, outOff: number, outStrides: number[], ins: TypedArray[], offs: number[], strides: number[][], shape: number[]) => void;
+
+const cache = new Map<string, Kernel>();
+
+function compile(expr: Expr, dtype: DType, nIn: number, ndim: number): Kernel {
+  const key = `${expr.code}|${dtype}|${nIn}|${ndim}`;
+  let k = cache.get(key);
+  if (k) return k;
+  const ptrs = ['po', ...Array.from({ length: nIn }, (_, i) => `p${i}`)];
+  const decl = [
+    ...Array.from({ length: nIn }, (_, i) => `const a${i} = ins[${i}]; let p${i} = offs[${i}]; const st${i} = strides[${i}];`),
+    'let po = outOff;',
+    loopDecls('', ndim, 'shape', [{ name: 'po', strides: 'outStrides' }, ...Array.from({ length: nIn }, (_, i) => ({ name: `p${i}`, strides: `st${i}` }))]),
+  ].join('\n');
+  const loads = Array.from({ length: nIn }, (_, i) => `const x${i} = a${i}[p${i}];`).join(' ');
+  const body = `${loads}\nout[po] = ${castTo(expr, dtype)};`;
+  const src = `return function(out, outOff, outStrides, ins, offs, strides, shape) {\n${decl}\n${nestedLoops('', ndim, ptrs, body)}\n}`;
+  k = new Function('H', src)(H) as Kernel;
+  cache.set(key, k);
+  return k;
+}
+
+/** Evaluates `expr` over `inputs` (all of dst's shape) into the strided window `dst`. */
+export function mapInto(expr: Expr, dst: View, inputs: readonly View[]): void {
+  for (const v of inputs) {
+    if (!sameShape(v.shape, dst.shape)) throw new Error(`cpu kernel: operand shape ${v.shape} differs from ${dst.shape}`);
+  }
+  if (dst.shape.includes(0)) return;
+  const { shape, strides } = coalesce(dst.shape, [dst.strides, ...inputs.map((v) => v.strides)]);
+  const kernel = compile(expr, dst.dtype, inputs.length, shape.length);
+  kernel(
+    dataOf(dst.storage),
+    dst.offset,
+    strides[0],
+    inputs.map((v) => dataOf(v.storage)),
+    inputs.map((v) => v.offset),
+    strides.slice(1),
+    shape,
+  );
+}

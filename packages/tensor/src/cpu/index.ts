@@ -1,0 +1,61 @@
+import type { Backend, Storage, View } from '../backend';
+import type { DType, TypedArray } from '../dtype';
+import { allocArray, arrayCtor } from '../dtype';
+import { contiguousStrides, numelOf } from '../shape';
+import { BINARY, IDENTITY, UNARY, WHERE, mapInto } from './elementwise';
+import { gather, scatterInto, sort } from './indexing';
+import { matmul } from './matmul';
+import { argReduce, cumulative, reduce } from './reduce';
+import { CpuStorage, dataOf } from './storage';
+
+function wrap(data: TypedArray, dtype: DType): CpuStorage {
+  return new CpuStorage(cpuBackend, dtype, data);
+}
+
+/** A fresh contiguous storage of `shape` filled by evaluating `expr` over `inputs`. */
+function map(expr: { code: string; bool?: boolean }, inputs: readonly View[], dtype: DType): CpuStorage {
+  const shape = inputs[0].shape;
+  const out = wrap(allocArray(dtype, numelOf(shape)), dtype);
+  mapInto(expr, { storage: out, dtype, shape, strides: contiguousStrides(shape), offset: 0 }, inputs);
+  return out;
+}
+
+/** The reference backend: typed arrays and generated strided loops. */
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  alloc: (dtype, size) => wrap(allocArray(dtype, size), dtype),
+  fromArray: (data, dtype) => wrap(new (arrayCtor(dtype))(data), dtype),
+  read(x) {
+    const isWhole = x.offset === 0 && numelOf(x.shape) === x.storage.size;
+    if (isWhole && contiguousStrides(x.shape).every((s, d) => s === x.strides[d] || x.shape[d] === 1)) {
+      return dataOf(x.storage).slice();
+    }
+    return dataOf(map(IDENTITY, [x], x.dtype));
+  },
+  dispose(storage: Storage) {
+    (storage as CpuStorage).data = allocArray(storage.dtype, 0);
+  },
+  copy: (x, dtype) => map(IDENTITY, [x], dtype),
+  write: (dst, src) => mapInto(IDENTITY, dst, [src]),
+  fill(dst, value) {
+    const scalar = wrap(allocArray(dst.dtype, 1).fill(value), dst.dtype);
+    mapInto(IDENTITY, dst, [{ storage: scalar, dtype: dst.dtype, shape: dst.shape, strides: dst.shape.map(() => 0), offset: 0 }]);
+  },
+  unary: (op, x, dtype) => map(UNARY[op], [x], dtype),
+  binary: (op, a, b, dtype) => map(BINARY[op], [a, b], dtype),
+  where: (cond, a, b, dtype) => map(WHERE, [cond, a, b], dtype),
+  reduce: (op, x, dims, dtype) => wrap(reduce(op, x, dims, dtype), dtype),
+  argReduce: (op, x, dim) => wrap(argReduce(op, x, dim), 'int64'),
+  cumulative: (op, x, dim, dtype) => wrap(cumulative(op, x, dim, dtype), dtype),
+  matmul: (a, b, dtype) => wrap(matmul(a, b, dtype), dtype),
+  gather: (x, dim, index) => wrap(gather(x, dim, index), x.dtype),
+  scatter(x, dim, index, src, reduceOp, includeSelf) {
+    const out = map(IDENTITY, [x], x.dtype);
+    scatterInto(out.data, x.shape, x.dtype, dim, index, src, reduceOp, includeSelf);
+    return out;
+  },
+  sort(x, dim, descending) {
+    const [values, indices] = sort(x, dim, descending);
+    return [wrap(values, x.dtype), wrap(indices, 'int64')];
+  },
+};

@@ -1,0 +1,123 @@
+import type { ArgReduceOp, CumulativeOp, ReduceOp, View } from '../backend';
+import type { DType, TypedArray } from '../dtype';
+import { allocArray } from '../dtype';
+import { numelOf } from '../shape';
+import { H, coalesce, loopDecls, nestedLoops } from './loops';
+import { dataOf } from './storage';
+
+const REDUCERS: Record<ReduceOp, { init: string; step: string; bool?: boolean }> = {
+  sum: { init: '0', step: 'acc += v;' },
+  prod: { init: '1', step: 'acc *= v;' },
+  max: { init: '-Infinity', step: 'if (v > acc || v !== v) acc = v;' },
+  min: { init: 'Infinity', step: 'if (v < acc || v !== v) acc = v;' },
+  any: { init: '0', step: 'if (v !== 0) acc = 1;' },
+  all: { init: '1', step: 'if (v === 0) acc = 0;' },
+};
+
+type ReduceKernel = (out: TypedArray, a: TypedArray, off: number, ks: number[], kst: number[], rs: number[], rst: number[]) => void;
+const cache = new Map<string, ReduceKernel>();
+
+function compile(op: ReduceOp, dtype: DType, nk: number, nr: number): ReduceKernel {
+  const key = `${op}|${dtype}|${nk}|${nr}`;
+  let k = cache.get(key);
+  if (k) return k;
+  const r = REDUCERS[op];
+  const store = dtype === 'int64' ? 'Math.trunc(acc)' : dtype === 'bool' ? '(acc !== 0 ? 1 : 0)' : 'acc';
+  const inner = nestedLoops('r', nr, ['pr'], `const v = a[pr]; ${r.step}`);
+  const body = `let acc = ${r.init}; let pr = pk;\n${inner}\nout[po++] = ${store};`;
+  const src = `return function(out, a, off, ks, kst, rs, rst) {
+${loopDecls('k', nk, 'ks', [{ name: 'pk', strides: 'kst' }])}
+${loopDecls('r', nr, 'rs', [{ name: 'pr', strides: 'rst' }])}
+let po = 0; let pk = off;
+${nestedLoops('k', nk, ['pk'], body)}
+}`;
+  k = new Function('H', src)(H) as ReduceKernel;
+  cache.set(key, k);
+  return k;
+}
+
+/** Splits x's dims into kept and reduced, each coalesced on its own. */
+function split(x: View, dims: readonly number[]) {
+  const kept = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+  const k = coalesce(kept.map((d) => x.shape[d]), [kept.map((d) => x.strides[d])]);
+  const r = coalesce(dims.map((d) => x.shape[d]), [dims.map((d) => x.strides[d])]);
+  const keptNumel = numelOf(kept.map((d) => x.shape[d]));
+  return { k, r, keptNumel, reducedNumel: numelOf(dims.map((d) => x.shape[d])) };
+}
+
+export function reduce(op: ReduceOp, x: View, dims: readonly number[], dtype: DType): TypedArray {
+  const { k, r, keptNumel, reducedNumel } = split(x, dims);
+  const out = allocArray(dtype, keptNumel);
+  if (keptNumel === 0) return out;
+  if (reducedNumel === 0) return out.fill(Number(REDUCERS[op].init));
+  compile(op, dtype, k.shape.length, r.shape.length)(out, dataOf(x.storage), x.offset, k.shape, k.strides[0], r.shape, r.strides[0]);
+  return out;
+}
+
+/** Storage offsets at which each line along `dim` starts, in row-major order of the other dims. */
+export function lineStarts(x: View, dim: number): Float64Array {
+  const dims = x.shape.map((_, d) => d).filter((d) => d !== dim);
+  const shape = dims.map((d) => x.shape[d]);
+  const strides = dims.map((d) => x.strides[d]);
+  const starts = new Float64Array(numelOf(shape));
+  const idx = new Array<number>(shape.length).fill(0);
+  let p = x.offset;
+  for (let i = 0; i < starts.length; i++) {
+    starts[i] = p;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++idx[d] < shape[d]) {
+        p += strides[d];
+        break;
+      }
+      p -= strides[d] * (shape[d] - 1);
+      idx[d] = 0;
+    }
+  }
+  return starts;
+}
+
+export function argReduce(op: ArgReduceOp, x: View, dim: number): Float64Array {
+  const a = dataOf(x.storage);
+  const starts = lineStarts(x, dim);
+  const n = x.shape[dim];
+  const s = x.strides[dim];
+  const out = new Float64Array(starts.length);
+  const sign = op === 'argmax' ? 1 : -1;
+  for (let i = 0; i < starts.length; i++) {
+    let p = starts[i];
+    let best = a[p] * sign;
+    let bi = 0;
+    for (let j = 1; j < n && best === best; j++) {
+      p += s;
+      const v = a[p] * sign;
+      if (v > best || v !== v) {
+        best = v;
+        bi = j;
+      }
+    }
+    out[i] = bi;
+  }
+  return out;
+}
+
+/** Cumulative sum/product along `dim`; the result is contiguous in x's shape. */
+export function cumulative(op: CumulativeOp, x: View, dim: number, dtype: DType): TypedArray {
+  const a = dataOf(x.storage);
+  const out = allocArray(dtype, numelOf(x.shape));
+  const starts = lineStarts(x, dim);
+  const n = x.shape[dim];
+  const s = x.strides[dim];
+  const inner = numelOf(x.shape.slice(dim + 1));
+  const trunc = dtype === 'int64';
+  for (let i = 0; i < starts.length; i++) {
+    // Output line i starts where the row-major order of the other dims puts it.
+    const o = Math.floor(i / inner) * n * inner + (i % inner);
+    let acc = op === 'cumsum' ? 0 : 1;
+    let p = starts[i];
+    for (let j = 0; j < n; j++, p += s) {
+      acc = op === 'cumsum' ? acc + a[p] : acc * a[p];
+      out[o + j * inner] = trunc ? Math.trunc(acc) : acc;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+import { DTypeError } from './errors';
+
+/**
+ * The element types. `int64` is stored in a Float64Array: integers are exact up to 2^53,
+ * which covers every label and index a JS program can address.
+ * `bool` is stored as 0/1 in a Uint8Array.
+ */
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool';
+
+export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'float32', 'float64'];
+
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** What a dtype is stored in on the CPU (and what `read` returns on every backend). */
+export type ArrayFor<D extends DType> = D extends 'float32'
+  ? Float32Array
+  : D extends 'float64' | 'int64'
+    ? Float64Array
+    : D extends 'int32'
+      ? Int32Array
+      : Uint8Array;
+
+type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
+
+const CTORS: Record<DType, ArrayCtor> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  int64: Float64Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
+};
+
+export function arrayCtor(dtype: DType): ArrayCtor {
+  return CTORS[dtype];
+}
+
+export function allocArray(dtype: DType, size: number): TypedArray {
+  return new CTORS[dtype](size);
+}
+
+export function isFloating(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+export function isIntegral(dtype: DType, includeBool = false): boolean {
+  return dtype === 'int32' || dtype === 'int64' || dtype === 'uint8' || (includeBool && dtype === 'bool');
+}
+
+/** Bytes an element takes in PyTorch's layout (used for sizes in summaries and safetensors). */
+export function itemSize(dtype: DType): number {
+  return { float32: 4, float64: 8, int32: 4, int64: 8, uint8: 1, bool: 1 }[dtype];
+}
+
+const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
+
+/** torch.promote_types for the dtypes Tensile has. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+type Category = 0 | 1 | 2; // bool, integer, floating
+
+function category(dtype: DType): Category {
+  return dtype === 'bool' ? 0 : isFloating(dtype) ? 2 : 1;
+}
+
+/** An operand of an op for type promotion: a tensor's dtype (with its dim) or a JS scalar. */
+export type PromotionOperand = { dtype: DType; dim: number } | number | boolean;
+
+/**
+ * torch.result_type: dimensioned tensors win over 0-d tensors, which win over Python scalars,
+ * unless a lower-priority operand is of a higher category (bool < integer < floating).
+ */
+export function resultType(operands: readonly PromotionOperand[], defaultFloat: DType = 'float32'): DType {
+  let dimRes: DType | undefined;
+  let zeroRes: DType | undefined;
+  let scalarRes: DType | undefined;
+  for (const op of operands) {
+    if (typeof op === 'object') {
+      if (op.dim > 0) dimRes = dimRes ? promoteTypes(dimRes, op.dtype) : op.dtype;
+      else zeroRes = zeroRes ? promoteTypes(zeroRes, op.dtype) : op.dtype;
+    } else {
+      const dt: DType = typeof op === 'boolean' ? 'bool' : Number.isInteger(op) ? 'int64' : defaultFloat;
+      scalarRes = scalarRes ? promoteTypes(scalarRes, dt) : dt;
+    }
+  }
+  let res = dimRes;
+  for (const next of [zeroRes, scalarRes]) {
+    if (next === undefined) continue;
+    if (res === undefined) res = next;
+    else if (category(next) > category(res)) res = next;
+  }
+  if (res === undefined) throw new DTypeError('resultType: no operands');
+  return res;
+}
+
+/** Converts a JS number to what storing it in `dtype` gives (truncation for integers, 0/1 for bool). */
+export function castScalar(value: number, dtype: DType): number {
+  switch (dtype) {
+    case 'bool':
+      return value !== 0 ? 1 : 0;
+    case 'int64':
+      return Math.trunc(value);
+    case 'int32':
+      return value | 0;
+    case 'uint8':
+      return value & 255;
+    case 'float32':
+      return Math.fround(value);
+    default:
+      return value;
+  }
+}
+
+export function assertDType(op: string, dtype: DType, allowed: readonly DType[], what = 'input'): void {
+  if (!allowed.includes(dtype)) {
+    throw new DTypeError(`${op}: expected ${what} of dtype ${allowed.join(' or ')}, but got ${dtype}`);
+  }
+}

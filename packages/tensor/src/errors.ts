@@ -1,0 +1,34 @@
+/** Base class of every error Tensile throws on bad input, so callers can catch them as a family. */
+export class TensileError extends Error {
+  override name = 'TensileError';
+}
+
+/** Shapes that do not fit the op: broadcasting, matmul inner dims, view on an incompatible layout. */
+export class ShapeError extends TensileError {
+  override name = 'ShapeError';
+}
+
+/** A dtype the op does not accept, or a promotion it refuses. */
+export class DTypeError extends TensileError {
+  override name = 'DTypeError';
+}
+
+/** An index or dim outside its range. */
+export class IndexError extends TensileError {
+  override name = 'IndexError';
+}
+
+/** An argument value that is not allowed (negative size, bad option). */
+export class ValueError extends TensileError {
+  override name = 'ValueError';
+}
+
+/** Tensors on different devices, or a backend that is not registered. */
+export class DeviceError extends TensileError {
+  override name = 'DeviceError';
+}
+
+/** Formats a shape the way PyTorch prints it in messages: [2, 3]. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
