@@ -1,6 +1,7 @@
 import type { DType, TypedArray } from './dtype';
 import { DeviceError } from './errors';
 import type { Shape } from './shape';
+import { cpuBackend } from './cpu';
 
 /**
  * Memory a backend owns: typed arrays on the CPU, textures on gpu.js, a region of WASM memory.
@@ -85,7 +86,7 @@ export interface Backend {
   sort(x: View, dim: number, descending: boolean): [Storage, Storage];
 }
 
-const backends = new Map<string, Backend>();
+const backends = new Map<string, Backend>([['cpu', cpuBackend]]);
 
 /** Makes a backend reachable by name for `tensor.to(name)` and the `device` option. */
 export function registerBackend(backend: Backend): void {

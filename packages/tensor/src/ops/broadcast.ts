@@ -1,0 +1,46 @@
+import type { View } from '../backend';
+import { getDefaultDtype } from '../defaults';
+import type { DType, PromotionOperand } from '../dtype';
+import { allocArray, castScalar, resultType } from '../dtype';
+import { DeviceError } from '../errors';
+import { type Shape, broadcastStrides } from '../shape';
+import { Tensor, type TensorLike, wrapStorage } from '../tensor';
+
+/** x's elements read as `shape` (stride 0 on broadcast dims), without recording anything. */
+export function broadcastView(x: Tensor, shape: Shape): View {
+  return { storage: x.storage, dtype: x.dtype, shape, strides: broadcastStrides(x.shape, x.strides, shape), offset: x.offset };
+}
+
+export function promotionOperand(x: TensorLike): PromotionOperand {
+  return x instanceof Tensor ? { dtype: x.dtype, dim: x.ndim } : x;
+}
+
+/** torch.result_type over tensors and scalars. */
+export function resultTypeOf(...xs: TensorLike[]): DType {
+  return resultType(xs.map(promotionOperand), getDefaultDtype());
+}
+
+/** A 0-d tensor holding `value` cast to `dtype`, on the device of `like`. */
+export function scalarTensor(value: number | boolean, dtype: DType, like: Tensor): Tensor {
+  const data = allocArray(dtype, 1);
+  data[0] = castScalar(Number(value), dtype);
+  return wrapStorage(like.storage.backend.fromArray(data, dtype), []);
+}
+
+/**
+ * Turns scalars into 0-d tensors of `dtype` next to the first tensor operand and checks that all
+ * tensors share a device. Float64 or integer inputs of a float32 op are cast first, so the
+ * arithmetic rounds as PyTorch's does.
+ */
+export function operands(op: string, xs: readonly TensorLike[], dtype: DType): Tensor[] {
+  const anchor = xs.find((x): x is Tensor => x instanceof Tensor);
+  if (!anchor) throw new TypeError(`${op}: expected at least one tensor argument`);
+  return xs.map((x) => {
+    if (!(x instanceof Tensor)) return scalarTensor(x, dtype, anchor);
+    if (x.device !== anchor.device) {
+      throw new DeviceError(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${anchor.device} and ${x.device}!`);
+    }
+    const lossy = dtype === 'float32' && (x.dtype === 'float64' || x.dtype === 'int64' || x.dtype === 'int32');
+    return lossy ? x.to(dtype) : x;
+  });
+}

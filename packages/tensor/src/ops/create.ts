@@ -1,0 +1,187 @@
+import { getBackend } from '../backend';
+import { getDefaultDtype } from '../defaults';
+import type { DType, TypedArray } from '../dtype';
+import { arrayCtor, castScalar, isFloating } from '../dtype';
+import { DTypeError, ValueError } from '../errors';
+import { type Generator, defaultGenerator } from '../random';
+import { type Shape, checkShape, contiguousStrides, numelOf } from '../shape';
+import { Tensor } from '../tensor';
+
+export interface TensorOptions {
+  dtype?: DType;
+  device?: string;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+/** A number, boolean, nested array of them, or a typed array. */
+export type NestedData = number | boolean | TypedArray | readonly NestedData[];
+
+/** Wraps host data (already in dtype's array type) as a contiguous tensor on `device`. */
+export function fromArray(data: TypedArray, shape: Shape, opts: TensorOptions & { dtype: DType }): Tensor {
+  const storage = getBackend(opts.device ?? 'cpu').fromArray(data, opts.dtype);
+  return finish(new Tensor(storage, shape, contiguousStrides(shape), 0), opts);
+}
+
+function finish(t: Tensor, opts: TensorOptions): Tensor {
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function inferDtype(data: NestedData): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Uint8Array) return 'uint8';
+  let sawFloat = false;
+  let sawInt = false;
+  let sawBool = false;
+  const visit = (d: NestedData): void => {
+    if (typeof d === 'boolean') sawBool = true;
+    else if (typeof d === 'number') {
+      if (Number.isInteger(d)) sawInt = true;
+      else sawFloat = true;
+    } else for (const e of Array.from(d as ArrayLike<NestedData>)) visit(e);
+  };
+  visit(data);
+  if (sawFloat) return getDefaultDtype();
+  if (sawInt) return 'int64';
+  if (sawBool) return 'bool';
+  return getDefaultDtype();
+}
+
+function nestedShape(data: NestedData): number[] {
+  const shape: number[] = [];
+  let d: NestedData = data;
+  while (typeof d !== 'number' && typeof d !== 'boolean') {
+    shape.push(d.length);
+    if (d.length === 0) break;
+    d = (d as ArrayLike<NestedData>)[0];
+  }
+  return shape;
+}
+
+function flatten(data: NestedData, shape: number[], out: TypedArray, dtype: DType): void {
+  let k = 0;
+  const visit = (d: NestedData, dim: number): void => {
+    if (typeof d === 'number' || typeof d === 'boolean') {
+      if (dim !== shape.length) throw new ValueError(`tensor: expected sequence at dim ${dim} but got a scalar`);
+      out[k++] = castScalar(Number(d), dtype);
+      return;
+    }
+    if (dim >= shape.length || d.length !== shape[dim]) {
+      throw new ValueError(`tensor: expected sequence of length ${shape[dim] ?? 0} at dim ${dim} (got ${d.length})`);
+    }
+    for (const e of Array.from(d as ArrayLike<NestedData>)) visit(e, dim + 1);
+  };
+  visit(data, 0);
+}
+
+/** torch.tensor: copies `data` into a new tensor, inferring the dtype as PyTorch does. */
+export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Tensor {
+  if (data instanceof Tensor) return finish(data.detach().to(opts.dtype ?? data.dtype).to(opts.device ?? data.device).clone(), opts);
+  const dtype = opts.dtype ?? inferDtype(data);
+  const shape = nestedShape(data);
+  const out = new (arrayCtor(dtype))(numelOf(shape));
+  if (ArrayBuffer.isView(data)) out.set(Array.from(data as TypedArray, (v) => castScalar(v, dtype)));
+  else flatten(data, shape, out, dtype);
+  return fromArray(out, shape, { ...opts, dtype });
+}
+
+export function full(shape: Shape, value: number | boolean, opts: TensorOptions = {}): Tensor {
+  const dtype = opts.dtype ?? inferDtype(value);
+  checkShape('full', shape);
+  const data = new (arrayCtor(dtype))(numelOf(shape)).fill(castScalar(Number(value), dtype));
+  return fromArray(data, shape, { ...opts, dtype });
+}
+
+export const zeros = (shape: Shape, opts: TensorOptions = {}): Tensor => full(shape, 0, { dtype: getDefaultDtype(), ...opts });
+export const ones = (shape: Shape, opts: TensorOptions = {}): Tensor => full(shape, 1, { dtype: getDefaultDtype(), ...opts });
+/** Uninitialized in PyTorch; zero-filled here, which is a valid "uninitialized" value. */
+export const empty = zeros;
+
+type LikeOptions = TensorOptions;
+const like = (x: Tensor, opts: LikeOptions) => ({ dtype: x.dtype, device: x.device, ...opts });
+export const zerosLike = (x: Tensor, opts: LikeOptions = {}) => zeros(x.shape, like(x, opts));
+export const onesLike = (x: Tensor, opts: LikeOptions = {}) => ones(x.shape, like(x, opts));
+export const emptyLike = (x: Tensor, opts: LikeOptions = {}) => empty(x.shape, like(x, opts));
+export const fullLike = (x: Tensor, value: number | boolean, opts: LikeOptions = {}) => full(x.shape, value, like(x, opts));
+export const randLike = (x: Tensor, opts: RandomOptions = {}) => rand(x.shape, like(x, opts));
+export const randnLike = (x: Tensor, opts: RandomOptions = {}) => randn(x.shape, like(x, opts));
+
+export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
+  if (end === undefined) [start, end] = [0, start];
+  if (step === 0) throw new ValueError('arange: step must be nonzero');
+  if ((end - start) / step < 0) {
+    throw new ValueError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
+  }
+  const allInt = [start, end, step].every(Number.isInteger);
+  const dtype = opts.dtype ?? (allInt ? 'int64' : getDefaultDtype());
+  const n = Math.ceil((end - start) / step);
+  const data = new (arrayCtor(dtype))(n);
+  for (let i = 0; i < n; i++) data[i] = castScalar(start + i * step, dtype);
+  return fromArray(data, [n], { ...opts, dtype });
+}
+
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: number of steps must be non-negative, got ${steps}`);
+  const dtype = opts.dtype ?? getDefaultDtype();
+  const data = new (arrayCtor(dtype))(steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // Symmetric fill from both ends, as ATen does, so the last value is exactly `end`.
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) data[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
+  return fromArray(data, [steps], { ...opts, dtype });
+}
+
+export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
+  const dtype = opts.dtype ?? getDefaultDtype();
+  checkShape('eye', [n, m]);
+  const data = new (arrayCtor(dtype))(n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return fromArray(data, [n, m], { ...opts, dtype });
+}
+
+function randomTensor(op: string, shape: Shape, opts: RandomOptions, sample: (g: Generator) => number): Tensor {
+  const dtype = opts.dtype ?? getDefaultDtype();
+  if (!isFloating(dtype)) throw new DTypeError(`${op}: expected a floating point dtype, got ${dtype}`);
+  checkShape(op, shape);
+  const g = opts.generator ?? defaultGenerator;
+  const data = new (arrayCtor(dtype))(numelOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = sample(g);
+  return fromArray(data, shape, { ...opts, dtype });
+}
+
+export const rand = (shape: Shape, opts: RandomOptions = {}) => randomTensor('rand', shape, opts, (g) => g.random());
+export const randn = (shape: Shape, opts: RandomOptions = {}) => randomTensor('randn', shape, opts, (g) => g.normal());
+
+export function normal(mean: number, std: number, shape: Shape, opts: RandomOptions = {}): Tensor {
+  if (!(std >= 0)) throw new ValueError(`normal: expected std >= 0.0, got ${std}`);
+  return randomTensor('normal', shape, opts, (g) => mean + std * g.normal());
+}
+
+export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new ValueError(`randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const dtype = opts.dtype ?? 'int64';
+  checkShape('randint', shape);
+  const g = opts.generator ?? defaultGenerator;
+  const data = new (arrayCtor(dtype))(numelOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
+  return fromArray(data, shape, { ...opts, dtype });
+}
+
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be non-negative, got ${n}`);
+  const g = opts.generator ?? defaultGenerator;
+  const dtype = opts.dtype ?? 'int64';
+  const perm = new (arrayCtor(dtype))(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.randint(0, i + 1);
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  return fromArray(perm, [n], { ...opts, dtype });
+}

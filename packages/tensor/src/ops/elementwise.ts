@@ -1,0 +1,253 @@
+import type { BinaryOp, UnaryOp } from '../backend';
+import { getDefaultDtype } from '../defaults';
+import { apply, isGradEnabled, rebaseInplace } from '../dispatch';
+import type { DType } from '../dtype';
+import { isFloating, isIntegral } from '../dtype';
+import { DTypeError, ShapeError, TensileError, ValueError, fmtShape } from '../errors';
+import { broadcastShapes, sameShape } from '../shape';
+import { Tensor, type TensorLike, wrapStorage } from '../tensor';
+import { broadcastView, operands, resultTypeOf } from './broadcast';
+
+const floatOut = (dtype: DType): DType => (isFloating(dtype) ? dtype : getDefaultDtype());
+
+function unary(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
+  return apply(op, [x], {}, () => wrapStorage(x.storage.backend.unary(op, x, dtype), x.shape));
+}
+
+/** A float op: integer and bool inputs give the default float dtype, as in PyTorch. */
+const floatUnary = (op: UnaryOp) => (x: Tensor) => unary(op, x, floatOut(x.dtype));
+const sameUnary = (op: UnaryOp) => (x: Tensor) => unary(op, x);
+
+function noBool(op: string, x: Tensor): void {
+  if (x.dtype === 'bool') throw new DTypeError(`${op}: not implemented for 'bool' tensors`);
+}
+
+export const sqrt = floatUnary('sqrt');
+export const rsqrt = floatUnary('rsqrt');
+export const exp = floatUnary('exp');
+export const expm1 = floatUnary('expm1');
+export const log = floatUnary('log');
+export const log1p = floatUnary('log1p');
+export const log2 = floatUnary('log2');
+export const sin = floatUnary('sin');
+export const cos = floatUnary('cos');
+export const tan = floatUnary('tan');
+export const asin = floatUnary('asin');
+export const acos = floatUnary('acos');
+export const atan = floatUnary('atan');
+export const sinh = floatUnary('sinh');
+export const cosh = floatUnary('cosh');
+export const tanh = floatUnary('tanh');
+export const sigmoid = floatUnary('sigmoid');
+export const erf = floatUnary('erf');
+export const reciprocal = floatUnary('reciprocal');
+export const floor = sameUnary('floor');
+export const ceil = sameUnary('ceil');
+export const trunc = sameUnary('trunc');
+export const sign = sameUnary('sign');
+export const isnan = (x: Tensor) => unary('isnan', x, 'bool');
+export const isinf = (x: Tensor) => unary('isinf', x, 'bool');
+export const isfinite = (x: Tensor) => unary('isfinite', x, 'bool');
+export const logicalNot = (x: Tensor) => unary('logicalNot', x, 'bool');
+
+export function neg(x: Tensor): Tensor {
+  if (x.dtype === 'bool') throw new DTypeError('neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.');
+  return unary('neg', x);
+}
+export function abs(x: Tensor): Tensor {
+  noBool('abs', x);
+  return unary('abs', x);
+}
+export function relu(x: Tensor): Tensor {
+  noBool('relu', x);
+  return unary('relu', x);
+}
+
+export function round(x: Tensor, opts: { decimals?: number } = {}): Tensor {
+  const d = opts.decimals ?? 0;
+  if (d === 0) return unary('round', x);
+  const scale = 10 ** d;
+  return div(unary('round', mul(x, scale)), scale);
+}
+
+export function frac(x: Tensor): Tensor {
+  return sub(x, trunc(x));
+}
+
+export function square(x: Tensor): Tensor {
+  return mul(x, x);
+}
+
+/** Applies a binary kernel with broadcasting; `out` maps the compute dtype to the result dtype. */
+function binary(op: BinaryOp, a: TensorLike, b: TensorLike, out: (compute: DType) => DType = (d) => d): Tensor {
+  const compute = resultTypeOf(a, b);
+  const [A, B] = operands(op, [a, b], compute);
+  const shape = broadcastShapes(op, A.shape, B.shape);
+  const dtype = out(compute);
+  return apply(op, [A, B], {}, () =>
+    wrapStorage(A.storage.backend.binary(op, broadcastView(A, shape), broadcastView(B, shape), dtype), shape),
+  );
+}
+
+const toBool = () => 'bool' as DType;
+
+export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+  return binary('add', a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
+}
+export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+  if (a instanceof Tensor && a.dtype === 'bool' && b instanceof Tensor && b.dtype === 'bool') {
+    throw new DTypeError('sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logicalXor()` operator instead.');
+  }
+  return binary('sub', a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
+}
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return binary('mul', a, b);
+}
+
+export interface DivOptions {
+  roundingMode?: 'trunc' | 'floor' | null;
+}
+export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor {
+  if (opts.roundingMode === 'floor') return floorDivide(a, b);
+  const q = binary('div', a, b, floatOut);
+  if (opts.roundingMode !== 'trunc') return q;
+  const compute = resultTypeOf(a, b);
+  return isIntegral(compute) ? trunc(q).to(compute) : trunc(q);
+}
+export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
+  return binary('floorDiv', a, b);
+}
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const dtype = resultTypeOf(a, b);
+  if (isIntegral(dtype) && (typeof b === 'number' ? b < 0 : b instanceof Tensor && isIntegral(b.dtype) && b.lt(0).any().item())) {
+    throw new ValueError('pow: Integers to negative integer powers are not allowed.');
+  }
+  return binary('pow', a, b);
+}
+export const maximum = (a: Tensor, b: TensorLike) => binary('maximum', a, b);
+export const minimum = (a: Tensor, b: TensorLike) => binary('minimum', a, b);
+export const fmod = (a: TensorLike, b: TensorLike) => binary('fmod', a, b);
+export const remainder = (a: TensorLike, b: TensorLike) => binary('remainder', a, b);
+export const atan2 = (a: TensorLike, b: TensorLike) => binary('atan2', a, b, floatOut);
+export const eq = (a: TensorLike, b: TensorLike) => binary('eq', a, b, toBool);
+export const ne = (a: TensorLike, b: TensorLike) => binary('ne', a, b, toBool);
+export const lt = (a: TensorLike, b: TensorLike) => binary('lt', a, b, toBool);
+export const le = (a: TensorLike, b: TensorLike) => binary('le', a, b, toBool);
+export const gt = (a: TensorLike, b: TensorLike) => binary('gt', a, b, toBool);
+export const ge = (a: TensorLike, b: TensorLike) => binary('ge', a, b, toBool);
+export const logicalAnd = (a: TensorLike, b: TensorLike) => binary('logicalAnd', a, b, toBool);
+export const logicalOr = (a: TensorLike, b: TensorLike) => binary('logicalOr', a, b, toBool);
+export const logicalXor = (a: TensorLike, b: TensorLike) => binary('logicalXor', a, b, toBool);
+
+export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (condition.dtype !== 'bool' && condition.dtype !== 'uint8') {
+    throw new DTypeError(`where: expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype}`);
+  }
+  const dtype = resultTypeOf(a, b);
+  const [A, B] = operands('where', [a, b], dtype);
+  const shape = broadcastShapes('where', condition.shape, A.shape, B.shape);
+  return apply('where', [condition, A, B], {}, () =>
+    wrapStorage(
+      A.storage.backend.where(broadcastView(condition, shape), broadcastView(A, shape), broadcastView(B, shape), dtype),
+      shape,
+    ),
+  );
+}
+
+/** clamp(x, min, max); recorded as one op so the gradient passes where min <= x <= max. */
+export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  if ((min === undefined || min === null) && (max === undefined || max === null)) {
+    throw new ValueError("clamp: At least one of 'min' or 'max' must not be None");
+  }
+  const bounds = [min, max].filter((v): v is TensorLike => v !== undefined && v !== null);
+  const dtype = resultTypeOf(x, ...bounds);
+  const [X, lo, hi] = operands('clamp', [x, min ?? -Infinity, max ?? Infinity], dtype);
+  const attrs = { hasMin: min !== undefined && min !== null, hasMax: max !== undefined && max !== null };
+  return apply('clamp', [X, lo, hi], attrs, () => {
+    let out = X;
+    if (attrs.hasMin) out = binary('maximum', out, lo);
+    if (attrs.hasMax) out = binary('minimum', out, hi);
+    return out === X ? X.clone() : out;
+  });
+}
+
+/** PyTorch's lerp: start + weight * (end - start), computed from the nearer end for accuracy. */
+export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor {
+  const diff = sub(end, start);
+  const fromStart = () => add(start, mul(diff, weight));
+  const fromEnd = () => sub(end, mul(diff, sub(1, weight)));
+  if (!(weight instanceof Tensor)) return Math.abs(Number(weight)) < 0.5 ? fromStart() : fromEnd();
+  return where(lt(abs(weight), 0.5), fromStart(), fromEnd());
+}
+
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  equalNan?: boolean;
+}
+export function isclose(a: Tensor, b: TensorLike, opts: CloseOptions = {}): Tensor {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
+  const diff = sub(a, b);
+  const tol = add(mul(abs(b instanceof Tensor ? b : fullLikeScalar(a, Number(b))), rtol), atol);
+  let res = logicalOr(eq(a, b), logicalAnd(le(abs(diff), tol), isfinite(diff)));
+  if (equalNan) res = logicalOr(res, logicalAnd(isnan(a), b instanceof Tensor ? isnan(b) : Number.isNaN(b)));
+  return res;
+}
+function fullLikeScalar(like: Tensor, value: number): Tensor {
+  return operands('isclose', [like, value], resultTypeOf(like, value))[1];
+}
+
+export function allclose(a: Tensor, b: TensorLike, opts: CloseOptions = {}): boolean {
+  return isclose(a, b, opts).all().item() !== 0;
+}
+export function equal(a: Tensor, b: Tensor): boolean {
+  return sameShape(a.shape, b.shape) && eq(a, b).all().item() !== 0;
+}
+
+export interface NanToNumOptions {
+  nan?: number;
+  posinf?: number;
+  neginf?: number;
+}
+export function nanToNum(x: Tensor, opts: NanToNumOptions = {}): Tensor {
+  if (!isFloating(x.dtype)) return x.clone();
+  const big = x.dtype === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  let out = where(isnan(x), opts.nan ?? 0, x);
+  out = where(eq(x, Infinity), opts.posinf ?? big, out);
+  return where(eq(x, -Infinity), opts.neginf ?? -big, out);
+}
+
+/** Whether a value of dtype `from` may be written into `to` in place (torch.can_cast). */
+function canCast(from: DType, to: DType): boolean {
+  if (isFloating(from)) return isFloating(to);
+  if (isIntegral(from)) return to !== 'bool';
+  return true;
+}
+
+/**
+ * Writes `result` into `self`'s storage: the common end of every in-place op. Errors as
+ * PyTorch does for leaves that require grad and for results that do not fit `self`.
+ */
+export function inplace<T extends Tensor>(self: T, result: Tensor): T {
+  if (isGradEnabled() && self.requiresGrad && self.isLeaf) {
+    throw new TensileError('a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+  if (!sameShape(broadcastShapes('inplace', self.shape, result.shape), self.shape)) {
+    throw new ShapeError(`output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(broadcastShapes('inplace', self.shape, result.shape))}`);
+  }
+  if (!canCast(result.dtype, self.dtype)) {
+    throw new DTypeError(`result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
+  }
+  const src = result.storage === self.storage ? result.clone() : result;
+  self.storage.backend.write(self, broadcastView(src, self.shape));
+  self.storage.version++;
+  rebaseInplace(self, result);
+  return self;
+}
+
+/** copy_/fill_: writes `src` (broadcast, cast to self's dtype) into self. */
+export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
+  const value = src instanceof Tensor ? src.to(self.dtype) : operands('copy_', [self, src], self.dtype)[1];
+  if (value instanceof Tensor && value.device !== self.device) return inplace(self, value.to(self.device));
+  return inplace(self, value);
+}

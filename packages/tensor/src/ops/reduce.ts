@@ -1,0 +1,203 @@
+import type { ReduceOp } from '../backend';
+import { getDefaultDtype } from '../defaults';
+import { apply } from '../dispatch';
+import type { DType } from '../dtype';
+import { isFloating, isIntegral } from '../dtype';
+import { DTypeError, IndexError, ValueError } from '../errors';
+import { type Shape, normalizeDim, normalizeDims } from '../shape';
+import { Tensor, type ValuesIndices, wrapStorage } from '../tensor';
+import * as E from './elementwise';
+import * as V from './views';
+
+export interface ReduceOptions {
+  keepdim?: boolean;
+  dtype?: DType;
+}
+
+/** Puts the reduced dims back as size 1 (keepdim) on a result of the reduced shape. */
+function keep(out: Tensor, input: Shape, dims: readonly number[], keepdim: boolean | undefined): Tensor {
+  if (!keepdim) return out;
+  return V.view(out, input.map((s, i) => (dims.includes(i) ? 1 : s)));
+}
+
+function reduceTo(op: ReduceOp, x: Tensor, dim: number | Shape | undefined, opts: ReduceOptions, dtype: DType): Tensor {
+  const dims = normalizeDims(op, dim, x.ndim);
+  const outShape = x.shape.filter((_, i) => !dims.includes(i));
+  const src = opts.dtype !== undefined && opts.dtype !== x.dtype ? x.to(opts.dtype) : x;
+  // A 0-d input reduces as a one-element vector.
+  const [view, kdims] = x.ndim === 0 ? [V.view(src, [1]), [0]] : [src, dims];
+  const out = apply(op, [src], { dims, keepdim: !!opts.keepdim }, () =>
+    wrapStorage(view.storage.backend.reduce(op, view, kdims, dtype), outShape),
+  );
+  return keep(out, x.shape, dims, opts.keepdim);
+}
+
+/** Sums of integers and bools are int64, as in PyTorch. */
+const sumDtype = (dtype: DType) => (isIntegral(dtype, true) ? 'int64' : dtype);
+
+export function sum(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
+  return reduceTo('sum', x, dim, opts, opts.dtype ?? sumDtype(x.dtype));
+}
+
+export function prod(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor {
+  return reduceTo('prod', x, dim, opts, opts.dtype ?? sumDtype(x.dtype));
+}
+
+function countOf(x: Tensor, dim: number | Shape | undefined): number {
+  return normalizeDims('mean', dim, x.ndim).reduce((n, d) => n * x.shape[d], 1);
+}
+
+export function mean(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
+  const dtype = opts.dtype ?? x.dtype;
+  if (!isFloating(dtype)) {
+    throw new DTypeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`);
+  }
+  return E.div(sum(x, dim, { ...opts, dtype }), countOf(x, dim));
+}
+
+function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
+  if (dims.some((d) => x.shape[d] === 0) || (x.ndim === 0 && x.numel() === 0)) {
+    throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  }
+}
+
+function extreme(op: 'max' | 'min', x: Tensor, dim: number | Shape | undefined, opts: ReduceOptions): Tensor {
+  checkNonEmpty(op === 'max' ? 'amax' : 'amin', x, normalizeDims(op, dim, x.ndim));
+  return reduceTo(op, x, dim, opts, x.dtype);
+}
+
+export const amax = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) => extreme('max', x, dim, opts);
+export const amin = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) => extreme('min', x, dim, opts);
+
+function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, opts: ReduceOptions): Tensor {
+  if (dim === undefined) {
+    if (x.numel() === 0) throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    const flat = V.reshape(x, [-1]);
+    const out = wrapStorage(flat.storage.backend.argReduce(op, flat, 0), []);
+    return opts.keepdim ? V.view(out, x.shape.map(() => 1)) : out;
+  }
+  const d = normalizeDim(op, dim, x.ndim);
+  const src = x.ndim === 0 ? V.view(x, [1]) : x;
+  checkNonEmpty(op, src, [d]);
+  const out = wrapStorage(src.storage.backend.argReduce(op, src, d), src.shape.filter((_, i) => i !== d));
+  return keep(out, src.shape, [d], opts.keepdim);
+}
+
+export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}) => argReduce('argmax', x, dim, opts);
+export const argmin = (x: Tensor, dim?: number, opts: ReduceOptions = {}) => argReduce('argmin', x, dim, opts);
+
+function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+}
+
+function maxMin(op: 'max' | 'min', x: Tensor, arg: number | Tensor | undefined, opts: ReduceOptions): Tensor | ValuesIndices {
+  if (arg instanceof Tensor) return op === 'max' ? E.maximum(x, arg) : E.minimum(x, arg);
+  if (arg === undefined) {
+    checkNonEmpty(op, x, x.shape.map((_, i) => i));
+    return reduceTo(op, x, undefined, {}, x.dtype);
+  }
+  const indices = argReduce(op === 'max' ? 'argmax' : 'argmin', x, arg, { keepdim: true });
+  const d = normalizeDim(op, arg, Math.max(x.ndim, 1));
+  let values = x.ndim === 0 ? x.clone() : gatherValues(x, d, indices);
+  if (!opts.keepdim && x.ndim > 0) values = V.squeeze(values, d);
+  return valuesIndices(values, opts.keepdim || x.ndim === 0 ? indices : V.squeeze(indices, d));
+}
+
+function gatherValues(x: Tensor, dim: number, indices: Tensor): Tensor {
+  return x.gather(dim, indices);
+}
+
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, arg?: number | Tensor, opts: ReduceOptions = {}): Tensor | ValuesIndices {
+  return maxMin('max', x, arg, opts);
+}
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, arg?: number | Tensor, opts: ReduceOptions = {}): Tensor | ValuesIndices {
+  return maxMin('min', x, arg, opts);
+}
+
+export function all(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
+  return reduceTo('all', x, dim, opts, 'bool');
+}
+export function any(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
+  return reduceTo('any', x, dim, opts, 'bool');
+}
+
+export interface VarOptions extends ReduceOptions {
+  /** Bessel's correction: 1 gives the unbiased estimate (the default), 0 the population one. */
+  correction?: number;
+}
+
+export function variance(x: Tensor, dim?: number | Shape, opts: VarOptions = {}): Tensor {
+  if (!isFloating(x.dtype)) throw new DTypeError(`var: std and var only support floating point and complex dtypes, got ${x.dtype}`);
+  const n = countOf(x, dim);
+  const centered = E.sub(x, mean(x, dim, { keepdim: true }));
+  const ss = sum(E.mul(centered, centered), dim, { keepdim: opts.keepdim });
+  return E.div(ss, Math.max(0, n - (opts.correction ?? 1)));
+}
+
+export function std(x: Tensor, dim?: number | Shape, opts: VarOptions = {}): Tensor {
+  return E.sqrt(variance(x, dim, opts));
+}
+
+export type NormOrder = number | 'fro';
+
+export function norm(x: Tensor, p: NormOrder = 2, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
+  if (!isFloating(x.dtype)) throw new DTypeError(`norm: input dtype should be floating point, but got ${x.dtype}`);
+  const a = E.abs(x);
+  if (p === 'fro' || p === 2) return E.sqrt(sum(E.mul(x, x), dim, opts));
+  if (p === Infinity) return amax(a, dim, opts);
+  if (p === -Infinity) return amin(a, dim, opts);
+  if (p === 0) return sum(E.ne(x, 0).to(x.dtype), dim, opts);
+  if (p === 1) return sum(a, dim, opts);
+  if (typeof p !== 'number') throw new ValueError(`norm: unsupported norm order ${p}`);
+  return E.pow(sum(E.pow(a, p), dim, opts), 1 / p);
+}
+
+/** log(sum(exp(x))) computed stably: the max is subtracted first (infinite maxes excluded). */
+export function logsumexp(x: Tensor, dim: number | Shape, opts: ReduceOptions = {}): Tensor {
+  const src = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
+  const m = amax(src, dim, { keepdim: true }).detach();
+  const shift = E.where(E.isinf(m), 0, m);
+  const out = E.add(E.log(sum(E.exp(E.sub(src, shift)), dim, { keepdim: true })), shift);
+  return opts.keepdim ? out : V.squeeze(out, normalizeDims('logsumexp', dim, x.ndim));
+}
+
+function cumulative(op: 'cumsum' | 'cumprod', x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(op, dim, x.ndim);
+  const src = x.ndim === 0 ? V.view(x, [1]) : x;
+  const out = apply(op, [x], { dim: d }, () =>
+    wrapStorage(src.storage.backend.cumulative(op, src, d, sumDtype(x.dtype)), src.shape),
+  );
+  return x.ndim === 0 ? V.view(out, []) : out;
+}
+
+export const cumsum = (x: Tensor, dim: number) => cumulative('cumsum', x, dim);
+export const cumprod = (x: Tensor, dim: number) => cumulative('cumprod', x, dim);
+
+function checkFloat(op: string, x: Tensor): Tensor {
+  return isFloating(x.dtype) ? x : x.to(getDefaultDtype());
+}
+
+/** Recorded as one op: its backward (y * (g - sum(g * y))) is cheaper than the composite's. */
+export function softmax(x: Tensor, dim: number): Tensor {
+  const src = checkFloat('softmax', x);
+  const d = normalizeDim('softmax', dim, src.ndim);
+  return apply('softmax', [src], { dim: d }, () => {
+    const e = E.exp(E.sub(src, amax(src, d, { keepdim: true })));
+    return E.div(e, sum(e, d, { keepdim: true }));
+  });
+}
+
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const src = checkFloat('logSoftmax', x);
+  const d = normalizeDim('logSoftmax', dim, src.ndim);
+  return apply('logSoftmax', [src], { dim: d }, () => {
+    const shifted = E.sub(src, amax(src, d, { keepdim: true }));
+    return E.sub(shifted, E.log(sum(E.exp(shifted), d, { keepdim: true })));
+  });
+}
