@@ -1,5 +1,13 @@
 import { decodeTensor, encodeTensor, type TensorProto } from './tensor';
-import { fields, ProtoWriter, readDouble, readFloat, readRepeated, readString, toInt64 } from './wire';
+import {
+  fields,
+  ProtoWriter,
+  readDouble,
+  readFloat,
+  readRepeated,
+  readString,
+  toInt64,
+} from './wire';
 
 // Field numbers follow tensorboard/compat/proto/{event,summary,histogram}.proto.
 
@@ -165,7 +173,12 @@ function decodeValue(data: Uint8Array): SummaryValue {
 }
 
 function decodeImage(data: Uint8Array): ImageProto {
-  const i: ImageProto = { height: 0, width: 0, colorspace: 0, encodedImageString: new Uint8Array() };
+  const i: ImageProto = {
+    height: 0,
+    width: 0,
+    colorspace: 0,
+    encodedImageString: new Uint8Array(),
+  };
   for (const f of fields(data)) {
     if (f.field === 1) i.height = f.varint;
     else if (f.field === 2) i.width = f.varint;
@@ -176,7 +189,15 @@ function decodeImage(data: Uint8Array): ImageProto {
 }
 
 export function decodeHistogram(data: Uint8Array): HistogramProto {
-  const h: HistogramProto = { min: 0, max: 0, num: 0, sum: 0, sumSquares: 0, bucketLimit: [], bucket: [] };
+  const h: HistogramProto = {
+    min: 0,
+    max: 0,
+    num: 0,
+    sum: 0,
+    sumSquares: 0,
+    bucketLimit: [],
+    bucket: [],
+  };
   for (const f of fields(data)) {
     if (f.field === 1) h.min = readDouble(f);
     else if (f.field === 2) h.max = readDouble(f);

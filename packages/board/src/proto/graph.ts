@@ -1,5 +1,13 @@
 import { decodeTensorShape, encodeTensorShape } from './tensor';
-import { type Field, fields, ProtoWriter, readFloat, readRepeated, readString, toInt64 } from './wire';
+import {
+  type Field,
+  fields,
+  ProtoWriter,
+  readFloat,
+  readRepeated,
+  readString,
+  toInt64,
+} from './wire';
 
 // Field numbers follow tensorboard/compat/proto/{graph,node_def,attr_value,versions}.proto.
 
@@ -50,7 +58,9 @@ function encodeAttr(value: AttrValue | ShapeListAttr): Uint8Array {
   if (typeof value === 'string') return w.string(2, value, true).finish();
   if (typeof value === 'boolean') return w.varint(5, value, true).finish();
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? w.varint(3, value, true).finish() : w.float(4, value, true).finish();
+    return Number.isInteger(value)
+      ? w.varint(3, value, true).finish()
+      : w.float(4, value, true).finish();
   }
   const list = new ProtoWriter();
   if ('shapes' in value) for (const s of value.shapes) list.message(7, encodeTensorShape(s));
@@ -70,7 +80,8 @@ export function decodeGraphDef(data: Uint8Array): GraphDef {
   const g: GraphDef = { node: [] };
   for (const f of fields(data)) {
     if (f.field === 1) g.node.push(decodeNodeDef(f.bytes));
-    else if (f.field === 4) for (const v of fields(f.bytes)) if (v.field === 1) g.producer = v.varint;
+    else if (f.field === 4)
+      for (const v of fields(f.bytes)) if (v.field === 1) g.producer = v.varint;
   }
   return g;
 }

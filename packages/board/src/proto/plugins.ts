@@ -78,7 +78,10 @@ function encodeExperiment(e: NonNullable<HParamsPluginData['experiment']>): Uint
     w.message(4, info.finish());
   }
   for (const m of e.metricInfos) {
-    const name = new ProtoWriter().string(1, m.group ?? '').string(2, m.tag).finish();
+    const name = new ProtoWriter()
+      .string(1, m.group ?? '')
+      .string(2, m.tag)
+      .finish();
     w.message(5, new ProtoWriter().message(1, name).finish());
   }
   return w.finish();
@@ -140,7 +143,8 @@ function decodeHParamInfo(data: Uint8Array): HParamInfo {
     else if (f.field === 4) h.type = f.varint;
     else if (f.field === 5) {
       h.domainDiscrete = [];
-      for (const v of fields(f.bytes)) if (v.field === 1) h.domainDiscrete.push(decodeStructValue(v.bytes));
+      for (const v of fields(f.bytes))
+        if (v.field === 1) h.domainDiscrete.push(decodeStructValue(v.bytes));
     }
   }
   return h;
@@ -176,7 +180,10 @@ function encodeChart(chart: LayoutChart): Uint8Array {
   if (chart.margin) {
     const m = new ProtoWriter();
     for (const s of chart.margin.series) {
-      m.message(1, new ProtoWriter().string(1, s.value).string(2, s.lower).string(3, s.upper).finish());
+      m.message(
+        1,
+        new ProtoWriter().string(1, s.value).string(2, s.lower).string(3, s.upper).finish(),
+      );
     }
     w.message(3, m.finish());
   }
@@ -208,8 +215,7 @@ function decodeChart(data: Uint8Array): LayoutChart {
       chart.margin = { series: [] };
       for (const s of fields(f.bytes)) {
         if (s.field !== 1) continue;
-        const [value, lower, upper] = ['', '', ''];
-        const series = { value, lower, upper };
+        const series = { value: '', lower: '', upper: '' };
         for (const p of fields(s.bytes)) {
           if (p.field === 1) series.value = readString(p);
           else if (p.field === 2) series.lower = readString(p);

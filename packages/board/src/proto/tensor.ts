@@ -88,7 +88,8 @@ export function decodeTensor(data: Uint8Array): TensorProto {
     else if (f.field === 7) readInts(f, t.values, toInt32);
     else if (f.field === 8) t.strings.push(f.bytes);
     else if (f.field === 10) readInts(f, t.values, toInt64);
-    else if (f.field === 11 || f.field === 16 || f.field === 17) readRepeated(f, t.values, 'varint');
+    else if (f.field === 11 || f.field === 16 || f.field === 17)
+      readRepeated(f, t.values, 'varint');
     else if (f.field === 13) readRepeated(f, halves, 'varint');
   }
   for (const h of halves) t.values.push(halfToFloat(h));

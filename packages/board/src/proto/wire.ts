@@ -140,7 +140,8 @@ export function* fields(data: Uint8Array): Generator<Field> {
     if (wire === WIRE_VARINT) yield { field, wire, varint: reader.varint(), bytes: EMPTY };
     else if (wire === WIRE_FIXED64) yield { field, wire, varint: 0, bytes: reader.take(8) };
     else if (wire === WIRE_FIXED32) yield { field, wire, varint: 0, bytes: reader.take(4) };
-    else if (wire === WIRE_BYTES) yield { field, wire, varint: 0, bytes: reader.take(reader.varint()) };
+    else if (wire === WIRE_BYTES)
+      yield { field, wire, varint: 0, bytes: reader.take(reader.varint()) };
     else throw new ProtoDecodeError(`unsupported wire type ${wire} for field ${field}`);
   }
 }
@@ -207,8 +208,9 @@ export function readRepeated(f: Field, out: number[], kind: 'double' | 'float' |
     return;
   }
   const view = new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length);
-  if (kind === 'double') for (let i = 0; i + 8 <= f.bytes.length; i += 8) out.push(view.getFloat64(i, true));
-  else if (kind === 'float') for (let i = 0; i + 4 <= f.bytes.length; i += 4) out.push(view.getFloat32(i, true));
+  if (kind === 'double')
+    for (let i = 0; i + 8 <= f.bytes.length; i += 8) out.push(view.getFloat64(i, true));
+  else if (kind === 'float')
+    for (let i = 0; i + 4 <= f.bytes.length; i += 4) out.push(view.getFloat32(i, true));
   else for (const c = new Cursor(f.bytes); !c.done(); ) out.push(c.varint());
 }
-

@@ -1,0 +1,281 @@
+import { histogramChart, lineChart } from './charts.js';
+import { h } from './dom.js';
+import { graphChart } from './graph.js';
+
+const PALETTE = [
+  '#e8710a',
+  '#1a73e8',
+  '#12b5cb',
+  '#e52592',
+  '#9334e6',
+  '#7cb342',
+  '#f9ab00',
+  '#5f6368',
+];
+const POLL_MS = 5000;
+const state = {
+  smoothing: 0.6,
+  xAxis: 'step',
+  hidden: new Set(),
+  imageIndex: new Map(),
+  graphRun: null,
+  runs: [],
+};
+
+const colorOf = (run) => PALETTE[Math.max(0, state.runs.indexOf(run)) % PALETTE.length];
+const visible = (run) => !state.hidden.has(run);
+
+async function getJson(path) {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
+
+function fill(sectionId, items) {
+  const section = document.getElementById(sectionId);
+  section.classList.toggle('empty', items.length === 0);
+  section.querySelector('.grid, .list').replaceChildren(...items);
+}
+
+const card = (title, sub, ...body) =>
+  h(
+    'div',
+    { class: 'card' },
+    h('h3', {}, title),
+    sub ? h('div', { class: 'sub' }, sub) : '',
+    ...body,
+  );
+
+// x values per axis mode; scalar points are [step, wallTime, value].
+function xOf(points) {
+  if (state.xAxis === 'step') return (p) => p[0];
+  if (state.xAxis === 'wall') return (p) => p[1];
+  const start = points[0]?.[1] ?? 0;
+  return (p) => (p[1] - start) / 3600;
+}
+
+function formatX(x) {
+  if (state.xAxis === 'wall') return new Date(x * 1000).toLocaleTimeString();
+  if (state.xAxis === 'relative') return `${x.toFixed(2)}h`;
+  return String(Math.round(x));
+}
+
+function renderRuns(runs) {
+  state.runs = runs.map((r) => r.name);
+  const labels = runs.map((r) =>
+    h(
+      'label',
+      {},
+      h('input', {
+        type: 'checkbox',
+        ...(visible(r.name) ? { checked: '' } : {}),
+        onchange: (e) => toggleRun(r.name, e.target.checked),
+      }),
+      h('span', { class: 'swatch', style: `background:${colorOf(r.name)}` }),
+      r.name,
+    ),
+  );
+  document.getElementById('runs').replaceChildren(h('legend', {}, 'Runs'), ...labels);
+}
+
+function toggleRun(run, on) {
+  if (on) state.hidden.delete(run);
+  else state.hidden.add(run);
+  render();
+}
+
+function renderScalars(scalars) {
+  fill(
+    'scalars',
+    Object.entries(scalars)
+      .sort()
+      .map(([tag, byRun]) => {
+        const series = Object.entries(byRun)
+          .filter(([run]) => visible(run))
+          .map(([run, points]) => {
+            const x = xOf(points);
+            return { name: run, color: colorOf(run), points: points.map((p) => [x(p), p[2]]) };
+          });
+        return h(
+          'div',
+          { class: 'card scalar-card', 'data-tag': tag },
+          h('h3', {}, tag),
+          lineChart(series, { smoothing: state.smoothing, formatX }),
+        );
+      }),
+  );
+}
+
+function renderHistograms(histograms) {
+  fill(
+    'histograms',
+    Object.entries(histograms)
+      .sort()
+      .flatMap(([tag, byRun]) =>
+        Object.entries(byRun)
+          .filter(([run]) => visible(run))
+          .map(([run, steps]) => card(tag, run, histogramChart(steps, colorOf(run)))),
+      ),
+  );
+}
+
+function imageCard(tag, run, points) {
+  const key = `${run}\u0000${tag}`;
+  const pick = () =>
+    points[Math.min(state.imageIndex.get(key) ?? points.length - 1, points.length - 1)];
+  const src = (p) =>
+    `/api/image?run=${encodeURIComponent(run)}&tag=${encodeURIComponent(tag)}&index=${p.index}`;
+  const img = h('img', { src: src(pick()), alt: `${tag} (${run})` });
+  const label = h('div', { class: 'sub' }, `${run} · step ${pick().step}`);
+  const slider = h('input', {
+    type: 'range',
+    min: 0,
+    max: points.length - 1,
+    value: points.indexOf(pick()),
+    'aria-label': 'step',
+    oninput: (e) => {
+      state.imageIndex.set(key, Number(e.target.value));
+      img.src = src(pick());
+      label.textContent = `${run} · step ${pick().step}`;
+    },
+  });
+  return h(
+    'div',
+    { class: 'card image-card' },
+    h('h3', {}, tag),
+    label,
+    img,
+    points.length > 1 ? slider : '',
+  );
+}
+
+function renderImages(images) {
+  fill(
+    'images',
+    Object.entries(images)
+      .sort()
+      .flatMap(([tag, byRun]) =>
+        Object.entries(byRun)
+          .filter(([run]) => visible(run))
+          .map(([run, points]) => imageCard(tag, run, points)),
+      ),
+  );
+}
+
+function renderText(text) {
+  fill(
+    'text',
+    Object.entries(text)
+      .sort()
+      .flatMap(([tag, byRun]) =>
+        Object.entries(byRun)
+          .filter(([run]) => visible(run))
+          .map(([run, points]) => {
+            // html was rendered and escaped by the server's safe Markdown renderer.
+            const entries = points.map((p) => {
+              const body = h('div', { class: 'markdown' });
+              body.innerHTML = p.html;
+              return h('div', {}, h('div', { class: 'sub' }, `step ${p.step}`), body);
+            });
+            return card(tag, run, ...entries);
+          }),
+      ),
+  );
+}
+
+function renderHparams({ hparams, metrics, sessions }) {
+  if (!sessions.length) return fill('hparams', []);
+  const cell = (v) =>
+    h(
+      'td',
+      {},
+      v === null || v === undefined
+        ? '—'
+        : typeof v === 'number'
+          ? String(Number(v.toPrecision(6)))
+          : String(v),
+    );
+  const head = h(
+    'tr',
+    {},
+    h('th', {}, 'run'),
+    ...hparams.map((k) => h('th', {}, k)),
+    ...metrics.map((m) => h('th', {}, m)),
+  );
+  const rows = sessions.map((ses) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, ses.run),
+      ...hparams.map((k) => cell(ses.values[k])),
+      ...metrics.map((m) => cell(ses.metrics[m])),
+    ),
+  );
+  fill('hparams', [
+    h('table', { class: 'hparams' }, h('thead', {}, head), h('tbody', {}, ...rows)),
+  ]);
+}
+
+async function renderGraph(runs) {
+  const withGraph = runs.filter((r) => r.graph).map((r) => r.name);
+  if (!withGraph.length) return fill('graph', []);
+  if (!withGraph.includes(state.graphRun)) state.graphRun = withGraph[0];
+  const nodes = await getJson(`/api/graph?run=${encodeURIComponent(state.graphRun)}`);
+  const select = h(
+    'select',
+    {
+      onchange: (e) => {
+        state.graphRun = e.target.value;
+        render();
+      },
+    },
+    ...withGraph.map((r) =>
+      h('option', { value: r, ...(r === state.graphRun ? { selected: '' } : {}) }, r),
+    ),
+  );
+  fill('graph', [
+    card(`${nodes.length} nodes`, '', h('label', {}, 'Run ', select), graphChart(nodes)),
+  ]);
+}
+
+let data;
+
+async function render() {
+  renderRuns(data.runs);
+  renderScalars(data.scalars);
+  renderHistograms(data.histograms);
+  renderImages(data.images);
+  renderText(data.text);
+  renderHparams(data.hparams);
+  await renderGraph(data.runs);
+}
+
+async function refresh() {
+  const status = document.getElementById('status');
+  try {
+    const [runs, scalars, histograms, images, text, hparams] = await Promise.all(
+      ['runs', 'scalars', 'histograms', 'images', 'text', 'hparams'].map((p) =>
+        getJson(`/api/${p}`),
+      ),
+    );
+    data = { runs, scalars, histograms, images, text, hparams };
+    await render();
+    status.textContent = `${runs.length} run(s) · updated ${new Date().toLocaleTimeString()}`;
+    document.body.dataset.ready = 'true';
+  } catch (err) {
+    status.textContent = `update failed: ${err.message}`;
+  }
+}
+
+document.getElementById('smoothing').addEventListener('input', (e) => {
+  state.smoothing = Number(e.target.value);
+  document.getElementById('smoothing-value').textContent = state.smoothing.toFixed(2);
+  if (data) renderScalars(data.scalars);
+});
+document.getElementById('x-axis').addEventListener('change', (e) => {
+  state.xAxis = e.target.value;
+  if (data) renderScalars(data.scalars);
+});
+
+refresh();
+setInterval(refresh, POLL_MS);

@@ -1,0 +1,116 @@
+import { formatNumber, s, ticks } from './dom.js';
+
+const W = 380;
+const H = 220;
+const PAD = { left: 52, right: 12, top: 10, bottom: 28 };
+
+/** TensorBoard's smoothing: an exponential moving average, debiased for the first points. */
+export function smooth(values, weight) {
+  let last = 0;
+  let debias = 0;
+  return values.map((v) => {
+    if (!Number.isFinite(v)) return v;
+    last = last * weight + (1 - weight) * v;
+    debias = debias * weight + (1 - weight);
+    return last / debias;
+  });
+}
+
+function extent(values) {
+  const finite = values.filter(Number.isFinite);
+  if (!finite.length) return [0, 1];
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+}
+
+function frame(xs, ys, formatX) {
+  const [x0, x1] = extent(xs);
+  const [y0, y1] = extent(ys);
+  const px = (x) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
+  const py = (y) => H - PAD.bottom - ((y - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', class: 'chart' });
+  for (const t of ticks(y0, y1)) {
+    svg.append(s('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: py(t), y2: py(t) }));
+    svg.append(s('text', { x: PAD.left - 4, y: py(t) + 3, 'text-anchor': 'end' }, formatNumber(t)));
+  }
+  for (const t of ticks(x0, x1, 4)) {
+    svg.append(s('text', { x: px(t), y: H - 10, 'text-anchor': 'middle' }, formatX(t)));
+  }
+  return { svg, px, py };
+}
+
+const pathOf = (pts, px, py) =>
+  pts
+    .filter(([, y]) => Number.isFinite(y))
+    .map(([x, y], i) => `${i ? 'L' : 'M'}${px(x).toFixed(1)},${py(y).toFixed(1)}`)
+    .join('');
+
+/** series: [{ name, color, points: [[x, y]] }]; draws raw values faint and smoothed ones solid. */
+export function lineChart(series, { smoothing, formatX }) {
+  const all = series.flatMap((sr) => sr.points);
+  const { svg, px, py } = frame(
+    all.map((p) => p[0]),
+    all.map((p) => p[1]),
+    formatX,
+  );
+  for (const sr of series) {
+    const ys = smooth(
+      sr.points.map((p) => p[1]),
+      smoothing,
+    );
+    const smoothed = sr.points.map((p, i) => [p[0], ys[i]]);
+    svg.append(s('path', { class: 'raw', stroke: sr.color, d: pathOf(sr.points, px, py) }));
+    svg.append(
+      s(
+        'path',
+        { class: 'series', stroke: sr.color, d: pathOf(smoothed, px, py), 'data-run': sr.name },
+        s('title', {}, sr.name),
+      ),
+    );
+  }
+  return svg;
+}
+
+/** TensorBoard's "offset" histogram view: one density outline per step, older ones further back. */
+export function histogramChart(steps, color) {
+  const edges = steps.flatMap((st) => st.buckets.flatMap((b) => [b[0], b[1]]));
+  const [x0, x1] = extent(edges);
+  const rowGap = (H - PAD.top - PAD.bottom) / (steps.length + 3);
+  const peak = Math.max(
+    ...steps.flatMap((st) => st.buckets.map((b) => b[2] / Math.max(b[1] - b[0], 1e-12))),
+    1e-12,
+  );
+  const px = (x) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', class: 'chart histogram' });
+  steps.forEach((st, i) => {
+    const base = PAD.top + rowGap * (i + 3);
+    const height = (b) => (b[2] / Math.max(b[1] - b[0], 1e-12) / peak) * rowGap * 3;
+    const d = st.buckets
+      .map(
+        (b, k) =>
+          `${k ? 'L' : 'M'}${px(b[0]).toFixed(1)},${(base - height(b)).toFixed(1)}L${px(b[1]).toFixed(1)},${(base - height(b)).toFixed(1)}`,
+      )
+      .join('');
+    const shade = 0.35 + (0.65 * (i + 1)) / steps.length;
+    svg.append(
+      s(
+        'path',
+        {
+          d: `${d}L${px(x1)},${base}L${px(x0)},${base}Z`,
+          fill: color,
+          'fill-opacity': 0.15 * shade,
+          stroke: color,
+          'stroke-opacity': shade,
+        },
+        s('title', {}, `step ${st.step}`),
+      ),
+    );
+    if (i % Math.ceil(steps.length / 5) === 0 || i === steps.length - 1) {
+      svg.append(s('text', { x: W - PAD.right, y: base, 'text-anchor': 'end' }, `step ${st.step}`));
+    }
+  });
+  for (const t of ticks(x0, x1, 4))
+    svg.append(s('text', { x: px(t), y: H - 10, 'text-anchor': 'middle' }, formatNumber(t)));
+  return svg;
+}

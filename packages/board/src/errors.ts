@@ -1,0 +1,17 @@
+/** Bad arguments to a SummaryWriter method (shape, dtype, value range). */
+export class BoardInputError extends TypeError {
+  override name = 'BoardInputError';
+}
+
+/** A record whose checksum does not match: names the file and the record's byte offset. */
+export class RecordCorruptionError extends Error {
+  override name = 'RecordCorruptionError';
+
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    detail: string,
+  ) {
+    super(`${file}: corrupt record at byte offset ${offset}: ${detail}`);
+  }
+}
