@@ -1,7 +1,7 @@
+import { cpuBackend } from './cpu';
 import type { DType, TypedArray } from './dtype';
 import { DeviceError } from './errors';
 import type { Shape } from './shape';
-import { cpuBackend } from './cpu';
 
 /**
  * Memory a backend owns: typed arrays on the CPU, textures on gpu.js, a region of WASM memory.
@@ -25,15 +25,59 @@ export interface View {
 }
 
 export type UnaryOp =
-  | 'neg' | 'abs' | 'sign' | 'sqrt' | 'rsqrt' | 'exp' | 'expm1' | 'log' | 'log1p' | 'log2'
-  | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'tanh' | 'sigmoid'
-  | 'relu' | 'erf' | 'round' | 'floor' | 'ceil' | 'trunc' | 'reciprocal' | 'logicalNot'
-  | 'isnan' | 'isinf' | 'isfinite';
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'log2'
+  | 'sin'
+  | 'cos'
+  | 'tan'
+  | 'asin'
+  | 'acos'
+  | 'atan'
+  | 'sinh'
+  | 'cosh'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'erf'
+  | 'round'
+  | 'floor'
+  | 'ceil'
+  | 'trunc'
+  | 'reciprocal'
+  | 'logicalNot'
+  | 'isnan'
+  | 'isinf'
+  | 'isfinite';
 
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'pow' | 'maximum' | 'minimum' | 'fmod'
-  | 'remainder' | 'atan2' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
-  | 'logicalAnd' | 'logicalOr' | 'logicalXor';
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'floorDiv'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'fmod'
+  | 'remainder'
+  | 'atan2'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'logicalAnd'
+  | 'logicalOr'
+  | 'logicalXor';
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all';
 export type ArgReduceOp = 'argmax' | 'argmin';
@@ -81,7 +125,14 @@ export interface Backend {
   /** out[i][j] = x[index[i][j]][j] for dim 0 (and so on); result has index.shape. */
   gather(x: View, dim: number, index: View): Storage;
   /** A copy of `x` with `src` scattered in along `dim` at `index` (index and src same shape). */
-  scatter(x: View, dim: number, index: View, src: View, reduce: ScatterReduce, includeSelf: boolean): Storage;
+  scatter(
+    x: View,
+    dim: number,
+    index: View,
+    src: View,
+    reduce: ScatterReduce,
+    includeSelf: boolean,
+  ): Storage;
   /** Stable sort along `dim`; returns [values, int64 indices]. NaN sorts as the largest. */
   sort(x: View, dim: number, descending: boolean): [Storage, Storage];
 }

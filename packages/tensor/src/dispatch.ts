@@ -1,5 +1,5 @@
-import type { Tensor } from './tensor';
 import { TensileError } from './errors';
+import type { Tensor } from './tensor';
 
 /** Attributes an op records for its backward formula (dims, shapes, scalars). */
 export type OpAttrs = Readonly<Record<string, unknown>>;
@@ -14,7 +14,7 @@ export interface RemovableHandle {
   remove(): void;
 }
 
-export type TensorHook = (grad: Tensor) => Tensor | undefined | void;
+export type TensorHook = (grad: Tensor) => Tensor | undefined | undefined;
 
 /**
  * What an autograd engine provides. `@tensile/autograd` registers one when imported; the
@@ -39,7 +39,9 @@ export function registerAutograd(engine: AutogradHooks): void {
 
 export function autogradEngine(what: string): AutogradHooks {
   if (!hooks) {
-    throw new TensileError(`${what} needs the autograd engine: install @tensile/autograd and import it once`);
+    throw new TensileError(
+      `${what} needs the autograd engine: install @tensile/autograd and import it once`,
+    );
   }
   return hooks;
 }
@@ -76,7 +78,12 @@ export function enableGrad<T>(fn: () => T): T {
  * Runs one differentiable op. When autograd is active and an input requires grad, the op is
  * recorded once under `op`; the ops `forward` uses internally are not recorded.
  */
-export function apply<T extends Tensor | Tensor[]>(op: string, inputs: readonly Tensor[], attrs: OpAttrs, forward: () => T): T {
+export function apply<T extends Tensor | Tensor[]>(
+  op: string,
+  inputs: readonly Tensor[],
+  attrs: OpAttrs,
+  forward: () => T,
+): T {
   if (hooks === null || !gradEnabled || !inputs.some((t) => t.requiresGrad)) return forward();
   const out = withGradMode(false, forward);
   hooks.record(op, inputs, Array.isArray(out) ? out : [out], attrs);

@@ -20,7 +20,11 @@ export type ArrayFor<D extends DType> = D extends 'float32'
       ? Int32Array
       : Uint8Array;
 
-type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
+type ArrayCtor =
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint8ArrayConstructor;
 
 const CTORS: Record<DType, ArrayCtor> = {
   float32: Float32Array,
@@ -44,7 +48,9 @@ export function isFloating(dtype: DType): boolean {
 }
 
 export function isIntegral(dtype: DType, includeBool = false): boolean {
-  return dtype === 'int32' || dtype === 'int64' || dtype === 'uint8' || (includeBool && dtype === 'bool');
+  return (
+    dtype === 'int32' || dtype === 'int64' || dtype === 'uint8' || (includeBool && dtype === 'bool')
+  );
 }
 
 /** Bytes an element takes in PyTorch's layout (used for sizes in summaries and safetensors). */
@@ -52,7 +58,14 @@ export function itemSize(dtype: DType): number {
   return { float32: 4, float64: 8, int32: 4, int64: 8, uint8: 1, bool: 1 }[dtype];
 }
 
-const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
+const RANK: Record<DType, number> = {
+  bool: 0,
+  uint8: 1,
+  int32: 2,
+  int64: 3,
+  float32: 4,
+  float64: 5,
+};
 
 /** torch.promote_types for the dtypes Tensile has. */
 export function promoteTypes(a: DType, b: DType): DType {
@@ -72,7 +85,10 @@ export type PromotionOperand = { dtype: DType; dim: number } | number | boolean;
  * torch.result_type: dimensioned tensors win over 0-d tensors, which win over Python scalars,
  * unless a lower-priority operand is of a higher category (bool < integer < floating).
  */
-export function resultType(operands: readonly PromotionOperand[], defaultFloat: DType = 'float32'): DType {
+export function resultType(
+  operands: readonly PromotionOperand[],
+  defaultFloat: DType = 'float32',
+): DType {
   let dimRes: DType | undefined;
   let zeroRes: DType | undefined;
   let scalarRes: DType | undefined;
@@ -81,7 +97,8 @@ export function resultType(operands: readonly PromotionOperand[], defaultFloat: 
       if (op.dim > 0) dimRes = dimRes ? promoteTypes(dimRes, op.dtype) : op.dtype;
       else zeroRes = zeroRes ? promoteTypes(zeroRes, op.dtype) : op.dtype;
     } else {
-      const dt: DType = typeof op === 'boolean' ? 'bool' : Number.isInteger(op) ? 'int64' : defaultFloat;
+      const dt: DType =
+        typeof op === 'boolean' ? 'bool' : Number.isInteger(op) ? 'int64' : defaultFloat;
       scalarRes = scalarRes ? promoteTypes(scalarRes, dt) : dt;
     }
   }
@@ -113,8 +130,15 @@ export function castScalar(value: number, dtype: DType): number {
   }
 }
 
-export function assertDType(op: string, dtype: DType, allowed: readonly DType[], what = 'input'): void {
+export function assertDType(
+  op: string,
+  dtype: DType,
+  allowed: readonly DType[],
+  what = 'input',
+): void {
   if (!allowed.includes(dtype)) {
-    throw new DTypeError(`${op}: expected ${what} of dtype ${allowed.join(' or ')}, but got ${dtype}`);
+    throw new DTypeError(
+      `${op}: expected ${what} of dtype ${allowed.join(' or ')}, but got ${dtype}`,
+    );
   }
 }

@@ -1,51 +1,210 @@
-export type { ArgReduceOp, Backend, BinaryOp, CumulativeOp, ReduceOp, ScatterReduce, Storage, UnaryOp, View } from './backend';
+export type {
+  ArgReduceOp,
+  Backend,
+  BinaryOp,
+  CumulativeOp,
+  ReduceOp,
+  ScatterReduce,
+  Storage,
+  UnaryOp,
+  View,
+} from './backend';
 export { getBackend, listBackends, registerBackend } from './backend';
 export { cpuBackend } from './cpu';
 export { getDefaultDtype, setDefaultDtype } from './defaults';
-export type { AutogradHooks, BackwardOptions, OpAttrs, RemovableHandle, TensorHook } from './dispatch';
-export { apply, enableGrad, isGradEnabled, noGrad, registerAutograd, setGradEnabled } from './dispatch';
+export type {
+  AutogradHooks,
+  BackwardOptions,
+  OpAttrs,
+  RemovableHandle,
+  TensorHook,
+} from './dispatch';
+export {
+  apply,
+  enableGrad,
+  isGradEnabled,
+  noGrad,
+  registerAutograd,
+  setGradEnabled,
+} from './dispatch';
 export type { DType, TypedArray } from './dtype';
 export { DTYPES, isFloating, isIntegral, itemSize, promoteTypes } from './dtype';
-export { DeviceError, DTypeError, IndexError, ShapeError, TensileError, ValueError } from './errors';
+export {
+  DeviceError,
+  DTypeError,
+  IndexError,
+  ShapeError,
+  TensileError,
+  ValueError,
+} from './errors';
+export { resultTypeOf as resultType } from './ops/broadcast';
+export type { NestedData, RandomOptions, TensorOptions } from './ops/create';
+export {
+  arange,
+  empty,
+  emptyLike,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  normal,
+  ones,
+  onesLike,
+  rand,
+  randint,
+  randLike,
+  randn,
+  randnLike,
+  randperm,
+  tensor,
+  zeros,
+  zerosLike,
+} from './ops/create';
+export { einsum } from './ops/einsum';
+export type { CloseOptions, DivOptions, NanToNumOptions } from './ops/elementwise';
+export {
+  abs,
+  acos,
+  add,
+  allclose,
+  asin,
+  atan,
+  atan2,
+  ceil,
+  clamp,
+  clamp as clip,
+  cos,
+  cosh,
+  div,
+  eq,
+  equal,
+  erf,
+  exp,
+  expm1,
+  floor,
+  floorDivide,
+  fmod,
+  frac,
+  ge,
+  gt,
+  isclose,
+  isfinite,
+  isinf,
+  isnan,
+  le,
+  lerp,
+  log,
+  log1p,
+  log2,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logicalXor,
+  lt,
+  maximum,
+  minimum,
+  mul,
+  nanToNum,
+  ne,
+  neg,
+  pow,
+  reciprocal,
+  relu,
+  remainder,
+  round,
+  rsqrt,
+  sigmoid,
+  sign,
+  sin,
+  sinh,
+  sqrt,
+  square,
+  sub,
+  tan,
+  tanh,
+  trunc,
+  where,
+} from './ops/elementwise';
+export type { ScatterOptions, ScatterReduceMode, SortOptions, TopkOptions } from './ops/indexing';
+export {
+  argsort,
+  gather,
+  indexAdd,
+  indexSelect,
+  maskedFill,
+  maskedSelect,
+  nonzero,
+  oneHot,
+  scatter,
+  scatterAdd,
+  scatterReduce,
+  sort,
+  take,
+  topk,
+} from './ops/indexing';
+export {
+  cat,
+  chunk,
+  flip,
+  meshgrid,
+  repeat,
+  roll,
+  split,
+  stack,
+  tile,
+  unbind,
+} from './ops/joining';
+export { bmm, diag, diagEmbed, dot, matmul, mm, outer, trace, tril, triu } from './ops/linalg';
+export type { GeneratorOption, MultinomialOptions } from './ops/random';
+export { bernoulli, multinomial } from './ops/random';
+export type { NormOrder, ReduceOptions, VarOptions } from './ops/reduce';
+export {
+  all,
+  amax,
+  amin,
+  any,
+  argmax,
+  argmin,
+  cumprod,
+  cumsum,
+  logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  min,
+  norm,
+  prod,
+  softmax,
+  std,
+  sum,
+  variance as var,
+} from './ops/reduce';
+export type { UniqueOptions } from './ops/unique';
+export { unique } from './ops/unique';
+export type { IndexSpec } from './ops/views';
+export {
+  asStrided,
+  clone,
+  contiguous,
+  diagonal,
+  expand,
+  flatten,
+  movedim,
+  narrow,
+  permute,
+  reshape,
+  select,
+  slice,
+  squeeze,
+  t,
+  transpose,
+  unflatten,
+  unsqueeze,
+  view,
+} from './ops/views';
 export type { GeneratorState } from './random';
-export { Generator, defaultGenerator, manualSeed } from './random';
+export { defaultGenerator, Generator, manualSeed } from './random';
 export type { Shape } from './shape';
 export { broadcastShapes } from './shape';
 export type { GradFn, TensorLike, ValuesIndices } from './tensor';
-export { Tensor, isTensor } from './tensor';
-export type { IndexSpec } from './ops/views';
-export type { NestedData, RandomOptions, TensorOptions } from './ops/create';
-export type { CloseOptions, DivOptions, NanToNumOptions } from './ops/elementwise';
-export type { ReduceOptions, VarOptions, NormOrder } from './ops/reduce';
-export type { ScatterOptions, ScatterReduceMode, SortOptions, TopkOptions } from './ops/indexing';
-export type { UniqueOptions } from './ops/unique';
-export type { GeneratorOption, MultinomialOptions } from './ops/random';
-export { resultTypeOf as resultType } from './ops/broadcast';
-
-export {
-  arange, empty, emptyLike, eye, full, fullLike, linspace, normal, ones, onesLike, rand, randint, randLike,
-  randn, randnLike, randperm, tensor, zeros, zerosLike,
-} from './ops/create';
-export {
-  asStrided, clone, contiguous, diagonal, expand, flatten, movedim, narrow, permute, reshape, select, slice,
-  squeeze, t, transpose, unflatten, unsqueeze, view,
-} from './ops/views';
-export { cat, chunk, flip, meshgrid, repeat, roll, split, stack, tile, unbind } from './ops/joining';
-export {
-  abs, acos, add, allclose, asin, atan, atan2, ceil, clamp, clamp as clip, cos, cosh, div, eq, equal, erf, exp,
-  expm1, floor, floorDivide, fmod, frac, ge, gt, isclose, isfinite, isinf, isnan, le, lerp, log, log1p, log2,
-  logicalAnd, logicalNot, logicalOr, logicalXor, lt, maximum, minimum, mul, nanToNum, ne, neg, pow, reciprocal,
-  relu, remainder, round, rsqrt, sigmoid, sign, sin, sinh, sqrt, square, sub, tan, tanh, trunc, where,
-} from './ops/elementwise';
-export {
-  all, amax, amin, any, argmax, argmin, cumprod, cumsum, logSoftmax, logsumexp, max, mean, min, norm, prod,
-  softmax, std, sum, variance as var,
-} from './ops/reduce';
-export {
-  argsort, gather, indexAdd, indexSelect, maskedFill, maskedSelect, nonzero, oneHot, scatter, scatterAdd,
-  scatterReduce, sort, take, topk,
-} from './ops/indexing';
-export { unique } from './ops/unique';
-export { bmm, diag, diagEmbed, dot, matmul, mm, outer, trace, tril, triu } from './ops/linalg';
-export { einsum } from './ops/einsum';
-export { bernoulli, multinomial } from './ops/random';
+export { isTensor, Tensor } from './tensor';

@@ -34,7 +34,10 @@ class Formatter {
   private sciMode = false;
   width = 1;
 
-  constructor(values: number[], private dtype: Tensor['dtype']) {
+  constructor(
+    values: number[],
+    private dtype: Tensor['dtype'],
+  ) {
     this.floating = isFloating(dtype);
     if (!this.floating) {
       for (const v of values) this.width = Math.max(this.width, this.plain(v).length);
@@ -48,10 +51,15 @@ class Formatter {
     this.intMode = finite.every((v) => v === Math.ceil(v));
     if (this.intMode) {
       this.sciMode = max / min > 1000 || max > 1e8;
-      for (const v of finite) this.width = Math.max(this.width, this.sciMode ? sci(v).length : fixed(v, 0).length + 1);
+      for (const v of finite)
+        this.width = Math.max(this.width, this.sciMode ? sci(v).length : fixed(v, 0).length + 1);
     } else {
       this.sciMode = max / min > 1000 || max > 1e8 || min < 1e-4;
-      for (const v of finite) this.width = Math.max(this.width, this.sciMode ? sci(v).length : fixed(v, PRECISION).length);
+      for (const v of finite)
+        this.width = Math.max(
+          this.width,
+          this.sciMode ? sci(v).length : fixed(v, PRECISION).length,
+        );
     }
   }
 
@@ -62,7 +70,8 @@ class Formatter {
   format(v: number): string {
     if (!this.floating) return pad(this.plain(v), this.width);
     if (this.sciMode) return sci(v, this.width);
-    if (this.intMode) return pad(Number.isFinite(v) ? `${fixed(v, 0)}.` : fmtNonFinite(v), this.width);
+    if (this.intMode)
+      return pad(Number.isFinite(v) ? `${fixed(v, 0)}.` : fmtNonFinite(v), this.width);
     return pad(fixed(v, PRECISION), this.width);
   }
 }
@@ -75,7 +84,8 @@ function nest(data: ArrayLike<number>, shape: readonly number[], summarize: bool
   const build = (d: number, off: number): Nested => {
     if (d === shape.length) return data[off];
     const idx = Array.from({ length: shape[d] }, (_, i) => i);
-    const pick = summarize && shape[d] > 2 * EDGE ? [...idx.slice(0, EDGE), -1, ...idx.slice(-EDGE)] : idx;
+    const pick =
+      summarize && shape[d] > 2 * EDGE ? [...idx.slice(0, EDGE), -1, ...idx.slice(-EDGE)] : idx;
     return pick.map((i) => (i < 0 ? '...' : build(d + 1, off + i * strides[d]))) as Nested[];
   };
   return build(0, 0);
@@ -94,7 +104,8 @@ function render(n: Nested, ndim: number, indent: number, f: Formatter): string {
     const items = n.map((v) => (v === '...' ? ' ...' : f.format(v as number)));
     const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / (f.width + 2)));
     const lines: string[] = [];
-    for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(', '));
+    for (let i = 0; i < items.length; i += perLine)
+      lines.push(items.slice(i, i + perLine).join(', '));
     return `[${lines.join(`,\n${' '.repeat(indent + 1)}`)}]`;
   }
   const parts = n.map((c) => render(c, ndim - 1, indent + 1, f));

@@ -32,7 +32,8 @@ export class Generator {
   }
 
   manualSeed(seed: number): this {
-    if (!Number.isFinite(seed)) throw new ValueError(`manualSeed: seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed))
+      throw new ValueError(`manualSeed: seed must be a finite number, got ${seed}`);
     this.seed = seed;
     const next = splitmix32(Math.floor(seed) ^ Math.floor(seed / 2 ** 32));
     for (let i = 0; i < 4; i++) this.s[i] = next();
@@ -67,7 +68,8 @@ export class Generator {
 
   /** Uniform integer in [low, high). */
   randint(low: number, high: number): number {
-    if (!(high > low)) throw new ValueError(`randint: expected low < high, got low=${low}, high=${high}`);
+    if (!(high > low))
+      throw new ValueError(`randint: expected low < high, got low=${low}, high=${high}`);
     return low + Math.floor(this.random() * (high - low));
   }
 
@@ -87,7 +89,11 @@ export class Generator {
   }
 
   getState(): GeneratorState {
-    return { s: [this.s[0], this.s[1], this.s[2], this.s[3]], seed: this.seed, spareNormal: this.spareNormal };
+    return {
+      s: [this.s[0], this.s[1], this.s[2], this.s[3]],
+      seed: this.seed,
+      spareNormal: this.spareNormal,
+    };
   }
 
   setState(state: GeneratorState): this {

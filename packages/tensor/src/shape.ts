@@ -1,4 +1,4 @@
-import { IndexError, ShapeError, ValueError, fmtShape } from './errors';
+import { fmtShape, IndexError, ShapeError, ValueError } from './errors';
 
 export type Shape = readonly number[];
 
@@ -41,12 +41,18 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
 }
 
 /** Normalizes a dim list, rejecting repeats (sum(x, [0, 0]) is an error in PyTorch too). */
-export function normalizeDims(op: string, dims: number | readonly number[] | undefined, ndim: number): number[] {
+export function normalizeDims(
+  op: string,
+  dims: number | readonly number[] | undefined,
+  ndim: number,
+): number[] {
   if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dims === 'number' ? [dims] : dims;
   const out = list.map((d) => normalizeDim(op, d, ndim));
   if (new Set(out).size !== out.length) {
-    throw new ValueError(`${op}: dim ${out.find((d, i) => out.indexOf(d) !== i)} appears multiple times in the list of dims`);
+    throw new ValueError(
+      `${op}: dim ${out.find((d, i) => out.indexOf(d) !== i)} appears multiple times in the list of dims`,
+    );
   }
   return out;
 }
@@ -88,7 +94,9 @@ export function sameShape(a: Shape, b: Shape): boolean {
 export function checkShape(op: string, shape: Shape): number[] {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new ValueError(`${op}: sizes must be non-negative integers, but got ${fmtShape(shape)}`);
+      throw new ValueError(
+        `${op}: sizes must be non-negative integers, but got ${fmtShape(shape)}`,
+      );
     }
   }
   return [...shape];
@@ -98,17 +106,22 @@ export function checkShape(op: string, shape: Shape): number[] {
 export function inferShape(op: string, shape: Shape, numel: number, from: Shape): number[] {
   const out = [...shape];
   const neg = out.indexOf(-1);
-  if (neg !== out.lastIndexOf(-1)) throw new ValueError(`${op}: only one dimension can be inferred`);
+  if (neg !== out.lastIndexOf(-1))
+    throw new ValueError(`${op}: only one dimension can be inferred`);
   const known = out.reduce((p, d) => (d === -1 ? p : p * d), 1);
   if (neg >= 0) {
     if (known === 0 || numel % known !== 0) {
-      throw new ShapeError(`${op}: shape '${fmtShape(shape)}' is invalid for input of size ${numel} (input shape ${fmtShape(from)})`);
+      throw new ShapeError(
+        `${op}: shape '${fmtShape(shape)}' is invalid for input of size ${numel} (input shape ${fmtShape(from)})`,
+      );
     }
     out[neg] = numel / known;
   }
   checkShape(op, out);
   if (numelOf(out) !== numel) {
-    throw new ShapeError(`${op}: shape '${fmtShape(shape)}' is invalid for input of size ${numel} (input shape ${fmtShape(from)})`);
+    throw new ShapeError(
+      `${op}: shape '${fmtShape(shape)}' is invalid for input of size ${numel} (input shape ${fmtShape(from)})`,
+    );
   }
   return out;
 }

@@ -8,11 +8,11 @@ import * as E from './ops/elementwise';
 import * as I from './ops/indexing';
 import * as J from './ops/joining';
 import * as L from './ops/linalg';
-import * as R from './ops/reduce';
 import * as RND from './ops/random';
+import * as R from './ops/reduce';
 import * as V from './ops/views';
 import { formatTensor } from './print';
-import { type Shape, contiguousStrides, isContiguousLayout, normalizeDim, numelOf } from './shape';
+import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, type Shape } from './shape';
 
 /** Anything an op accepts where PyTorch takes a tensor or a Python scalar. */
 export type TensorLike = Tensor | number | boolean;
@@ -95,7 +95,9 @@ export class Tensor {
   }
   item(): number {
     if (this.numel() !== 1) {
-      throw new ValueError(`item: a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+      throw new ValueError(
+        `item: a Tensor with ${this.numel()} elements cannot be converted to Scalar`,
+      );
     }
     return this.dataSync()[0];
   }
@@ -148,10 +150,14 @@ export class Tensor {
   // ---- autograd ----
   requiresGrad_(requiresGrad = true): this {
     if (requiresGrad && !isFloating(this.dtype)) {
-      throw new DTypeError(`requiresGrad_: only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
+      throw new DTypeError(
+        `requiresGrad_: only Tensors of floating point dtype can require gradients (got ${this.dtype})`,
+      );
     }
     if (!requiresGrad && !this.isLeaf) {
-      throw new ValueError("requiresGrad_: you can only change requiresGrad flags of leaf variables. Use detach() for a non-leaf");
+      throw new ValueError(
+        'requiresGrad_: you can only change requiresGrad flags of leaf variables. Use detach() for a non-leaf',
+      );
     }
     this.requiresGrad = requiresGrad;
     return this;
@@ -171,7 +177,10 @@ export class Tensor {
     autogradEngine('backward()').backward(this, gradient, opts);
   }
   registerHook(hook: TensorHook): RemovableHandle {
-    if (!this.requiresGrad) throw new ValueError("registerHook: cannot register a hook on a tensor that doesn't require gradient");
+    if (!this.requiresGrad)
+      throw new ValueError(
+        "registerHook: cannot register a hook on a tensor that doesn't require gradient",
+      );
     return autogradEngine('registerHook()').registerHook(this, hook);
   }
   retainGrad(): void {
@@ -201,7 +210,10 @@ export class Tensor {
     return V.t(this);
   }
   get T(): Tensor {
-    return V.permute(this, this.shape.map((_, i) => this.ndim - 1 - i));
+    return V.permute(
+      this,
+      this.shape.map((_, i) => this.ndim - 1 - i),
+    );
   }
   get mT(): Tensor {
     return V.transpose(this, -2, -1);
@@ -599,7 +611,13 @@ export class Tensor {
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return I.scatterAdd(this, dim, index, src);
   }
-  scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: I.ScatterReduceMode, opts?: { includeSelf?: boolean }): Tensor {
+  scatterReduce(
+    dim: number,
+    index: Tensor,
+    src: Tensor,
+    reduce: I.ScatterReduceMode,
+    opts?: { includeSelf?: boolean },
+  ): Tensor {
     return I.scatterReduce(this, dim, index, src, reduce, opts);
   }
   indexSelect(dim: number, index: Tensor): Tensor {

@@ -3,26 +3,59 @@ import * as T from '../src/index';
 
 describe('basics', () => {
   it('creates, broadcasts and prints', () => {
-    const a = T.tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' });
+    const a = T.tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: 'float32' },
+    );
     const b = T.tensor([10, 20, 30]);
     const c = a.add(b);
     expect(c.dtype).toBe('float32');
-    expect(c.tolist()).toEqual([[11, 22, 33], [14, 25, 36]]);
+    expect(c.tolist()).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
     expect(T.tensor([[0.1, 2]]).toString()).toBe('tensor([[0.1000, 2.0000]])');
     expect(a.t().isContiguous()).toBe(false);
-    expect(a.t().contiguous().tolist()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(a.t().contiguous().tolist()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     expect(a.sum(1).tolist()).toEqual([6, 15]);
-    expect(a.matmul(a.t()).tolist()).toEqual([[14, 32], [32, 77]]);
-    const [v, i] = T.tensor([[1, 5, 2], [7, 0, 7]]).max(1);
+    expect(a.matmul(a.t()).tolist()).toEqual([
+      [14, 32],
+      [32, 77],
+    ]);
+    const [v, i] = T.tensor([
+      [1, 5, 2],
+      [7, 0, 7],
+    ]).max(1);
     expect(v.tolist()).toEqual([5, 7]);
     expect(i.tolist()).toEqual([1, 0]);
-    expect(T.einsum('ij,jk->ik', a, a.t()).tolist()).toEqual([[14, 32], [32, 77]]);
+    expect(T.einsum('ij,jk->ik', a, a.t()).tolist()).toEqual([
+      [14, 32],
+      [32, 77],
+    ]);
     expect(T.arange(10).index('1:8:3').tolist()).toEqual([1, 4, 7]);
     expect(T.tensor([3, 1, 2]).sort().values.tolist()).toEqual([1, 2, 3]);
     expect(T.tensor([1.5, 2.5, -0.5]).round().tolist()).toEqual([2, 2, -0]);
-    expect(T.softmax(T.tensor([1, 2, 3], { dtype: 'float32' }), 0).sum().item()).toBeCloseTo(1, 6);
-    expect(T.tensor([[1, 2], [3, 4]]).toString()).toBe('tensor([[1, 2],\n        [3, 4]])');
-    expect(T.ones([2, 2], { dtype: 'float64' }).toString()).toBe('tensor([[1., 1.],\n        [1., 1.]], dtype=float64)');
+    expect(
+      T.softmax(T.tensor([1, 2, 3], { dtype: 'float32' }), 0)
+        .sum()
+        .item(),
+    ).toBeCloseTo(1, 6);
+    expect(
+      T.tensor([
+        [1, 2],
+        [3, 4],
+      ]).toString(),
+    ).toBe('tensor([[1, 2],\n        [3, 4]])');
+    expect(T.ones([2, 2], { dtype: 'float64' }).toString()).toBe(
+      'tensor([[1., 1.],\n        [1., 1.]], dtype=float64)',
+    );
   });
   it('errors name op and shapes', () => {
     expect(() => T.ones([2, 3]).add(T.ones([4]))).toThrow(/add.*\[2, 3\].*\[4\]/);

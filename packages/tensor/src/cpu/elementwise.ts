@@ -1,7 +1,7 @@
 import type { BinaryOp, UnaryOp, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
 import { sameShape } from '../shape';
-import { H, coalesce, loopDecls, nestedLoops } from './loops';
+import { coalesce, H, loopDecls, nestedLoops } from './loops';
 import { dataOf } from './storage';
 
 /** Expressions over x0, x1, x2; `bool` marks those that yield a JS boolean. */
@@ -69,13 +69,22 @@ export const IDENTITY: Expr = { code: 'x0' };
 
 /** Wraps an expression so that storing it gives PyTorch's cast to `dtype`. */
 function castTo(expr: Expr, dtype: DType): string {
-  if (dtype === 'bool') return expr.bool ? `((${expr.code}) ? 1 : 0)` : `((${expr.code}) !== 0 ? 1 : 0)`;
+  if (dtype === 'bool')
+    return expr.bool ? `((${expr.code}) ? 1 : 0)` : `((${expr.code}) !== 0 ? 1 : 0)`;
   if (expr.bool) return `((${expr.code}) ? 1 : 0)`;
   if (dtype === 'int64') return `Math.trunc(${expr.code})`;
   return expr.code;
 }
 
-type Kernel = (out: TypedArray, outOff: number, outStrides: number[], ins: TypedArray[], offs: number[], strides: number[][], shape: number[]) => void;
+type Kernel = (
+  out: TypedArray,
+  outOff: number,
+  outStrides: number[],
+  ins: TypedArray[],
+  offs: number[],
+  strides: number[][],
+  shape: number[],
+) => void;
 
 const cache = new Map<string, Kernel>();
 
@@ -85,9 +94,15 @@ function compile(expr: Expr, dtype: DType, nIn: number, ndim: number): Kernel {
   if (k) return k;
   const ptrs = ['po', ...Array.from({ length: nIn }, (_, i) => `p${i}`)];
   const decl = [
-    ...Array.from({ length: nIn }, (_, i) => `const a${i} = ins[${i}]; let p${i} = offs[${i}]; const st${i} = strides[${i}];`),
+    ...Array.from(
+      { length: nIn },
+      (_, i) => `const a${i} = ins[${i}]; let p${i} = offs[${i}]; const st${i} = strides[${i}];`,
+    ),
     'let po = outOff;',
-    loopDecls('', ndim, 'shape', [{ name: 'po', strides: 'outStrides' }, ...Array.from({ length: nIn }, (_, i) => ({ name: `p${i}`, strides: `st${i}` }))]),
+    loopDecls('', ndim, 'shape', [
+      { name: 'po', strides: 'outStrides' },
+      ...Array.from({ length: nIn }, (_, i) => ({ name: `p${i}`, strides: `st${i}` })),
+    ]),
   ].join('\n');
   const loads = Array.from({ length: nIn }, (_, i) => `const x${i} = a${i}[p${i}];`).join(' ');
   const body = `${loads}\nout[po] = ${castTo(expr, dtype)};`;
@@ -100,7 +115,8 @@ function compile(expr: Expr, dtype: DType, nIn: number, ndim: number): Kernel {
 /** Evaluates `expr` over `inputs` (all of dst's shape) into the strided window `dst`. */
 export function mapInto(expr: Expr, dst: View, inputs: readonly View[]): void {
   for (const v of inputs) {
-    if (!sameShape(v.shape, dst.shape)) throw new Error(`cpu kernel: operand shape ${v.shape} differs from ${dst.shape}`);
+    if (!sameShape(v.shape, dst.shape))
+      throw new Error(`cpu kernel: operand shape ${v.shape} differs from ${dst.shape}`);
   }
   if (dst.shape.includes(0)) return;
   const { shape, strides } = coalesce(dst.shape, [dst.strides, ...inputs.map((v) => v.strides)]);

@@ -2,7 +2,7 @@ import type { Backend, Storage, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
 import { allocArray, arrayCtor } from '../dtype';
 import { contiguousStrides, numelOf } from '../shape';
-import { BINARY, IDENTITY, UNARY, WHERE, mapInto } from './elementwise';
+import { BINARY, IDENTITY, mapInto, UNARY, WHERE } from './elementwise';
 import { gather, scatterInto, sort } from './indexing';
 import { matmul } from './matmul';
 import { argReduce, cumulative, reduce } from './reduce';
@@ -13,10 +13,18 @@ function wrap(data: TypedArray, dtype: DType): CpuStorage {
 }
 
 /** A fresh contiguous storage of `shape` filled by evaluating `expr` over `inputs`. */
-function map(expr: { code: string; bool?: boolean }, inputs: readonly View[], dtype: DType): CpuStorage {
+function map(
+  expr: { code: string; bool?: boolean },
+  inputs: readonly View[],
+  dtype: DType,
+): CpuStorage {
   const shape = inputs[0].shape;
   const out = wrap(allocArray(dtype, numelOf(shape)), dtype);
-  mapInto(expr, { storage: out, dtype, shape, strides: contiguousStrides(shape), offset: 0 }, inputs);
+  mapInto(
+    expr,
+    { storage: out, dtype, shape, strides: contiguousStrides(shape), offset: 0 },
+    inputs,
+  );
   return out;
 }
 
@@ -27,7 +35,10 @@ export const cpuBackend: Backend = {
   fromArray: (data, dtype) => wrap(new (arrayCtor(dtype))(data), dtype),
   read(x) {
     const isWhole = x.offset === 0 && numelOf(x.shape) === x.storage.size;
-    if (isWhole && contiguousStrides(x.shape).every((s, d) => s === x.strides[d] || x.shape[d] === 1)) {
+    if (
+      isWhole &&
+      contiguousStrides(x.shape).every((s, d) => s === x.strides[d] || x.shape[d] === 1)
+    ) {
       return dataOf(x.storage).slice();
     }
     return dataOf(map(IDENTITY, [x], x.dtype));
@@ -39,7 +50,15 @@ export const cpuBackend: Backend = {
   write: (dst, src) => mapInto(IDENTITY, dst, [src]),
   fill(dst, value) {
     const scalar = wrap(allocArray(dst.dtype, 1).fill(value), dst.dtype);
-    mapInto(IDENTITY, dst, [{ storage: scalar, dtype: dst.dtype, shape: dst.shape, strides: dst.shape.map(() => 0), offset: 0 }]);
+    mapInto(IDENTITY, dst, [
+      {
+        storage: scalar,
+        dtype: dst.dtype,
+        shape: dst.shape,
+        strides: dst.shape.map(() => 0),
+        offset: 0,
+      },
+    ]);
   },
   unary: (op, x, dtype) => map(UNARY[op], [x], dtype),
   binary: (op, a, b, dtype) => map(BINARY[op], [a, b], dtype),

@@ -9,7 +9,11 @@ import { dataOf } from './storage';
  * Walks the positions of `shape` in row-major order, calling `visit` with the offset of each
  * view at that position; one closure call per element is fine here (indexing is memory-bound).
  */
-function walk(shape: readonly number[], views: readonly { offset: number; strides: readonly number[] }[], visit: (i: number, offs: Float64Array) => void): void {
+function walk(
+  shape: readonly number[],
+  views: readonly { offset: number; strides: readonly number[] }[],
+  visit: (i: number, offs: Float64Array) => void,
+): void {
   const n = numelOf(shape);
   const offs = Float64Array.from(views, (v) => v.offset);
   const idx = new Array<number>(shape.length).fill(0);
@@ -43,7 +47,16 @@ export function gather(x: View, dim: number, index: View): TypedArray {
 }
 
 /** Scatters `src` into `out`, a contiguous copy of the destination of the given shape. */
-export function scatterInto(out: TypedArray, shape: readonly number[], dtype: DType, dim: number, index: View, src: View, reduce: ScatterReduce, includeSelf: boolean): void {
+export function scatterInto(
+  out: TypedArray,
+  shape: readonly number[],
+  dtype: DType,
+  dim: number,
+  index: View,
+  src: View,
+  reduce: ScatterReduce,
+  includeSelf: boolean,
+): void {
   const id = dataOf(index.storage);
   const sd = dataOf(src.storage);
   const ostr = contiguousStrides(shape);
@@ -58,7 +71,10 @@ export function scatterInto(out: TypedArray, shape: readonly number[], dtype: DT
   // Reductions: positions that receive a value start from the identity unless includeSelf.
   const counts = new Float64Array(out.length).fill(includeSelf ? 1 : 0);
   const identity = { sum: 0, mean: 0, prod: 1, amax: -Infinity, amin: Infinity }[reduce];
-  if (!includeSelf) walk(index.shape, [target, index], (_, o) => { out[o[0] + id[o[1]] * s] = identity; });
+  if (!includeSelf)
+    walk(index.shape, [target, index], (_, o) => {
+      out[o[0] + id[o[1]] * s] = identity;
+    });
   walk(index.shape, [target, index, src], (_, o) => {
     const p = o[0] + id[o[1]] * s;
     const v = sd[o[2]];

@@ -12,7 +12,10 @@ export interface Operand {
  * Drops size-1 dims and merges neighbours that are laid out contiguously for every operand,
  * so most elementwise work runs as one or two flat loops.
  */
-export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+export function coalesce(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
   const outShape: number[] = [];
   const outStrides: number[][] = strides.map(() => []);
   for (let d = 0; d < shape.length; d++) {
@@ -25,7 +28,7 @@ export function coalesce(shape: readonly number[], strides: readonly (readonly n
       });
     } else {
       outShape.push(shape[d]);
-      strides.forEach((s, k) => outStrides[k].push(s[d]));
+      for (let k = 0; k < strides.length; k++) outStrides[k].push(strides[k][d]);
     }
   }
   if (outShape.length === 0) {
@@ -39,18 +42,31 @@ export function coalesce(shape: readonly number[], strides: readonly (readonly n
  * Nested loops over `ndim` dims (sizes n{prefix}0.., strides {ptr}_s0..) that advance each
  * pointer variable in `ptrs` by its stride and rewind with back-strides; `body` runs innermost.
  */
-export function nestedLoops(prefix: string, ndim: number, ptrs: readonly string[], body: string): string {
+export function nestedLoops(
+  prefix: string,
+  ndim: number,
+  ptrs: readonly string[],
+  body: string,
+): string {
   let code = body;
   for (let d = ndim - 1; d >= 0; d--) {
     const step = ptrs.map((p) => `${p} += ${p}_${prefix}${d};`).join(' ');
-    const inner = d < ndim - 1 ? ptrs.map((p) => `${p} -= ${p}_${prefix}${d + 1} * n${prefix}${d + 1};`).join(' ') : '';
+    const inner =
+      d < ndim - 1
+        ? ptrs.map((p) => `${p} -= ${p}_${prefix}${d + 1} * n${prefix}${d + 1};`).join(' ')
+        : '';
     code = `for (let i${prefix}${d} = 0; i${prefix}${d} < n${prefix}${d}; i${prefix}${d}++) {\n${code}\n${inner}\n${step}\n}`;
   }
   return code;
 }
 
 /** `const n{prefix}d = shape[d]` and `{ptr}_{prefix}d = strides[d]` declarations. */
-export function loopDecls(prefix: string, ndim: number, shapeVar: string, ptrs: readonly { name: string; strides: string }[]): string {
+export function loopDecls(
+  prefix: string,
+  ndim: number,
+  shapeVar: string,
+  ptrs: readonly { name: string; strides: string }[],
+): string {
   const lines: string[] = [];
   for (let d = 0; d < ndim; d++) {
     lines.push(`const n${prefix}${d} = ${shapeVar}[${d}];`);
@@ -66,8 +82,14 @@ export const H = {
     const ax = Math.abs(x);
     if (ax < 0.5) {
       const t = x * x;
-      const p = ((((0.185777706184603153 * t + 3.16112374387056560) * t + 113.864154151050156) * t + 377.485237685302021) * t + 3209.37758913846947);
-      const q = (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t + 2844.23683343917062;
+      const p =
+        (((0.185777706184603153 * t + 3.1611237438705656) * t + 113.864154151050156) * t +
+          377.485237685302021) *
+          t +
+        3209.37758913846947;
+      const q =
+        (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t +
+        2844.23683343917062;
       return (x * p) / q;
     }
     return Math.sign(x) * (1 - erfcLarge(ax));
@@ -96,12 +118,42 @@ export const H = {
 
 function erfcLarge(x: number): number {
   if (x < 4) {
-    const p = (((((((5.64188496988670089e-1 * x + 8.88314979438837594) * x + 66.1191906371416295) * x + 298.635138197400131) * x + 881.952221241769090) * x + 1712.04761263407058) * x + 2051.07837782607147) * x + 1230.33935479799725);
-    const q = (((((((x + 15.7449261107098347) * x + 117.693950891312499) * x + 537.181101862009858) * x + 1621.38957456669019) * x + 3290.79923573345963) * x + 4362.61909014324716) * x + 3439.36767414372164) * x + 1230.33935480374942;
+    const p =
+      ((((((5.64188496988670089e-1 * x + 8.88314979438837594) * x + 66.1191906371416295) * x +
+        298.635138197400131) *
+        x +
+        881.95222124176909) *
+        x +
+        1712.04761263407058) *
+        x +
+        2051.07837782607147) *
+        x +
+      1230.33935479799725;
+    const q =
+      (((((((x + 15.7449261107098347) * x + 117.693950891312499) * x + 537.181101862009858) * x +
+        1621.38957456669019) *
+        x +
+        3290.79923573345963) *
+        x +
+        4362.61909014324716) *
+        x +
+        3439.36767414372164) *
+        x +
+      1230.33935480374942;
     return (Math.exp(-x * x) * p) / q;
   }
   const z = 1 / (x * x);
-  const p = ((((1.63153871373020978e-2 * z + 3.05326634961232344e-1) * z + 3.60344899949804439e-1) * z + 1.25781726111229246e-1) * z + 1.60837851487422766e-2) * z + 6.58749161529837803e-4;
-  const q = ((((z + 2.56852019228982242) * z + 1.87295284992346725) * z + 5.27905102951428412e-1) * z + 6.05183413124413191e-2) * z + 2.33520497626869185e-3;
+  const p =
+    ((((1.63153871373020978e-2 * z + 3.05326634961232344e-1) * z + 3.60344899949804439e-1) * z +
+      1.25781726111229246e-1) *
+      z +
+      1.60837851487422766e-2) *
+      z +
+    6.58749161529837803e-4;
+  const q =
+    ((((z + 2.56852019228982242) * z + 1.87295284992346725) * z + 5.27905102951428412e-1) * z +
+      6.05183413124413191e-2) *
+      z +
+    2.33520497626869185e-3;
   return (Math.exp(-x * x) / x) * (0.564189583547756287 - (z * p) / q);
 }

@@ -8,7 +8,14 @@ import { dataOf } from './storage';
 const KC = 256; // depth of a block: a KC x N panel of B stays in L2 while rows of A stream by
 
 /** Copies an [R, C] strided matrix into a dense row-major Float64Array. */
-function pack(src: TypedArray, off: number, rs: number, cs: number, rows: number, cols: number): Float64Array {
+function pack(
+  src: TypedArray,
+  off: number,
+  rs: number,
+  cs: number,
+  rows: number,
+  cols: number,
+): Float64Array {
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     let p = off + i * rs;
@@ -22,7 +29,14 @@ function pack(src: TypedArray, off: number, rs: number, cs: number, rows: number
  * C[M,N] += A[M,K] * B[K,N] on dense row-major arrays: blocked over K, four rows of A at a
  * time so each loaded row of B feeds four accumulator rows.
  */
-function gemm(A: Float64Array, B: Float64Array, C: Float64Array, M: number, N: number, K: number): void {
+function gemm(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  M: number,
+  N: number,
+  K: number,
+): void {
   for (let k0 = 0; k0 < K; k0 += KC) {
     const k1 = Math.min(K, k0 + KC);
     let i = 0;

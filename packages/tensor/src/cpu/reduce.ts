@@ -2,7 +2,7 @@ import type { ArgReduceOp, CumulativeOp, ReduceOp, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
 import { allocArray } from '../dtype';
 import { numelOf } from '../shape';
-import { H, coalesce, loopDecls, nestedLoops } from './loops';
+import { coalesce, H, loopDecls, nestedLoops } from './loops';
 import { dataOf } from './storage';
 
 const REDUCERS: Record<ReduceOp, { init: string; step: string; bool?: boolean }> = {
@@ -14,7 +14,15 @@ const REDUCERS: Record<ReduceOp, { init: string; step: string; bool?: boolean }>
   all: { init: '1', step: 'if (v === 0) acc = 0;' },
 };
 
-type ReduceKernel = (out: TypedArray, a: TypedArray, off: number, ks: number[], kst: number[], rs: number[], rst: number[]) => void;
+type ReduceKernel = (
+  out: TypedArray,
+  a: TypedArray,
+  off: number,
+  ks: number[],
+  kst: number[],
+  rs: number[],
+  rst: number[],
+) => void;
 const cache = new Map<string, ReduceKernel>();
 
 function compile(op: ReduceOp, dtype: DType, nk: number, nr: number): ReduceKernel {
@@ -22,7 +30,8 @@ function compile(op: ReduceOp, dtype: DType, nk: number, nr: number): ReduceKern
   let k = cache.get(key);
   if (k) return k;
   const r = REDUCERS[op];
-  const store = dtype === 'int64' ? 'Math.trunc(acc)' : dtype === 'bool' ? '(acc !== 0 ? 1 : 0)' : 'acc';
+  const store =
+    dtype === 'int64' ? 'Math.trunc(acc)' : dtype === 'bool' ? '(acc !== 0 ? 1 : 0)' : 'acc';
   const inner = nestedLoops('r', nr, ['pr'], `const v = a[pr]; ${r.step}`);
   const body = `let acc = ${r.init}; let pr = pk;\n${inner}\nout[po++] = ${store};`;
   const src = `return function(out, a, off, ks, kst, rs, rst) {
@@ -39,8 +48,14 @@ ${nestedLoops('k', nk, ['pk'], body)}
 /** Splits x's dims into kept and reduced, each coalesced on its own. */
 function split(x: View, dims: readonly number[]) {
   const kept = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
-  const k = coalesce(kept.map((d) => x.shape[d]), [kept.map((d) => x.strides[d])]);
-  const r = coalesce(dims.map((d) => x.shape[d]), [dims.map((d) => x.strides[d])]);
+  const k = coalesce(
+    kept.map((d) => x.shape[d]),
+    [kept.map((d) => x.strides[d])],
+  );
+  const r = coalesce(
+    dims.map((d) => x.shape[d]),
+    [dims.map((d) => x.strides[d])],
+  );
   const keptNumel = numelOf(kept.map((d) => x.shape[d]));
   return { k, r, keptNumel, reducedNumel: numelOf(dims.map((d) => x.shape[d])) };
 }
@@ -50,7 +65,15 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], dtype: DT
   const out = allocArray(dtype, keptNumel);
   if (keptNumel === 0) return out;
   if (reducedNumel === 0) return out.fill(Number(REDUCERS[op].init));
-  compile(op, dtype, k.shape.length, r.shape.length)(out, dataOf(x.storage), x.offset, k.shape, k.strides[0], r.shape, r.strides[0]);
+  compile(op, dtype, k.shape.length, r.shape.length)(
+    out,
+    dataOf(x.storage),
+    x.offset,
+    k.shape,
+    k.strides[0],
+    r.shape,
+    r.strides[0],
+  );
   return out;
 }
 

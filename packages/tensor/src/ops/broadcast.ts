@@ -3,12 +3,18 @@ import { getDefaultDtype } from '../defaults';
 import type { DType, PromotionOperand } from '../dtype';
 import { allocArray, castScalar, resultType } from '../dtype';
 import { DeviceError } from '../errors';
-import { type Shape, broadcastStrides } from '../shape';
+import { broadcastStrides, type Shape } from '../shape';
 import { Tensor, type TensorLike, wrapStorage } from '../tensor';
 
 /** x's elements read as `shape` (stride 0 on broadcast dims), without recording anything. */
 export function broadcastView(x: Tensor, shape: Shape): View {
-  return { storage: x.storage, dtype: x.dtype, shape, strides: broadcastStrides(x.shape, x.strides, shape), offset: x.offset };
+  return {
+    storage: x.storage,
+    dtype: x.dtype,
+    shape,
+    strides: broadcastStrides(x.shape, x.strides, shape),
+    offset: x.offset,
+  };
 }
 
 export function promotionOperand(x: TensorLike): PromotionOperand {
@@ -38,9 +44,12 @@ export function operands(op: string, xs: readonly TensorLike[], dtype: DType): T
   return xs.map((x) => {
     if (!(x instanceof Tensor)) return scalarTensor(x, dtype, anchor);
     if (x.device !== anchor.device) {
-      throw new DeviceError(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${anchor.device} and ${x.device}!`);
+      throw new DeviceError(
+        `${op}: Expected all tensors to be on the same device, but found at least two devices, ${anchor.device} and ${x.device}!`,
+      );
     }
-    const lossy = dtype === 'float32' && (x.dtype === 'float64' || x.dtype === 'int64' || x.dtype === 'int32');
+    const lossy =
+      dtype === 'float32' && (x.dtype === 'float64' || x.dtype === 'int64' || x.dtype === 'int32');
     return lossy ? x.to(dtype) : x;
   });
 }

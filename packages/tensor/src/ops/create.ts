@@ -3,8 +3,8 @@ import { getDefaultDtype } from '../defaults';
 import type { DType, TypedArray } from '../dtype';
 import { arrayCtor, castScalar, isFloating } from '../dtype';
 import { DTypeError, ValueError } from '../errors';
-import { type Generator, defaultGenerator } from '../random';
-import { type Shape, checkShape, contiguousStrides, numelOf } from '../shape';
+import { defaultGenerator, type Generator } from '../random';
+import { checkShape, contiguousStrides, numelOf, type Shape } from '../shape';
 import { Tensor } from '../tensor';
 
 export interface TensorOptions {
@@ -21,7 +21,11 @@ export interface RandomOptions extends TensorOptions {
 export type NestedData = number | boolean | TypedArray | readonly NestedData[];
 
 /** Wraps host data (already in dtype's array type) as a contiguous tensor on `device`. */
-export function fromArray(data: TypedArray, shape: Shape, opts: TensorOptions & { dtype: DType }): Tensor {
+export function fromArray(
+  data: TypedArray,
+  shape: Shape,
+  opts: TensorOptions & { dtype: DType },
+): Tensor {
   const storage = getBackend(opts.device ?? 'cpu').fromArray(data, opts.dtype);
   return finish(new Tensor(storage, shape, contiguousStrides(shape), 0), opts);
 }
@@ -68,12 +72,15 @@ function flatten(data: NestedData, shape: number[], out: TypedArray, dtype: DTyp
   let k = 0;
   const visit = (d: NestedData, dim: number): void => {
     if (typeof d === 'number' || typeof d === 'boolean') {
-      if (dim !== shape.length) throw new ValueError(`tensor: expected sequence at dim ${dim} but got a scalar`);
+      if (dim !== shape.length)
+        throw new ValueError(`tensor: expected sequence at dim ${dim} but got a scalar`);
       out[k++] = castScalar(Number(d), dtype);
       return;
     }
     if (dim >= shape.length || d.length !== shape[dim]) {
-      throw new ValueError(`tensor: expected sequence of length ${shape[dim] ?? 0} at dim ${dim} (got ${d.length})`);
+      throw new ValueError(
+        `tensor: expected sequence of length ${shape[dim] ?? 0} at dim ${dim} (got ${d.length})`,
+      );
     }
     for (const e of Array.from(d as ArrayLike<NestedData>)) visit(e, dim + 1);
   };
@@ -82,11 +89,20 @@ function flatten(data: NestedData, shape: number[], out: TypedArray, dtype: DTyp
 
 /** torch.tensor: copies `data` into a new tensor, inferring the dtype as PyTorch does. */
 export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Tensor {
-  if (data instanceof Tensor) return finish(data.detach().to(opts.dtype ?? data.dtype).to(opts.device ?? data.device).clone(), opts);
+  if (data instanceof Tensor)
+    return finish(
+      data
+        .detach()
+        .to(opts.dtype ?? data.dtype)
+        .to(opts.device ?? data.device)
+        .clone(),
+      opts,
+    );
   const dtype = opts.dtype ?? inferDtype(data);
   const shape = nestedShape(data);
   const out = new (arrayCtor(dtype))(numelOf(shape));
-  if (ArrayBuffer.isView(data)) out.set(Array.from(data as TypedArray, (v) => castScalar(v, dtype)));
+  if (ArrayBuffer.isView(data))
+    out.set(Array.from(data as TypedArray, (v) => castScalar(v, dtype)));
   else flatten(data, shape, out, dtype);
   return fromArray(out, shape, { ...opts, dtype });
 }
@@ -98,8 +114,10 @@ export function full(shape: Shape, value: number | boolean, opts: TensorOptions 
   return fromArray(data, shape, { ...opts, dtype });
 }
 
-export const zeros = (shape: Shape, opts: TensorOptions = {}): Tensor => full(shape, 0, { dtype: getDefaultDtype(), ...opts });
-export const ones = (shape: Shape, opts: TensorOptions = {}): Tensor => full(shape, 1, { dtype: getDefaultDtype(), ...opts });
+export const zeros = (shape: Shape, opts: TensorOptions = {}): Tensor =>
+  full(shape, 0, { dtype: getDefaultDtype(), ...opts });
+export const ones = (shape: Shape, opts: TensorOptions = {}): Tensor =>
+  full(shape, 1, { dtype: getDefaultDtype(), ...opts });
 /** Uninitialized in PyTorch; zero-filled here, which is a valid "uninitialized" value. */
 export const empty = zeros;
 
@@ -108,7 +126,8 @@ const like = (x: Tensor, opts: LikeOptions) => ({ dtype: x.dtype, device: x.devi
 export const zerosLike = (x: Tensor, opts: LikeOptions = {}) => zeros(x.shape, like(x, opts));
 export const onesLike = (x: Tensor, opts: LikeOptions = {}) => ones(x.shape, like(x, opts));
 export const emptyLike = (x: Tensor, opts: LikeOptions = {}) => empty(x.shape, like(x, opts));
-export const fullLike = (x: Tensor, value: number | boolean, opts: LikeOptions = {}) => full(x.shape, value, like(x, opts));
+export const fullLike = (x: Tensor, value: number | boolean, opts: LikeOptions = {}) =>
+  full(x.shape, value, like(x, opts));
 export const randLike = (x: Tensor, opts: RandomOptions = {}) => rand(x.shape, like(x, opts));
 export const randnLike = (x: Tensor, opts: RandomOptions = {}) => randn(x.shape, like(x, opts));
 
@@ -116,7 +135,9 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
   if (end === undefined) [start, end] = [0, start];
   if (step === 0) throw new ValueError('arange: step must be nonzero');
   if ((end - start) / step < 0) {
-    throw new ValueError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
+    throw new ValueError(
+      `arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`,
+    );
   }
   const allInt = [start, end, step].every(Number.isInteger);
   const dtype = opts.dtype ?? (allInt ? 'int64' : getDefaultDtype());
@@ -126,14 +147,21 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
   return fromArray(data, [n], { ...opts, dtype });
 }
 
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: number of steps must be non-negative, got ${steps}`);
+export function linspace(
+  start: number,
+  end: number,
+  steps: number,
+  opts: TensorOptions = {},
+): Tensor {
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new ValueError(`linspace: number of steps must be non-negative, got ${steps}`);
   const dtype = opts.dtype ?? getDefaultDtype();
   const data = new (arrayCtor(dtype))(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric fill from both ends, as ATen does, so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) data[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
+  for (let i = 0; i < steps; i++)
+    data[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
   return fromArray(data, [steps], { ...opts, dtype });
 }
 
@@ -145,9 +173,15 @@ export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor 
   return fromArray(data, [n, m], { ...opts, dtype });
 }
 
-function randomTensor(op: string, shape: Shape, opts: RandomOptions, sample: (g: Generator) => number): Tensor {
+function randomTensor(
+  op: string,
+  shape: Shape,
+  opts: RandomOptions,
+  sample: (g: Generator) => number,
+): Tensor {
   const dtype = opts.dtype ?? getDefaultDtype();
-  if (!isFloating(dtype)) throw new DTypeError(`${op}: expected a floating point dtype, got ${dtype}`);
+  if (!isFloating(dtype))
+    throw new DTypeError(`${op}: expected a floating point dtype, got ${dtype}`);
   checkShape(op, shape);
   const g = opts.generator ?? defaultGenerator;
   const data = new (arrayCtor(dtype))(numelOf(shape));
@@ -155,8 +189,10 @@ function randomTensor(op: string, shape: Shape, opts: RandomOptions, sample: (g:
   return fromArray(data, shape, { ...opts, dtype });
 }
 
-export const rand = (shape: Shape, opts: RandomOptions = {}) => randomTensor('rand', shape, opts, (g) => g.random());
-export const randn = (shape: Shape, opts: RandomOptions = {}) => randomTensor('randn', shape, opts, (g) => g.normal());
+export const rand = (shape: Shape, opts: RandomOptions = {}) =>
+  randomTensor('rand', shape, opts, (g) => g.random());
+export const randn = (shape: Shape, opts: RandomOptions = {}) =>
+  randomTensor('randn', shape, opts, (g) => g.normal());
 
 export function normal(mean: number, std: number, shape: Shape, opts: RandomOptions = {}): Tensor {
   if (!(std >= 0)) throw new ValueError(`normal: expected std >= 0.0, got ${std}`);
@@ -164,7 +200,10 @@ export function normal(mean: number, std: number, shape: Shape, opts: RandomOpti
 }
 
 export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
-  if (!(high > low)) throw new ValueError(`randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  if (!(high > low))
+    throw new ValueError(
+      `randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`,
+    );
   const dtype = opts.dtype ?? 'int64';
   checkShape('randint', shape);
   const g = opts.generator ?? defaultGenerator;
@@ -174,7 +213,8 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
 }
 
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be non-negative, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValueError(`randperm: n must be non-negative, got ${n}`);
   const g = opts.generator ?? defaultGenerator;
   const dtype = opts.dtype ?? 'int64';
   const perm = new (arrayCtor(dtype))(n);

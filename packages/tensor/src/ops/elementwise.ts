@@ -3,7 +3,7 @@ import { getDefaultDtype } from '../defaults';
 import { apply, isGradEnabled, rebaseInplace } from '../dispatch';
 import type { DType } from '../dtype';
 import { isFloating, isIntegral } from '../dtype';
-import { DTypeError, ShapeError, TensileError, ValueError, fmtShape } from '../errors';
+import { DTypeError, fmtShape, ShapeError, TensileError, ValueError } from '../errors';
 import { broadcastShapes, sameShape } from '../shape';
 import { Tensor, type TensorLike, wrapStorage } from '../tensor';
 import { broadcastView, operands, resultTypeOf } from './broadcast';
@@ -51,7 +51,10 @@ export const isfinite = (x: Tensor) => unary('isfinite', x, 'bool');
 export const logicalNot = (x: Tensor) => unary('logicalNot', x, 'bool');
 
 export function neg(x: Tensor): Tensor {
-  if (x.dtype === 'bool') throw new DTypeError('neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.');
+  if (x.dtype === 'bool')
+    throw new DTypeError(
+      'neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.',
+    );
   return unary('neg', x);
 }
 export function abs(x: Tensor): Tensor {
@@ -79,13 +82,21 @@ export function square(x: Tensor): Tensor {
 }
 
 /** Applies a binary kernel with broadcasting; `out` maps the compute dtype to the result dtype. */
-function binary(op: BinaryOp, a: TensorLike, b: TensorLike, out: (compute: DType) => DType = (d) => d): Tensor {
+function binary(
+  op: BinaryOp,
+  a: TensorLike,
+  b: TensorLike,
+  out: (compute: DType) => DType = (d) => d,
+): Tensor {
   const compute = resultTypeOf(a, b);
   const [A, B] = operands(op, [a, b], compute);
   const shape = broadcastShapes(op, A.shape, B.shape);
   const dtype = out(compute);
   return apply(op, [A, B], {}, () =>
-    wrapStorage(A.storage.backend.binary(op, broadcastView(A, shape), broadcastView(B, shape), dtype), shape),
+    wrapStorage(
+      A.storage.backend.binary(op, broadcastView(A, shape), broadcastView(B, shape), dtype),
+      shape,
+    ),
   );
 }
 
@@ -96,7 +107,9 @@ export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {})
 }
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
   if (a instanceof Tensor && a.dtype === 'bool' && b instanceof Tensor && b.dtype === 'bool') {
-    throw new DTypeError('sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logicalXor()` operator instead.');
+    throw new DTypeError(
+      'sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logicalXor()` operator instead.',
+    );
   }
   return binary('sub', a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
 }
@@ -119,7 +132,12 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
 }
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const dtype = resultTypeOf(a, b);
-  if (isIntegral(dtype) && (typeof b === 'number' ? b < 0 : b instanceof Tensor && isIntegral(b.dtype) && b.lt(0).any().item())) {
+  if (
+    isIntegral(dtype) &&
+    (typeof b === 'number'
+      ? b < 0
+      : b instanceof Tensor && isIntegral(b.dtype) && b.lt(0).any().item())
+  ) {
     throw new ValueError('pow: Integers to negative integer powers are not allowed.');
   }
   return binary('pow', a, b);
@@ -141,14 +159,21 @@ export const logicalXor = (a: TensorLike, b: TensorLike) => binary('logicalXor',
 
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (condition.dtype !== 'bool' && condition.dtype !== 'uint8') {
-    throw new DTypeError(`where: expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype}`);
+    throw new DTypeError(
+      `where: expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype}`,
+    );
   }
   const dtype = resultTypeOf(a, b);
   const [A, B] = operands('where', [a, b], dtype);
   const shape = broadcastShapes('where', condition.shape, A.shape, B.shape);
   return apply('where', [condition, A, B], {}, () =>
     wrapStorage(
-      A.storage.backend.where(broadcastView(condition, shape), broadcastView(A, shape), broadcastView(B, shape), dtype),
+      A.storage.backend.where(
+        broadcastView(condition, shape),
+        broadcastView(A, shape),
+        broadcastView(B, shape),
+        dtype,
+      ),
       shape,
     ),
   );
@@ -162,7 +187,10 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
   const bounds = [min, max].filter((v): v is TensorLike => v !== undefined && v !== null);
   const dtype = resultTypeOf(x, ...bounds);
   const [X, lo, hi] = operands('clamp', [x, min ?? -Infinity, max ?? Infinity], dtype);
-  const attrs = { hasMin: min !== undefined && min !== null, hasMax: max !== undefined && max !== null };
+  const attrs = {
+    hasMin: min !== undefined && min !== null,
+    hasMax: max !== undefined && max !== null,
+  };
   return apply('clamp', [X, lo, hi], attrs, () => {
     let out = X;
     if (attrs.hasMin) out = binary('maximum', out, lo);
@@ -190,7 +218,8 @@ export function isclose(a: Tensor, b: TensorLike, opts: CloseOptions = {}): Tens
   const diff = sub(a, b);
   const tol = add(mul(abs(b instanceof Tensor ? b : fullLikeScalar(a, Number(b))), rtol), atol);
   let res = logicalOr(eq(a, b), logicalAnd(le(abs(diff), tol), isfinite(diff)));
-  if (equalNan) res = logicalOr(res, logicalAnd(isnan(a), b instanceof Tensor ? isnan(b) : Number.isNaN(b)));
+  if (equalNan)
+    res = logicalOr(res, logicalAnd(isnan(a), b instanceof Tensor ? isnan(b) : Number.isNaN(b)));
   return res;
 }
 function fullLikeScalar(like: Tensor, value: number): Tensor {
@@ -230,13 +259,19 @@ function canCast(from: DType, to: DType): boolean {
  */
 export function inplace<T extends Tensor>(self: T, result: Tensor): T {
   if (isGradEnabled() && self.requiresGrad && self.isLeaf) {
-    throw new TensileError('a leaf Variable that requires grad is being used in an in-place operation.');
+    throw new TensileError(
+      'a leaf Variable that requires grad is being used in an in-place operation.',
+    );
   }
   if (!sameShape(broadcastShapes('inplace', self.shape, result.shape), self.shape)) {
-    throw new ShapeError(`output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(broadcastShapes('inplace', self.shape, result.shape))}`);
+    throw new ShapeError(
+      `output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(broadcastShapes('inplace', self.shape, result.shape))}`,
+    );
   }
   if (!canCast(result.dtype, self.dtype)) {
-    throw new DTypeError(`result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
+    throw new DTypeError(
+      `result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`,
+    );
   }
   const src = result.storage === self.storage ? result.clone() : result;
   self.storage.backend.write(self, broadcastView(src, self.shape));
@@ -247,7 +282,9 @@ export function inplace<T extends Tensor>(self: T, result: Tensor): T {
 
 /** copy_/fill_: writes `src` (broadcast, cast to self's dtype) into self. */
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
-  const value = src instanceof Tensor ? src.to(self.dtype) : operands('copy_', [self, src], self.dtype)[1];
-  if (value instanceof Tensor && value.device !== self.device) return inplace(self, value.to(self.device));
+  const value =
+    src instanceof Tensor ? src.to(self.dtype) : operands('copy_', [self, src], self.dtype)[1];
+  if (value instanceof Tensor && value.device !== self.device)
+    return inplace(self, value.to(self.device));
   return inplace(self, value);
 }

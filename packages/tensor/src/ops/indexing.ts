@@ -1,11 +1,17 @@
 import type { ScatterReduce } from '../backend';
 import { apply } from '../dispatch';
-import { IndexError, ShapeError, ValueError, fmtShape } from '../errors';
+import { fmtShape, IndexError, ShapeError, ValueError } from '../errors';
 import { normalizeDim } from '../shape';
-import { Tensor, type TensorLike, type ValuesIndices, checkIndexTensor, wrapStorage } from '../tensor';
+import {
+  checkIndexTensor,
+  Tensor,
+  type TensorLike,
+  type ValuesIndices,
+  wrapStorage,
+} from '../tensor';
+import { operands } from './broadcast';
 import { fromArray } from './create';
 import * as E from './elementwise';
-import { operands } from './broadcast';
 import * as V from './views';
 
 /** Rejects indices outside [-size, size) along `dim` and wraps negative ones. */
@@ -14,7 +20,10 @@ function checkedIndex(op: string, index: Tensor, size: number, dim: number): Ten
   const data = index.dataSync();
   let wrap = false;
   for (const v of data) {
-    if (v < -size || v >= size) throw new IndexError(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+    if (v < -size || v >= size)
+      throw new IndexError(
+        `${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`,
+      );
     if (v < 0) wrap = true;
   }
   return wrap ? E.remainder(index, size) : index;
@@ -22,14 +31,20 @@ function checkedIndex(op: string, index: Tensor, size: number, dim: number): Ten
 
 function checkIndexShape(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): void {
   if (index.ndim !== x.ndim && !(index.ndim <= 1 && x.ndim <= 1)) {
-    throw new ShapeError(`${op}(): Index tensor must have the same number of dimensions as input tensor (index ${fmtShape(index.shape)}, input ${fmtShape(x.shape)})`);
+    throw new ShapeError(
+      `${op}(): Index tensor must have the same number of dimensions as input tensor (index ${fmtShape(index.shape)}, input ${fmtShape(x.shape)})`,
+    );
   }
   index.shape.forEach((s, d) => {
     if (d !== dim && s > (x.shape[d] ?? 1)) {
-      throw new ShapeError(`${op}(): Size does not match at dimension ${d} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${dim}`);
+      throw new ShapeError(
+        `${op}(): Size does not match at dimension ${d} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${dim}`,
+      );
     }
     if (src && s > (src.shape[d] ?? 1)) {
-      throw new ShapeError(`${op}(): Expected index ${fmtShape(index.shape)} to be smaller than src ${fmtShape(src.shape)}`);
+      throw new ShapeError(
+        `${op}(): Expected index ${fmtShape(index.shape)} to be smaller than src ${fmtShape(src.shape)}`,
+      );
     }
   });
 }
@@ -51,21 +66,44 @@ export interface ScatterOptions {
   reduce?: 'add' | 'multiply';
 }
 
-function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: TensorLike, reduce: ScatterReduce, includeSelf: boolean): Tensor {
+function scatterImpl(
+  op: string,
+  x: Tensor,
+  dim: number,
+  index: Tensor,
+  src: TensorLike,
+  reduce: ScatterReduce,
+  includeSelf: boolean,
+): Tensor {
   const d = normalizeDim(op, dim, x.ndim);
   const xs = atLeast1d(x);
-  const source = src instanceof Tensor ? src.to(x.dtype) : V.expand(operands(op, [x, src], x.dtype)[1], index.shape);
+  const source =
+    src instanceof Tensor
+      ? src.to(x.dtype)
+      : V.expand(operands(op, [x, src], x.dtype)[1], index.shape);
   checkIndexShape(op, xs, d, atLeast1d(index), atLeast1d(source));
   const idx = atLeast1d(checkedIndex(op, index, xs.shape[d], d));
   // Only the part of src that index covers takes part, as in PyTorch.
-  const srcView = V.asStrided(atLeast1d(source), idx.shape, atLeast1d(source).strides, atLeast1d(source).offset);
+  const srcView = V.asStrided(
+    atLeast1d(source),
+    idx.shape,
+    atLeast1d(source).strides,
+    atLeast1d(source).offset,
+  );
   return apply('scatter', [x, idx, srcView], { dim: d, reduce, includeSelf }, () =>
     wrapStorage(xs.storage.backend.scatter(xs, d, idx, srcView, reduce, includeSelf), x.shape),
   );
 }
 
-export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike, opts: ScatterOptions = {}): Tensor {
-  const reduce: ScatterReduce = opts.reduce === 'add' ? 'sum' : opts.reduce === 'multiply' ? 'prod' : 'none';
+export function scatter(
+  x: Tensor,
+  dim: number,
+  index: Tensor,
+  src: TensorLike,
+  opts: ScatterOptions = {},
+): Tensor {
+  const reduce: ScatterReduce =
+    opts.reduce === 'add' ? 'sum' : opts.reduce === 'multiply' ? 'prod' : 'none';
   return scatterImpl('scatter', x, dim, index, src, reduce, true);
 }
 
@@ -75,39 +113,68 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 
 export type ScatterReduceMode = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
 
-export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceMode, opts: { includeSelf?: boolean } = {}): Tensor {
+export function scatterReduce(
+  x: Tensor,
+  dim: number,
+  index: Tensor,
+  src: Tensor,
+  reduce: ScatterReduceMode,
+  opts: { includeSelf?: boolean } = {},
+): Tensor {
   if (!['sum', 'prod', 'mean', 'amax', 'amin'].includes(reduce)) {
-    throw new ValueError(`scatterReduce(): reduce argument must be either sum, prod, mean, amax or amin, got ${reduce}`);
+    throw new ValueError(
+      `scatterReduce(): reduce argument must be either sum, prod, mean, amax or amin, got ${reduce}`,
+    );
   }
   return scatterImpl('scatterReduce', x, dim, index, src, reduce, opts.includeSelf ?? true);
 }
 
 /** The index along `dim`, laid out as a gather index for a tensor of `shape`. */
 function alongDim(index: Tensor, shape: readonly number[], dim: number): Tensor {
-  if (index.ndim > 1) throw new IndexError(`index_select(): Index is supposed to be a vector, got ${fmtShape(index.shape)}`);
+  if (index.ndim > 1)
+    throw new IndexError(
+      `index_select(): Index is supposed to be a vector, got ${fmtShape(index.shape)}`,
+    );
   const target = shape.map((s, d) => (d === dim ? index.numel() : s));
-  return V.expand(V.view(index, shape.map((_, d) => (d === dim ? -1 : 1))), target);
+  return V.expand(
+    V.view(
+      index,
+      shape.map((_, d) => (d === dim ? -1 : 1)),
+    ),
+    target,
+  );
 }
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim('indexSelect', dim, x.ndim);
   checkIndexTensor('indexSelect', index);
-  if (x.ndim === 0) return gather(x, 0, V.reshape(index, [-1])).reshape(index.ndim === 0 ? [] : [-1]);
+  if (x.ndim === 0)
+    return gather(x, 0, V.reshape(index, [-1])).reshape(index.ndim === 0 ? [] : [-1]);
   return gather(x, d, alongDim(index, x.shape, d));
 }
 
-export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {
+export function indexAdd(
+  x: Tensor,
+  dim: number,
+  index: Tensor,
+  source: Tensor,
+  opts: { alpha?: number } = {},
+): Tensor {
   const d = normalizeDim('indexAdd', dim, x.ndim);
   const src = opts.alpha === undefined || opts.alpha === 1 ? source : E.mul(source, opts.alpha);
   return scatterAdd(x, d, alongDim(index, source.shape, d), src);
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
-  if (mask.dtype !== 'bool') throw new IndexError(`maskedFill: expected mask dtype to be Bool but got ${mask.dtype}`);
+  if (mask.dtype !== 'bool')
+    throw new IndexError(`maskedFill: expected mask dtype to be Bool but got ${mask.dtype}`);
   if (value instanceof Tensor && value.ndim !== 0) {
-    throw new ShapeError(`maskedFill: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+    throw new ShapeError(
+      `maskedFill: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`,
+    );
   }
-  const v = value instanceof Tensor ? value.to(x.dtype) : operands('maskedFill', [x, value], x.dtype)[1];
+  const v =
+    value instanceof Tensor ? value.to(x.dtype) : operands('maskedFill', [x, value], x.dtype)[1];
   return E.where(mask, v, x).to(x.dtype);
 }
 
@@ -128,7 +195,8 @@ export function nonzero(x: Tensor): Tensor {
 }
 
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
-  if (mask.dtype !== 'bool') throw new IndexError(`maskedSelect: expected BoolTensor for mask, got ${mask.dtype}`);
+  if (mask.dtype !== 'bool')
+    throw new IndexError(`maskedSelect: expected BoolTensor for mask, got ${mask.dtype}`);
   const shape = E.where(mask, x, x).shape;
   const flatX = V.reshape(V.expand(x, shape), [-1]);
   const hits = V.reshape(nonzero(V.reshape(V.expand(mask, shape), [-1])), [-1]);
@@ -137,17 +205,26 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
 
 export function take(x: Tensor, index: Tensor): Tensor {
   const flat = V.reshape(x, [-1]);
-  return V.view(indexSelect(flat, 0, checkedIndex('take', V.reshape(index, [-1]), flat.numel(), 0)), index.shape);
+  return V.view(
+    indexSelect(flat, 0, checkedIndex('take', V.reshape(index, [-1]), flat.numel(), 0)),
+    index.shape,
+  );
 }
 
 export function oneHot(index: Tensor, numClasses = -1): Tensor {
-  if (index.dtype !== 'int64') throw new IndexError(`oneHot: one_hot is only applicable to index tensor of type int64, got ${index.dtype}`);
+  if (index.dtype !== 'int64')
+    throw new IndexError(
+      `oneHot: one_hot is only applicable to index tensor of type int64, got ${index.dtype}`,
+    );
   const data = index.dataSync();
   let max = -1;
   for (const v of data) max = Math.max(max, v);
   if (data.some((v) => v < 0)) throw new ValueError('oneHot: Class values must be non-negative.');
   const n = numClasses === -1 ? max + 1 : numClasses;
-  if (max >= n) throw new ValueError(`oneHot: Class values must be smaller than num_classes (${n}), got ${max}`);
+  if (max >= n)
+    throw new ValueError(
+      `oneHot: Class values must be smaller than num_classes (${n}), got ${max}`,
+    );
   const out = new Float64Array(data.length * n);
   data.forEach((v, i) => {
     out[i * n + v] = 1;
@@ -171,7 +248,9 @@ export function sort(x: Tensor, dim = -1, opts: SortOptions = {}): ValuesIndices
   const [, idxStorage] = xs.storage.backend.sort(xs, d, !!opts.descending);
   const indices = wrapStorage(idxStorage, xs.shape);
   const values = gather(xs, d, indices);
-  return x.ndim === 0 ? valuesIndices(V.view(values, []), V.view(indices, [])) : valuesIndices(values, indices);
+  return x.ndim === 0
+    ? valuesIndices(V.view(values, []), V.view(indices, []))
+    : valuesIndices(values, indices);
 }
 
 export function argsort(x: Tensor, dim = -1, opts: SortOptions = {}): Tensor {
@@ -186,7 +265,8 @@ export interface TopkOptions {
 export function topk(x: Tensor, k: number, dim = -1, opts: TopkOptions = {}): ValuesIndices {
   const d = normalizeDim('topk', dim, Math.max(x.ndim, 1));
   const n = x.ndim === 0 ? 1 : x.shape[d];
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new IndexError(`topk(): selected index k out of range (k=${k}, size ${n} at dim ${d})`);
+  if (!Number.isInteger(k) || k < 0 || k > n)
+    throw new IndexError(`topk(): selected index k out of range (k=${k}, size ${n} at dim ${d})`);
   const { values, indices } = sort(x, d, { descending: opts.largest ?? true });
   if (x.ndim === 0) return valuesIndices(values, indices);
   return valuesIndices(V.narrow(values, d, 0, k), V.narrow(indices, d, 0, k));

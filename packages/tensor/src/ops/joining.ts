@@ -1,6 +1,6 @@
 import { apply } from '../dispatch';
-import { ShapeError, ValueError, fmtShape } from '../errors';
-import { type Shape, normalizeDim, normalizeDims } from '../shape';
+import { fmtShape, ShapeError, ValueError } from '../errors';
+import { normalizeDim, normalizeDims, type Shape } from '../shape';
 import { Tensor, wrapStorage } from '../tensor';
 import { operands, resultTypeOf } from './broadcast';
 import * as V from './views';
@@ -11,7 +11,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
   if (parts.length === 0) return tensors[0].clone();
   const ref = parts[0];
-  if (ref.ndim === 0) throw new ShapeError('cat: zero-dimensional tensor (at position 0) cannot be concatenated');
+  if (ref.ndim === 0)
+    throw new ShapeError('cat: zero-dimensional tensor (at position 0) cannot be concatenated');
   const d = normalizeDim('cat', dim, ref.ndim);
   parts.forEach((t, i) => {
     if (t.ndim !== ref.ndim || t.shape.some((s, k) => k !== d && s !== ref.shape[k])) {
@@ -27,7 +28,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   shape[d] = sizes.reduce((a, b) => a + b, 0);
   return apply('cat', inputs, { dim: d, sizes }, () => {
     const backend = ref.storage.backend;
-    const out = wrapStorage(backend.alloc(dtype, shape.reduce((a, b) => a * b, 1)), shape);
+    const out = wrapStorage(
+      backend.alloc(
+        dtype,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+      shape,
+    );
     let offset = 0;
     for (const t of inputs) {
       backend.write(V.narrow(out, d, offset, t.shape[d]), t);
@@ -42,11 +49,16 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const ref = tensors[0];
   tensors.forEach((t, i) => {
     if (t.shape.length !== ref.shape.length || t.shape.some((s, k) => s !== ref.shape[k])) {
-      throw new ShapeError(`stack: stack expects each tensor to be equal size, but got ${fmtShape(ref.shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}`);
+      throw new ShapeError(
+        `stack: stack expects each tensor to be equal size, but got ${fmtShape(ref.shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}`,
+      );
     }
   });
   const d = normalizeDim('stack', dim, ref.ndim + 1);
-  return cat(tensors.map((t) => V.unsqueeze(t, d)), d);
+  return cat(
+    tensors.map((t) => V.unsqueeze(t, d)),
+    d,
+  );
 }
 
 export function split(x: Tensor, splitSize: number | Shape, dim = 0): Tensor[] {
@@ -54,14 +66,20 @@ export function split(x: Tensor, splitSize: number | Shape, dim = 0): Tensor[] {
   const n = x.shape[d];
   let sizes: number[];
   if (typeof splitSize === 'number') {
-    if (!(splitSize > 0) && n > 0) throw new ValueError(`split: split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`);
+    if (!(splitSize > 0) && n > 0)
+      throw new ValueError(
+        `split: split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`,
+      );
     sizes = [];
     for (let s = 0; s < n; s += splitSize) sizes.push(Math.min(splitSize, n - s));
     if (sizes.length === 0) sizes.push(0);
   } else {
     sizes = [...splitSize];
     const total = sizes.reduce((a, b) => a + b, 0);
-    if (total !== n) throw new ShapeError(`split: split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=${fmtShape(sizes)}`);
+    if (total !== n)
+      throw new ShapeError(
+        `split: split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=${fmtShape(sizes)}`,
+      );
   }
   let start = 0;
   return sizes.map((len) => {
@@ -72,7 +90,8 @@ export function split(x: Tensor, splitSize: number | Shape, dim = 0): Tensor[] {
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  if (!Number.isInteger(chunks) || chunks <= 0)
+    throw new ValueError(`chunk: chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalizeDim('chunk', dim, x.ndim);
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }
@@ -82,15 +101,29 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   return Array.from({ length: x.shape[d] }, (_, i) => V.select(x, d, i));
 }
 
-export function meshgrid(tensors: readonly Tensor[], opts: { indexing?: 'ij' | 'xy' } = {}): Tensor[] {
+export function meshgrid(
+  tensors: readonly Tensor[],
+  opts: { indexing?: 'ij' | 'xy' } = {},
+): Tensor[] {
   const indexing = opts.indexing ?? 'ij';
   tensors.forEach((t) => {
-    if (t.ndim > 1) throw new ShapeError(`meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${fmtShape(t.shape)}`);
+    if (t.ndim > 1)
+      throw new ShapeError(
+        `meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${fmtShape(t.shape)}`,
+      );
   });
   const swap = indexing === 'xy' && tensors.length >= 2;
   const order = swap ? [tensors[1], tensors[0], ...tensors.slice(2)] : [...tensors];
   const shape = order.map((t) => t.numel());
-  const grids = order.map((t, i) => V.expand(V.reshape(t, shape.map((s, k) => (k === i ? s : 1))), shape));
+  const grids = order.map((t, i) =>
+    V.expand(
+      V.reshape(
+        t,
+        shape.map((s, k) => (k === i ? s : 1)),
+      ),
+      shape,
+    ),
+  );
   if (!swap) return grids;
   const out = grids.map((g) => V.transpose(g, 0, 1));
   return [out[1], out[0], ...out.slice(2)];
@@ -98,13 +131,18 @@ export function meshgrid(tensors: readonly Tensor[], opts: { indexing?: 'ij' | '
 
 export function repeat(x: Tensor, sizes: Shape): Tensor {
   if (sizes.length < x.ndim) {
-    throw new ShapeError(`repeat: Number of dimensions of repeat dims (${sizes.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
+    throw new ShapeError(
+      `repeat: Number of dimensions of repeat dims (${sizes.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`,
+    );
   }
   const src = V.reshape(x, [...new Array(sizes.length - x.ndim).fill(1), ...x.shape]);
   // [a, b] repeated [r, s] is [r, a, s, b] expanded from [1, a, 1, b], then merged.
   const interleaved = src.shape.flatMap((s) => [1, s]);
   const expanded = src.shape.flatMap((s, i) => [sizes[i], s]);
-  return V.reshape(V.expand(V.reshape(src, interleaved), expanded), src.shape.map((s, i) => s * sizes[i]));
+  return V.reshape(
+    V.expand(V.reshape(src, interleaved), expanded),
+    src.shape.map((s, i) => s * sizes[i]),
+  );
 }
 
 export function tile(x: Tensor, dims: Shape): Tensor {
@@ -129,7 +167,10 @@ export function roll(x: Tensor, shifts: number | Shape, dims?: number | Shape): 
   if (dims === undefined) return V.view(roll(V.reshape(x, [-1]), shifts, 0), x.shape);
   const sh = typeof shifts === 'number' ? [shifts] : shifts;
   const ds = typeof dims === 'number' ? [dims] : dims;
-  if (sh.length !== ds.length) throw new ValueError(`roll: shifts and dimensions must align. shifts: ${sh.length}, dims: ${ds.length}`);
+  if (sh.length !== ds.length)
+    throw new ValueError(
+      `roll: shifts and dimensions must align. shifts: ${sh.length}, dims: ${ds.length}`,
+    );
   let out = x;
   sh.forEach((s, i) => {
     const d = normalizeDims('roll', [ds[i]], x.ndim)[0];

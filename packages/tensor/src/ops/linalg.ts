@@ -1,11 +1,11 @@
 import { apply } from '../dispatch';
-import { ShapeError, ValueError, fmtShape } from '../errors';
+import { fmtShape, ShapeError, ValueError } from '../errors';
 import { broadcastShapes } from '../shape';
 import { type Tensor, wrapStorage } from '../tensor';
 import { operands, resultTypeOf } from './broadcast';
 import { arange, zeros } from './create';
-import { cat } from './joining';
 import * as E from './elementwise';
+import { cat } from './joining';
 import * as R from './reduce';
 import * as V from './views';
 
@@ -13,30 +13,47 @@ import * as V from './views';
 function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const nd = a.ndim;
   const shape = [...a.shape.slice(0, -1), b.shape[nd - 1]];
-  return apply('matmul', [a, b], {}, () => wrapStorage(a.storage.backend.matmul(a, b, a.dtype), shape));
+  return apply('matmul', [a, b], {}, () =>
+    wrapStorage(a.storage.backend.matmul(a, b, a.dtype), shape),
+  );
 }
 
 function promoted(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
-  if (a.dtype === 'bool' || b.dtype === 'bool') throw new ValueError(`${op}: not implemented for 'bool' tensors`);
+  if (a.dtype === 'bool' || b.dtype === 'bool')
+    throw new ValueError(`${op}: not implemented for 'bool' tensors`);
   const dtype = resultTypeOf(a, b);
   const [A, B] = operands(op, [a, b], dtype);
   return [A.to(dtype), B.to(dtype)];
 }
 
 function innerMismatch(op: string, a: Tensor, b: Tensor, k1: number, k2: number): ShapeError {
-  const rows = (t: Tensor) => (t.ndim === 1 ? `${t.shape[0]}` : `${t.shape.slice(0, -1).reduce((x, y) => x * y, 1)}x${t.shape[t.ndim - 1]}`);
-  return new ShapeError(`${op}: mat1 and mat2 shapes cannot be multiplied (${rows(a)} and ${b.ndim >= 2 ? `${b.shape[b.ndim - 2]}x${b.shape[b.ndim - 1]}` : b.shape[0]}); inner dimensions ${k1} and ${k2} differ (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`);
+  const rows = (t: Tensor) =>
+    t.ndim === 1
+      ? `${t.shape[0]}`
+      : `${t.shape.slice(0, -1).reduce((x, y) => x * y, 1)}x${t.shape[t.ndim - 1]}`;
+  return new ShapeError(
+    `${op}: mat1 and mat2 shapes cannot be multiplied (${rows(a)} and ${b.ndim >= 2 ? `${b.shape[b.ndim - 2]}x${b.shape[b.ndim - 1]}` : b.shape[0]}); inner dimensions ${k1} and ${k2} differ (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`,
+  );
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 2 || b.ndim !== 2) throw new ShapeError(`mm: expected 2-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.ndim !== 2 || b.ndim !== 2)
+    throw new ShapeError(
+      `mm: expected 2-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
   if (a.shape[1] !== b.shape[0]) throw innerMismatch('mm', a, b, a.shape[1], b.shape[0]);
   return batchedMatmul(...promoted('mm', a, b));
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 3 || b.ndim !== 3) throw new ShapeError(`bmm: batch1 and batch2 must be 3D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  if (a.shape[0] !== b.shape[0]) throw new ShapeError(`bmm: batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`);
+  if (a.ndim !== 3 || b.ndim !== 3)
+    throw new ShapeError(
+      `bmm: batch1 and batch2 must be 3D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
+  if (a.shape[0] !== b.shape[0])
+    throw new ShapeError(
+      `bmm: batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`,
+    );
   if (a.shape[2] !== b.shape[1]) throw innerMismatch('bmm', a, b, a.shape[2], b.shape[1]);
   return batchedMatmul(...promoted('bmm', a, b));
 }
@@ -44,7 +61,9 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 /** torch.matmul: dot, matrix-vector, and batched products with broadcast batch dims. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new ShapeError(`matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+    throw new ShapeError(
+      `matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`,
+    );
   }
   const [A, B] = promoted('matmul', a, b);
   const ka = A.shape[A.ndim - 1];
@@ -62,20 +81,25 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
+  if (a.ndim !== 1 || b.ndim !== 1)
+    throw new ShapeError(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
   if (a.shape[0] !== b.shape[0]) {
-    throw new ShapeError(`dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+    throw new ShapeError(
+      `dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`,
+    );
   }
   return matmul(a, b);
 }
 
 export function outer(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
+  if (a.ndim !== 1 || b.ndim !== 1)
+    throw new ShapeError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
   return E.mul(V.unsqueeze(a, 1), V.unsqueeze(b, 0));
 }
 
 export function trace(x: Tensor): Tensor {
-  if (x.ndim !== 2) throw new ShapeError(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
+  if (x.ndim !== 2)
+    throw new ShapeError(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
   return R.sum(V.diagonal(x));
 }
 
@@ -83,17 +107,22 @@ export function trace(x: Tensor): Tensor {
 function bandMask(x: Tensor, k: number, keep: 'upper' | 'lower' | 'diag'): Tensor {
   const rows = x.shape[x.ndim - 2];
   const cols = x.shape[x.ndim - 1];
-  const delta = E.sub(V.unsqueeze(arange(cols, undefined, 1, { device: x.device }), 0), V.unsqueeze(arange(rows, undefined, 1, { device: x.device }), 1));
+  const delta = E.sub(
+    V.unsqueeze(arange(cols, undefined, 1, { device: x.device }), 0),
+    V.unsqueeze(arange(rows, undefined, 1, { device: x.device }), 1),
+  );
   return keep === 'upper' ? E.ge(delta, k) : keep === 'lower' ? E.le(delta, k) : E.eq(delta, k);
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
-  if (x.ndim < 2) throw new ShapeError(`triu: input tensor must have at least 2 dimensions, got ${x.ndim}`);
+  if (x.ndim < 2)
+    throw new ShapeError(`triu: input tensor must have at least 2 dimensions, got ${x.ndim}`);
   return E.where(bandMask(x, diagonal, 'upper'), x, 0).to(x.dtype);
 }
 
 export function tril(x: Tensor, diagonal = 0): Tensor {
-  if (x.ndim < 2) throw new ShapeError(`tril: input tensor must have at least 2 dimensions, got ${x.ndim}`);
+  if (x.ndim < 2)
+    throw new ShapeError(`tril: input tensor must have at least 2 dimensions, got ${x.ndim}`);
   return E.where(bandMask(x, diagonal, 'lower'), x, 0).to(x.dtype);
 }
 
@@ -103,7 +132,11 @@ export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
   const lead = x.shape.slice(0, -1);
   const padded = offset === 0 ? x : padLast(x, Math.abs(offset));
   // out[..., i, j] = padded[..., i] when j - i = offset >= 0, padded[..., j] when offset < 0.
-  const mask = bandMask(V.view(arange(n * n, undefined, 1, { device: x.device }), [n, n]), offset, 'diag');
+  const mask = bandMask(
+    V.view(arange(n * n, undefined, 1, { device: x.device }), [n, n]),
+    offset,
+    'diag',
+  );
   const values = offset >= 0 ? V.unsqueeze(padded, -1) : V.unsqueeze(padded, -2);
   const out = E.where(mask, V.expand(values, [...lead, n, n]), 0).to(x.dtype);
   const nd = out.ndim;

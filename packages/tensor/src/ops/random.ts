@@ -1,5 +1,5 @@
 import { ValueError } from '../errors';
-import { type Generator, defaultGenerator } from '../random';
+import { defaultGenerator, type Generator } from '../random';
 import type { Tensor, TensorLike } from '../tensor';
 import { fromArray, normal, rand } from './create';
 import * as E from './elementwise';
@@ -9,13 +9,31 @@ export interface GeneratorOption {
 }
 
 /** Fresh samples of x's shape and dtype: the source for the in-place uniform_/normal_. */
-export function uniformLike(x: Tensor, from: number, to: number, opts: GeneratorOption = {}): Tensor {
-  const u = rand(x.shape, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', device: x.device, generator: opts.generator });
+export function uniformLike(
+  x: Tensor,
+  from: number,
+  to: number,
+  opts: GeneratorOption = {},
+): Tensor {
+  const u = rand(x.shape, {
+    dtype: x.dtype === 'float64' ? 'float64' : 'float32',
+    device: x.device,
+    generator: opts.generator,
+  });
   return E.add(E.mul(u, to - from), from);
 }
 
-export function normalLike(x: Tensor, mean: number, std: number, opts: GeneratorOption = {}): Tensor {
-  return normal(mean, std, x.shape, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', device: x.device, generator: opts.generator });
+export function normalLike(
+  x: Tensor,
+  mean: number,
+  std: number,
+  opts: GeneratorOption = {},
+): Tensor {
+  return normal(mean, std, x.shape, {
+    dtype: x.dtype === 'float64' ? 'float64' : 'float32',
+    device: x.device,
+    generator: opts.generator,
+  });
 }
 
 export function bernoulliLike(x: Tensor, p: TensorLike, opts: GeneratorOption = {}): Tensor {
@@ -27,7 +45,8 @@ export function bernoulliLike(x: Tensor, p: TensorLike, opts: GeneratorOption = 
 export function bernoulli(p: Tensor, opts: GeneratorOption = {}): Tensor {
   const probs = p.dataSync();
   for (const v of probs) {
-    if (!(v >= 0 && v <= 1)) throw new ValueError(`bernoulli: Expected p_in >= 0 && p_in <= 1 to be true, but got ${v}`);
+    if (!(v >= 0 && v <= 1))
+      throw new ValueError(`bernoulli: Expected p_in >= 0 && p_in <= 1 to be true, but got ${v}`);
   }
   return bernoulliLike(p, p, opts).to(p.dtype);
 }
@@ -37,22 +56,35 @@ export interface MultinomialOptions extends GeneratorOption {
 }
 
 /** Samples indices by the (unnormalized) weights in each row of `probs`. */
-export function multinomial(probs: Tensor, numSamples: number, opts: MultinomialOptions = {}): Tensor {
-  if (probs.ndim < 1 || probs.ndim > 2) throw new ValueError(`multinomial: prob_dist must be 1 or 2 dim, got ${probs.ndim}`);
+export function multinomial(
+  probs: Tensor,
+  numSamples: number,
+  opts: MultinomialOptions = {},
+): Tensor {
+  if (probs.ndim < 1 || probs.ndim > 2)
+    throw new ValueError(`multinomial: prob_dist must be 1 or 2 dim, got ${probs.ndim}`);
   const g = opts.generator ?? defaultGenerator;
   const rows = probs.ndim === 1 ? 1 : probs.shape[0];
   const n = probs.shape[probs.ndim - 1];
   if (!opts.replacement && numSamples > n) {
-    throw new ValueError(`multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement (${numSamples} > ${n})`);
+    throw new ValueError(
+      `multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement (${numSamples} > ${n})`,
+    );
   }
   const w = probs.dataSync();
   const out = new Float64Array(rows * numSamples);
   for (let r = 0; r < rows; r++) {
     const weights = Array.from(w.subarray(r * n, (r + 1) * n));
-    if (weights.some((v) => !(v >= 0) || !Number.isFinite(v))) throw new ValueError('multinomial: probability tensor contains either `inf`, `nan` or element < 0');
+    if (weights.some((v) => !(v >= 0) || !Number.isFinite(v)))
+      throw new ValueError(
+        'multinomial: probability tensor contains either `inf`, `nan` or element < 0',
+      );
     for (let s = 0; s < numSamples; s++) {
       const total = weights.reduce((a, b) => a + b, 0);
-      if (total <= 0) throw new ValueError('multinomial: invalid multinomial distribution (sum of probabilities <= 0)');
+      if (total <= 0)
+        throw new ValueError(
+          'multinomial: invalid multinomial distribution (sum of probabilities <= 0)',
+        );
       let u = g.random() * total;
       let k = 0;
       while (k < n - 1 && (u >= weights[k] || weights[k] === 0)) u -= weights[k++];
@@ -60,6 +92,8 @@ export function multinomial(probs: Tensor, numSamples: number, opts: Multinomial
       if (!opts.replacement) weights[k] = 0;
     }
   }
-  return fromArray(out, probs.ndim === 1 ? [numSamples] : [rows, numSamples], { dtype: 'int64', device: probs.device });
+  return fromArray(out, probs.ndim === 1 ? [numSamples] : [rows, numSamples], {
+    dtype: 'int64',
+    device: probs.device,
+  });
 }
-

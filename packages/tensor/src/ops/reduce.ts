@@ -4,7 +4,7 @@ import { apply } from '../dispatch';
 import type { DType } from '../dtype';
 import { isFloating, isIntegral } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
-import { type Shape, normalizeDim, normalizeDims } from '../shape';
+import { normalizeDim, normalizeDims, type Shape } from '../shape';
 import { Tensor, type ValuesIndices, wrapStorage } from '../tensor';
 import * as E from './elementwise';
 import * as V from './views';
@@ -15,12 +15,26 @@ export interface ReduceOptions {
 }
 
 /** Puts the reduced dims back as size 1 (keepdim) on a result of the reduced shape. */
-function keep(out: Tensor, input: Shape, dims: readonly number[], keepdim: boolean | undefined): Tensor {
+function keep(
+  out: Tensor,
+  input: Shape,
+  dims: readonly number[],
+  keepdim: boolean | undefined,
+): Tensor {
   if (!keepdim) return out;
-  return V.view(out, input.map((s, i) => (dims.includes(i) ? 1 : s)));
+  return V.view(
+    out,
+    input.map((s, i) => (dims.includes(i) ? 1 : s)),
+  );
 }
 
-function reduceTo(op: ReduceOp, x: Tensor, dim: number | Shape | undefined, opts: ReduceOptions, dtype: DType): Tensor {
+function reduceTo(
+  op: ReduceOp,
+  x: Tensor,
+  dim: number | Shape | undefined,
+  opts: ReduceOptions,
+  dtype: DType,
+): Tensor {
   const dims = normalizeDims(op, dim, x.ndim);
   const outShape = x.shape.filter((_, i) => !dims.includes(i));
   const src = opts.dtype !== undefined && opts.dtype !== x.dtype ? x.to(opts.dtype) : x;
@@ -50,50 +64,88 @@ function countOf(x: Tensor, dim: number | Shape | undefined): number {
 export function mean(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
   const dtype = opts.dtype ?? x.dtype;
   if (!isFloating(dtype)) {
-    throw new DTypeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`);
+    throw new DTypeError(
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
+    );
   }
   return E.div(sum(x, dim, { ...opts, dtype }), countOf(x, dim));
 }
 
 function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
   if (dims.some((d) => x.shape[d] === 0) || (x.ndim === 0 && x.numel() === 0)) {
-    throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    throw new IndexError(
+      `${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
+    );
   }
 }
 
-function extreme(op: 'max' | 'min', x: Tensor, dim: number | Shape | undefined, opts: ReduceOptions): Tensor {
+function extreme(
+  op: 'max' | 'min',
+  x: Tensor,
+  dim: number | Shape | undefined,
+  opts: ReduceOptions,
+): Tensor {
   checkNonEmpty(op === 'max' ? 'amax' : 'amin', x, normalizeDims(op, dim, x.ndim));
   return reduceTo(op, x, dim, opts, x.dtype);
 }
 
-export const amax = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) => extreme('max', x, dim, opts);
-export const amin = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) => extreme('min', x, dim, opts);
+export const amax = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) =>
+  extreme('max', x, dim, opts);
+export const amin = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) =>
+  extreme('min', x, dim, opts);
 
-function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, opts: ReduceOptions): Tensor {
+function argReduce(
+  op: 'argmax' | 'argmin',
+  x: Tensor,
+  dim: number | undefined,
+  opts: ReduceOptions,
+): Tensor {
   if (dim === undefined) {
-    if (x.numel() === 0) throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    if (x.numel() === 0)
+      throw new IndexError(
+        `${op}(): Expected reduction dim to be specified for input.numel() == 0.`,
+      );
     const flat = V.reshape(x, [-1]);
     const out = wrapStorage(flat.storage.backend.argReduce(op, flat, 0), []);
-    return opts.keepdim ? V.view(out, x.shape.map(() => 1)) : out;
+    return opts.keepdim
+      ? V.view(
+          out,
+          x.shape.map(() => 1),
+        )
+      : out;
   }
   const d = normalizeDim(op, dim, x.ndim);
   const src = x.ndim === 0 ? V.view(x, [1]) : x;
   checkNonEmpty(op, src, [d]);
-  const out = wrapStorage(src.storage.backend.argReduce(op, src, d), src.shape.filter((_, i) => i !== d));
+  const out = wrapStorage(
+    src.storage.backend.argReduce(op, src, d),
+    src.shape.filter((_, i) => i !== d),
+  );
   return keep(out, src.shape, [d], opts.keepdim);
 }
 
-export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}) => argReduce('argmax', x, dim, opts);
-export const argmin = (x: Tensor, dim?: number, opts: ReduceOptions = {}) => argReduce('argmin', x, dim, opts);
+export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
+  argReduce('argmax', x, dim, opts);
+export const argmin = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
+  argReduce('argmin', x, dim, opts);
 
 function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
 }
 
-function maxMin(op: 'max' | 'min', x: Tensor, arg: number | Tensor | undefined, opts: ReduceOptions): Tensor | ValuesIndices {
+function maxMin(
+  op: 'max' | 'min',
+  x: Tensor,
+  arg: number | Tensor | undefined,
+  opts: ReduceOptions,
+): Tensor | ValuesIndices {
   if (arg instanceof Tensor) return op === 'max' ? E.maximum(x, arg) : E.minimum(x, arg);
   if (arg === undefined) {
-    checkNonEmpty(op, x, x.shape.map((_, i) => i));
+    checkNonEmpty(
+      op,
+      x,
+      x.shape.map((_, i) => i),
+    );
     return reduceTo(op, x, undefined, {}, x.dtype);
   }
   const indices = argReduce(op === 'max' ? 'argmax' : 'argmin', x, arg, { keepdim: true });
@@ -110,13 +162,21 @@ function gatherValues(x: Tensor, dim: number, indices: Tensor): Tensor {
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, arg?: number | Tensor, opts: ReduceOptions = {}): Tensor | ValuesIndices {
+export function max(
+  x: Tensor,
+  arg?: number | Tensor,
+  opts: ReduceOptions = {},
+): Tensor | ValuesIndices {
   return maxMin('max', x, arg, opts);
 }
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, arg?: number | Tensor, opts: ReduceOptions = {}): Tensor | ValuesIndices {
+export function min(
+  x: Tensor,
+  arg?: number | Tensor,
+  opts: ReduceOptions = {},
+): Tensor | ValuesIndices {
   return maxMin('min', x, arg, opts);
 }
 
@@ -133,7 +193,10 @@ export interface VarOptions extends ReduceOptions {
 }
 
 export function variance(x: Tensor, dim?: number | Shape, opts: VarOptions = {}): Tensor {
-  if (!isFloating(x.dtype)) throw new DTypeError(`var: std and var only support floating point and complex dtypes, got ${x.dtype}`);
+  if (!isFloating(x.dtype))
+    throw new DTypeError(
+      `var: std and var only support floating point and complex dtypes, got ${x.dtype}`,
+    );
   const n = countOf(x, dim);
   const centered = E.sub(x, mean(x, dim, { keepdim: true }));
   const ss = sum(E.mul(centered, centered), dim, { keepdim: opts.keepdim });
@@ -146,8 +209,14 @@ export function std(x: Tensor, dim?: number | Shape, opts: VarOptions = {}): Ten
 
 export type NormOrder = number | 'fro';
 
-export function norm(x: Tensor, p: NormOrder = 2, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
-  if (!isFloating(x.dtype)) throw new DTypeError(`norm: input dtype should be floating point, but got ${x.dtype}`);
+export function norm(
+  x: Tensor,
+  p: NormOrder = 2,
+  dim?: number | Shape,
+  opts: ReduceOptions = {},
+): Tensor {
+  if (!isFloating(x.dtype))
+    throw new DTypeError(`norm: input dtype should be floating point, but got ${x.dtype}`);
   const a = E.abs(x);
   if (p === 'fro' || p === 2) return E.sqrt(sum(E.mul(x, x), dim, opts));
   if (p === Infinity) return amax(a, dim, opts);
@@ -179,7 +248,7 @@ function cumulative(op: 'cumsum' | 'cumprod', x: Tensor, dim: number): Tensor {
 export const cumsum = (x: Tensor, dim: number) => cumulative('cumsum', x, dim);
 export const cumprod = (x: Tensor, dim: number) => cumulative('cumprod', x, dim);
 
-function checkFloat(op: string, x: Tensor): Tensor {
+function checkFloat(_op: string, x: Tensor): Tensor {
   return isFloating(x.dtype) ? x : x.to(getDefaultDtype());
 }
 

@@ -11,7 +11,9 @@ export interface UniqueOptions {
 
 /** Sorted distinct values of `values` (NaNs last, each NaN distinct as in PyTorch). */
 function distinct(values: ArrayLike<number>): number[] {
-  const finite = [...new Set(Array.from(values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
+  const finite = [...new Set(Array.from(values).filter((v) => !Number.isNaN(v)))].sort(
+    (a, b) => a - b,
+  );
   const nans = Array.from(values).filter(Number.isNaN);
   return [...finite, ...nans];
 }
@@ -26,7 +28,10 @@ export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
   const data = x.dataSync();
   const uniq = distinct(data);
   const position = new Map(uniq.map((v, i) => [v, i]));
-  const out = fromArray(new (data.constructor as Float64ArrayConstructor)(uniq), [uniq.length], { dtype: x.dtype, device: x.device });
+  const out = fromArray(new (data.constructor as Float64ArrayConstructor)(uniq), [uniq.length], {
+    dtype: x.dtype,
+    device: x.device,
+  });
   const extras: Tensor[] = [];
   if (returnInverse) {
     const inv = Float64Array.from(data, (v) => position.get(v) ?? uniq.indexOf(v));
@@ -40,7 +45,12 @@ export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
   return extras.length === 0 ? out : [out, ...extras];
 }
 
-function uniqueDim(x: Tensor, dim: number, returnInverse: boolean, returnCounts: boolean): Tensor | Tensor[] {
+function uniqueDim(
+  x: Tensor,
+  dim: number,
+  returnInverse: boolean,
+  returnCounts: boolean,
+): Tensor | Tensor[] {
   const moved = V.movedim(x, dim, 0);
   const n = moved.shape[0];
   const rows = Array.from({ length: n }, (_, i) => Array.from(V.select(moved, 0, i).dataSync()));
@@ -60,10 +70,16 @@ function uniqueDim(x: Tensor, dim: number, returnInverse: boolean, returnCounts:
     inverse[i] = keep.length - 1;
     counts[counts.length - 1]++;
   }
-  const index = fromArray(Float64Array.from(keep), [keep.length], { dtype: 'int64', device: x.device });
+  const index = fromArray(Float64Array.from(keep), [keep.length], {
+    dtype: 'int64',
+    device: x.device,
+  });
   const out = V.movedim(moved.indexSelect(0, index), 0, dim);
   const extras: Tensor[] = [];
   if (returnInverse) extras.push(fromArray(inverse, [n], { dtype: 'int64', device: x.device }));
-  if (returnCounts) extras.push(fromArray(Float64Array.from(counts), [counts.length], { dtype: 'int64', device: x.device }));
+  if (returnCounts)
+    extras.push(
+      fromArray(Float64Array.from(counts), [counts.length], { dtype: 'int64', device: x.device }),
+    );
   return extras.length === 0 ? out : [out, ...extras];
 }

@@ -2,12 +2,26 @@ import { getBackend } from '../backend';
 import { apply } from '../dispatch';
 import type { DType } from '../dtype';
 import { DTYPES } from '../dtype';
-import { IndexError, ShapeError, ValueError, fmtShape } from '../errors';
-import { type Shape, checkShape, inferShape, isContiguousLayout, normalizeDim, normalizeDims, viewStrides } from '../shape';
+import { fmtShape, IndexError, ShapeError, ValueError } from '../errors';
+import {
+  checkShape,
+  inferShape,
+  normalizeDim,
+  normalizeDims,
+  type Shape,
+  viewStrides,
+} from '../shape';
 import { Tensor, wrapStorage } from '../tensor';
 
 /** A view of x's storage; records `op` so gradients flow back through it. */
-function makeView(op: string, x: Tensor, shape: Shape, strides: Shape, offset: number, attrs: Record<string, unknown>): Tensor {
+function makeView(
+  op: string,
+  x: Tensor,
+  shape: Shape,
+  strides: Shape,
+  offset: number,
+  attrs: Record<string, unknown>,
+): Tensor {
   return apply(op, [x], { inputShape: x.shape, ...attrs }, () => {
     const v = new Tensor(x.storage, shape, strides, offset);
     v.base = x.base ?? x;
@@ -27,11 +41,15 @@ export function to(x: Tensor, target: DType | string, opts: { copy?: boolean } =
   if ((DTYPES as readonly string[]).includes(target)) {
     const dtype = target as DType;
     if (dtype === x.dtype && !opts.copy) return x;
-    return apply('cast', [x], { dtype: x.dtype }, () => wrapStorage(x.storage.backend.copy(x, dtype), x.shape));
+    return apply('cast', [x], { dtype: x.dtype }, () =>
+      wrapStorage(x.storage.backend.copy(x, dtype), x.shape),
+    );
   }
   if (target === x.device && !opts.copy) return x;
   const dst = getBackend(target);
-  return apply('toDevice', [x], { device: x.device }, () => wrapStorage(dst.fromArray(x.dataSync(), x.dtype), x.shape));
+  return apply('toDevice', [x], { device: x.device }, () =>
+    wrapStorage(dst.fromArray(x.dataSync(), x.dtype), x.shape),
+  );
 }
 
 export function view(x: Tensor, shape: Shape): Tensor {
@@ -54,10 +72,19 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 
 export function permute(x: Tensor, dims: Shape): Tensor {
   if (dims.length !== x.ndim) {
-    throw new ShapeError(`permute: number of dims don't match in permute (input has ${x.ndim} dims, got ${dims.length}: ${fmtShape(dims)})`);
+    throw new ShapeError(
+      `permute: number of dims don't match in permute (input has ${x.ndim} dims, got ${dims.length}: ${fmtShape(dims)})`,
+    );
   }
   const d = normalizeDims('permute', dims, x.ndim);
-  return makeView('permute', x, d.map((i) => x.shape[i]), d.map((i) => x.strides[i]), x.offset, { dims: d });
+  return makeView(
+    'permute',
+    x,
+    d.map((i) => x.shape[i]),
+    d.map((i) => x.strides[i]),
+    x.offset,
+    { dims: d },
+  );
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -70,14 +97,22 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 }
 
 export function t(x: Tensor): Tensor {
-  if (x.ndim > 2) throw new ShapeError(`t: expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
+  if (x.ndim > 2)
+    throw new ShapeError(`t: expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
   return x.ndim < 2 ? x : transpose(x, 0, 1);
 }
 
 export function movedim(x: Tensor, source: number | Shape, destination: number | Shape): Tensor {
   const src = normalizeDims('movedim', typeof source === 'number' ? [source] : source, x.ndim);
-  const dst = normalizeDims('movedim', typeof destination === 'number' ? [destination] : destination, x.ndim);
-  if (src.length !== dst.length) throw new ValueError(`movedim: Invalid source or destination dims: source (${fmtShape(src)} dims) should contain the same number of dims as destination (${fmtShape(dst)} dims)`);
+  const dst = normalizeDims(
+    'movedim',
+    typeof destination === 'number' ? [destination] : destination,
+    x.ndim,
+  );
+  if (src.length !== dst.length)
+    throw new ValueError(
+      `movedim: Invalid source or destination dims: source (${fmtShape(src)} dims) should contain the same number of dims as destination (${fmtShape(dst)} dims)`,
+    );
   const order = new Array<number>(x.ndim).fill(-1);
   src.forEach((s, i) => {
     order[dst[i]] = s;
@@ -90,7 +125,14 @@ export function movedim(x: Tensor, source: number | Shape, destination: number |
 export function squeeze(x: Tensor, dim?: number | Shape): Tensor {
   const dims = dim === undefined ? x.shape.map((_, i) => i) : normalizeDims('squeeze', dim, x.ndim);
   const keep = x.shape.map((s, i) => !(s === 1 && dims.includes(i)));
-  return makeView('view', x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset, {});
+  return makeView(
+    'view',
+    x,
+    x.shape.filter((_, i) => keep[i]),
+    x.strides.filter((_, i) => keep[i]),
+    x.offset,
+    {},
+  );
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -105,7 +147,9 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 export function expand(x: Tensor, shape: Shape): Tensor {
   if (shape.length < x.ndim) {
-    throw new ShapeError(`expand: the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
+    throw new ShapeError(
+      `expand: the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`,
+    );
   }
   const lead = shape.length - x.ndim;
   const outShape: number[] = [];
@@ -114,7 +158,8 @@ export function expand(x: Tensor, shape: Shape): Tensor {
     const src = i - lead;
     const want = shape[i];
     if (src < 0) {
-      if (want < 0) throw new ShapeError(`expand: -1 is not allowed in a leading, non-existing dimension ${i}`);
+      if (want < 0)
+        throw new ShapeError(`expand: -1 is not allowed in a leading, non-existing dimension ${i}`);
       outShape.push(want);
       strides.push(0);
     } else if (want === -1 || want === x.shape[src]) {
@@ -148,9 +193,16 @@ export function unflatten(x: Tensor, dim: number, sizes: Shape): Tensor {
   return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
 }
 
-export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+export function slice(
+  x: Tensor,
+  dim: number,
+  start?: number | null,
+  end?: number | null,
+  step = 1,
+): Tensor {
   const d = normalizeDim('slice', dim, x.ndim);
-  if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: slice step must be positive, got ${step}`);
+  if (!Number.isInteger(step) || step <= 0)
+    throw new ValueError(`slice: slice step must be positive, got ${step}`);
   const n = x.shape[d];
   const clampIdx = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
   const s = clampIdx(start ?? 0);
@@ -160,7 +212,12 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   const strides = [...x.strides];
   shape[d] = len;
   strides[d] = x.strides[d] * step;
-  return makeView('slice', x, shape, strides, x.offset + s * x.strides[d], { dim: d, start: s, end: e, step });
+  return makeView('slice', x, shape, strides, x.offset + s * x.strides[d], {
+    dim: d,
+    start: s,
+    end: e,
+    step,
+  });
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
@@ -168,7 +225,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const n = x.shape[d];
   const s = start < 0 ? start + n : start;
   if (s < 0 || s > n || length < 0 || s + length > n) {
-    throw new IndexError(`narrow: start (${start}) + length (${length}) exceeds dimension size (${n}) of input shape ${fmtShape(x.shape)}`);
+    throw new IndexError(
+      `narrow: start (${start}) + length (${length}) exceeds dimension size (${n}) of input shape ${fmtShape(x.shape)}`,
+    );
   }
   return slice(x, d, s, s + length);
 }
@@ -178,7 +237,9 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim('select', dim, x.ndim);
   const n = x.shape[d];
   if (!Number.isInteger(index) || index < -n || index >= n) {
-    throw new IndexError(`select: index ${index} is out of bounds for dimension ${d} with size ${n}`);
+    throw new IndexError(
+      `select: index ${index} is out of bounds for dimension ${d} with size ${n}`,
+    );
   }
   const i = index < 0 ? index + n : index;
   return makeView(
@@ -194,8 +255,14 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const a = normalizeDim('diagonal', dim1, x.ndim);
   const b = normalizeDim('diagonal', dim2, x.ndim);
-  if (a === b) throw new ValueError(`diagonal: diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
-  const len = Math.max(0, offset >= 0 ? Math.min(x.shape[a], x.shape[b] - offset) : Math.min(x.shape[a] + offset, x.shape[b]));
+  if (a === b)
+    throw new ValueError(`diagonal: diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const len = Math.max(
+    0,
+    offset >= 0
+      ? Math.min(x.shape[a], x.shape[b] - offset)
+      : Math.min(x.shape[a] + offset, x.shape[b]),
+  );
   const start = len === 0 ? 0 : offset >= 0 ? offset * x.strides[b] : -offset * x.strides[a];
   const rest = x.shape.map((_, i) => i).filter((i) => i !== a && i !== b);
   return makeView(
@@ -210,40 +277,67 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
 
 export function asStrided(x: Tensor, size: Shape, stride: Shape, storageOffset = x.offset): Tensor {
   checkShape('asStrided', size);
-  if (size.length !== stride.length) throw new ShapeError(`asStrided: mismatch in length of strides and shape (${size.length} vs ${stride.length})`);
+  if (size.length !== stride.length)
+    throw new ShapeError(
+      `asStrided: mismatch in length of strides and shape (${size.length} vs ${stride.length})`,
+    );
   let maxOff = storageOffset;
   size.forEach((s, i) => {
     if (s > 0) maxOff += (s - 1) * stride[i];
   });
   if (size.every((s) => s > 0) && maxOff >= x.storage.size) {
-    throw new IndexError(`asStrided: setStorage: sizes ${fmtShape(size)}, strides ${fmtShape(stride)}, storage offset ${storageOffset} require a storage of ${maxOff + 1} elements, but it has ${x.storage.size}`);
+    throw new IndexError(
+      `asStrided: setStorage: sizes ${fmtShape(size)}, strides ${fmtShape(stride)}, storage offset ${storageOffset} require a storage of ${maxOff + 1} elements, but it has ${x.storage.size}`,
+    );
   }
-  return makeView('asStrided', x, size, stride, storageOffset, { inputStrides: x.strides, inputOffset: x.offset, size, stride, storageOffset });
+  return makeView('asStrided', x, size, stride, storageOffset, {
+    inputStrides: x.strides,
+    inputOffset: x.offset,
+    size,
+    stride,
+    storageOffset,
+  });
 }
 
 /** Tensor.unfold: all windows of `size` along `dim` with `step`, as a new last dim (a view). */
 export function unfold(x: Tensor, dim: number, size: number, step: number): Tensor {
   const d = normalizeDim('unfold', dim, x.ndim);
   const n = x.ndim === 0 ? 1 : x.shape[d];
-  if (size > n) throw new ShapeError(`unfold: maximum size for tensor at dimension ${d} is ${n} but size is ${size}`);
+  if (size > n)
+    throw new ShapeError(
+      `unfold: maximum size for tensor at dimension ${d} is ${n} but size is ${size}`,
+    );
   if (step <= 0) throw new ValueError(`unfold: step is ${step} but must be > 0`);
   const shape = [...x.shape];
   const strides = [...x.strides];
   shape[d] = Math.floor((n - size) / step) + 1;
   strides[d] = x.strides[d] * step;
-  return makeView('unfoldDim', x, [...shape, size], [...strides, x.strides[d] ?? 1], x.offset, { dim: d, size, step });
+  return makeView('unfoldDim', x, [...shape, size], [...strides, x.strides[d] ?? 1], x.offset, {
+    dim: d,
+    size,
+    step,
+  });
 }
 
 /** One entry of `Tensor.index`, Python's subscript: 0, -1, ':', '1:3', '::2', '...', null, a Tensor. */
-export type IndexSpec = number | null | string | { start?: number | null; stop?: number | null; step?: number } | Tensor;
+export type IndexSpec =
+  | number
+  | null
+  | string
+  | { start?: number | null; stop?: number | null; step?: number }
+  | Tensor;
 
 function parseSlice(spec: string): { start: number | null; stop: number | null; step: number } {
   const parts = spec.split(':');
-  if (parts.length < 2 || parts.length > 3) throw new ValueError(`index: cannot parse slice '${spec}' (expected 'start:stop' or 'start:stop:step')`);
+  if (parts.length < 2 || parts.length > 3)
+    throw new ValueError(
+      `index: cannot parse slice '${spec}' (expected 'start:stop' or 'start:stop:step')`,
+    );
   const num = (s: string | undefined) => {
     if (s === undefined || s.trim() === '') return null;
     const v = Number(s);
-    if (!Number.isInteger(v)) throw new ValueError(`index: slice bound '${s}' in '${spec}' is not an integer`);
+    if (!Number.isInteger(v))
+      throw new ValueError(`index: slice bound '${s}' in '${spec}' is not an integer`);
     return v;
   };
   return { start: num(parts[0]), stop: num(parts[1]), step: num(parts[2]) ?? 1 };
@@ -252,8 +346,13 @@ function parseSlice(spec: string): { start: number | null; stop: number | null; 
 export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
   const ellipsis = specs.filter((s) => s === '...').length;
   if (ellipsis > 1) throw new IndexError('index: an index can only have a single ellipsis');
-  const consumed = specs.reduce<number>((n, s) => n + (s === null || s === '...' ? 0 : s instanceof Tensor && s.dtype === 'bool' ? s.ndim : 1), 0);
-  if (consumed > x.ndim) throw new IndexError(`index: too many indices for tensor of dimension ${x.ndim}`);
+  const consumed = specs.reduce<number>(
+    (n, s) =>
+      n + (s === null || s === '...' ? 0 : s instanceof Tensor && s.dtype === 'bool' ? s.ndim : 1),
+    0,
+  );
+  if (consumed > x.ndim)
+    throw new IndexError(`index: too many indices for tensor of dimension ${x.ndim}`);
   let out = x;
   let dim = 0;
   const tensorDims: { dim: number; index: Tensor }[] = [];
@@ -265,11 +364,17 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
       tensorDims.push({ dim, index: spec });
       dim += spec.dtype === 'bool' ? spec.ndim : 1;
     } else {
-      const s = typeof spec === 'string' ? parseSlice(spec) : { start: spec.start ?? null, stop: spec.stop ?? null, step: spec.step ?? 1 };
+      const s =
+        typeof spec === 'string'
+          ? parseSlice(spec)
+          : { start: spec.start ?? null, stop: spec.stop ?? null, step: spec.step ?? 1 };
       out = slice(out, dim++, s.start, s.stop, s.step);
     }
   }
-  if (tensorDims.length > 1) throw new IndexError('index: indexing with more than one tensor is not supported yet; use gather or indexSelect');
+  if (tensorDims.length > 1)
+    throw new IndexError(
+      'index: indexing with more than one tensor is not supported yet; use gather or indexSelect',
+    );
   if (tensorDims.length === 1) out = advancedIndex(out, tensorDims[0].dim, tensorDims[0].index);
   return out;
 }
@@ -279,7 +384,9 @@ function advancedIndex(x: Tensor, dim: number, idx: Tensor): Tensor {
   if (idx.dtype === 'bool' || idx.dtype === 'uint8') {
     const maskShape = x.shape.slice(dim, dim + idx.ndim);
     if (maskShape.some((s, i) => s !== idx.shape[i])) {
-      throw new IndexError(`index: the shape of the mask ${fmtShape(idx.shape)} does not match the shape of the indexed tensor ${fmtShape(x.shape)} starting at dim ${dim}`);
+      throw new IndexError(
+        `index: the shape of the mask ${fmtShape(idx.shape)} does not match the shape of the indexed tensor ${fmtShape(x.shape)} starting at dim ${dim}`,
+      );
     }
     const flat = reshape(x, [...x.shape.slice(0, dim), -1, ...x.shape.slice(dim + idx.ndim)]);
     return x.ndim === 0 ? x : flat.indexSelect(dim, reshape(idx, [-1]).nonzero().reshape([-1]));
