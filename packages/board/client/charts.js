@@ -68,6 +68,13 @@ export function lineChart(series, { smoothing, formatX }) {
         s('title', {}, sr.name),
       ),
     );
+    // A line needs two points: mark short series so single values stay visible.
+    if (sr.points.length < 3) {
+      for (const [x, y] of smoothed) {
+        const label = s('title', {}, `${sr.name}: ${formatNumber(y)}`);
+        svg.append(s('circle', { cx: px(x), cy: py(y), r: 3.5, fill: sr.color }, label));
+      }
+    }
   }
   return svg;
 }

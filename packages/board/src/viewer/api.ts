@@ -1,4 +1,4 @@
-import type { RunData } from '../reader/run-data';
+import type { HistogramPoint, RunData } from '../reader/run-data';
 import { renderMarkdown } from './markdown';
 
 // JSON views of the loaded runs, shaped for the dashboard: series grouped by tag, then run.
@@ -48,21 +48,53 @@ export function scalarsView(runs: Runs) {
   );
 }
 
+type Bucket = [left: number, right: number, count: number];
+
+function bucketsOf(p: HistogramPoint): Bucket[] {
+  // Bucket i spans (limit[i-1], limit[i]], clipped to the observed [min, max].
+  return p.bucket.map((count, i) => {
+    const left = i === 0 ? p.min : Math.max(p.bucketLimit[i - 1], p.min);
+    return [Math.min(left, p.max), Math.min(Math.max(p.bucketLimit[i], p.min), p.max), count];
+  });
+}
+
+/** Spreads counts over `n` equal bins on [lo, hi] (as TensorBoard does before drawing). */
+function rebin(buckets: Bucket[], lo: number, hi: number, n = 30): Bucket[] {
+  const width = hi > lo ? (hi - lo) / n : 1;
+  const out: Bucket[] = Array.from({ length: n }, (_, i) => [
+    lo + i * width,
+    lo + (i + 1) * width,
+    0,
+  ]);
+  const binOf = (x: number) => Math.min(n - 1, Math.max(0, Math.floor((x - lo) / width)));
+  for (const [left, right, count] of buckets) {
+    if (count === 0) continue;
+    if (right <= left) {
+      out[binOf(left)][2] += count;
+      continue;
+    }
+    for (let i = binOf(left); i <= binOf(right); i++) {
+      const overlap = Math.min(right, out[i][1]) - Math.max(left, out[i][0]);
+      if (overlap > 0) out[i][2] += (count * overlap) / (right - left);
+    }
+  }
+  return out;
+}
+
 export function histogramsView(runs: Runs, maxSteps = 25) {
   return byTag(
     runs,
     (r) => r.histograms,
-    (points) =>
-      sample(points, maxSteps).map((p) => ({
+    (points) => {
+      const shown = sample(points, maxSteps);
+      const lo = Math.min(...shown.map((p) => p.min));
+      const hi = Math.max(...shown.map((p) => p.max));
+      return shown.map((p) => ({
         step: p.step,
         wallTime: p.wallTime,
-        // Bucket i spans (limit[i-1], limit[i]]; the first one starts at the minimum.
-        buckets: p.bucket.map((count, i) => [
-          i === 0 ? Math.min(p.min, p.bucketLimit[0]) : p.bucketLimit[i - 1],
-          Math.min(p.bucketLimit[i], p.max),
-          count,
-        ]),
-      })),
+        buckets: rebin(bucketsOf(p), lo, hi),
+      }));
+    },
   );
 }
 

@@ -1,0 +1,89 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BoardServer, startBoard } from '../src/index';
+import { writeDashboardRuns } from './dashboard-data';
+import { tempDir } from './helpers';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
+const available = existsSync(CHROMIUM);
+
+if (!available && !process.env.CI) {
+  console.warn(`browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+}
+
+describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium', () => {
+  let server: BoardServer;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(`${CHROMIUM} is missing; CI must install Debian's chromium`);
+    const logDir = tempDir();
+    await writeDashboardRuns(logDir);
+    server = await startBoard({ logDir, port: 0 });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('renders charts, images, safe text, hparams and the graph', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(server.url);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      // train/loss, train/accuracy and the hparams metric.
+      expect(await page.locator('.scalar-card').count()).toBe(3);
+      expect(await page.locator('.scalar-card[data-tag="train/loss"] path.series').count()).toBe(2);
+      const d = await page
+        .locator('.scalar-card[data-tag="train/loss"] path.series')
+        .first()
+        .getAttribute('d');
+      expect(d?.split('L').length).toBe(50);
+      expect(await page.locator('svg.histogram path').count()).toBeGreaterThan(4);
+      const widths = await page
+        .locator('.image-card img')
+        .evaluateAll((imgs) =>
+          Promise.all(
+            imgs.map((img) =>
+              (img as HTMLImageElement).decode().then(() => (img as HTMLImageElement).naturalWidth),
+            ),
+          ),
+        );
+      expect(widths).toEqual([32, 32]);
+      await page.locator('.image-card input[type=range]').first().fill('0');
+      expect(await page.locator('.image-card .sub').first().textContent()).toContain('step 0');
+      const text = page.locator('#text .markdown').first();
+      expect(await text.locator('strong').textContent()).toBe('0.15');
+      expect(await text.textContent()).toContain('<script>window.__xss = 1</script>');
+      expect(
+        await page.locator('#text script, #text img, #text a[href^="javascript"]').count(),
+      ).toBe(0);
+      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.locator('table.hparams tbody tr').count()).toBe(2);
+      expect(await page.locator('svg.graph g.node').count()).toBe(5);
+      await page.selectOption('#x-axis', 'relative');
+      expect(await page.locator('.scalar-card svg text', { hasText: 'h' }).count()).toBeGreaterThan(
+        0,
+      );
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60000);
+});

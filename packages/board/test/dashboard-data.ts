@@ -1,0 +1,61 @@
+import { SummaryWriter } from '../src/index';
+
+/** A small but complete log dir: two runs of scalars, histograms, images, text, hparams, a graph. */
+export async function writeDashboardRuns(logDir: string): Promise<void> {
+  for (const [run, rate] of [
+    ['baseline', 0.15],
+    ['wide', 0.3],
+  ] as const) {
+    const w = new SummaryWriter(`${logDir}/${run}`);
+    for (let step = 0; step < 50; step++) {
+      const noise = Math.sin(step * 1.7 + rate * 10) * 0.05;
+      w.addScalar('train/loss', Math.exp(-rate * step * 0.2) + noise, step, 1700000000 + step * 30);
+      w.addScalar('train/accuracy', 1 - Math.exp(-rate * step * 0.1), step, 1700000000 + step * 30);
+      if (step % 10 === 0) {
+        const weights = Array.from(
+          { length: 500 },
+          (_, i) => Math.sin(i * 12.9898) * (1 + step / 25) + rate,
+        );
+        w.addHistogram('layer1/weights', weights, step);
+        w.addImage('samples', gradientImage(step, rate), step);
+      }
+    }
+    w.addText(
+      'notes',
+      `## Run ${run}\n\nLearning rate **${rate}**.\n\n<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">\n\n[click](javascript:window.__xss=3)`,
+    );
+    w.addHparams(
+      { lr: rate, optimizer: run === 'wide' ? 'adam' : 'sgd' },
+      { 'hparam/accuracy': 0.8 + rate / 2 },
+      { runName: 'hp' },
+    );
+    w.addGraph({
+      nodes: [
+        { name: 'input', op: 'Placeholder', outputShape: [32, 784] },
+        { name: 'linear1', op: 'Linear', outputShape: [32, 128] },
+        { name: 'relu', op: 'ReLU', outputShape: [32, 128] },
+        { name: 'linear2', op: 'Linear', outputShape: [32, 10] },
+        { name: 'loss', op: 'CrossEntropy', outputShape: [] },
+      ],
+      edges: [
+        { from: 'input', to: 'linear1' },
+        { from: 'linear1', to: 'relu' },
+        { from: 'relu', to: 'linear2' },
+        { from: 'linear2', to: 'loss' },
+      ],
+    });
+    await w.close();
+  }
+}
+
+// A 3×32×32 CHW float image whose colours change with step and run.
+function gradientImage(step: number, rate: number): number[][][] {
+  const size = 32;
+  const plane = (f: (x: number, y: number) => number) =>
+    Array.from({ length: size }, (_, y) => Array.from({ length: size }, (_, x) => f(x, y)));
+  return [
+    plane((x) => x / (size - 1)),
+    plane((_, y) => y / (size - 1)),
+    plane((x, y) => ((Math.sin((x + y + step) / 4) + 1) / 2) * rate * 3),
+  ];
+}

@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BoardServer, startBoard } from '../src/index';
+import { writeDashboardRuns } from './dashboard-data';
+import { tempDir } from './helpers';
+
+const run = promisify(execFile);
+
+/** A raw GET, so paths like /../x reach the server unnormalized. */
+function get(url: string, path: string): Promise<{ status: number; type: string; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(url), { path, method: 'GET' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type']),
+          body: Buffer.concat(chunks),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('viewer server', () => {
+  let server: BoardServer;
+
+  beforeAll(async () => {
+    const logDir = tempDir();
+    await writeDashboardRuns(logDir);
+    server = await startBoard({ logDir, port: 0 });
+  });
+
+  afterAll(() => server.close());
+
+  it('listens on loopback and serves the page and JSON views', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await get(server.url, '/');
+    expect(page.body.toString()).toContain('<title>Tensile Board</title>');
+    const runs = JSON.parse((await get(server.url, '/api/runs')).body.toString());
+    expect(runs.map((r: { name: string }) => r.name)).toEqual([
+      'baseline',
+      'baseline/hp',
+      'wide',
+      'wide/hp',
+    ]);
+    const scalars = JSON.parse((await get(server.url, '/api/scalars')).body.toString());
+    expect(scalars['train/loss'].wide).toHaveLength(50);
+    const hparams = JSON.parse((await get(server.url, '/api/hparams')).body.toString());
+    expect(hparams.sessions.map((s: { values: object }) => s.values)).toEqual([
+      { lr: 0.15, optimizer: 'sgd' },
+      { lr: 0.3, optimizer: 'adam' },
+    ]);
+    const image = await get(server.url, '/api/image?run=wide&tag=samples&index=0');
+    expect(image.type).toBe('image/png');
+    expect(image.body.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('renders logged markdown escaped', async () => {
+    const text = JSON.parse((await get(server.url, '/api/text')).body.toString());
+    const html: string = text['notes/text_summary'].baseline[0].html;
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toMatch(/<script|<img|href="javascript/);
+  });
+
+  it('refuses path traversal and unknown paths', async () => {
+    for (const path of [
+      '/../../../etc/passwd',
+      '/..%2f..%2fetc%2fpasswd',
+      '/%2e%2e/package.json',
+      '/client/../package.json',
+      '/app.js/../../package.json',
+      '/api/image?run=../../etc&tag=passwd&index=0',
+      '/api/image?run=wide&tag=../../../etc/passwd&index=0',
+      '/api/image?run=__proto__&tag=constructor&index=0',
+      '/api/graph?run=../',
+    ]) {
+      const res = await get(server.url, path);
+      expect([404, 200]).toContain(res.status);
+      expect(res.body.toString()).not.toMatch(/root:|"name":\s*"@tensile/);
+      if (!path.startsWith('/api/graph')) expect(res.status).toBe(404);
+    }
+  });
+});
+
+describe('tensile-board CLI', () => {
+  const cli = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', join('src', 'cli.ts'), ...args], {
+      cwd: join(import.meta.dirname, '..'),
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--logdir', 'x', '--port', 'abc'], /bad --port 'abc'/],
+    [['--logdir', 'x', '--port', '70000'], /bad --port '70000'/],
+    [['--port', '6006'], /--logdir is required/],
+    [['stray'], /Unexpected argument 'stray'|positional/i],
+  ])('prints usage for bad input %j', async (args, message) => {
+    const { code, stderr } = await cli(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain('Usage: tensile-board --logdir DIR');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints help', async () => {
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('--host HOST');
+  });
+});
