@@ -120,14 +120,16 @@ export function formatTensor(t: Tensor): string {
   let body: string;
   if (t.numel() === 0) {
     body = '[]';
-    if (t.ndim !== 1) suffixes.push(`size=(${t.shape.join(', ')}${t.ndim === 1 ? ',' : ''})`);
+    if (t.ndim !== 1) suffixes.push(`size=(${t.shape.join(', ')})`);
   } else {
     const summarize = t.numel() > THRESHOLD;
     const nested = nest(t.dataSync(), t.shape, summarize);
     body = render(nested, t.ndim, indent, new Formatter(leaves(nested), t.dtype));
   }
   if (t.device !== 'cpu') suffixes.push(`device='${t.device}'`);
-  if (![getDefaultDtype(), 'int64', 'bool'].includes(t.dtype)) suffixes.push(`dtype=${t.dtype}`);
+  // An empty tensor shows any non-float dtype: there are no values to tell int from float.
+  const implied = t.numel() === 0 ? [getDefaultDtype()] : [getDefaultDtype(), 'int64', 'bool'];
+  if (!implied.includes(t.dtype)) suffixes.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffixes.push(`grad_fn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) suffixes.push('requires_grad=True');
   let out = prefix + body;

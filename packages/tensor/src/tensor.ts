@@ -3,7 +3,7 @@ import type { BackwardOptions, RemovableHandle, TensorHook } from './dispatch';
 import { autogradEngine } from './dispatch';
 import type { DType, TypedArray } from './dtype';
 import { isFloating } from './dtype';
-import { DTypeError, IndexError, ValueError } from './errors';
+import { DTypeError, ValueError } from './errors';
 import * as E from './ops/elementwise';
 import * as I from './ops/indexing';
 import * as J from './ops/joining';
@@ -455,67 +455,67 @@ export class Tensor {
 
   // ---- in place ----
   add_(other: TensorLike, opts?: { alpha?: number }): this {
-    return E.inplace(this, E.add(this, other, opts));
+    return E.inplace('add_', this, E.add(this, other, opts));
   }
   sub_(other: TensorLike, opts?: { alpha?: number }): this {
-    return E.inplace(this, E.sub(this, other, opts));
+    return E.inplace('sub_', this, E.sub(this, other, opts));
   }
   mul_(other: TensorLike): this {
-    return E.inplace(this, E.mul(this, other));
+    return E.inplace('mul_', this, E.mul(this, other));
   }
   div_(other: TensorLike, opts?: E.DivOptions): this {
-    return E.inplace(this, E.div(this, other, opts));
+    return E.inplace('div_', this, E.div(this, other, opts));
   }
   pow_(exponent: TensorLike): this {
-    return E.inplace(this, E.pow(this, exponent));
+    return E.inplace('pow_', this, E.pow(this, exponent));
   }
   neg_(): this {
-    return E.inplace(this, E.neg(this));
+    return E.inplace('neg_', this, E.neg(this));
   }
   abs_(): this {
-    return E.inplace(this, E.abs(this));
+    return E.inplace('abs_', this, E.abs(this));
   }
   sqrt_(): this {
-    return E.inplace(this, E.sqrt(this));
+    return E.inplace('sqrt_', this, E.sqrt(this));
   }
   exp_(): this {
-    return E.inplace(this, E.exp(this));
+    return E.inplace('exp_', this, E.exp(this));
   }
   log_(): this {
-    return E.inplace(this, E.log(this));
+    return E.inplace('log_', this, E.log(this));
   }
   relu_(): this {
-    return E.inplace(this, E.relu(this));
+    return E.inplace('relu_', this, E.relu(this));
   }
   sigmoid_(): this {
-    return E.inplace(this, E.sigmoid(this));
+    return E.inplace('sigmoid_', this, E.sigmoid(this));
   }
   tanh_(): this {
-    return E.inplace(this, E.tanh(this));
+    return E.inplace('tanh_', this, E.tanh(this));
   }
   clamp_(min?: TensorLike | null, max?: TensorLike | null): this {
-    return E.inplace(this, E.clamp(this, min, max));
+    return E.inplace('clamp_', this, E.clamp(this, min, max));
   }
   lerp_(end: TensorLike, weight: TensorLike): this {
-    return E.inplace(this, E.lerp(this, end, weight));
+    return E.inplace('lerp_', this, E.lerp(this, end, weight));
   }
   addcmul_(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): this {
-    return E.inplace(this, E.add(this, E.mul(t1, t2), { alpha: opts.value ?? 1 }));
+    return E.inplace('add_', this, E.add(this, E.mul(t1, t2), { alpha: opts.value ?? 1 }));
   }
   addcdiv_(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): this {
-    return E.inplace(this, E.add(this, E.div(t1, t2), { alpha: opts.value ?? 1 }));
+    return E.inplace('add_', this, E.add(this, E.div(t1, t2), { alpha: opts.value ?? 1 }));
   }
   maskedFill_(mask: Tensor, value: TensorLike): this {
-    return E.inplace(this, I.maskedFill(this, mask, value));
+    return E.inplace('maskedFill_', this, I.maskedFill(this, mask, value));
   }
   scatter_(dim: number, index: Tensor, src: TensorLike, opts?: I.ScatterOptions): this {
-    return E.inplace(this, I.scatter(this, dim, index, src, opts));
+    return E.inplace('scatter_', this, I.scatter(this, dim, index, src, opts));
   }
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
-    return E.inplace(this, I.scatterAdd(this, dim, index, src));
+    return E.inplace('scatterAdd_', this, I.scatterAdd(this, dim, index, src));
   }
   indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): this {
-    return E.inplace(this, I.indexAdd(this, dim, index, source, opts));
+    return E.inplace('indexAdd_', this, I.indexAdd(this, dim, index, source, opts));
   }
   copy_(src: TensorLike): this {
     return E.copy_(this, src);
@@ -635,8 +635,10 @@ export class Tensor {
   take(index: Tensor): Tensor {
     return I.take(this, index);
   }
-  nonzero(): Tensor {
-    return I.nonzero(this);
+  nonzero(): Tensor;
+  nonzero(opts: { asTuple: true }): Tensor[];
+  nonzero(opts?: { asTuple?: boolean }): Tensor | Tensor[] {
+    return opts?.asTuple ? I.nonzero(this, { asTuple: true }) : I.nonzero(this);
   }
   sort(dim = -1, opts?: I.SortOptions): ValuesIndices {
     return I.sort(this, dim, opts);
@@ -685,7 +687,9 @@ function flat(args: number[] | [Shape]): Shape {
 /** Checks an index argument's dtype the way PyTorch's indexing ops do. */
 export function checkIndexTensor(op: string, index: Tensor, name = 'index'): void {
   if (index.dtype !== 'int64' && index.dtype !== 'int32') {
-    throw new IndexError(`${op}(): Expected dtype int64 for ${name}, but got ${index.dtype}`);
+    throw new DTypeError(
+      `${op}(): Expected dtype int32 or int64 for ${name}, but got ${index.dtype}`,
+    );
   }
 }
 

@@ -38,8 +38,13 @@ export function scalarTensor(value: number | boolean, dtype: DType, like: Tensor
  * tensors share a device. Float64 or integer inputs of a float32 op are cast first, so the
  * arithmetic rounds as PyTorch's does.
  */
-export function operands(op: string, xs: readonly TensorLike[], dtype: DType): Tensor[] {
-  const anchor = xs.find((x): x is Tensor => x instanceof Tensor);
+export function operands(
+  op: string,
+  xs: readonly TensorLike[],
+  dtype: DType,
+  like?: Tensor,
+): Tensor[] {
+  const anchor = like ?? xs.find((x): x is Tensor => x instanceof Tensor);
   if (!anchor) throw new TypeError(`${op}: expected at least one tensor argument`);
   return xs.map((x) => {
     if (!(x instanceof Tensor)) return scalarTensor(x, dtype, anchor);

@@ -108,18 +108,23 @@ export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Ten
 }
 
 export function full(shape: Shape, value: number | boolean, opts: TensorOptions = {}): Tensor {
+  return filled('full', shape, value, opts);
+}
+
+function filled(op: string, shape: Shape, value: number | boolean, opts: TensorOptions): Tensor {
   const dtype = opts.dtype ?? inferDtype(value);
-  checkShape('full', shape);
+  checkShape(op, shape);
   const data = new (arrayCtor(dtype))(numelOf(shape)).fill(castScalar(Number(value), dtype));
   return fromArray(data, shape, { ...opts, dtype });
 }
 
 export const zeros = (shape: Shape, opts: TensorOptions = {}): Tensor =>
-  full(shape, 0, { dtype: getDefaultDtype(), ...opts });
+  filled('zeros', shape, 0, { dtype: getDefaultDtype(), ...opts });
 export const ones = (shape: Shape, opts: TensorOptions = {}): Tensor =>
-  full(shape, 1, { dtype: getDefaultDtype(), ...opts });
+  filled('ones', shape, 1, { dtype: getDefaultDtype(), ...opts });
 /** Uninitialized in PyTorch; zero-filled here, which is a valid "uninitialized" value. */
-export const empty = zeros;
+export const empty = (shape: Shape, opts: TensorOptions = {}): Tensor =>
+  filled('empty', shape, 0, { dtype: getDefaultDtype(), ...opts });
 
 type LikeOptions = TensorOptions;
 const like = (x: Tensor, opts: LikeOptions) => ({ dtype: x.dtype, device: x.device, ...opts });
@@ -159,7 +164,7 @@ export function linspace(
   const data = new (arrayCtor(dtype))(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric fill from both ends, as ATen does, so the last value is exactly `end`.
-  const half = Math.floor(steps / 2);
+  const half = steps === 1 ? 1 : Math.floor(steps / 2);
   for (let i = 0; i < steps; i++)
     data[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
   return fromArray(data, [steps], { ...opts, dtype });

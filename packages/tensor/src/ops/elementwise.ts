@@ -82,6 +82,9 @@ export function square(x: Tensor): Tensor {
 }
 
 /** Applies a binary kernel with broadcasting; `out` maps the compute dtype to the result dtype. */
+/** Integer ops that PyTorch rejects for a zero divisor instead of returning garbage. */
+const INT_DIVISIONS = new Set<BinaryOp>(['floorDiv', 'fmod', 'remainder']);
+
 function binary(
   op: BinaryOp,
   a: TensorLike,
@@ -92,6 +95,9 @@ function binary(
   const [A, B] = operands(op, [a, b], compute);
   const shape = broadcastShapes(op, A.shape, B.shape);
   const dtype = out(compute);
+  if (INT_DIVISIONS.has(op) && isIntegral(compute, true) && B.eq(0).any().item()) {
+    throw new ValueError(`${op}: ZeroDivisionError (integer division by zero)`);
+  }
   return apply(op, [A, B], {}, () =>
     wrapStorage(
       A.storage.backend.binary(op, broadcastView(A, shape), broadcastView(B, shape), dtype),
@@ -121,6 +127,12 @@ export interface DivOptions {
   roundingMode?: 'trunc' | 'floor' | null;
 }
 export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor {
+  const mode = opts.roundingMode ?? null;
+  if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
+    throw new ValueError(
+      `div: expected rounding_mode to be one of null, 'trunc', or 'floor' but found '${mode}'`,
+    );
+  }
   if (opts.roundingMode === 'floor') return floorDivide(a, b);
   const q = binary('div', a, b, floatOut);
   if (opts.roundingMode !== 'trunc') return q;
@@ -131,13 +143,8 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
   return binary('floorDiv', a, b);
 }
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const dtype = resultTypeOf(a, b);
-  if (
-    isIntegral(dtype) &&
-    (typeof b === 'number'
-      ? b < 0
-      : b instanceof Tensor && isIntegral(b.dtype) && b.lt(0).any().item())
-  ) {
+  // Only a scalar exponent is rejected; tensor exponents give integer results (2 ** -1 == 0).
+  if (isIntegral(resultTypeOf(a, b)) && typeof b === 'number' && b < 0) {
     throw new ValueError('pow: Integers to negative integer powers are not allowed.');
   }
   return binary('pow', a, b);
@@ -164,7 +171,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
     );
   }
   const dtype = resultTypeOf(a, b);
-  const [A, B] = operands('where', [a, b], dtype);
+  const [A, B] = operands('where', [a, b], dtype, condition);
   const shape = broadcastShapes('where', condition.shape, A.shape, B.shape);
   return apply('where', [condition, A, B], {}, () =>
     wrapStorage(
@@ -203,7 +210,8 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
 export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor {
   const diff = sub(end, start);
   const fromStart = () => add(start, mul(diff, weight));
-  const fromEnd = () => sub(end, mul(diff, sub(1, weight)));
+  const fromEnd = () =>
+    sub(end, mul(diff, weight instanceof Tensor ? sub(1, weight) : 1 - Number(weight)));
   if (!(weight instanceof Tensor)) return Math.abs(Number(weight)) < 0.5 ? fromStart() : fromEnd();
   return where(lt(abs(weight), 0.5), fromStart(), fromEnd());
 }
@@ -257,20 +265,26 @@ function canCast(from: DType, to: DType): boolean {
  * Writes `result` into `self`'s storage: the common end of every in-place op. Errors as
  * PyTorch does for leaves that require grad and for results that do not fit `self`.
  */
-export function inplace<T extends Tensor>(self: T, result: Tensor): T {
+export function inplace<T extends Tensor>(op: string, self: T, result: Tensor): T {
   if (isGradEnabled() && self.requiresGrad && self.isLeaf) {
     throw new TensileError(
-      'a leaf Variable that requires grad is being used in an in-place operation.',
+      `${op}: a leaf Variable that requires grad is being used in an in-place operation.`,
     );
   }
-  if (!sameShape(broadcastShapes('inplace', self.shape, result.shape), self.shape)) {
+  if (self.shape.some((s, d) => s > 1 && self.strides[d] === 0)) {
+    throw new ValueError(
+      `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.`,
+    );
+  }
+  const shape = broadcastShapes(op, self.shape, result.shape);
+  if (!sameShape(shape, self.shape)) {
     throw new ShapeError(
-      `output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(broadcastShapes('inplace', self.shape, result.shape))}`,
+      `${op}: output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`,
     );
   }
   if (!canCast(result.dtype, self.dtype)) {
     throw new DTypeError(
-      `result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`,
+      `${op}: result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`,
     );
   }
   const src = result.storage === self.storage ? result.clone() : result;
@@ -284,7 +298,5 @@ export function inplace<T extends Tensor>(self: T, result: Tensor): T {
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
   const value =
     src instanceof Tensor ? src.to(self.dtype) : operands('copy_', [self, src], self.dtype)[1];
-  if (value instanceof Tensor && value.device !== self.device)
-    return inplace(self, value.to(self.device));
-  return inplace(self, value);
+  return inplace('copy_', self, value.device === self.device ? value : value.to(self.device));
 }

@@ -1,7 +1,7 @@
 import type { ScatterReduce } from '../backend';
 import { apply } from '../dispatch';
-import { fmtShape, IndexError, ShapeError, ValueError } from '../errors';
-import { normalizeDim } from '../shape';
+import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
+import { broadcastShapes, normalizeDim, sameShape } from '../shape';
 import {
   checkIndexTensor,
   Tensor,
@@ -53,10 +53,15 @@ function checkIndexShape(op: string, x: Tensor, dim: number, index: Tensor, src?
 const atLeast1d = (t: Tensor) => (t.ndim === 0 ? V.view(t, [1]) : t);
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  const d = normalizeDim('gather', dim, x.ndim);
+  return gatherAs('gather', x, dim, index);
+}
+
+/** gather, with errors naming `op` (the user's op, when a composite like indexSelect calls it). */
+function gatherAs(op: string, x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normalizeDim(op, dim, x.ndim);
   const xs = atLeast1d(x);
-  checkIndexShape('gather', xs, d, atLeast1d(index));
-  const idx = atLeast1d(checkedIndex('gather', index, xs.shape[d], d));
+  checkIndexShape(op, xs, d, atLeast1d(index));
+  const idx = atLeast1d(checkedIndex(op, index, xs.shape[d], d));
   return apply('gather', [x, idx], { dim: d }, () =>
     wrapStorage(xs.storage.backend.gather(xs, d, idx), index.shape),
   );
@@ -149,8 +154,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim('indexSelect', dim, x.ndim);
   checkIndexTensor('indexSelect', index);
   if (x.ndim === 0)
-    return gather(x, 0, V.reshape(index, [-1])).reshape(index.ndim === 0 ? [] : [-1]);
-  return gather(x, d, alongDim(index, x.shape, d));
+    return gatherAs('indexSelect', x, 0, V.reshape(index, [-1])).reshape(
+      index.ndim === 0 ? [] : [-1],
+    );
+  return gatherAs('indexSelect', x, d, alongDim(index, x.shape, d));
 }
 
 export function indexAdd(
@@ -162,12 +169,21 @@ export function indexAdd(
 ): Tensor {
   const d = normalizeDim('indexAdd', dim, x.ndim);
   const src = opts.alpha === undefined || opts.alpha === 1 ? source : E.mul(source, opts.alpha);
-  return scatterAdd(x, d, alongDim(index, source.shape, d), src);
+  return scatterImpl('indexAdd', x, d, alongDim(index, source.shape, d), src, 'sum', true);
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
-  if (mask.dtype !== 'bool')
-    throw new IndexError(`maskedFill: expected mask dtype to be Bool but got ${mask.dtype}`);
+  if (mask.dtype !== 'bool') {
+    throw new DTypeError(
+      `maskedFill: only supports boolean masks, but got mask with dtype ${mask.dtype}`,
+    );
+  }
+  const shape = broadcastShapes('maskedFill', x.shape, mask.shape);
+  if (!sameShape(shape, x.shape)) {
+    throw new ShapeError(
+      `maskedFill: mask of shape ${fmtShape(mask.shape)} cannot be broadcast to the input shape ${fmtShape(x.shape)}`,
+    );
+  }
   if (value instanceof Tensor && value.ndim !== 0) {
     throw new ShapeError(
       `maskedFill: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`,
@@ -178,7 +194,16 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   return E.where(mask, v, x).to(x.dtype);
 }
 
-export function nonzero(x: Tensor): Tensor {
+export function nonzero(x: Tensor): Tensor;
+export function nonzero(x: Tensor, opts: { asTuple: true }): Tensor[];
+export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+  const coords = nonzeroCoords(x);
+  if (!opts.asTuple) return coords;
+  if (x.ndim === 0) return [V.reshape(coords, [-1])];
+  return Array.from({ length: x.ndim }, (_, d) => V.select(coords, 1, d).contiguous());
+}
+
+function nonzeroCoords(x: Tensor): Tensor {
   const data = x.dataSync();
   const strides = x.shape.map((_, d) => x.shape.slice(d + 1).reduce((a, b) => a * b, 1));
   const hits: number[] = [];
@@ -195,9 +220,12 @@ export function nonzero(x: Tensor): Tensor {
 }
 
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
-  if (mask.dtype !== 'bool')
-    throw new IndexError(`maskedSelect: expected BoolTensor for mask, got ${mask.dtype}`);
-  const shape = E.where(mask, x, x).shape;
+  if (mask.dtype !== 'bool' && mask.dtype !== 'uint8') {
+    throw new DTypeError(
+      `maskedSelect: expected BoolTensor or ByteTensor for mask, got ${mask.dtype}`,
+    );
+  }
+  const shape = broadcastShapes('maskedSelect', x.shape, mask.shape);
   const flatX = V.reshape(V.expand(x, shape), [-1]);
   const hits = V.reshape(nonzero(V.reshape(V.expand(mask, shape), [-1])), [-1]);
   return indexSelect(flatX, 0, hits);
@@ -213,7 +241,7 @@ export function take(x: Tensor, index: Tensor): Tensor {
 
 export function oneHot(index: Tensor, numClasses = -1): Tensor {
   if (index.dtype !== 'int64')
-    throw new IndexError(
+    throw new DTypeError(
       `oneHot: one_hot is only applicable to index tensor of type int64, got ${index.dtype}`,
     );
   const data = index.dataSync();

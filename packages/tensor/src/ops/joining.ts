@@ -124,9 +124,8 @@ export function meshgrid(
       shape,
     ),
   );
-  if (!swap) return grids;
-  const out = grids.map((g) => V.transpose(g, 0, 1));
-  return [out[1], out[0], ...out.slice(2)];
+  // 'xy' builds the grid with the first two inputs swapped, then hands them back in input order.
+  return swap ? [grids[1], grids[0], ...grids.slice(2)] : grids;
 }
 
 export function repeat(x: Tensor, sizes: Shape): Tensor {

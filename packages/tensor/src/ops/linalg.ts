@@ -1,8 +1,7 @@
 import { apply } from '../dispatch';
-import { fmtShape, ShapeError, ValueError } from '../errors';
+import { DeviceError, DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import { broadcastShapes } from '../shape';
 import { type Tensor, wrapStorage } from '../tensor';
-import { operands, resultTypeOf } from './broadcast';
 import { arange, zeros } from './create';
 import * as E from './elementwise';
 import { cat } from './joining';
@@ -18,12 +17,21 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   );
 }
 
-function promoted(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
+/** Matrix products do not promote: PyTorch requires both operands to share a dtype. */
+function sameDtype(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
   if (a.dtype === 'bool' || b.dtype === 'bool')
-    throw new ValueError(`${op}: not implemented for 'bool' tensors`);
-  const dtype = resultTypeOf(a, b);
-  const [A, B] = operands(op, [a, b], dtype);
-  return [A.to(dtype), B.to(dtype)];
+    throw new DTypeError(`${op}: not implemented for 'bool' tensors`);
+  if (a.dtype !== b.dtype) {
+    throw new DTypeError(
+      `${op}: expected both operands to have the same dtype, but found ${a.dtype} and ${b.dtype}`,
+    );
+  }
+  if (a.device !== b.device) {
+    throw new DeviceError(
+      `${op}: Expected all tensors to be on the same device, but found at least two devices, ${a.device} and ${b.device}!`,
+    );
+  }
+  return [a, b];
 }
 
 function innerMismatch(op: string, a: Tensor, b: Tensor, k1: number, k2: number): ShapeError {
@@ -42,7 +50,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
       `mm: expected 2-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
     );
   if (a.shape[1] !== b.shape[0]) throw innerMismatch('mm', a, b, a.shape[1], b.shape[0]);
-  return batchedMatmul(...promoted('mm', a, b));
+  return batchedMatmul(...sameDtype('mm', a, b));
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
@@ -52,10 +60,10 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     );
   if (a.shape[0] !== b.shape[0])
     throw new ShapeError(
-      `bmm: batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`,
+      `bmm: batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]} (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`,
     );
   if (a.shape[2] !== b.shape[1]) throw innerMismatch('bmm', a, b, a.shape[2], b.shape[1]);
-  return batchedMatmul(...promoted('bmm', a, b));
+  return batchedMatmul(...sameDtype('bmm', a, b));
 }
 
 /** torch.matmul: dot, matrix-vector, and batched products with broadcast batch dims. */
@@ -65,19 +73,34 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       `matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`,
     );
   }
-  const [A, B] = promoted('matmul', a, b);
+  const [A, B] = sameDtype('matmul', a, b);
   const ka = A.shape[A.ndim - 1];
   const kb = B.ndim === 1 ? B.shape[0] : B.shape[B.ndim - 2];
   if (ka !== kb) throw innerMismatch('matmul', a, b, ka, kb);
   const a2 = A.ndim === 1 ? V.unsqueeze(A, 0) : A;
   const b2 = B.ndim === 1 ? V.unsqueeze(B, 1) : B;
-  const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+  const batch = broadcastBatch(a, b, a2.shape.slice(0, -2), b2.shape.slice(0, -2));
   const ea = V.expand(a2, [...batch, ...a2.shape.slice(-2)]);
   const eb = V.expand(b2, [...batch, ...b2.shape.slice(-2)]);
   let out = batchedMatmul(ea, eb);
   if (A.ndim === 1) out = V.squeeze(out, -2);
   if (B.ndim === 1) out = V.squeeze(out, -1);
   return out;
+}
+
+function broadcastBatch(
+  a: Tensor,
+  b: Tensor,
+  batchA: readonly number[],
+  batchB: readonly number[],
+): number[] {
+  try {
+    return broadcastShapes('matmul', batchA, batchB);
+  } catch {
+    throw new ShapeError(
+      `matmul: batch dimensions of ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast together (${fmtShape(batchA)} vs ${fmtShape(batchB)})`,
+    );
+  }
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
@@ -88,7 +111,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
       `dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`,
     );
   }
-  return matmul(a, b);
+  return matmul(...sameDtype('dot', a, b));
 }
 
 export function outer(a: Tensor, b: Tensor): Tensor {

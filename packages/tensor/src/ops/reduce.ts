@@ -57,8 +57,8 @@ export function prod(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor 
   return reduceTo('prod', x, dim, opts, opts.dtype ?? sumDtype(x.dtype));
 }
 
-function countOf(x: Tensor, dim: number | Shape | undefined): number {
-  return normalizeDims('mean', dim, x.ndim).reduce((n, d) => n * x.shape[d], 1);
+function countOf(op: string, x: Tensor, dim: number | Shape | undefined): number {
+  return normalizeDims(op, dim, x.ndim).reduce((n, d) => n * (x.shape[d] ?? 1), 1);
 }
 
 export function mean(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
@@ -68,7 +68,8 @@ export function mean(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}):
       `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
     );
   }
-  return E.div(sum(x, dim, { ...opts, dtype }), countOf(x, dim));
+  const n = countOf('mean', x, dim);
+  return E.div(sum(x, dim, { ...opts, dtype }), n);
 }
 
 function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
@@ -121,7 +122,7 @@ function argReduce(
     src.storage.backend.argReduce(op, src, d),
     src.shape.filter((_, i) => i !== d),
   );
-  return keep(out, src.shape, [d], opts.keepdim);
+  return x.ndim === 0 ? out : keep(out, src.shape, [d], opts.keepdim);
 }
 
 export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
@@ -149,14 +150,11 @@ function maxMin(
     return reduceTo(op, x, undefined, {}, x.dtype);
   }
   const indices = argReduce(op === 'max' ? 'argmax' : 'argmin', x, arg, { keepdim: true });
-  const d = normalizeDim(op, arg, Math.max(x.ndim, 1));
-  let values = x.ndim === 0 ? x.clone() : gatherValues(x, d, indices);
-  if (!opts.keepdim && x.ndim > 0) values = V.squeeze(values, d);
-  return valuesIndices(values, opts.keepdim || x.ndim === 0 ? indices : V.squeeze(indices, d));
-}
-
-function gatherValues(x: Tensor, dim: number, indices: Tensor): Tensor {
-  return x.gather(dim, indices);
+  if (x.ndim === 0) return valuesIndices(x.clone(), indices);
+  const d = normalizeDim(op, arg, x.ndim);
+  const values = x.gather(d, indices);
+  if (opts.keepdim) return valuesIndices(values, indices);
+  return valuesIndices(V.squeeze(values, d), V.squeeze(indices, d));
 }
 
 export function max(x: Tensor): Tensor;
@@ -181,10 +179,11 @@ export function min(
 }
 
 export function all(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
-  return reduceTo('all', x, dim, opts, 'bool');
+  // uint8 stays uint8, a PyTorch quirk kept for compatibility.
+  return reduceTo('all', x, dim, opts, x.dtype === 'uint8' ? 'uint8' : 'bool');
 }
 export function any(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
-  return reduceTo('any', x, dim, opts, 'bool');
+  return reduceTo('any', x, dim, opts, x.dtype === 'uint8' ? 'uint8' : 'bool');
 }
 
 export interface VarOptions extends ReduceOptions {
@@ -197,7 +196,7 @@ export function variance(x: Tensor, dim?: number | Shape, opts: VarOptions = {})
     throw new DTypeError(
       `var: std and var only support floating point and complex dtypes, got ${x.dtype}`,
     );
-  const n = countOf(x, dim);
+  const n = countOf('var', x, dim);
   const centered = E.sub(x, mean(x, dim, { keepdim: true }));
   const ss = sum(E.mul(centered, centered), dim, { keepdim: opts.keepdim });
   return E.div(ss, Math.max(0, n - (opts.correction ?? 1)));

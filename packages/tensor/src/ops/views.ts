@@ -2,8 +2,9 @@ import { getBackend } from '../backend';
 import { apply } from '../dispatch';
 import type { DType } from '../dtype';
 import { DTYPES } from '../dtype';
-import { fmtShape, IndexError, ShapeError, ValueError } from '../errors';
+import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
 import {
+  broadcastShapes,
   checkShape,
   inferShape,
   normalizeDim,
@@ -368,34 +369,72 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
         typeof spec === 'string'
           ? parseSlice(spec)
           : { start: spec.start ?? null, stop: spec.stop ?? null, step: spec.step ?? 1 };
+      if (s.step <= 0) throw new ValueError(`index: step must be greater than zero, got ${s.step}`);
       out = slice(out, dim++, s.start, s.stop, s.step);
     }
   }
-  if (tensorDims.length > 1)
-    throw new IndexError(
-      'index: indexing with more than one tensor is not supported yet; use gather or indexSelect',
-    );
-  if (tensorDims.length === 1) out = advancedIndex(out, tensorDims[0].dim, tensorDims[0].index);
-  return out;
+  return tensorDims.length > 0 ? advancedIndex(out, tensorDims) : out;
 }
 
-/** x[..., idx, ...] with an integer tensor (indexSelect + reshape) or a bool mask (nonzero first). */
-function advancedIndex(x: Tensor, dim: number, idx: Tensor): Tensor {
-  if (idx.dtype === 'bool' || idx.dtype === 'uint8') {
-    const maskShape = x.shape.slice(dim, dim + idx.ndim);
-    if (maskShape.some((s, i) => s !== idx.shape[i])) {
+/** Bool masks become the integer indices of their true elements, one per masked dim. */
+function expandMasks(x: Tensor, entries: readonly { dim: number; index: Tensor }[]) {
+  return entries.flatMap(({ dim, index: idx }) => {
+    if (idx.dtype !== 'bool' && idx.dtype !== 'uint8') {
+      if (idx.dtype !== 'int64' && idx.dtype !== 'int32') {
+        throw new DTypeError(
+          `index: tensors used as indices must be long, int, byte or bool tensors, got ${idx.dtype}`,
+        );
+      }
+      return [{ dim, index: idx }];
+    }
+    const covered = x.shape.slice(dim, dim + idx.ndim);
+    if (covered.length < idx.ndim || covered.some((s, i) => s !== idx.shape[i])) {
       throw new IndexError(
         `index: the shape of the mask ${fmtShape(idx.shape)} does not match the shape of the indexed tensor ${fmtShape(x.shape)} starting at dim ${dim}`,
       );
     }
-    const flat = reshape(x, [...x.shape.slice(0, dim), -1, ...x.shape.slice(dim + idx.ndim)]);
-    return x.ndim === 0 ? x : flat.indexSelect(dim, reshape(idx, [-1]).nonzero().reshape([-1]));
+    const coords = idx.nonzero();
+    return Array.from({ length: idx.ndim }, (_, k) => ({
+      dim: dim + k,
+      index: select(coords, 1, k),
+    }));
+  });
+}
+
+/**
+ * Advanced indexing as PyTorch does it: the index tensors broadcast together; the indexed dims
+ * are replaced by the broadcast shape, in place when they are adjacent, else in front.
+ */
+function advancedIndex(x: Tensor, entries: readonly { dim: number; index: Tensor }[]): Tensor {
+  const parts = expandMasks(x, entries);
+  const dims = parts.map((p) => p.dim);
+  const sizes = dims.map((d) => x.shape[d]);
+  const shape = broadcastShapes('index', ...parts.map((p) => p.index.shape));
+  let linear: Tensor | null = null;
+  let stride = 1;
+  for (let k = parts.length - 1; k >= 0; k--) {
+    const idx = parts[k].index;
+    const n = sizes[k];
+    if (idx.lt(-n).logicalOr(idx.ge(n)).any().item()) {
+      throw new IndexError(`index: index out of range for dimension ${dims[k]} with size ${n}`);
+    }
+    const term = idx.remainder(n).mul(stride);
+    linear = linear === null ? term : linear.add(term);
+    stride *= n;
   }
-  const n = x.shape[dim];
-  const flatIdx = reshape(idx, [-1]);
-  if (flatIdx.lt(-n).logicalOr(flatIdx.ge(n)).any().item()) {
-    throw new IndexError(`index: index out of range for dimension ${dim} with size ${n}`);
-  }
-  const picked = x.indexSelect(dim, flatIdx.remainder(n));
-  return reshape(picked, [...x.shape.slice(0, dim), ...idx.shape, ...x.shape.slice(dim + 1)]);
+  const rest = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+  const front = reshape(permute(x, [...dims, ...rest]), [stride, ...rest.map((d) => x.shape[d])]);
+  const picked = front.indexSelect(0, reshape(expand(linear!, shape), [-1]));
+  const out = reshape(picked, [...shape, ...rest.map((d) => x.shape[d])]);
+  const adjacent = dims.every((d, k) => k === 0 || d === dims[k - 1] + 1);
+  if (!adjacent || dims[0] === 0) return out;
+  const b = shape.length;
+  const order = [
+    ...Array.from({ length: dims[0] }, (_, i) => b + i),
+    ...Array.from({ length: b }, (_, i) => i),
+  ];
+  return permute(out, [
+    ...order,
+    ...Array.from({ length: out.ndim - order.length }, (_, i) => order.length + i),
+  ]);
 }
