@@ -55,15 +55,14 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
         .getAttribute('d');
       expect(d?.split('L').length).toBe(50);
       expect(await page.locator('svg.histogram path').count()).toBeGreaterThan(4);
-      const widths = await page
-        .locator('.image-card img')
-        .evaluateAll((imgs) =>
-          Promise.all(
-            imgs.map((img) =>
-              (img as HTMLImageElement).decode().then(() => (img as HTMLImageElement).naturalWidth),
-            ),
+      const widths = await page.locator('.image-card img').evaluateAll((imgs) =>
+        Promise.all(
+          // The test's tsconfig has no DOM lib: describe the image element structurally.
+          (imgs as unknown as { decode(): Promise<void>; naturalWidth: number }[]).map((img) =>
+            img.decode().then(() => img.naturalWidth),
           ),
-        );
+        ),
+      );
       expect(widths).toEqual([32, 32]);
       await page.locator('.image-card input[type=range]').first().fill('0');
       expect(await page.locator('.image-card .sub').first().textContent()).toContain('step 0');
@@ -73,7 +72,7 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
       expect(
         await page.locator('#text script, #text img, #text a[href^="javascript"]').count(),
       ).toBe(0);
-      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator('table.hparams tbody tr').count()).toBe(2);
       expect(await page.locator('svg.graph g.node').count()).toBe(5);
       await page.selectOption('#x-axis', 'relative');
