@@ -60,6 +60,13 @@ function formatX(x) {
   return String(Math.round(x));
 }
 
+// The CSP forbids inline style attributes; setting the style through the DOM is allowed.
+function swatch(color) {
+  const el = h('span', { class: 'swatch' });
+  el.style.background = color;
+  return el;
+}
+
 function renderRuns(runs) {
   state.runs = runs.map((r) => r.name);
   const labels = runs.map((r) =>
@@ -71,7 +78,7 @@ function renderRuns(runs) {
         ...(visible(r.name) ? { checked: '' } : {}),
         onchange: (e) => toggleRun(r.name, e.target.checked),
       }),
-      h('span', { class: 'swatch', style: `background:${colorOf(r.name)}` }),
+      swatch(colorOf(r.name)),
       r.name,
     ),
   );

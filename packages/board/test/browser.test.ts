@@ -75,6 +75,9 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
       expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator('table.hparams tbody tr').count()).toBe(2);
       expect(await page.locator('svg.graph g.node').count()).toBe(5);
+      const swatchColor =
+        "getComputedStyle(document.querySelector('#runs .swatch')).backgroundColor";
+      expect(await page.evaluate(swatchColor)).toBe('rgb(232, 113, 10)');
       await page.selectOption('#x-axis', 'relative');
       expect(await page.locator('.scalar-card svg text', { hasText: 'h' }).count()).toBeGreaterThan(
         0,
