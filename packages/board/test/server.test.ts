@@ -10,9 +10,13 @@ import { tempDir } from './helpers';
 const run = promisify(execFile);
 
 /** A raw GET, so paths like /../x reach the server unnormalized. */
-function get(url: string, path: string): Promise<{ status: number; type: string; body: Buffer }> {
+function get(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(url), { path, method: 'GET' }, (res) => {
+    const req = request(new URL(url), { path, method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -67,6 +71,11 @@ describe('viewer server', () => {
     const html: string = text['notes/text_summary'].baseline[0].html;
     expect(html).toContain('&lt;script&gt;');
     expect(html).not.toMatch(/<script|<img|href="javascript/);
+  });
+
+  it('answers only loopback Host names (no DNS rebinding)', async () => {
+    expect((await get(server.url, '/api/runs', { host: 'evil.example:6006' })).status).toBe(403);
+    expect((await get(server.url, '/', { host: 'localhost:6006' })).status).toBe(200);
   });
 
   it('refuses path traversal and unknown paths', async () => {

@@ -129,9 +129,11 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
     await reloading;
   };
 
+  const host = options.host ?? '127.0.0.1';
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'method not allowed', 'text/plain');
+    if (!hostAllowed(req, host)) return send(res, 403, 'forbidden host', 'text/plain');
     const url = new URL(req.url ?? '/', 'http://board.invalid');
     const asset = assets.get(url.pathname);
     if (asset) return send(res, 200, asset.body, asset.type);
@@ -146,7 +148,6 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
       send(res, 500, err.message, 'text/plain; charset=utf-8'),
     );
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 6006, host, resolve);
@@ -160,4 +161,16 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
         server.closeAllConnections();
       }),
   };
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/**
+ * A server bound to loopback answers only requests addressed to a loopback name, so a web page
+ * cannot reach it through DNS rebinding (a hostile name that resolves to 127.0.0.1).
+ */
+function hostAllowed(req: IncomingMessage, boundHost: string): boolean {
+  if (!LOOPBACK.test(boundHost)) return true;
+  const name = (req.headers.host ?? '').replace(/:\d+$/, '');
+  return LOOPBACK.test(name);
 }
