@@ -1,5 +1,6 @@
 import { type DType, stack, Tensor, tensor } from '@tensile/tensor';
 import { CollateError } from './errors';
+import { fromTypedArray } from './from-typed';
 
 type AnyTypedArray =
   | Float32Array
@@ -65,11 +66,15 @@ export function typedArrayToTensor(a: AnyTypedArray): Tensor {
     a instanceof Float64Array ||
     a instanceof Int32Array ||
     a instanceof Uint8Array;
-  if (native) return tensor(a, { dtype });
-  if (dtype === 'uint8') return tensor(new Uint8Array(a.buffer, a.byteOffset, a.length), { dtype });
+  if (native) return fromTypedArray(a, dtype);
+  if (dtype === 'uint8')
+    return fromTypedArray(new Uint8Array(a.buffer, a.byteOffset, a.length), dtype);
   // Int8/Int16/Uint16 widen to int32; Uint32 and bigints go to int64, stored as Float64Array.
   const values = Array.from(a as ArrayLike<number | bigint>, Number);
-  return tensor(dtype === 'int32' ? Int32Array.from(values) : Float64Array.from(values), { dtype });
+  return fromTypedArray(
+    dtype === 'int32' ? Int32Array.from(values) : Float64Array.from(values),
+    dtype,
+  );
 }
 
 function fmt(shape: readonly number[]): string {

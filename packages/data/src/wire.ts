@@ -1,8 +1,9 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type DType, Tensor, tensor, ValueError } from '@tensile/tensor';
+import { type DType, Tensor, ValueError } from '@tensile/tensor';
 import { isPlainObject } from './collate';
 import { noWorkerSpec, type WorkerSpec } from './datasets/dataset';
+import { fromTypedArray } from './from-typed';
 
 // Tensors and datasets are class instances, which structured clone strips to plain objects:
 // they cross threads as tagged plain objects and are rebuilt on the other side.
@@ -34,15 +35,24 @@ export interface EncodeOptions {
   shared?: boolean;
 }
 
+// Shared copies of dataset tensors, reused by later epochs' workers while the tensor is not
+// written to (its version counts in-place writes, through any view).
+const sharedCache = new WeakMap<Tensor, { version: number; data: Storage }>();
+
+function sharedData(t: Tensor): Storage {
+  const cached = sharedCache.get(t);
+  if (cached?.version === t.version) return cached.data;
+  const data = t.dataSync() as Storage;
+  const ctor = data.constructor as new (b: SharedArrayBuffer) => Storage;
+  const shared = new ctor(new SharedArrayBuffer(data.byteLength));
+  shared.set(data);
+  sharedCache.set(t, { version: t.version, data: shared });
+  return shared;
+}
+
 function tensorPayload(t: Tensor, opts: EncodeOptions): TensorPayload {
-  let data = t.dataSync() as Storage;
-  if (opts.shared) {
-    const copy = new (data.constructor as new (b: SharedArrayBuffer) => Storage)(
-      new SharedArrayBuffer(data.byteLength),
-    );
-    copy.set(data);
-    data = copy;
-  } else if (opts.transfer) {
+  let data = opts.shared ? sharedData(t) : (t.dataSync() as Storage);
+  if (opts.transfer) {
     // dataSync gives a fresh copy; transferring a view would also move the rest of its buffer.
     if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) data = data.slice();
     opts.transfer.add(data.buffer as ArrayBuffer);
@@ -125,7 +135,7 @@ function construct(p: DatasetPayload, modules: ModuleMap): unknown {
 export function decode(value: unknown, modules: ModuleMap = new Map()): unknown {
   if (isTagged(value, TENSOR)) {
     const p = value as unknown as TensorPayload;
-    return tensor(p.data, { dtype: p.dtype }).reshape(p.shape);
+    return fromTypedArray(p.data, p.dtype, p.shape);
   }
   if (isTagged(value, DATASET)) return construct(value as unknown as DatasetPayload, modules);
   if (Array.isArray(value)) return value.map((v) => decode(v, modules));
