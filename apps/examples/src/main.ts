@@ -1,34 +1,67 @@
-// The main job, for now a tour of the tensor core: it is replaced by the Fashion-MNIST training
-// run once nn, optim, data and vision have landed.
+// The main job: a real training run with logging. Linear regression on y = 3x + 2 + noise with
+// autograd and hand-written SGD (the first example of every PyTorch course), the loss and the
+// parameters logged to a TensorBoard run. The Fashion-MNIST LeNet-5 run replaces it once
+// nn, optim, data and vision have landed.
+import { parseArgs } from 'node:util';
+import { noGrad } from '@tensile/autograd';
+import { SummaryWriter } from '@tensile/board';
 import * as T from '@tensile/tensor';
 
-T.manualSeed(0);
-const x = T.arange(12, undefined, 1, { dtype: 'float32' }).reshape(3, 4);
-console.log('x =', x.toString());
-console.log('x.T (a view, no copy):', x.t().toString(), 'contiguous:', x.t().isContiguous());
-console.log('x[:, 1:3] =', x.index(':', '1:3').toString());
-console.log('broadcast x + [10, 20, 30, 40] =', x.add(T.tensor([10, 20, 30, 40])).toString());
-console.log('x @ x.T =', x.matmul(x.t()).toString());
-console.log('softmax over rows =', x.softmax(1).toString());
-const [values, indices] = T.randn([2, 5]).max(1);
-console.log('max over dim 1: values', values.toString(), 'indices', indices.toString());
-console.log("einsum('ij,kj->ik') =", T.einsum('ij,kj->ik', x, x).toString());
+const USAGE = `usage: pnpm demo [--steps N] [--lr LR] [--logdir DIR]
+  --steps   SGD steps (default 100)
+  --lr      learning rate (default 0.1)
+  --logdir  TensorBoard run directory (default runs/linear-regression)`;
 
-// A tiny least-squares fit by the normal equations, all in tensor ops.
-const n = 200;
-const xs = T.rand([n, 1]).mul(4);
-const ys = xs
-  .mul(3)
-  .add(2)
-  .add(T.randn([n, 1]).mul(0.1));
-const X = T.cat([xs, T.ones([n, 1])], 1);
-const xtx = X.t().matmul(X);
-const xty = X.t().matmul(ys);
-const [[a, b], [c, d]] = xtx.tolist() as number[][];
-const det = a * d - b * c;
-const inv = T.tensor([
-  [d / det, -b / det],
-  [-c / det, a / det],
-]);
-const [w, bias] = (inv.matmul(xty).flatten().tolist() as number[]).map((v) => v.toFixed(3));
-console.log(`least squares on y = 3x + 2 + noise: w = ${w}, b = ${bias}`);
+function options(): { steps: number; lr: number; logdir: string } {
+  try {
+    const { values } = parseArgs({
+      // pnpm forwards a literal '--' separator when the root script passes arguments through.
+      args: process.argv.slice(2).filter((a) => a !== '--'),
+      options: { steps: { type: 'string' }, lr: { type: 'string' }, logdir: { type: 'string' }, help: { type: 'boolean' } },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const steps = Number(values.steps ?? 100);
+    const lr = Number(values.lr ?? 0.1);
+    if (!Number.isInteger(steps) || steps <= 0) throw new Error(`--steps must be a positive integer, got '${values.steps}'`);
+    if (!(lr > 0)) throw new Error(`--lr must be a positive number, got '${values.lr}'`);
+    return { steps, lr, logdir: values.logdir ?? 'runs/linear-regression' };
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { steps, lr, logdir } = options();
+T.manualSeed(0);
+
+const x = T.rand([100, 1]).mul(2);
+const y = x.mul(3).add(2).add(T.randn([100, 1]).mul(0.1));
+const w = T.randn([1], { requiresGrad: true });
+const b = T.zeros([1], { requiresGrad: true });
+
+const writer = new SummaryWriter(logdir);
+const t0 = performance.now();
+for (let step = 0; step < steps; step++) {
+  const loss = x.mul(w).add(b).sub(y).pow(2).mean();
+  loss.backward();
+  noGrad(() => {
+    w.sub_(w.grad!.mul(lr));
+    b.sub_(b.grad!.mul(lr));
+    w.grad!.zero_();
+    b.grad!.zero_();
+  });
+  writer.addScalar('train/loss', loss.item(), step);
+  writer.addScalars('params', { w: w.item(), b: b.item() }, step);
+  if (step % 20 === 0 || step === steps - 1) {
+    console.log(`step ${String(step).padStart(4)}  loss ${loss.item().toFixed(5)}  w ${w.item().toFixed(4)}  b ${b.item().toFixed(4)}`);
+  }
+}
+const residuals = x.mul(w).add(b).sub(y).detach();
+writer.addHistogram('residuals', residuals, steps);
+writer.addText('run', `linear regression, ${steps} steps of SGD with lr ${lr}`);
+await writer.close();
+console.log(`learned w = ${w.item().toFixed(3)}, b = ${b.item().toFixed(3)} (true: 3, 2) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+console.log(`TensorBoard run written to ${logdir}; view it with: pnpm --filter @tensile/board exec tensile-board --logdir ${logdir.split('/')[0]}`);
