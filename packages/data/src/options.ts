@@ -1,6 +1,7 @@
 import { type Generator, ValueError } from '@tensile/tensor';
 import type { ModuleRef } from './datasets/dataset';
 import { BatchSampler } from './samplers/batch';
+import { checkPositiveInt } from './samplers/permutation';
 import { RandomSampler, SequentialSampler } from './samplers/sampler';
 
 /** A sampler: any iterable of indices; `length` is needed only for the loader's length. */
@@ -86,45 +87,47 @@ function checkIterableStyle<T, B>(o: DataLoaderOptions<T, B>): void {
   }
 }
 
+function checkBatching<T, B>(o: DataLoaderOptions<T, B>, shuffle: boolean): number | null {
+  const batchSize = o.batchSize === undefined ? 1 : o.batchSize;
+  if (o.batchSampler) {
+    check(
+      batchSize === 1 && !shuffle && !o.sampler && !o.dropLast,
+      'batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast',
+    );
+    return null;
+  }
+  if (batchSize === null) {
+    check(
+      !o.dropLast,
+      'batchSize=null option disables auto-batching and is mutually exclusive with dropLast',
+    );
+    return null;
+  }
+  return checkPositiveInt(batchSize, 'batchSize');
+}
+
 /** PyTorch's DataLoader.__init__ rules, with its error messages in camelCase. */
 export function resolveOptions<T, B>(
   dataSource: { readonly length: number } | null,
   o: DataLoaderOptions<T, B>,
 ): ResolvedOptions {
   checkWorkerOptions(o);
-  const shuffle = Boolean(o.shuffle);
-  let batchSize = o.batchSize === undefined ? 1 : o.batchSize;
-  const dropLast = Boolean(o.dropLast);
   if (dataSource === null) checkIterableStyle(o);
+  const shuffle = Boolean(o.shuffle);
   check(!(o.sampler && shuffle), 'sampler option is mutually exclusive with shuffle');
-  if (o.batchSampler) {
-    check(
-      batchSize === 1 && !shuffle && !o.sampler && !dropLast,
-      'batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast',
-    );
-    batchSize = null;
-  } else if (batchSize === null) {
-    check(
-      !dropLast,
-      'batchSize=null option disables auto-batching and is mutually exclusive with dropLast',
-    );
+  const batchSize = checkBatching(o, shuffle);
+  const dropLast = Boolean(o.dropLast);
+  let sampler: SamplerLike | null = null;
+  if (dataSource !== null) {
+    sampler =
+      o.sampler ??
+      (shuffle
+        ? new RandomSampler(dataSource, { generator: o.generator })
+        : new SequentialSampler(dataSource));
   }
-  const sampler =
-    dataSource === null
-      ? null
-      : (o.sampler ??
-        (shuffle
-          ? new RandomSampler(dataSource, { generator: o.generator })
-          : new SequentialSampler(dataSource)));
   const batchSampler =
     o.batchSampler ??
     (sampler && batchSize !== null ? new BatchSampler(sampler, batchSize, dropLast) : null);
-  if (batchSize !== null && dataSource === null) {
-    check(
-      Number.isInteger(batchSize) && batchSize > 0,
-      `batchSize should be a positive integer value, but got batchSize=${batchSize}`,
-    );
-  }
   const numWorkers = o.numWorkers ?? 0;
   return {
     batchSize,
