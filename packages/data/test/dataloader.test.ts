@@ -124,6 +124,12 @@ describe('DataLoader: option rules and messages (PyTorch)', () => {
     expect(() => new DataLoader(new RangeStream(0, 3), { sampler: [0] })).toThrow(ValueError);
   });
 
+  it('asks for a module reference as workerInitFn', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a function where a reference belongs
+    const workerInitFn = (() => {}) as any;
+    expect(() => new DataLoader(ds, { numWorkers: 1, workerInitFn })).toThrow(/module reference/);
+  });
+
   it('refuses a sync loop with workers', () => {
     expect(() => [...new DataLoader(ds, { numWorkers: 2 })]).toThrow(DataLoaderError);
   });

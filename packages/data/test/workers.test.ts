@@ -90,6 +90,7 @@ describe('DataLoader with workers', () => {
     const samples = (await collect(loader)).flat();
     expect(samples.map((s) => s.worker)).toEqual([0, 0, 1, 1, 0, 0, 1, 1]);
     expect(samples.map((s) => s.init)).toEqual([0, 0, 10, 10, 0, 0, 10, 10]);
+    expect(samples.every((s) => s.ownDataset)).toBe(true);
     const [s0, s1] = [samples[0].seed, samples[2].seed];
     expect(s1).toBe(s0 + 1);
     expect(samples[0].draw).not.toBe(samples[2].draw);
@@ -128,6 +129,13 @@ describe('DataLoader workers: failures', () => {
       /Caught RangeError in DataLoader worker 1 while loading sample 7: bad sample 7/,
     );
     expect(err.index).toBe(7);
+  });
+
+  it('surfaces an error thrown while a worker builds its dataset', async () => {
+    const loader = new DataLoader(new Squares(4, { failInWorker: true }), { numWorkers: 2 });
+    const err = await collect(loader).catch((e) => e);
+    expect(err).toBeInstanceOf(WorkerError);
+    expect(err.message).toMatch(/Caught Error in DataLoader worker \d: cannot open the data file/);
   });
 
   it('surfaces collate errors from the worker', async () => {
