@@ -23,7 +23,10 @@ export type TensorHook = (grad: Tensor) => Tensor | undefined | undefined;
 export interface AutogradHooks {
   /** Called after an op ran with grad mode on and some input requiring grad. */
   record(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: OpAttrs): void;
-  /** `target` was overwritten in place with the value of `result`; target takes over its history. */
+  /**
+   * `target` was overwritten in place with the value of `result` (grad mode on): target takes over
+   * result's history, or, when result is a constant, the overwritten values stop passing gradient.
+   */
   rebaseInplace(target: Tensor, result: Tensor): void;
   backward(tensor: Tensor, gradient: Tensor | undefined, options: BackwardOptions): void;
   registerHook(tensor: Tensor, hook: TensorHook): RemovableHandle;
@@ -90,7 +93,13 @@ export function apply<T extends Tensor | Tensor[]>(
   return out;
 }
 
-/** Lets autograd give an in-place op's result history to the tensor it overwrote. */
+/**
+ * Lets autograd give an in-place op's result history to the tensor it overwrote. Not only when
+ * the result requires grad: a constant written into a tensor (or a view of one) that requires
+ * grad must cut the gradient there. Under noGrad the write is invisible to autograd.
+ */
 export function rebaseInplace(target: Tensor, result: Tensor): void {
-  if (hooks !== null && result.requiresGrad) hooks.rebaseInplace(target, result);
+  if (hooks === null || !gradEnabled) return;
+  if (result.requiresGrad || target.requiresGrad || target.base?.requiresGrad)
+    hooks.rebaseInplace(target, result);
 }

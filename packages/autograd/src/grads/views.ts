@@ -1,0 +1,108 @@
+/**
+ * Derivatives of views (gradients flow back into the viewed positions) and of the ops that
+ * copy or rearrange without arithmetic: clone, casts, device moves, cat, flip.
+ */
+import { type DType, type Shape, split, type Tensor } from '@tensile/tensor';
+import { attr, type Formula, type GradContext } from './formula';
+import { indexTensor, positions, scatterInto, sumTo, viewIndex } from './util';
+
+/**
+ * A view that picks elements of its input (slice, select, diagonal, unfold): the gradient is
+ * summed back at the flat positions the same view takes from an arange. Overlapping windows
+ * (unfold with step < size) add up, as they should.
+ */
+function picking(name: string, view: (t: Tensor, c: GradContext) => Tensor): Formula {
+  return {
+    name,
+    backward: (g, c) => {
+      const shape = c.inputShape(0);
+      return [
+        scatterInto(
+          g,
+          viewIndex(shape, (t) => view(t, c), g.device),
+          shape,
+        ),
+      ];
+    },
+  };
+}
+
+/**
+ * asStrided reads storage positions directly, so the gradient goes through storage: summed
+ * into each position the output reads, then read back at the input's positions. An input whose
+ * elements share positions (an expanded input) splits that gradient evenly, as PyTorch does.
+ */
+function asStridedGrad(g: Tensor, c: GradContext): Tensor {
+  const shape = c.inputShape(0);
+  const inPos = positions(shape, attr<Shape>(c, 'inputStrides'), attr<number>(c, 'inputOffset'));
+  const outPos = positions(
+    attr<Shape>(c, 'size'),
+    attr<Shape>(c, 'stride'),
+    attr<number>(c, 'storageOffset'),
+  );
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const p of [...inPos, ...outPos]) {
+    lo = Math.min(lo, p);
+    hi = Math.max(hi, p);
+  }
+  const span = inPos.length === 0 ? 0 : hi - lo + 1;
+  const storage = scatterInto(
+    g,
+    indexTensor(
+      outPos.map((p) => p - lo),
+      g.device,
+    ),
+    [span],
+  );
+  const grad = storage
+    .indexSelect(
+      0,
+      indexTensor(
+        inPos.map((p) => p - lo),
+        g.device,
+      ),
+    )
+    .reshape(shape);
+  const counts = new Map<number, number>();
+  for (const p of inPos) counts.set(p, (counts.get(p) ?? 0) + 1);
+  if (counts.size === inPos.length) return grad;
+  const share = indexTensor(
+    inPos.map((p) => counts.get(p)!),
+    g.device,
+  ).reshape(shape);
+  return grad.div(share);
+}
+
+export const views: Record<string, Formula> = {
+  view: { name: 'ViewBackward0', backward: (g, c) => [g.reshape(c.inputShape(0))] },
+  permute: {
+    name: 'PermuteBackward0',
+    backward: (g, c) => {
+      const dims = attr<number[]>(c, 'dims');
+      const inverse = dims.map((_, i) => dims.indexOf(i));
+      return [g.permute(inverse)];
+    },
+  },
+  expand: { name: 'ExpandBackward0', backward: (g, c) => [sumTo(g, c.inputShape(0))] },
+  slice: picking('SliceBackward0', (t, c) =>
+    t.slice(attr(c, 'dim'), attr(c, 'start'), attr(c, 'end'), attr(c, 'step')),
+  ),
+  select: picking('SelectBackward0', (t, c) => t.select(attr(c, 'dim'), attr(c, 'index'))),
+  diagonal: picking('DiagonalBackward0', (t, c) =>
+    t.diagonal(attr(c, 'offset'), attr(c, 'dim1'), attr(c, 'dim2')),
+  ),
+  unfoldDim: picking('UnfoldBackward0', (t, c) =>
+    t.unfold(attr(c, 'dim'), attr(c, 'size'), attr(c, 'step')),
+  ),
+  asStrided: { name: 'AsStridedBackward0', backward: (g, c) => [asStridedGrad(g, c)] },
+
+  clone: { name: 'CloneBackward0', backward: (g) => [g] },
+  cast: { name: 'ToCopyBackward0', backward: (g, c) => [g.to(attr<DType>(c, 'dtype'))] },
+  toDevice: { name: 'ToCopyBackward0', backward: (g, c) => [g.to(attr<string>(c, 'device'))] },
+  cat: {
+    name: 'CatBackward0',
+    backward: (g, c) => split(g, attr<number[]>(c, 'sizes'), attr<number>(c, 'dim')),
+  },
+  flip: { name: 'FlipBackward0', backward: (g, c) => [g.flip(attr<number[]>(c, 'dims'))] },
+};
