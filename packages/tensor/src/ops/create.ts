@@ -87,6 +87,15 @@ function flatten(data: NestedData, shape: number[], out: TypedArray, dtype: DTyp
   visit(data, 0);
 }
 
+/** Copies a typed array into `out`, casting only where the array type does not already do it. */
+function copyCast(src: TypedArray, out: TypedArray, dtype: DType): void {
+  if (dtype !== 'bool' && dtype !== 'int64') {
+    out.set(src);
+    return;
+  }
+  for (let i = 0; i < src.length; i++) out[i] = castScalar(src[i], dtype);
+}
+
 /** torch.tensor: copies `data` into a new tensor, inferring the dtype as PyTorch does. */
 export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Tensor {
   if (data instanceof Tensor)
@@ -101,8 +110,7 @@ export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Ten
   const dtype = opts.dtype ?? inferDtype(data);
   const shape = nestedShape(data);
   const out = new (arrayCtor(dtype))(numelOf(shape));
-  if (ArrayBuffer.isView(data))
-    out.set(Array.from(data as TypedArray, (v) => castScalar(v, dtype)));
+  if (ArrayBuffer.isView(data)) copyCast(data as TypedArray, out, dtype);
   else flatten(data, shape, out, dtype);
   return fromArray(out, shape, { ...opts, dtype });
 }
