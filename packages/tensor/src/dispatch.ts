@@ -14,7 +14,9 @@ export interface RemovableHandle {
   remove(): void;
 }
 
-export type TensorHook = (grad: Tensor) => Tensor | undefined | undefined;
+/** A gradient hook: returns a replacement gradient, or nothing to keep it. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is a void function.
+export type TensorHook = (grad: Tensor) => Tensor | undefined | void;
 
 /**
  * What an autograd engine provides. `@tensile/autograd` registers one when imported; the

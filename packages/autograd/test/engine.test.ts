@@ -1,0 +1,144 @@
+/** The engine at scale: deep graphs, memory over many steps, and the end-to-end examples. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import * as T from '@tensile/tensor';
+import { describe, expect, it } from 'vitest';
+import { grad, makeDot, noGrad } from '../src/index';
+
+/** global.gc without --expose-gc on the command line (vitest starts the workers). */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+describe('engine', () => {
+  it('backpropagates through a 100,000-node chain (no recursion)', () => {
+    const x = T.tensor([1], { dtype: 'float64', requiresGrad: true });
+    const c = 1 + 1e-6;
+    let y = x;
+    for (let i = 0; i < 100_000; i++) y = y.mul(c);
+    y.sum().backward();
+    expect(x.grad!.item()).toBeCloseTo(c ** 100_000, 9);
+  });
+
+  it('frees graphs: 10,000 training steps do not grow the heap', () => {
+    const gc = collector();
+    const gen = new T.Generator(1);
+    const w = T.randn([4, 4], { generator: gen, requiresGrad: true });
+    const x = T.randn([8, 4], { generator: gen });
+    const step = () => {
+      const loss = x.mm(w).tanh().square().mean();
+      loss.backward();
+      noGrad(() => {
+        w.sub_(w.grad!.mul(0.01));
+        w.grad!.zero_();
+      });
+    };
+    for (let i = 0; i < 1000; i++) step();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 10_000; i++) step();
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(grown).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('a graph is garbage once its output is dropped', async () => {
+    const gc = collector();
+    const x = T.tensor([1.5, 2], { requiresGrad: true });
+    let node: WeakRef<object>;
+    (() => {
+      const y = x.exp().sum();
+      node = new WeakRef(y.gradFn!);
+      y.backward();
+    })();
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    expect(node!.deref()).toBeUndefined();
+  });
+});
+
+describe('examples', () => {
+  it('d/dx of x^2 * exp(x) is 2x e^x + x^2 e^x (3x3)', () => {
+    const x = T.tensor(
+      [
+        [-1.5, -0.5, 0],
+        [0.25, 1, 1.5],
+        [2, -2, 0.75],
+      ],
+      { requiresGrad: true },
+    );
+    x.pow(2).mul(x.exp()).sum().backward();
+    const v = x.detach();
+    const expected = v.mul(2).mul(v.exp()).add(v.pow(2).mul(v.exp()));
+    expect(x.grad!.allclose(expected, { rtol: 1e-6, atol: 1e-6 })).toBe(true);
+  });
+
+  it('linear regression by manual SGD recovers w ~ 3, b ~ 2', () => {
+    const gen = new T.Generator(42);
+    const x = T.randn([100, 1], { generator: gen });
+    const y = x
+      .mul(3)
+      .add(2)
+      .add(T.randn([100, 1], { generator: gen }).mul(0.1));
+    const w = T.zeros([1], { requiresGrad: true });
+    const b = T.zeros([1], { requiresGrad: true });
+    for (let i = 0; i < 100; i++) {
+      const loss = x.mul(w).add(b).sub(y).square().mean();
+      loss.backward();
+      noGrad(() => {
+        w.sub_(w.grad!.mul(0.1));
+        b.sub_(b.grad!.mul(0.1));
+        w.grad!.zero_();
+        b.grad!.zero_();
+      });
+    }
+    expect(w.item()).toBeCloseTo(3, 1);
+    expect(b.item()).toBeCloseTo(2, 1);
+  });
+
+  it('Hessian-vector product through double backward', () => {
+    // f(x) = sum(x^3): H = diag(6x), so Hv = 6 x * v.
+    const x = T.tensor([1, -2, 0.5], { dtype: 'float64', requiresGrad: true });
+    const v = T.tensor([1, 1, 2], { dtype: 'float64' });
+    const [g] = grad(x.pow(3).sum(), x, { createGraph: true });
+    const [hv] = grad(g!.mul(v).sum(), x);
+    expect(Array.from(hv!.dataSync())).toEqual([6, -12, 6]);
+  });
+});
+
+describe('makeDot', () => {
+  it('exports the backward graph as DOT with parameter names', () => {
+    const weight = T.ones([3, 2], { requiresGrad: true });
+    const bias = T.zeros([2], { requiresGrad: true });
+    const input = T.ones([4, 3]);
+    const loss = input.mm(weight).add(bias).relu().sum();
+    const dot = makeDot(loss, { params: { weight, bias } });
+    expect(dot.startsWith('digraph {')).toBe(true);
+    expect(dot.trim().endsWith('}')).toBe(true);
+    for (const name of [
+      'SumBackward0',
+      'ReluBackward0',
+      'AddBackward0',
+      'MmBackward0',
+      'AccumulateGrad',
+    ]) {
+      expect(dot).toContain(`[label="${name}"]`);
+    }
+    expect(dot).toContain('label="weight\\n (3, 2)" fillcolor=lightblue');
+    expect(dot).toContain('label="bias\\n (2)" fillcolor=lightblue');
+    expect(dot).toContain('label="\\n ()" fillcolor=darkolivegreen1');
+    // Edges point from inputs towards their consumers: 5 between nodes, 2 from the leaves to
+    // their AccumulateGrad, 1 from SumBackward0 to the output.
+    const edges = dot.split('\n').filter((l) => l.includes('->'));
+    expect(edges.length).toBe(8);
+  });
+
+  it('accepts a Map of names and several outputs', () => {
+    const w = T.ones([2], { requiresGrad: true });
+    const a = w.mul(2);
+    const dot = makeDot([a, a.exp()], { params: new Map([['w', w]]) });
+    expect(dot.match(/darkolivegreen1/g)?.length).toBe(2);
+    expect(dot).toContain('label="w\\n (2)"');
+  });
+});
