@@ -133,6 +133,37 @@ describe('backward', () => {
   });
 });
 
+describe('ties', () => {
+  it('amax/amin share the gradient evenly among tied extremes', () => {
+    const x = vec([1, 3, 3, 2, 3]);
+    x.amax().backward();
+    expect(values(x.grad)).toEqual([0, 1 / 3, 1 / 3, 0, 1 / 3]);
+    const y = T.tensor(
+      [
+        [1, 1],
+        [0, 2],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
+    y.amin(1).sum().backward();
+    expect(values(y.grad)).toEqual([0.5, 0.5, 1, 0]);
+  });
+
+  it('max(dim) gives the whole gradient to the selected (first) index', () => {
+    const x = vec([1, 3, 3, 2]);
+    x.max(0).values.backward();
+    expect(values(x.grad)).toEqual([0, 1, 0, 0]);
+  });
+
+  it('maximum(a, b) splits the gradient on ties', () => {
+    const a = vec([1, 2]);
+    const b = vec([1, 0]);
+    a.maximum(b).sum().backward();
+    expect(values(a.grad)).toEqual([0.5, 1]);
+    expect(values(b.grad)).toEqual([0.5, 0]);
+  });
+});
+
 describe('detach', () => {
   it('detach() cuts the graph but shares storage', () => {
     const x = vec([1, 2]);
