@@ -7,7 +7,7 @@ import { reductions } from './reductions';
 import { views } from './views';
 
 /** One backward formula per op name the tensor package records through `apply`. */
-const FORMULAS: Readonly<Record<string, Formula>> = {
+export const FORMULAS: Readonly<Record<string, Formula>> = {
   ...elementwise,
   ...reductions,
   ...views,
