@@ -125,7 +125,7 @@ export function accumulateGrad(t: Tensor, g: Tensor): void {
  * A tensor kept for backward with the version it had then. Reading it after an in-place write
  * moved the version is an error, never a silently wrong gradient.
  */
-export class SavedTensor {
+class SavedTensor {
   private readonly version: number;
 
   constructor(
@@ -158,11 +158,6 @@ export class SavedTensors {
   get(i: number): Tensor {
     if (this.saved === null) throw new AutogradError(FREED_GRAPH);
     return this.saved[i].unpack();
-  }
-
-  get length(): number {
-    if (this.saved === null) throw new AutogradError(FREED_GRAPH);
-    return this.saved.length;
   }
 
   release(): void {
