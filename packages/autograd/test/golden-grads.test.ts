@@ -33,8 +33,6 @@ const TOL = { float32: { rtol: 1e-4, atol: 1e-5 }, float64: { rtol: 1e-7, atol: 
 const KNOWN: Record<string, string> = {
   'indexing/maskedSelect/transposed':
     "torch 1.13's masked_select backward scatters in memory order for a leaf with transposed strides (its `out` is row-major, its `grads` are not)",
-  'reductions/norm/zero-vector':
-    'norm is a composite sqrt(sum(x*x)) in @tensile/tensor, whose gradient at 0 is NaN; PyTorch masks it to 0',
 };
 
 /** Makes each float tensor in `args` require grad (non-contiguous ones as a view of a leaf). */

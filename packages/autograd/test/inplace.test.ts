@@ -11,7 +11,7 @@ describe('in-place ops', () => {
   it('refuses an in-place op on a leaf that requires grad, or on a view of one', () => {
     const x = vec([1, 2]);
     expect(() => x.add_(1)).toThrow(/leaf Variable that requires grad/);
-    expect(() => x.select(0, 0).mul_(2)).toThrow(AutogradError);
+    expect(() => x.select(0, 0).mul_(2)).toThrow(/a view of a leaf Variable/);
     expect(() => x.narrow(0, 0, 1).mul_(2)).toThrow(/a view of a leaf Variable/);
   });
 

@@ -92,6 +92,14 @@ export const reductions: Record<string, Formula> = {
       return [prodGrad(g.reshape([1]), x.reshape([-1]), y.reshape([1]), 0).reshape(x.shape)];
     },
   },
+  norm: {
+    name: 'LinalgVectorNormBackward0',
+    backward: (g, c) => {
+      // The subgradient at a zero norm is 0, as PyTorch's.
+      const y = unreduce(c.output(), c);
+      return [c.input(0).mul(where(y.eq(0), 0, unreduce(g, c).div(y)))];
+    },
+  },
   max: extreme('Max'),
   min: extreme('Min'),
   // A 0-d input is scanned as a one-element vector; the engine sums the gradient back to 0-d.

@@ -271,6 +271,12 @@ export function inplace<T extends Tensor>(op: string, self: T, result: Tensor): 
       `${op}: a leaf Variable that requires grad is being used in an in-place operation.`,
     );
   }
+  const base = self.base;
+  if (isGradEnabled() && self.requiresGrad && base?.requiresGrad && base.isLeaf) {
+    throw new TensileError(
+      `${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`,
+    );
+  }
   if (self.shape.some((s, d) => s > 1 && self.strides[d] === 0)) {
     throw new ValueError(
       `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.`,

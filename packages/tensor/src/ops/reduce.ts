@@ -217,7 +217,12 @@ export function norm(
   if (!isFloating(x.dtype))
     throw new DTypeError(`norm: input dtype should be floating point, but got ${x.dtype}`);
   const a = E.abs(x);
-  if (p === 'fro' || p === 2) return E.sqrt(sum(E.mul(x, x), dim, opts));
+  if (p === 'fro' || p === 2) {
+    // Recorded as one op so its gradient, x / norm, can be 0 at the zero vector.
+    const dims = normalizeDims('norm', dim, x.ndim);
+    const keepdim = !!opts.keepdim;
+    return apply('norm', [x], { dims, keepdim }, () => E.sqrt(sum(E.mul(x, x), dims, { keepdim })));
+  }
   if (p === Infinity) return amax(a, dim, opts);
   if (p === -Infinity) return amin(a, dim, opts);
   if (p === 0) return sum(E.ne(x, 0).to(x.dtype), dim, opts);
