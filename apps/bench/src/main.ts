@@ -20,8 +20,10 @@ function options() {
   try {
     // pnpm forwards a literal '--' separator when the root script passes arguments through.
     const args = process.argv.slice(2).filter((a) => a !== '--');
-    return parseArgs({ args, options: { filter: { type: 'string' }, 'no-peers': { type: 'boolean' } } })
-      .values;
+    return parseArgs({
+      args,
+      options: { filter: { type: 'string' }, 'no-peers': { type: 'boolean' } },
+    }).values;
   } catch (e) {
     return usage((e as Error).message);
   }
