@@ -1,7 +1,7 @@
 /** In-place ops under autograd: what is allowed, what is rewired, what errors (and when). */
 import * as T from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
-import { AutogradError, grad } from '../src/index';
+import { grad } from '../src/index';
 
 const vec = (data: number[], requiresGrad = true) =>
   T.tensor(data, { dtype: 'float64', requiresGrad });

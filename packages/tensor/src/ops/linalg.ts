@@ -1,5 +1,5 @@
 import { apply } from '../dispatch';
-import { DeviceError, DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
+import { DeviceError, DTypeError, fmtShape, ShapeError } from '../errors';
 import { broadcastShapes } from '../shape';
 import { type Tensor, wrapStorage } from '../tensor';
 import { arange, zeros } from './create';
