@@ -56,11 +56,25 @@ describe('in-place ops', () => {
     expect(values(x.grad)).toEqual([2, 2]);
   });
 
-  it('errors rather than give a wrong gradient when an op needs the value it overwrote', () => {
+  it('differentiates an in-place op whose backward needs the value it overwrote', () => {
     const x = vec([1, 2]);
     const y = x.mul(1);
-    y.pow_(2); // pow's backward reads its input, which pow_ overwrote
-    expect(() => y.sum().backward()).toThrow(/modified by an inplace operation/);
+    y.pow_(2); // pow's backward reads its input: the op computed from a copy of it
+    y.sum().backward();
+    expect(values(x.grad)).toEqual([2, 4]);
+    const w = vec([2, 3]);
+    const buffer = T.tensor([5, 7], { dtype: 'float64' });
+    buffer.mul_(w); // mul's gradient for w reads the buffer's old value
+    buffer.sum().backward();
+    expect(values(w.grad)).toEqual([5, 7]);
+  });
+
+  it('still errors when a tensor saved by an earlier op is overwritten', () => {
+    const x = vec([1, 2]);
+    const y = x.mul(1);
+    const z = y.pow(2); // saves y
+    y.add_(1);
+    expect(() => z.sum().backward()).toThrow(/modified by an inplace operation/);
   });
 
   it('writing a constant cuts the gradient of what was overwritten', () => {

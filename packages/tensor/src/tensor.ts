@@ -455,67 +455,87 @@ export class Tensor {
 
   // ---- in place ----
   add_(other: TensorLike, opts?: { alpha?: number }): this {
-    return E.inplace('add_', this, E.add(this, other, opts));
+    return E.inplace('add_', this, E.add(E.original(this, other), other, opts));
   }
   sub_(other: TensorLike, opts?: { alpha?: number }): this {
-    return E.inplace('sub_', this, E.sub(this, other, opts));
+    return E.inplace('sub_', this, E.sub(E.original(this, other), other, opts));
   }
   mul_(other: TensorLike): this {
-    return E.inplace('mul_', this, E.mul(this, other));
+    return E.inplace('mul_', this, E.mul(E.original(this, other), other));
   }
   div_(other: TensorLike, opts?: E.DivOptions): this {
-    return E.inplace('div_', this, E.div(this, other, opts));
+    return E.inplace('div_', this, E.div(E.original(this, other), other, opts));
   }
   pow_(exponent: TensorLike): this {
-    return E.inplace('pow_', this, E.pow(this, exponent));
+    return E.inplace('pow_', this, E.pow(E.original(this, exponent), exponent));
   }
   neg_(): this {
-    return E.inplace('neg_', this, E.neg(this));
+    return E.inplace('neg_', this, E.neg(E.original(this)));
   }
   abs_(): this {
-    return E.inplace('abs_', this, E.abs(this));
+    return E.inplace('abs_', this, E.abs(E.original(this)));
   }
   sqrt_(): this {
-    return E.inplace('sqrt_', this, E.sqrt(this));
+    return E.inplace('sqrt_', this, E.sqrt(E.original(this)));
   }
   exp_(): this {
-    return E.inplace('exp_', this, E.exp(this));
+    return E.inplace('exp_', this, E.exp(E.original(this)));
   }
   log_(): this {
-    return E.inplace('log_', this, E.log(this));
+    return E.inplace('log_', this, E.log(E.original(this)));
   }
   relu_(): this {
-    return E.inplace('relu_', this, E.relu(this));
+    return E.inplace('relu_', this, E.relu(E.original(this)));
   }
   sigmoid_(): this {
-    return E.inplace('sigmoid_', this, E.sigmoid(this));
+    return E.inplace('sigmoid_', this, E.sigmoid(E.original(this)));
   }
   tanh_(): this {
-    return E.inplace('tanh_', this, E.tanh(this));
+    return E.inplace('tanh_', this, E.tanh(E.original(this)));
   }
   clamp_(min?: TensorLike | null, max?: TensorLike | null): this {
-    return E.inplace('clamp_', this, E.clamp(this, min, max));
+    return E.inplace('clamp_', this, E.clamp(E.original(this, min, max), min, max));
   }
   lerp_(end: TensorLike, weight: TensorLike): this {
-    return E.inplace('lerp_', this, E.lerp(this, end, weight));
+    return E.inplace('lerp_', this, E.lerp(E.original(this, end, weight), end, weight));
   }
   addcmul_(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): this {
-    return E.inplace('add_', this, E.add(this, E.mul(t1, t2), { alpha: opts.value ?? 1 }));
+    return E.inplace(
+      'add_',
+      this,
+      E.add(E.original(this, t1, t2), E.mul(t1, t2), { alpha: opts.value ?? 1 }),
+    );
   }
   addcdiv_(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): this {
-    return E.inplace('add_', this, E.add(this, E.div(t1, t2), { alpha: opts.value ?? 1 }));
+    return E.inplace(
+      'add_',
+      this,
+      E.add(E.original(this, t1, t2), E.div(t1, t2), { alpha: opts.value ?? 1 }),
+    );
   }
   maskedFill_(mask: Tensor, value: TensorLike): this {
-    return E.inplace('maskedFill_', this, I.maskedFill(this, mask, value));
+    return E.inplace('maskedFill_', this, I.maskedFill(E.original(this, mask, value), mask, value));
   }
   scatter_(dim: number, index: Tensor, src: TensorLike, opts?: I.ScatterOptions): this {
-    return E.inplace('scatter_', this, I.scatter(this, dim, index, src, opts));
+    return E.inplace(
+      'scatter_',
+      this,
+      I.scatter(E.original(this, index, src), dim, index, src, opts),
+    );
   }
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
-    return E.inplace('scatterAdd_', this, I.scatterAdd(this, dim, index, src));
+    return E.inplace(
+      'scatterAdd_',
+      this,
+      I.scatterAdd(E.original(this, index, src), dim, index, src),
+    );
   }
   indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): this {
-    return E.inplace('indexAdd_', this, I.indexAdd(this, dim, index, source, opts));
+    return E.inplace(
+      'indexAdd_',
+      this,
+      I.indexAdd(E.original(this, index, source), dim, index, source, opts),
+    );
   }
   copy_(src: TensorLike): this {
     return E.copy_(this, src);

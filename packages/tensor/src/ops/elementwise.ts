@@ -262,6 +262,17 @@ function canCast(from: DType, to: DType): boolean {
 }
 
 /**
+ * The value an in-place op computes from. When autograd may record the op, it is a copy, so the
+ * backward formula reads the value from before the write (PyTorch keeps the original likewise).
+ */
+export function original(self: Tensor, ...others: unknown[]): Tensor {
+  const recorded =
+    isGradEnabled() &&
+    (self.requiresGrad || others.some((o) => o instanceof Tensor && o.requiresGrad));
+  return recorded ? self.clone() : self;
+}
+
+/**
  * Writes `result` into `self`'s storage: the common end of every in-place op. Errors as
  * PyTorch does for leaves that require grad and for results that do not fit `self`.
  */
