@@ -42,7 +42,28 @@ def blas():
     return ", ".join(sorted(libs)) or "unknown"
 
 
-WORKLOADS = {"W1": w1}
+def w7():
+    """DataLoader-only part of W7: epochs over 60,000 x 28x28 float32, batch 64, shuffled."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    g = torch.Generator().manual_seed(0)
+    dataset = TensorDataset(torch.rand(60_000, 28, 28, generator=g), torch.randint(0, 10, (60_000,), generator=g))
+    out = []
+    for workers in (0, 2):
+        loader = DataLoader(dataset, batch_size=64, shuffle=True, num_workers=workers,
+                            persistent_workers=workers > 0, generator=g)
+
+        def epoch():
+            for _ in loader:
+                pass
+
+        t = timeit(epoch, warmup=1, runs=3)
+        out.append({"case": f"numWorkers={workers}", "timing": t, "figure": t["median"],
+                    "unit": "ms/epoch", "higherIsBetter": False})
+    return out
+
+
+WORKLOADS = {"W1": w1, "W7": w7}
 
 if __name__ == "__main__":
     wanted = sys.argv[1:] or list(WORKLOADS)

@@ -6,8 +6,9 @@ import { runPytorch } from './peers/pytorch';
 import { table } from './report';
 import type { CaseResult, Workload } from './workloads/types';
 import { w1 } from './workloads/w1-matmul';
+import { w7 } from './workloads/w7-loader';
 
-const WORKLOADS: Workload[] = [w1];
+const WORKLOADS: Workload[] = [w1, w7];
 
 function usage(message: string): never {
   console.error(
@@ -46,7 +47,7 @@ const loadBefore = loadavg();
 const ours: Record<string, CaseResult[]> = {};
 for (const w of selected) {
   process.stderr.write(`running ${w.id} (Tensile)...\n`);
-  ours[w.id] = w.run();
+  ours[w.id] = await w.run();
 }
 process.stderr.write('running peers...\n');
 const peers = opts['no-peers'] ? [] : [runPytorch(selected.map((w) => w.id))];

@@ -14,5 +14,5 @@ export interface CaseResult {
 export interface Workload {
   id: string;
   title: string;
-  run(): CaseResult[];
+  run(): CaseResult[] | Promise<CaseResult[]>;
 }
