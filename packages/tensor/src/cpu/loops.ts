@@ -3,11 +3,6 @@
  * rank) with `new Function`, so the hot loop has no per-element calls or closures.
  */
 
-/** A strided operand after its dims have been coalesced. */
-export interface Operand {
-  strides: number[];
-}
-
 /**
  * Drops size-1 dims and merges neighbours that are laid out contiguously for every operand,
  * so most elementwise work runs as one or two flat loops.

@@ -80,6 +80,8 @@ function contract(a: Term, b: Term, keep: Set<string>): Term {
   const aOnly = a.labels.filter((l) => !inB.has(l));
   const bOnly = b.labels.filter((l) => !a.labels.includes(l));
   const size = (l: string) => sizeOf(a, b, l);
+  const inBoth = (l: string) => a.labels.includes(l) && inB.has(l);
+  // Permutes x's dims into `order`, broadcasting shared labels of size 1 to the other's size.
   const arrange = (x: Term, order: string[]) => {
     const perm = V.permute(
       x.t,
@@ -87,12 +89,9 @@ function contract(a: Term, b: Term, keep: Set<string>): Term {
     );
     return V.expand(
       perm,
-      order.map((l) =>
-        x.labels.includes(l) && inBoth(l) ? size(l) : perm.shape[order.indexOf(l)],
-      ),
+      order.map((l, i) => (inBoth(l) ? size(l) : perm.shape[i])),
     );
   };
-  const inBoth = (l: string) => a.labels.includes(l) && b.labels.includes(l);
   const prod = (ls: string[]) => ls.reduce((n, l) => n * size(l), 1);
   const A = V.reshape(arrange(a, [...batch, ...aOnly, ...summed]), [
     prod(batch),

@@ -126,13 +126,17 @@ export function trace(x: Tensor): Tensor {
   return R.sum(V.diagonal(x));
 }
 
-/** A [rows, cols] bool mask of positions with col - row compared to k. */
-function bandMask(x: Tensor, k: number, keep: 'upper' | 'lower' | 'diag'): Tensor {
-  const rows = x.shape[x.ndim - 2];
-  const cols = x.shape[x.ndim - 1];
+/** A [rows, cols] bool mask of positions whose col - row compares to k as `keep` says. */
+function bandMask(
+  rows: number,
+  cols: number,
+  k: number,
+  keep: 'upper' | 'lower' | 'diag',
+  device: string,
+): Tensor {
   const delta = E.sub(
-    V.unsqueeze(arange(cols, undefined, 1, { device: x.device }), 0),
-    V.unsqueeze(arange(rows, undefined, 1, { device: x.device }), 1),
+    V.unsqueeze(arange(cols, undefined, 1, { device }), 0),
+    V.unsqueeze(arange(rows, undefined, 1, { device }), 1),
   );
   return keep === 'upper' ? E.ge(delta, k) : keep === 'lower' ? E.le(delta, k) : E.eq(delta, k);
 }
@@ -140,13 +144,21 @@ function bandMask(x: Tensor, k: number, keep: 'upper' | 'lower' | 'diag'): Tenso
 export function triu(x: Tensor, diagonal = 0): Tensor {
   if (x.ndim < 2)
     throw new ShapeError(`triu: input tensor must have at least 2 dimensions, got ${x.ndim}`);
-  return E.where(bandMask(x, diagonal, 'upper'), x, 0).to(x.dtype);
+  return E.where(
+    bandMask(x.shape[x.ndim - 2], x.shape[x.ndim - 1], diagonal, 'upper', x.device),
+    x,
+    0,
+  ).to(x.dtype);
 }
 
 export function tril(x: Tensor, diagonal = 0): Tensor {
   if (x.ndim < 2)
     throw new ShapeError(`tril: input tensor must have at least 2 dimensions, got ${x.ndim}`);
-  return E.where(bandMask(x, diagonal, 'lower'), x, 0).to(x.dtype);
+  return E.where(
+    bandMask(x.shape[x.ndim - 2], x.shape[x.ndim - 1], diagonal, 'lower', x.device),
+    x,
+    0,
+  ).to(x.dtype);
 }
 
 /** Places the last dim of x on a diagonal of two new dims (composite, so it differentiates). */
@@ -155,11 +167,7 @@ export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
   const lead = x.shape.slice(0, -1);
   const padded = offset === 0 ? x : padLast(x, Math.abs(offset));
   // out[..., i, j] = padded[..., i] when j - i = offset >= 0, padded[..., j] when offset < 0.
-  const mask = bandMask(
-    V.view(arange(n * n, undefined, 1, { device: x.device }), [n, n]),
-    offset,
-    'diag',
-  );
+  const mask = bandMask(n, n, offset, 'diag', x.device);
   const values = offset >= 0 ? V.unsqueeze(padded, -1) : V.unsqueeze(padded, -2);
   const out = E.where(mask, V.expand(values, [...lead, n, n]), 0).to(x.dtype);
   const nd = out.ndim;

@@ -231,9 +231,14 @@ export function norm(
   return E.pow(sum(E.pow(a, p), dim, opts), 1 / p);
 }
 
+/** Integer and bool inputs of a float-valued op are taken as the default float dtype. */
+function asFloat(x: Tensor): Tensor {
+  return isFloating(x.dtype) ? x : x.to(getDefaultDtype());
+}
+
 /** log(sum(exp(x))) computed stably: the max is subtracted first (infinite maxes excluded). */
 export function logsumexp(x: Tensor, dim: number | Shape, opts: ReduceOptions = {}): Tensor {
-  const src = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
+  const src = asFloat(x);
   const m = amax(src, dim, { keepdim: true }).detach();
   const shift = E.where(E.isinf(m), 0, m);
   const out = E.add(E.log(sum(E.exp(E.sub(src, shift)), dim, { keepdim: true })), shift);
@@ -252,13 +257,9 @@ function cumulative(op: 'cumsum' | 'cumprod', x: Tensor, dim: number): Tensor {
 export const cumsum = (x: Tensor, dim: number) => cumulative('cumsum', x, dim);
 export const cumprod = (x: Tensor, dim: number) => cumulative('cumprod', x, dim);
 
-function checkFloat(_op: string, x: Tensor): Tensor {
-  return isFloating(x.dtype) ? x : x.to(getDefaultDtype());
-}
-
 /** Recorded as one op: its backward (y * (g - sum(g * y))) is cheaper than the composite's. */
 export function softmax(x: Tensor, dim: number): Tensor {
-  const src = checkFloat('softmax', x);
+  const src = asFloat(x);
   const d = normalizeDim('softmax', dim, src.ndim);
   return apply('softmax', [src], { dim: d }, () => {
     const e = E.exp(E.sub(src, amax(src, d, { keepdim: true })));
@@ -267,7 +268,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
 }
 
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const src = checkFloat('logSoftmax', x);
+  const src = asFloat(x);
   const d = normalizeDim('logSoftmax', dim, src.ndim);
   return apply('logSoftmax', [src], { dim: d }, () => {
     const shifted = E.sub(src, amax(src, d, { keepdim: true }));
