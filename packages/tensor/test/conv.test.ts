@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  arange,
+  col2im,
+  type Im2colOptions,
+  im2col,
+  type Pair,
+  randn,
+  ShapeError,
+  type Tensor,
+} from '../src';
+
+/** im2col by the definition: out[(c,i,j), (n,y,x)] = padded x[n, c, y*s + i*d - p, x*s + j*d - p]. */
+function naiveIm2col(
+  x: Tensor,
+  k: Pair,
+  o: Required<Omit<Im2colOptions, 'outputSize' | 'padValue'>> & { out: Pair; padValue?: number },
+): number[][] {
+  const [n, c, h, w] = x.shape;
+  const data = x.tolist() as number[][][][];
+  const rows: number[][] = [];
+  for (let ci = 0; ci < c; ci++)
+    for (let i = 0; i < k[0]; i++)
+      for (let j = 0; j < k[1]; j++) {
+        const row: number[] = [];
+        for (let b = 0; b < n; b++)
+          for (let y = 0; y < o.out[0]; y++)
+            for (let xx = 0; xx < o.out[1]; xx++) {
+              const r = y * o.stride[0] + i * o.dilation[0] - o.padding[0];
+              const q = xx * o.stride[1] + j * o.dilation[1] - o.padding[1];
+              row.push(r >= 0 && r < h && q >= 0 && q < w ? data[b][ci][r][q] : (o.padValue ?? 0));
+            }
+        rows.push(row);
+      }
+  return rows;
+}
+
+describe('im2col / col2im', () => {
+  const cases: [number[], Pair, Pair, Pair, Pair][] = [
+    [
+      [2, 3, 5, 6],
+      [3, 3],
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ],
+    [
+      [1, 2, 7, 7],
+      [2, 3],
+      [2, 1],
+      [0, 2],
+      [1, 2],
+    ],
+    [
+      [2, 1, 6, 5],
+      [3, 2],
+      [2, 3],
+      [1, 0],
+      [2, 1],
+    ],
+  ];
+  it.each(cases)(
+    'matches the definition for %j kernel %j stride %j padding %j dilation %j',
+    (shape, k, stride, padding, dilation) => {
+      const x = randn(shape);
+      const span = (i: number) => dilation[i] * (k[i] - 1) + 1;
+      const out: Pair = [0, 1].map(
+        (i) => Math.floor((shape[2 + i] + 2 * padding[i] - span(i)) / stride[i]) + 1,
+      ) as unknown as Pair;
+      const cols = im2col(x, k, { stride, padding, dilation });
+      expect(cols.tolist()).toEqual(naiveIm2col(x, k, { stride, padding, dilation, out }));
+    },
+  );
+
+  it('pads with padValue and honours a larger outputSize (ceil mode)', () => {
+    const x = arange(16).float().reshape([1, 1, 4, 4]);
+    const opts = { stride: [3, 3] as Pair, outputSize: [2, 2] as Pair, padValue: -Infinity };
+    const cols = im2col(x, [2, 2], opts);
+    expect(cols.tolist()).toEqual(
+      naiveIm2col(x, [2, 2], {
+        stride: [3, 3],
+        padding: [0, 0],
+        dilation: [1, 1],
+        out: [2, 2],
+        padValue: -Infinity,
+      }),
+    );
+  });
+
+  it('col2im is the adjoint of im2col: <im2col(x), y> = <x, col2im(y)>', () => {
+    const x = randn([2, 3, 6, 5], { dtype: 'float64' });
+    const opts: Im2colOptions = { stride: [2, 1], padding: [1, 2], dilation: [1, 2] };
+    const cols = im2col(x, [3, 2], opts);
+    const y = randn(cols.shape, { dtype: 'float64' });
+    const lhs = cols.mul(y).sum().item();
+    const rhs = x
+      .mul(col2im(y, x.shape, [3, 2], opts))
+      .sum()
+      .item();
+    expect(lhs).toBeCloseTo(rhs, 10);
+  });
+
+  it('reads strided columns (a transposed matrix) as the same values', () => {
+    const y = randn([12, 6 * 2]);
+    const yt = y.t().contiguous().t();
+    expect(col2im(yt, [2, 3, 4, 5], [2, 2], { stride: [1, 2] }).tolist()).toEqual(
+      col2im(y, [2, 3, 4, 5], [2, 2], { stride: [1, 2] }).tolist(),
+    );
+  });
+
+  it('names the shapes when the windows do not fit', () => {
+    expect(() => im2col(randn([1, 1, 2, 2]), [3, 3])).toThrow(ShapeError);
+    expect(() => im2col(randn([1, 2, 2]), [1, 1])).toThrow(/4-D/);
+    expect(() => col2im(randn([5, 4]), [1, 1, 3, 3], [2, 2])).toThrow(
+      /expected columns of size \[4, 4\]/,
+    );
+  });
+});
