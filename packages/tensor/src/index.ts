@@ -32,6 +32,7 @@ export { DTYPES, isFloating, isIntegral, itemSize, promoteTypes } from './dtype'
 export {
   DeviceError,
   DTypeError,
+  fmtShape,
   IndexError,
   ShapeError,
   TensileError,

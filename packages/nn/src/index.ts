@@ -1,0 +1,17 @@
+/**
+ * @tensile/nn: torch.nn for Tensile. Modules and containers, layers, losses, the functional API
+ * (`F`), and weight initialization (`init`).
+ */
+export { ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential } from './containers';
+export * as F from './functional';
+export type { BackwardHook, ForwardHook, ForwardPreHook } from './hooks';
+export * as init from './init';
+export { Flatten, Unflatten } from './layers/flatten';
+export type { LinearOptions } from './layers/linear';
+export { Bilinear, Identity, Linear } from './layers/linear';
+export type { FactoryOptions } from './layers/options';
+export type { NamedOptions } from './module';
+export { Module } from './module';
+export { Parameter } from './parameter';
+export type { LoadStateDictOptions, LoadStateDictResult, StateDict } from './state-dict';
+export { StateDictError } from './state-dict';

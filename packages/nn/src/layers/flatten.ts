@@ -1,0 +1,38 @@
+import type { Tensor } from '@tensile/tensor';
+import { Module } from '../module';
+
+/** Flattens dims startDim..endDim (torch.nn.Flatten; by default all but the batch dim). */
+export class Flatten extends Module {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return input.flatten(this.startDim, this.endDim);
+  }
+
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+/** Splits dim into unflattenedSize (torch.nn.Unflatten). */
+export class Unflatten extends Module {
+  constructor(
+    readonly dim: number,
+    readonly unflattenedSize: readonly number[],
+  ) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return input.unflatten(this.dim, this.unflattenedSize);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}, unflattened_size=(${this.unflattenedSize.join(', ')})`;
+  }
+}

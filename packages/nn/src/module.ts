@@ -1,0 +1,345 @@
+import {
+  DTYPES,
+  type DType,
+  isFloating,
+  noGrad,
+  type RemovableHandle,
+  TensileError,
+  type Tensor,
+} from '@tensile/tensor';
+import {
+  type BackwardHook,
+  callWithHooks,
+  type ForwardHook,
+  type ForwardPreHook,
+  Hooks,
+} from './hooks';
+import { Parameter } from './parameter';
+import {
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  loadState,
+  type StateDict,
+} from './state-dict';
+
+export interface NamedOptions {
+  prefix?: string;
+  recurse?: boolean;
+  removeDuplicate?: boolean;
+}
+
+/**
+ * The base of every layer and model (torch.nn.Module). Parameters and child modules register
+ * themselves by assignment (`this.fc1 = new Linear(4, 3)`), in assignment order, under the
+ * property name; buffers through registerBuffer. Calling `forward` runs the module's hooks
+ * around the subclass's forward.
+ *
+ *   class Net extends Module {
+ *     fc = new Linear(4, 2);
+ *     override forward(x: Tensor): Tensor { return this.fc.forward(x).relu(); }
+ *   }
+ */
+export class Module {
+  training = true;
+
+  constructor() {
+    const impl = this.forward;
+    const hooks = new Hooks();
+    // Own, non-enumerable slots: property scans (parameters, children) never see them.
+    Object.defineProperties(this, {
+      _hooks: { value: hooks },
+      _buffers: { value: new Map<string, boolean>() },
+      forward: {
+        value: (...args: unknown[]) => callWithHooks(this, hooks, impl, args),
+        writable: true,
+        configurable: true,
+      },
+    });
+  }
+
+  declare private readonly _hooks: Hooks;
+  /** Buffer names, each with whether it is persistent (part of the state dict). */
+  declare private readonly _buffers: Map<string, boolean>;
+
+  // biome-ignore lint/suspicious/noExplicitAny: each subclass declares its own forward signature.
+  forward(..._args: any[]): any {
+    throw new TensileError(
+      `Module [${this.constructor.name}] is missing the required "forward" function`,
+    );
+  }
+
+  // ---- registration ----
+  registerParameter(name: string, param: Parameter | null): void {
+    this.checkName('parameter', name);
+    this.writeAttr(name, param);
+  }
+
+  /** A tensor that is state but not learnable (running statistics); `persistent` puts it in the state dict. */
+  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+    this.checkName('buffer', name);
+    this._buffers.set(name, opts.persistent ?? true);
+    this.writeAttr(name, tensor);
+  }
+
+  registerModule(name: string, module: Module | null): void {
+    this.checkName('module', name);
+    this.writeAttr(name, module);
+  }
+
+  addModule(name: string, module: Module | null): void {
+    this.registerModule(name, module);
+  }
+
+  private checkName(what: string, name: string): void {
+    if (name === '' || name.includes('.'))
+      throw new TensileError(`${what} name can't be empty or contain ".", got: "${name}"`);
+  }
+
+  private writeAttr(name: string, value: unknown): void {
+    (this as unknown as Record<string, unknown>)[name] = value;
+  }
+
+  private readAttr(name: string): unknown {
+    return (this as unknown as Record<string, unknown>)[name];
+  }
+
+  /** Own parameters, in registration order (a null one, like bias=false, is skipped). */
+  private ownParameters(): [string, Parameter][] {
+    return Object.entries(this).filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
+  }
+
+  private ownBuffers(persistentOnly = false): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, persistent] of this._buffers) {
+      const t = this.readAttr(name) as Tensor | null;
+      if (t != null && (persistent || !persistentOnly)) out.push([name, t]);
+    }
+    return out;
+  }
+
+  // ---- traversal ----
+  *namedChildren(): Generator<[string, Module]> {
+    const seen = new Set<Module>();
+    for (const [name, value] of Object.entries(this)) {
+      if (value instanceof Module && !seen.has(value)) {
+        seen.add(value);
+        yield [name, value];
+      }
+    }
+  }
+
+  *children(): Generator<Module> {
+    for (const [, m] of this.namedChildren()) yield m;
+  }
+
+  *namedModules(
+    opts: { prefix?: string; removeDuplicate?: boolean } = {},
+  ): Generator<[string, Module]> {
+    yield* this.walk(opts.prefix ?? '', opts.removeDuplicate === false ? null : new Set());
+  }
+
+  private *walk(prefix: string, seen: Set<Module> | null): Generator<[string, Module]> {
+    if (seen) {
+      if (seen.has(this)) return;
+      seen.add(this);
+    }
+    yield [prefix, this];
+    for (const [name, child] of Object.entries(this)) {
+      if (child instanceof Module) yield* child.walk(prefix ? `${prefix}.${name}` : name, seen);
+    }
+  }
+
+  *modules(): Generator<Module> {
+    for (const [, m] of this.namedModules()) yield m;
+  }
+
+  private *members<T>(
+    own: (m: Module) => [string, T][],
+    opts: NamedOptions,
+  ): Generator<[string, T]> {
+    const seen = opts.removeDuplicate === false ? null : new Set<T>();
+    const mods: [string, Module][] =
+      opts.recurse === false
+        ? [[opts.prefix ?? '', this]]
+        : [...this.namedModules({ prefix: opts.prefix })];
+    for (const [prefix, m] of mods) {
+      for (const [name, value] of own(m)) {
+        if (seen?.has(value)) continue;
+        seen?.add(value);
+        yield [prefix ? `${prefix}.${name}` : name, value];
+      }
+    }
+  }
+
+  namedParameters(opts: NamedOptions = {}): Generator<[string, Parameter]> {
+    return this.members((m) => m.ownParameters(), opts);
+  }
+
+  *parameters(recurse = true): Generator<Parameter> {
+    for (const [, p] of this.namedParameters({ recurse })) yield p;
+  }
+
+  namedBuffers(opts: NamedOptions = {}): Generator<[string, Tensor]> {
+    return this.members((m) => m.ownBuffers(), opts);
+  }
+
+  *buffers(recurse = true): Generator<Tensor> {
+    for (const [, b] of this.namedBuffers({ recurse })) yield b;
+  }
+
+  /** The submodule at a dotted path ('features.0'), as torch's get_submodule. */
+  getSubmodule(target: string): Module {
+    let mod: Module = this;
+    if (target === '') return mod;
+    for (const item of target.split('.')) {
+      const next = mod.readAttr(item);
+      if (!(next instanceof Module)) {
+        throw new TensileError(
+          `${mod.constructor.name} has no attribute \`${item}\`${next === undefined ? '' : ' that is a Module'}`,
+        );
+      }
+      mod = next;
+    }
+    return mod;
+  }
+
+  getParameter(target: string): Parameter {
+    const [path, name] = splitTarget(target);
+    const p = this.getSubmodule(path).readAttr(name);
+    if (!(p instanceof Parameter)) throw new TensileError(`\`${target}\` is not an nn.Parameter`);
+    return p;
+  }
+
+  getBuffer(target: string): Tensor {
+    const [path, name] = splitTarget(target);
+    const mod = this.getSubmodule(path);
+    if (!mod._buffers.has(name)) throw new TensileError(`\`${target}\` is not a buffer`);
+    return mod.readAttr(name) as Tensor;
+  }
+
+  // ---- modes and bulk changes ----
+  /** Calls fn on every submodule (children first) and then on this module. */
+  apply(fn: (m: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  train(mode = true): this {
+    this.training = mode;
+    for (const child of this.children()) child.train(mode);
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    for (const p of this.parameters()) {
+      if (p.grad === null) continue;
+      if (opts.setToNone ?? true) p.grad = null;
+      else noGrad(() => (p.grad as Tensor).zero_());
+    }
+  }
+
+  /**
+   * Moves or casts every parameter and buffer (a device name or a floating dtype; integer
+   * buffers keep their dtype on a dtype change). Parameters are replaced by new Parameter
+   * objects, so build optimizers after calling this.
+   */
+  to(target: DType | string): this {
+    const isDtype = (DTYPES as readonly string[]).includes(target);
+    const convert = (t: Tensor) =>
+      isDtype && !isFloating(t.dtype) ? t : noGrad(() => t.to(target));
+    for (const m of this.modules()) {
+      for (const [name, p] of m.ownParameters()) {
+        if (convert(p) === p) continue;
+        const moved = new Parameter(convert(p), p.requiresGrad);
+        if (p.grad) moved.grad = convert(p.grad);
+        m.writeAttr(name, moved);
+      }
+      for (const [name, b] of m.ownBuffers()) m.writeAttr(name, convert(b));
+    }
+    return this;
+  }
+
+  float(): this {
+    return this.to('float32');
+  }
+
+  double(): this {
+    return this.to('float64');
+  }
+
+  // ---- state ----
+  /** Parameters and persistent buffers under PyTorch's dotted names (detached, sharing storage). */
+  stateDict(opts: { prefix?: string; keepVars?: boolean } = {}): StateDict {
+    const out: StateDict = {};
+    for (const [prefix, m] of this.namedModules({ prefix: opts.prefix ?? '' })) {
+      const key = (name: string) => (prefix ? `${prefix}.${name}` : name);
+      for (const [name, p] of m.ownParameters()) out[key(name)] = opts.keepVars ? p : p.detach();
+      for (const [name, b] of m.ownBuffers(true)) out[key(name)] = opts.keepVars ? b : b.detach();
+    }
+    return out;
+  }
+
+  /**
+   * Copies a state dict into this module's parameters and buffers. With strict (the default),
+   * missing or unexpected keys are an error as in PyTorch; a shape mismatch always is. Nothing
+   * is copied unless every entry can be.
+   */
+  loadStateDict(stateDict: StateDict, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+    return loadState(this, this.stateDict({ keepVars: true }), stateDict, opts);
+  }
+
+  // ---- hooks ----
+  registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    return this._hooks.add('pre', hook as ForwardPreHook<Module>);
+  }
+
+  registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    return this._hooks.add('forward', hook as ForwardHook<Module>);
+  }
+
+  /** hook(module, gradInput, gradOutput), called when the gradients of the inputs are known. */
+  registerFullBackwardHook(hook: BackwardHook<this>): RemovableHandle {
+    return this._hooks.add('backward', hook as BackwardHook<Module>);
+  }
+
+  // ---- printing ----
+  /** The layer's settings inside its printed parentheses (`in_features=4, out_features=2, bias=True`). */
+  extraRepr(): string {
+    return '';
+  }
+
+  toString(): string {
+    const lines = this.extraRepr() ? this.extraRepr().split('\n') : [];
+    for (const [name, child] of Object.entries(this)) {
+      if (child instanceof Module) lines.push(`(${name}): ${indent(child.toString())}`);
+    }
+    const name = this.constructor.name;
+    if (lines.length === 0) return `${name}()`;
+    const hasChildren = [...this.children()].length > 0;
+    if (!hasChildren && lines.length === 1) return `${name}(${lines[0]})`;
+    return `${name}(\n  ${lines.join('\n  ')}\n)`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+function indent(s: string): string {
+  return s.split('\n').join('\n  ');
+}
+
+function splitTarget(target: string): [string, string] {
+  const i = target.lastIndexOf('.');
+  return i < 0 ? ['', target] : [target.slice(0, i), target.slice(i + 1)];
+}

@@ -1,0 +1,22 @@
+import { isFloating, Tensor, ValueError } from '@tensile/tensor';
+
+/**
+ * A tensor that is a module's learnable state (torch.nn.Parameter): assigning one to a module
+ * property registers it. It shares `data`'s storage, starts a fresh leaf of the graph, and
+ * requires grad unless told otherwise.
+ */
+export class Parameter extends Tensor {
+  constructor(data: Tensor, requiresGrad = true) {
+    super(data.storage, data.shape, data.strides, data.offset);
+    if (requiresGrad && !isFloating(data.dtype)) {
+      throw new ValueError(
+        `Parameter: only Tensors of floating point dtype can require gradients (got ${data.dtype})`,
+      );
+    }
+    this.requiresGrad = requiresGrad;
+  }
+
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
+}
