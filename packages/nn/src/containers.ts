@@ -64,7 +64,9 @@ abstract class IndexedModules extends Module {
   private reset(list: Module[]): void {
     for (const [name] of entries(this, isModule))
       delete (this as unknown as Record<string, unknown>)[name];
-    list.forEach((m, i) => this.registerModule(String(i), m));
+    list.forEach((m, i) => {
+      this.registerModule(String(i), m);
+    });
   }
 
   [Symbol.iterator](): Iterator<Module> {
