@@ -1,0 +1,90 @@
+import '@tensile/autograd';
+import { type DType, isTensor, type Tensor, tensor } from '@tensile/tensor';
+import { describe, expect, test } from 'vitest';
+import * as optim from '../src';
+import {
+  expectClose,
+  expectTensorClose,
+  loadFixture,
+  type TensorJson,
+  toleranceFor,
+} from './helpers';
+
+interface RegressionCase {
+  id: string;
+  optimizer: keyof typeof OPTIMIZERS;
+  options: Record<string, unknown>;
+  groups: Array<Record<string, unknown> & { params: Array<'W' | 'b'> }> | null;
+  dtype: DType;
+  steps: number;
+  losses: number[];
+  params: Record<'W' | 'b', TensorJson>;
+  state: Record<'W' | 'b', Record<string, TensorJson | number | null>>;
+}
+
+interface Problem {
+  problem: { X: number[][]; Y: number[][]; W: number[][]; b: number[] };
+}
+
+const OPTIMIZERS = {
+  SGD: optim.SGD,
+  Adam: optim.Adam,
+  AdamW: optim.AdamW,
+  RMSprop: optim.RMSprop,
+  Adagrad: optim.Adagrad,
+  Adadelta: optim.Adadelta,
+  Adamax: optim.Adamax,
+  NAdam: optim.NAdam,
+  RAdam: optim.RAdam,
+} as const;
+
+const fixture = loadFixture<RegressionCase, Problem>('optimizers.json');
+
+/** The fixture's linear regression: mean((X W^T + b - Y)^2), W and b leaves of the given dtype. */
+export function regression(dtype: DType) {
+  const { X, Y, W, b } = fixture.problem;
+  const x = tensor(X, { dtype });
+  const y = tensor(Y, { dtype });
+  const params = {
+    W: tensor(W, { dtype, requiresGrad: true }),
+    b: tensor(b, { dtype, requiresGrad: true }),
+  };
+  const loss = () => x.matmul(params.W.t()).add(params.b).sub(y).pow(2).mean();
+  return { params, loss };
+}
+
+describe('optimizer trajectories match PyTorch (10 steps of a linear regression)', () => {
+  for (const c of fixture.cases) {
+    test(c.id, () => {
+      const { params, loss } = regression(c.dtype);
+      const groups =
+        c.groups === null
+          ? [params.W, params.b]
+          : c.groups.map((g) => ({ ...g, params: g.params.map((name) => params[name]) }));
+      const Optim = OPTIMIZERS[c.optimizer] as new (
+        p: unknown,
+        o: Record<string, unknown>,
+      ) => optim.Optimizer;
+      const opt = new Optim(groups, c.options);
+      const tol = toleranceFor(c.dtype);
+      for (let step = 0; step < c.steps; step++) {
+        opt.zeroGrad();
+        const l = loss();
+        l.backward();
+        opt.step();
+        expectClose(l.item(), c.losses[step], tol, `loss at step ${step}`);
+      }
+      for (const name of ['W', 'b'] as const) {
+        expectTensorClose(params[name], c.params[name], tol, name);
+        const state = opt.state.get(params[name]) as Record<string, unknown>;
+        expect(Object.keys(state).sort()).toEqual(Object.keys(c.state[name]).sort());
+        for (const [key, expected] of Object.entries(c.state[name])) {
+          const actual = state[key];
+          if (expected === null || typeof expected === 'number') expect(actual).toBe(expected);
+          else expectTensorClose(actual as Tensor, expected, tol, `${name} state ${key}`);
+          if (isTensor(actual)) expect(actual.requiresGrad).toBe(false);
+        }
+      }
+    });
+  }
+});
