@@ -1,0 +1,37 @@
+import { DTypeError, isTensor, type Tensor, ValueError } from '@tensile/tensor';
+import { type Image, isImage, onImage } from '../image';
+import { describe } from '../tensor-util';
+
+/** What the functional API and the transforms take: a tensor [..., C, H, W] or an Image. */
+export type Img = Tensor | Image;
+
+/** Applies a tensor function to a tensor, or to an Image through its uint8 [C, H, W] tensor. */
+export function map<T extends Img>(img: T, op: string, fn: (t: Tensor) => Tensor): T {
+  if (isImage(img)) return onImage(img, fn) as T;
+  if (!isTensor(img))
+    throw new DTypeError(`${op}: img should be a Tensor or an Image. Got ${describe(img)}`);
+  return fn(img) as T;
+}
+
+export type InterpolationMode = 'nearest' | 'bilinear' | 'bicubic';
+
+export function checkInterpolation(
+  op: string,
+  mode: string,
+  allowed: readonly InterpolationMode[],
+): void {
+  if (!allowed.includes(mode as InterpolationMode)) {
+    throw new ValueError(
+      `${op}: interpolation mode '${mode}' is unsupported; expected ${allowed.join(', ')}`,
+    );
+  }
+}
+
+/** [C, H, W] of an image, as torchvision's get_dimensions. */
+export function getDimensions(img: Img): [number, number, number] {
+  if (isImage(img)) return [img.channels, img.height, img.width];
+  const s = img.shape;
+  if (s.length < 2)
+    throw new ValueError(`getDimensions: tensor is not a torch image: shape [${s.join(', ')}]`);
+  return [s.length === 2 ? 1 : s[s.length - 3], s[s.length - 2], s[s.length - 1]];
+}

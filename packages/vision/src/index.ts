@@ -1,0 +1,2 @@
+export * as F from './functional';
+export * as functional from './functional';
