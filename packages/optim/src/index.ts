@@ -5,6 +5,26 @@
 export type { ClipGradNormOptions } from './clip-grad';
 export { clipGradNorm_, clipGradValue_ } from './clip-grad';
 export { OptimizerError } from './errors';
+export type { SchedulerOptions, SchedulerStateDict } from './lr-scheduler/base';
+export { LRScheduler, Scheduler } from './lr-scheduler/base';
+export { ChainedScheduler, SequentialLR } from './lr-scheduler/composite';
+export { CosineAnnealingLR, CosineAnnealingWarmRestarts } from './lr-scheduler/cosine';
+export type { CyclicLROptions } from './lr-scheduler/cyclic';
+export { CyclicLR } from './lr-scheduler/cyclic';
+export {
+  ConstantLR,
+  ExponentialLR,
+  LinearLR,
+  MultiStepLR,
+  PolynomialLR,
+  StepLR,
+} from './lr-scheduler/decay';
+export type { LrLambda } from './lr-scheduler/lambda';
+export { LambdaLR, MultiplicativeLR } from './lr-scheduler/lambda';
+export type { OneCycleLROptions, OneCyclePhase } from './lr-scheduler/one-cycle';
+export { OneCycleLR } from './lr-scheduler/one-cycle';
+export type { ReduceLROnPlateauOptions } from './lr-scheduler/plateau';
+export { ReduceLROnPlateau } from './lr-scheduler/plateau';
 export type {
   Closure,
   OptimizerStateDict,
