@@ -210,4 +210,4 @@ export { defaultGenerator, Generator, manualSeed } from './random';
 export type { Shape } from './shape';
 export { broadcastShapes } from './shape';
 export type { GradFn, TensorLike, ValuesIndices } from './tensor';
-export { isTensor, Tensor } from './tensor';
+export { isTensor, Tensor, valuesIndices } from './tensor';

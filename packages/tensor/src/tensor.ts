@@ -25,6 +25,11 @@ export interface GradFn {
 /** `[values, indices]` that can also be read as `.values` / `.indices` (torch.return_types). */
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
 
+/** A `[values, indices]` pair that also reads as `.values` / `.indices`. */
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+}
+
 /**
  * An n-dimensional array: a strided view (shape, strides, offset) of a backend-owned storage.
  * Views share storage; `contiguous()` and ops produce new storage.

@@ -1,1 +1,308 @@
-export {};
+/**
+ * Convolutions as one matrix product over im2col's columns (the whole batch at once), and
+ * transposed convolutions as the product followed by col2im. 1-D versions run the 2-D ones
+ * on a height-1 image.
+ */
+import {
+  cat,
+  col2im,
+  fmtShape,
+  im2col,
+  type Pair,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@tensile/tensor';
+
+export type IntOrPair = number | readonly number[];
+export type ConvPadding = IntOrPair | 'same' | 'valid';
+
+export interface ConvOptions {
+  stride?: IntOrPair;
+  padding?: ConvPadding;
+  dilation?: IntOrPair;
+  groups?: number;
+}
+
+export interface ConvTransposeOptions {
+  stride?: IntOrPair;
+  padding?: IntOrPair;
+  outputPadding?: IntOrPair;
+  dilation?: IntOrPair;
+  groups?: number;
+}
+
+/** An int or a sequence of `n` ints, as `n` ints (PyTorch's _pair/_single). */
+export function ntuple(n: number, v: IntOrPair, what = 'argument'): number[] {
+  if (typeof v === 'number') return Array(n).fill(v);
+  if (v.length === 1) return Array(n).fill(v[0]);
+  if (v.length !== n)
+    throw new ValueError(
+      `expected ${what} to be a single integer value or a list of ${n} values, but got ${fmtShape(v)}`,
+    );
+  return [...v];
+}
+
+export const pair = (v: IntOrPair, what?: string): Pair => ntuple(2, v, what) as unknown as Pair;
+
+/** [N, C, H, W] (or one unbatched [C, H, W] image, returned with a flag to undo the batch dim). */
+function batched(op: string, input: Tensor, dims: number): [Tensor, boolean] {
+  if (input.ndim === dims + 2) return [input, true];
+  if (input.ndim === dims + 1) return [input.unsqueeze(0), false];
+  throw new ShapeError(
+    `${op}: Expected ${dims + 1}D (unbatched) or ${dims + 2}D (batched) input to ${op}, but got input of size: ${fmtShape(input.shape)}`,
+  );
+}
+
+function checkGroups(op: string, groups: number, channels: number, what: string): void {
+  if (!Number.isInteger(groups) || groups < 1)
+    throw new ValueError(`${op}: non-positive groups is not supported`);
+  if (channels % groups !== 0) throw new ValueError(`${op}: ${what} must be divisible by groups`);
+}
+
+/** weight_g [O/g, rows/g] @ cols_g, for each group, stacked back along the output channels. */
+function groupedProduct(weight2d: Tensor, cols: Tensor, groups: number): Tensor {
+  if (groups === 1) return weight2d.matmul(cols);
+  const w = weight2d.chunk(groups, 0);
+  const c = cols.chunk(groups, 0);
+  return cat(
+    w.map((wg, g) => wg.matmul(c[g])),
+    0,
+  );
+}
+
+function resolvePadding(
+  op: string,
+  padding: ConvPadding,
+  stride: Pair,
+  kernel: Pair,
+  dilation: Pair,
+): [Pair, boolean] {
+  if (padding === 'valid') return [[0, 0], false];
+  if (padding === 'same') {
+    if (stride[0] !== 1 || stride[1] !== 1)
+      throw new ValueError(`${op}: padding='same' is not supported for strided convolutions`);
+    // Odd total padding goes one more on the bottom/right, as PyTorch pads it.
+    return [
+      [
+        Math.floor((dilation[0] * (kernel[0] - 1)) / 2),
+        Math.floor((dilation[1] * (kernel[1] - 1)) / 2),
+      ],
+      true,
+    ];
+  }
+  if (typeof padding === 'string')
+    throw new ValueError(
+      `${op}: Invalid padding string '${padding}', should be one of ['valid', 'same']`,
+    );
+  return [pair(padding, 'padding'), false];
+}
+
+function convNd(
+  op: string,
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  opts: ConvOptions,
+  dims: 1 | 2,
+): Tensor {
+  const [x4, isBatched] = batched(op, input, dims);
+  if (weight.ndim !== dims + 2)
+    throw new ShapeError(
+      `${op}: expected a ${dims + 2}-D weight, but got weight of size ${fmtShape(weight.shape)}`,
+    );
+  const groups = opts.groups ?? 1;
+  const [outCh, inPerGroup] = weight.shape;
+  checkGroups(op, groups, outCh, 'out_channels');
+  const x = dims === 1 ? x4.unsqueeze(2) : x4;
+  const w = dims === 1 ? weight.unsqueeze(2) : weight;
+  const lift = (v: IntOrPair, fill: number, what: string): Pair =>
+    dims === 1 ? [fill, ntuple(1, v, what)[0]] : pair(v, what);
+  if (x.shape[1] !== inPerGroup * groups) {
+    throw new ShapeError(
+      `${op}: Given groups=${groups}, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(x4.shape)} to have ${inPerGroup * groups} channels, but got ${x.shape[1]} channels instead`,
+    );
+  }
+  const kernel: Pair = [w.shape[2], w.shape[3]];
+  const stride = lift(opts.stride ?? 1, 1, 'stride');
+  const dilation = lift(opts.dilation ?? 1, 1, 'dilation');
+  const p = opts.padding ?? 0;
+  const [padding, same] = resolvePadding(
+    op,
+    typeof p === 'string' ? p : lift(p, 0, 'padding'),
+    stride,
+    kernel,
+    dilation,
+  );
+  const [n, , h, wd] = x.shape;
+  for (const i of [0, 1]) {
+    const size = x.shape[2 + i] + 2 * padding[i];
+    const span = dilation[i] * (kernel[i] - 1) + 1;
+    if (!same && size < span) {
+      const padded = [0, 1].map((j) => x.shape[2 + j] + 2 * padding[j]);
+      const spans = [0, 1].map((j) => dilation[j] * (kernel[j] - 1) + 1);
+      throw new ShapeError(
+        `${op}: Calculated padded input size per channel: (${padded.join(' x ')}). Kernel size: (${spans.join(' x ')}). Kernel size can't be greater than actual input size`,
+      );
+    }
+  }
+  const outDim = (i: number, size: number) =>
+    same
+      ? size
+      : Math.floor((size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1;
+  const outputSize: Pair = [outDim(0, h), outDim(1, wd)];
+  const cols = im2col(x, kernel, { stride, padding, dilation, outputSize });
+  let out = groupedProduct(w.reshape([outCh, -1]), cols, groups);
+  if (bias) out = out.add(bias.reshape([outCh, 1]));
+  const spatial = dims === 1 ? [outputSize[1]] : outputSize;
+  const result = out
+    .reshape([outCh, n, ...spatial])
+    .movedim(0, 1)
+    .contiguous();
+  return isBatched ? result : result.squeeze(0);
+}
+
+/** 2-D convolution over [N, C, H, W] (or [C, H, W]) with weight [O, C/groups, kh, kw]. */
+export function conv2d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: ConvOptions = {},
+): Tensor {
+  return convNd('conv2d', input, weight, bias, opts, 2);
+}
+
+/** 1-D convolution over [N, C, L] (or [C, L]) with weight [O, C/groups, k]. */
+export function conv1d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: ConvOptions = {},
+): Tensor {
+  return convNd('conv1d', input, weight, bias, opts, 1);
+}
+
+function convTransposeNd(
+  op: string,
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  opts: ConvTransposeOptions,
+  dims: 1 | 2,
+): Tensor {
+  const [x4, isBatched] = batched(op, input, dims);
+  if (weight.ndim !== dims + 2)
+    throw new ShapeError(
+      `${op}: expected a ${dims + 2}-D weight, but got weight of size ${fmtShape(weight.shape)}`,
+    );
+  const groups = opts.groups ?? 1;
+  const [inCh, outPerGroup] = weight.shape;
+  checkGroups(op, groups, inCh, 'in_channels');
+  const x = dims === 1 ? x4.unsqueeze(2) : x4;
+  const w = dims === 1 ? weight.unsqueeze(2) : weight;
+  if (x.shape[1] !== inCh) {
+    throw new ShapeError(
+      `${op}: Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(x4.shape)} to have ${inCh} channels, but got ${x.shape[1]} channels instead`,
+    );
+  }
+  const lift = (v: IntOrPair, fill: number, what: string): Pair =>
+    dims === 1 ? [fill, ntuple(1, v, what)[0]] : pair(v, what);
+  const kernel: Pair = [w.shape[2], w.shape[3]];
+  const stride = lift(opts.stride ?? 1, 1, 'stride');
+  const padding = lift(opts.padding ?? 0, 0, 'padding');
+  const dilation = lift(opts.dilation ?? 1, 1, 'dilation');
+  const outputPadding = lift(opts.outputPadding ?? 0, 0, 'output_padding');
+  for (const i of [0, 1]) {
+    if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {
+      throw new ValueError(
+        `${op}: output padding must be smaller than either stride or dilation, but got output_padding ${fmtShape(outputPadding)}, stride ${fmtShape(stride)}, dilation ${fmtShape(dilation)}`,
+      );
+    }
+  }
+  const [n, , h, wd] = x.shape;
+  const outSize = (i: number, size: number) =>
+    (size - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1) + outputPadding[i] + 1;
+  const outShape = [n, outPerGroup * groups, outSize(0, h), outSize(1, wd)];
+  const xm = x.movedim(1, 0).reshape([inCh, -1]);
+  // Per group: W_g^T [outPerGroup*kk, inCh/g] @ x_g [inCh/g, N*H*W].
+  const wt = w
+    .reshape([groups, inCh / groups, -1])
+    .transpose(1, 2)
+    .reshape([-1, inCh / groups]);
+  const cols = groupedProduct(wt, xm, groups);
+  let out = col2im(cols, outShape, kernel, { stride, padding, dilation, outputSize: [h, wd] });
+  if (bias) out = out.add(bias.reshape([-1, 1, 1]));
+  if (dims === 1) out = out.squeeze(2);
+  return isBatched ? out : out.squeeze(0);
+}
+
+/** Transposed 2-D convolution (the gradient of conv2d wrt its input) with weight [C, O/groups, kh, kw]. */
+export function convTranspose2d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: ConvTransposeOptions = {},
+): Tensor {
+  return convTransposeNd('conv_transpose2d', input, weight, bias, opts, 2);
+}
+
+export function convTranspose1d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: ConvTransposeOptions = {},
+): Tensor {
+  return convTransposeNd('conv_transpose1d', input, weight, bias, opts, 1);
+}
+
+export interface UnfoldOptions {
+  dilation?: IntOrPair;
+  padding?: IntOrPair;
+  stride?: IntOrPair;
+}
+
+function windowOptions(opts: UnfoldOptions) {
+  return {
+    dilation: pair(opts.dilation ?? 1),
+    padding: pair(opts.padding ?? 0),
+    stride: pair(opts.stride ?? 1),
+  };
+}
+
+/** Sliding blocks of [N, C, H, W] as [N, C*kh*kw, L] (torch.nn.functional.unfold). */
+export function unfold(input: Tensor, kernelSize: IntOrPair, opts: UnfoldOptions = {}): Tensor {
+  const [x, isBatched] = batched('unfold', input, 2);
+  const cols = im2col(x, pair(kernelSize, 'kernel_size'), windowOptions(opts));
+  const out = cols.reshape([cols.shape[0], x.shape[0], -1]).movedim(1, 0);
+  return isBatched ? out : out.squeeze(0);
+}
+
+/** Sums sliding blocks [N, C*kh*kw, L] back into [N, C, H, W] (torch.nn.functional.fold). */
+export function fold(
+  input: Tensor,
+  outputSize: IntOrPair,
+  kernelSize: IntOrPair,
+  opts: UnfoldOptions = {},
+): Tensor {
+  const isBatched = input.ndim === 3;
+  if (input.ndim !== 2 && input.ndim !== 3)
+    throw new ShapeError(
+      `fold: Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: ${fmtShape(input.shape)}`,
+    );
+  const x = isBatched ? input : input.unsqueeze(0);
+  const k = pair(kernelSize, 'kernel_size');
+  const [n, rows] = x.shape;
+  if (rows % (k[0] * k[1]) !== 0) {
+    throw new ShapeError(
+      `fold: Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=${rows} and kernel_size=${fmtShape(k)}`,
+    );
+  }
+  const [h, w] = pair(outputSize, 'output_size');
+  const out = col2im(
+    x.movedim(0, 1).reshape([rows, -1]),
+    [n, rows / (k[0] * k[1]), h, w],
+    k,
+    windowOptions(opts),
+  );
+  return isBatched ? out : out.squeeze(0);
+}

@@ -1,1 +1,317 @@
-export {};
+/**
+ * Pooling over im2col's windows: max pooling pads with -Infinity and takes the max of each
+ * column (its gradient goes to the argmax, as PyTorch's), average pooling divides window sums
+ * by PyTorch's divisor. 1-D pooling runs the 2-D one on a height-1 image. Adaptive pooling uses
+ * PyTorch's bins: start floor(i*in/out), end ceil((i+1)*in/out).
+ */
+import {
+  arange,
+  fmtShape,
+  im2col,
+  ones,
+  type Pair,
+  ShapeError,
+  stack,
+  type Tensor,
+  tensor,
+  ValueError,
+  type ValuesIndices,
+  valuesIndices,
+} from '@tensile/tensor';
+import { type IntOrPair, ntuple, pair } from './conv';
+
+export interface MaxPoolOptions {
+  stride?: IntOrPair | null;
+  padding?: IntOrPair;
+  dilation?: IntOrPair;
+  ceilMode?: boolean;
+}
+
+export interface AvgPoolOptions {
+  stride?: IntOrPair | null;
+  padding?: IntOrPair;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+interface Window {
+  kernel: Pair;
+  stride: Pair;
+  padding: Pair;
+  dilation: Pair;
+  out: Pair;
+}
+
+/** PyTorch's pooling output size, with ceil mode's rule that the last window starts inside the image or its left padding. */
+function poolOut(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  const span = d * (k - 1) + 1;
+  const num = size + 2 * p - span + (ceil ? s - 1 : 0);
+  let out = Math.floor(num / s) + 1;
+  if (ceil && (out - 1) * s >= size + p) out--;
+  return out;
+}
+
+function windowOf(
+  op: string,
+  x: Tensor,
+  dims: 1 | 2,
+  kernelSize: IntOrPair,
+  opts: {
+    stride?: IntOrPair | null;
+    padding?: IntOrPair;
+    dilation?: IntOrPair;
+    ceilMode?: boolean;
+  },
+): Window {
+  const lift = (v: IntOrPair, fill: number, what: string): Pair =>
+    dims === 1 ? [fill, ntuple(1, v, what)[0]] : pair(v, what);
+  const kernel = lift(kernelSize, 1, 'kernel_size');
+  const stride =
+    opts.stride == null || (Array.isArray(opts.stride) && opts.stride.length === 0)
+      ? kernel
+      : lift(opts.stride, 1, 'stride');
+  const padding = lift(opts.padding ?? 0, 0, 'padding');
+  const dilation = lift(opts.dilation ?? 1, 1, 'dilation');
+  for (const i of [0, 1]) {
+    if (padding[i] > (dilation[i] * (kernel[i] - 1) + 1) / 2)
+      throw new ValueError(
+        `${op}: pad should be at most half of effective kernel size, but got pad=${padding[i]}, kernel_size=${kernel[i]} and dilation=${dilation[i]}`,
+      );
+  }
+  const h = x.shape[x.ndim - 2];
+  const w = x.shape[x.ndim - 1];
+  const out: Pair = [
+    poolOut(h, kernel[0], stride[0], padding[0], dilation[0], opts.ceilMode ?? false),
+    poolOut(w, kernel[1], stride[1], padding[1], dilation[1], opts.ceilMode ?? false),
+  ];
+  if (out[0] < 1 || out[1] < 1) {
+    throw new ShapeError(
+      `${op}: Given input size: (${x.shape.slice(1).join('x')}). Calculated output size: (${x.shape[1]}x${out.join('x')}). Output size is too small`,
+    );
+  }
+  return { kernel, stride, padding, dilation, out };
+}
+
+/** [N, C, H, W] from a batched or unbatched 1-D/2-D input, and how to shape the result back. */
+function asImage(op: string, input: Tensor, dims: 1 | 2): [Tensor, (t: Tensor) => Tensor] {
+  const batchedNd = dims + 2;
+  if (input.ndim !== batchedNd && input.ndim !== batchedNd - 1) {
+    throw new ShapeError(
+      `${op}: Expected ${batchedNd - 1}D or ${batchedNd}D input, but got input of size ${fmtShape(input.shape)}`,
+    );
+  }
+  const batched = input.ndim === batchedNd ? input : input.unsqueeze(0);
+  const img = dims === 1 ? batched.unsqueeze(2) : batched;
+  const back = (t: Tensor) => {
+    const r = dims === 1 ? t.squeeze(2) : t;
+    return input.ndim === batchedNd ? r : r.squeeze(0);
+  };
+  return [img, back];
+}
+
+/** The windows of [N, C, H, W] as [C, kh*kw, N, oh, ow] (the kernel positions on dim 1). */
+function columns(x: Tensor, win: Window, padValue: number): Tensor {
+  const [n, c] = x.shape;
+  const cols = im2col(x, win.kernel, {
+    stride: win.stride,
+    padding: win.padding,
+    dilation: win.dilation,
+    outputSize: win.out,
+    padValue,
+  });
+  return cols.reshape([c, win.kernel[0] * win.kernel[1], n, win.out[0], win.out[1]]);
+}
+
+/** Flat index into the input's H*W plane of each window's k-th position (PyTorch's max pool indices). */
+function planeIndex(x: Tensor, win: Window, k: Tensor): Tensor {
+  const w = x.shape[3];
+  const ki = k.floorDivide(win.kernel[1]);
+  const kj = k.remainder(win.kernel[1]);
+  const oy = arange(win.out[0]).reshape([-1, 1]);
+  const ox = arange(win.out[1]);
+  const row = oy.mul(win.stride[0]).sub(win.padding[0]).add(ki.mul(win.dilation[0]));
+  const col = ox.mul(win.stride[1]).sub(win.padding[1]).add(kj.mul(win.dilation[1]));
+  return row.mul(w).add(col);
+}
+
+function maxPoolNd(
+  op: string,
+  input: Tensor,
+  kernelSize: IntOrPair,
+  opts: MaxPoolOptions,
+  dims: 1 | 2,
+  withIndices: boolean,
+): Tensor | ValuesIndices {
+  const [x, back] = asImage(op, input, dims);
+  const win = windowOf(op, x, dims, kernelSize, opts);
+  const [values, k] = columns(x, win, Number.NEGATIVE_INFINITY).max(1);
+  const out = back(values.movedim(1, 0).contiguous());
+  if (!withIndices) return out;
+  const indices = back(planeIndex(x, win, k).movedim(1, 0).contiguous());
+  return valuesIndices(out, indices);
+}
+
+export function maxPool2d(input: Tensor, kernelSize: IntOrPair, opts: MaxPoolOptions = {}): Tensor {
+  return maxPoolNd('max_pool2d', input, kernelSize, opts, 2, false) as Tensor;
+}
+
+/** max_pool2d with return_indices: [output, indices into each input plane (H*W)]. */
+export function maxPool2dWithIndices(
+  input: Tensor,
+  kernelSize: IntOrPair,
+  opts: MaxPoolOptions = {},
+): ValuesIndices {
+  return maxPoolNd('max_pool2d', input, kernelSize, opts, 2, true) as ValuesIndices;
+}
+
+export function maxPool1d(input: Tensor, kernelSize: IntOrPair, opts: MaxPoolOptions = {}): Tensor {
+  return maxPoolNd('max_pool1d', input, kernelSize, opts, 1, false) as Tensor;
+}
+
+export function maxPool1dWithIndices(
+  input: Tensor,
+  kernelSize: IntOrPair,
+  opts: MaxPoolOptions = {},
+): ValuesIndices {
+  return maxPoolNd('max_pool1d', input, kernelSize, opts, 1, true) as ValuesIndices;
+}
+
+function avgPoolNd(
+  op: string,
+  input: Tensor,
+  kernelSize: IntOrPair,
+  opts: AvgPoolOptions,
+  dims: 1 | 2,
+): Tensor {
+  const [x, back] = asImage(op, input, dims);
+  const win = windowOf(op, x, dims, kernelSize, opts);
+  const sums = columns(x, win, 0).sum(1);
+  let divisor: Tensor | number;
+  if (opts.divisorOverride != null) {
+    if (opts.divisorOverride === 0) throw new ValueError(`${op}: divisor must be not zero`);
+    divisor = opts.divisorOverride;
+  } else {
+    // Counted positions: the padded image (countIncludePad) or the image only, never the
+    // extra right/bottom region that ceil mode adds.
+    const [h, w] = [x.shape[2], x.shape[3]];
+    const include = opts.countIncludePad ?? true;
+    const p = win.padding;
+    const area = ones([1, 1, include ? h + 2 * p[0] : h, include ? w + 2 * p[1] : w], {
+      dtype: x.dtype,
+    });
+    const shifted = { ...win, padding: include ? ([0, 0] as Pair) : p };
+    divisor = columns(area, shifted, 0).sum(1);
+  }
+  return back(sums.div(divisor).movedim(1, 0).contiguous());
+}
+
+export function avgPool2d(input: Tensor, kernelSize: IntOrPair, opts: AvgPoolOptions = {}): Tensor {
+  return avgPoolNd('avg_pool2d', input, kernelSize, opts, 2);
+}
+
+export function avgPool1d(input: Tensor, kernelSize: IntOrPair, opts: AvgPoolOptions = {}): Tensor {
+  return avgPoolNd('avg_pool1d', input, kernelSize, { ...opts, divisorOverride: null }, 1);
+}
+
+/** PyTorch's adaptive bins along one axis: [start, end) for each of `out` outputs. */
+function bins(size: number, out: number): [number, number][] {
+  return Array.from({ length: out }, (_, i) => [
+    Math.floor((i * size) / out),
+    Math.ceil(((i + 1) * size) / out),
+  ]);
+}
+
+/** [out, size] matrix averaging each bin: adaptive average pooling is P_h x P_w^T. */
+function binMatrix(size: number, out: number, like: Tensor): Tensor {
+  const rows = bins(size, out).map(([s, e]) =>
+    Array.from({ length: size }, (_, j) => (j >= s && j < e ? 1 / (e - s) : 0)),
+  );
+  return tensor(rows, { dtype: like.dtype });
+}
+
+function outputPair(
+  outputSize: IntOrPair | readonly (number | null)[],
+  h: number,
+  w: number,
+): Pair {
+  const o =
+    typeof outputSize === 'number'
+      ? [outputSize, outputSize]
+      : outputSize.length === 1
+        ? [outputSize[0], outputSize[0]]
+        : outputSize;
+  return [o[0] ?? h, o[1] ?? w];
+}
+
+export function adaptiveAvgPool2d(
+  input: Tensor,
+  outputSize: IntOrPair | readonly (number | null)[],
+): Tensor {
+  const [x, back] = asImage('adaptive_avg_pool2d', input, 2);
+  const [h, w] = [x.shape[2], x.shape[3]];
+  const [oh, ow] = outputPair(outputSize, h, w);
+  const ph = binMatrix(h, oh, x);
+  const pw = binMatrix(w, ow, x);
+  return back(ph.matmul(x).matmul(pw.t()));
+}
+
+export function adaptiveAvgPool1d(input: Tensor, outputSize: IntOrPair): Tensor {
+  const [x, back] = asImage('adaptive_avg_pool1d', input, 1);
+  const [ow] = ntuple(1, outputSize, 'output_size');
+  return back(x.matmul(binMatrix(x.shape[3], ow, x).t()));
+}
+
+function adaptiveMaxNd(
+  op: string,
+  input: Tensor,
+  outputSize: IntOrPair | readonly (number | null)[],
+  dims: 1 | 2,
+): ValuesIndices {
+  const [x, back] = asImage(op, input, dims);
+  const [h, w] = [x.shape[2], x.shape[3]];
+  const [oh, ow] =
+    dims === 1
+      ? [1, ntuple(1, outputSize as IntOrPair, 'output_size')[0]]
+      : outputPair(outputSize, h, w);
+  const values: Tensor[] = [];
+  const indices: Tensor[] = [];
+  for (const [r0, r1] of bins(h, oh)) {
+    for (const [c0, c1] of bins(w, ow)) {
+      const region = x
+        .narrow(2, r0, r1 - r0)
+        .narrow(3, c0, c1 - c0)
+        .flatten(2);
+      const [v, k] = region.max(2);
+      values.push(v);
+      const bw = c1 - c0;
+      indices.push(k.floorDivide(bw).add(r0).mul(w).add(k.remainder(bw).add(c0)));
+    }
+  }
+  const shape = [x.shape[0], x.shape[1], oh, ow];
+  const out = back(stack(values, 2).reshape(shape));
+  const idx = back(stack(indices, 2).reshape(shape));
+  return valuesIndices(out, idx);
+}
+
+export function adaptiveMaxPool2d(
+  input: Tensor,
+  outputSize: IntOrPair | readonly (number | null)[],
+): Tensor {
+  return adaptiveMaxNd('adaptive_max_pool2d', input, outputSize, 2)[0];
+}
+
+export function adaptiveMaxPool2dWithIndices(
+  input: Tensor,
+  outputSize: IntOrPair | readonly (number | null)[],
+): ValuesIndices {
+  return adaptiveMaxNd('adaptive_max_pool2d', input, outputSize, 2);
+}
+
+export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrPair): Tensor {
+  return adaptiveMaxNd('adaptive_max_pool1d', input, outputSize, 1)[0];
+}
+
+export function adaptiveMaxPool1dWithIndices(input: Tensor, outputSize: IntOrPair): ValuesIndices {
+  return adaptiveMaxNd('adaptive_max_pool1d', input, outputSize, 1);
+}

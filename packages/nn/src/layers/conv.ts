@@ -1,1 +1,216 @@
-export {};
+import { empty, type Tensor, ValueError } from '@tensile/tensor';
+import * as F from '../functional/conv';
+import { calculateFanInAndFanOut } from '../init';
+import { Module } from '../module';
+import { Parameter } from '../parameter';
+import { resetAffine } from './linear';
+import { type FactoryOptions, pyTuple } from './options';
+
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+export interface ConvLayerOptions extends FactoryOptions {
+  stride?: F.IntOrPair;
+  padding?: F.ConvPadding;
+  dilation?: F.IntOrPair;
+  groups?: number;
+  bias?: boolean;
+  paddingMode?: PaddingMode;
+}
+
+export interface ConvTransposeLayerOptions extends FactoryOptions {
+  stride?: F.IntOrPair;
+  padding?: F.IntOrPair;
+  outputPadding?: F.IntOrPair;
+  dilation?: F.IntOrPair;
+  groups?: number;
+  bias?: boolean;
+}
+
+/** What Conv1d/2d and ConvTranspose1d/2d share: weights, init, and PyTorch's printed settings. */
+abstract class ConvNd extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[] | 'same' | 'valid';
+  readonly dilation: number[];
+  readonly outputPadding: number[];
+  readonly groups: number;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: F.IntOrPair,
+    dims: number,
+    transposed: boolean,
+    opts: ConvLayerOptions & { outputPadding?: F.IntOrPair },
+  ) {
+    super();
+    const name = this.constructor.name;
+    this.groups = opts.groups ?? 1;
+    if (!Number.isInteger(this.groups) || this.groups <= 0)
+      throw new ValueError(`${name}: groups must be a positive integer`);
+    if (inChannels % this.groups !== 0)
+      throw new ValueError(`${name}: in_channels must be divisible by groups`);
+    if (outChannels % this.groups !== 0)
+      throw new ValueError(`${name}: out_channels must be divisible by groups`);
+    this.kernelSize = F.ntuple(dims, kernelSize, 'kernel_size');
+    this.stride = F.ntuple(dims, opts.stride ?? 1, 'stride');
+    this.dilation = F.ntuple(dims, opts.dilation ?? 1, 'dilation');
+    this.outputPadding = F.ntuple(dims, opts.outputPadding ?? 0, 'output_padding');
+    const p = opts.padding ?? 0;
+    if (typeof p === 'string' && p !== 'same' && p !== 'valid')
+      throw new ValueError(`Invalid padding string '${p}', should be one of ['valid', 'same']`);
+    if (p === 'same' && this.stride.some((s) => s !== 1))
+      throw new ValueError("padding='same' is not supported for strided convolutions");
+    this.padding = typeof p === 'string' ? p : F.ntuple(dims, p, 'padding');
+    const mode = opts.paddingMode ?? 'zeros';
+    if (mode !== 'zeros')
+      throw new ValueError(`${name}: padding_mode '${mode}' is not supported yet (only 'zeros')`);
+    const shape = transposed
+      ? [inChannels, outChannels / this.groups, ...this.kernelSize]
+      : [outChannels, inChannels / this.groups, ...this.kernelSize];
+    this.weight = new Parameter(empty(shape, opts));
+    this.bias = opts.bias === false ? null : new Parameter(empty([outChannels], opts));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    resetAffine(this.weight, this.bias, calculateFanInAndFanOut(this.weight)[0]);
+  }
+
+  override extraRepr(): string {
+    const all = (v: number[], x: number) => v.every((e) => e === x);
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
+    if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
+    else if (!all(this.padding, 0)) s += `, padding=${pyTuple(this.padding)}`;
+    if (!all(this.dilation, 1)) s += `, dilation=${pyTuple(this.dilation)}`;
+    if (!all(this.outputPadding, 0)) s += `, output_padding=${pyTuple(this.outputPadding)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ', bias=False';
+    return s;
+  }
+
+  protected convOptions(): F.ConvOptions {
+    return {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    };
+  }
+
+  protected transposeOptions(): F.ConvTransposeOptions {
+    const padding = typeof this.padding === 'string' ? 0 : this.padding;
+    return {
+      stride: this.stride,
+      padding,
+      dilation: this.dilation,
+      groups: this.groups,
+      outputPadding: this.outputPadding,
+    };
+  }
+}
+
+/** torch.nn.Conv2d: weight [out, in/groups, kh, kw], PyTorch's default init. */
+export class Conv2d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: F.IntOrPair,
+    opts: ConvLayerOptions = {},
+  ) {
+    super(inChannels, outChannels, kernelSize, 2, false, opts);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.conv2d(input, this.weight, this.bias, this.convOptions());
+  }
+}
+
+/** torch.nn.Conv1d: weight [out, in/groups, k]. */
+export class Conv1d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: F.IntOrPair,
+    opts: ConvLayerOptions = {},
+  ) {
+    super(inChannels, outChannels, kernelSize, 1, false, opts);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.conv1d(input, this.weight, this.bias, this.convOptions());
+  }
+}
+
+/** torch.nn.ConvTranspose2d: weight [in, out/groups, kh, kw]. */
+export class ConvTranspose2d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: F.IntOrPair,
+    opts: ConvTransposeLayerOptions = {},
+  ) {
+    super(inChannels, outChannels, kernelSize, 2, true, opts);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.convTranspose2d(input, this.weight, this.bias, this.transposeOptions());
+  }
+}
+
+/** torch.nn.ConvTranspose1d: weight [in, out/groups, k]. */
+export class ConvTranspose1d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: F.IntOrPair,
+    opts: ConvTransposeLayerOptions = {},
+  ) {
+    super(inChannels, outChannels, kernelSize, 1, true, opts);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.convTranspose1d(input, this.weight, this.bias, this.transposeOptions());
+  }
+}
+
+/** Sliding blocks as columns (torch.nn.Unfold). */
+export class Unfold extends Module {
+  constructor(
+    readonly kernelSize: F.IntOrPair,
+    readonly opts: F.UnfoldOptions = {},
+  ) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.unfold(input, this.kernelSize, this.opts);
+  }
+
+  override extraRepr(): string {
+    const o = this.opts;
+    return `kernel_size=${this.kernelSize}, dilation=${o.dilation ?? 1}, padding=${o.padding ?? 0}, stride=${o.stride ?? 1}`;
+  }
+}
+
+/** Columns summed back into an image (torch.nn.Fold). */
+export class Fold extends Module {
+  constructor(
+    readonly outputSize: F.IntOrPair,
+    readonly kernelSize: F.IntOrPair,
+    readonly opts: F.UnfoldOptions = {},
+  ) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.fold(input, this.outputSize, this.kernelSize, this.opts);
+  }
+
+  override extraRepr(): string {
+    const o = this.opts;
+    return `output_size=${this.outputSize}, kernel_size=${this.kernelSize}, dilation=${o.dilation ?? 1}, padding=${o.padding ?? 0}, stride=${o.stride ?? 1}`;
+  }
+}

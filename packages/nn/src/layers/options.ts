@@ -12,3 +12,6 @@ export const pyBool = (b: boolean): string => (b ? 'True' : 'False');
 /** PyTorch's spelling of a tuple in printed layer settings: (3, 3). */
 export const pyTuple = (v: readonly number[]): string =>
   v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
+
+/** PyTorch's spelling of a float setting: 1.0, 0.01. */
+export const pyFloat = (v: number): string => (Number.isInteger(v) ? `${v}.0` : String(v));

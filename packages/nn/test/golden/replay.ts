@@ -139,7 +139,7 @@ function checkGrads(
   params: Iterable<[string, Tensor]>,
   tol: Tol,
 ): void {
-  const have = new Map<string, Tensor | null>(params);
+  const have = new Map<string, Tensor | null>([...params].map(([name, p]) => [name, p.grad]));
   inputs.forEach((x, i) => {
     if (typeof x === 'object' && x !== null && 'grad' in x)
       have.set(`input${i}`, (x as Tensor).grad);
@@ -153,7 +153,7 @@ function checkGrads(
 
 /** Registers one vitest test per module case; `build` makes the module from the case's ctor/args/opts. */
 export function replayModules(file: string, build: (c: ModuleCase) => Module): void {
-  for (const c of loadCases<ModuleCase>(file)) {
+  for (const c of loadCases<ModuleCase>(file).filter((x) => 'ctor' in x)) {
     it(c.id, () => {
       const m = build(c);
       m.loadStateDict(decodeAll(c.state) as unknown as StateDict);
@@ -183,7 +183,7 @@ export function replayFunctions(
   file: string,
   fns: Record<string, (args: unknown[], opts: Record<string, unknown>) => unknown>,
 ): void {
-  for (const c of loadCases<FnCase | ErrorCase>(file)) {
+  for (const c of loadCases<FnCase | ErrorCase>(file).filter((x) => 'fn' in x)) {
     const call = fns[c.fn];
     it(c.id, () => {
       if (!call) expect.fail(`no function '${c.fn}' registered for ${c.id}`);

@@ -7,6 +7,7 @@ import {
   Tensor,
   type TensorLike,
   type ValuesIndices,
+  valuesIndices,
   wrapStorage,
 } from '../tensor';
 import { operands } from './broadcast';
@@ -263,10 +264,6 @@ export function oneHot(index: Tensor, numClasses = -1): Tensor {
 export interface SortOptions {
   descending?: boolean;
   stable?: boolean;
-}
-
-function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
-  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
 }
 
 /** Values come from gathering with the sorted indices, so gradients flow through gather. */

@@ -5,7 +5,7 @@ import type { DType } from '../dtype';
 import { isFloating, isIntegral } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { normalizeDim, normalizeDims, type Shape } from '../shape';
-import { Tensor, type ValuesIndices, wrapStorage } from '../tensor';
+import { Tensor, type ValuesIndices, valuesIndices, wrapStorage } from '../tensor';
 import * as E from './elementwise';
 import * as V from './views';
 
@@ -129,10 +129,6 @@ export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
   argReduce('argmax', x, dim, opts);
 export const argmin = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
   argReduce('argmin', x, dim, opts);
-
-function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
-  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
-}
 
 function maxMin(
   op: 'max' | 'min',
