@@ -1,0 +1,156 @@
+/**
+ * The recurrence behind RNN, LSTM, GRU and their cells, built from tensor ops so autograd
+ * differentiates it. Each layer and direction projects its whole input at once (x W_ih^T for
+ * every step in one matmul); only h W_hh^T is left inside the time loop. Sequences run over
+ * packed rows: step t is rows offsets[t]..+sizes[t] of a 2-D (rows, features) tensor, the
+ * longest sequences first, so padded and packed input share one loop.
+ */
+import { cat, randLike, stack, type Tensor } from '@tensile/tensor';
+
+export type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
+
+/** One direction of one layer, in PyTorch's layout: gates stacked along dim 0. */
+export interface CellWeights {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+  /** LSTM's projection of h (projSize), or null. */
+  wHr: Tensor | null;
+}
+
+/** The state after one step ([h] or [h, c]) from the step's input projection and the state before. */
+type Step = (xProj: Tensor, state: Tensor[]) => Tensor[];
+
+/**
+ * x W_ih^T plus the biases the step does not add itself: both for RNN and LSTM, b_ih alone for
+ * GRU, whose reset gate multiplies h W_hh^T + b_hh.
+ */
+export function inputProjection(mode: Mode, x: Tensor, w: CellWeights): Tensor {
+  const out = x.matmul(w.wIh.t());
+  const bias = mode === 'GRU' || !w.bHh ? w.bIh : w.bIh?.add(w.bHh);
+  return bias ? out.add(bias) : out;
+}
+
+export function makeStep(mode: Mode, w: CellWeights): Step {
+  const wHhT = w.wHh.t();
+  switch (mode) {
+    case 'RNN_TANH':
+      return (x, [h]) => [x.add(h.matmul(wHhT)).tanh()];
+    case 'RNN_RELU':
+      return (x, [h]) => [x.add(h.matmul(wHhT)).relu()];
+    case 'LSTM': {
+      const wHrT = w.wHr?.t() ?? null;
+      return (x, [h, c]) => lstmStep(x.add(h.matmul(wHhT)), c, wHrT);
+    }
+    case 'GRU':
+      return (x, [h]) => [gruStep(x, h, wHhT, w.bHh)];
+  }
+}
+
+/** Gates i, f, g, o; c' = f c + i g; h' = o tanh(c'), projected by W_hr when there is one. */
+function lstmStep(gates: Tensor, c: Tensor, wHrT: Tensor | null): Tensor[] {
+  const [i, f, g, o] = gates.chunk(4, 1);
+  const c2 = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
+  const h = o.sigmoid().mul(c2.tanh());
+  return [wHrT ? h.matmul(wHrT) : h, c2];
+}
+
+/** Gates r, z, n; h' = (1 - z) n + z h, written n + z (h - n). */
+function gruStep(x: Tensor, h: Tensor, wHhT: Tensor, bHh: Tensor | null): Tensor {
+  const hh = bHh ? h.matmul(wHhT).add(bHh) : h.matmul(wHhT);
+  const [xr, xz, xn] = x.chunk(3, 1);
+  const [hr, hz, hn] = hh.chunk(3, 1);
+  const r = xr.add(hr).sigmoid();
+  const z = xz.add(hz).sigmoid();
+  const n = xn.add(r.mul(hn)).tanh();
+  return n.add(z.mul(h.sub(n)));
+}
+
+const head = (t: Tensor, rows: number) => (rows === t.shape[0] ? t : t.narrow(0, 0, rows));
+
+/**
+ * One direction over packed rows. Forward, a sequence that ends leaves the batch (its rows are
+ * the last ones) and its state is final; in reverse, sequences join as the steps reach their
+ * ends, starting from their initial state.
+ */
+function runDirection(
+  step: Step,
+  xProj: Tensor,
+  sizes: readonly number[],
+  init: Tensor[],
+  reverse: boolean,
+): { out: Tensor; final: Tensor[] } {
+  const offsets = [0];
+  for (const bs of sizes) offsets.push(offsets[offsets.length - 1] + bs);
+  const outs = new Array<Tensor>(sizes.length);
+  const ended: Tensor[][] = [];
+  let state = reverse ? init.map((s) => head(s, sizes[sizes.length - 1])) : init;
+  for (let k = 0; k < sizes.length; k++) {
+    const t = reverse ? sizes.length - 1 - k : k;
+    const bs = sizes[t];
+    const rows = state[0].shape[0];
+    if (bs < rows) {
+      ended.unshift(state.map((s) => s.narrow(0, bs, rows - bs)));
+      state = state.map((s) => s.narrow(0, 0, bs));
+    } else if (bs > rows) {
+      state = state.map((s, i) => cat([s, init[i].narrow(0, rows, bs - rows)]));
+    }
+    state = step(xProj.narrow(0, offsets[t], bs), state);
+    outs[t] = state[0];
+  }
+  const final = ended.length ? state.map((s, i) => cat([s, ...ended.map((e) => e[i])])) : state;
+  return { out: outs.length === 1 ? outs[0] : cat(outs), final };
+}
+
+export interface RecurrenceConfig {
+  mode: Mode;
+  numLayers: number;
+  bidirectional: boolean;
+  /** Dropout on each layer's output but the last's, when training. */
+  dropout: number;
+  training: boolean;
+}
+
+/** Zeroes elements with probability p and scales the rest by 1 / (1 - p). */
+function dropout(x: Tensor, p: number): Tensor {
+  return p === 1 ? x.mul(0) : x.mul(randLike(x).ge(p)).div(1 - p);
+}
+
+/**
+ * Every layer and direction over packed rows `data` (rows, features). `hx` holds the initial
+ * states ([h] or [h, c]), each (numLayers * directions, batch, size), batch sorted longest
+ * first. Returns the last layer's output rows and the final states, stacked as hx.
+ */
+export function recurrence(
+  cfg: RecurrenceConfig,
+  weights: (layer: number, direction: number) => CellWeights,
+  data: Tensor,
+  sizes: readonly number[],
+  hx: Tensor[],
+): { out: Tensor; hN: Tensor[] } {
+  const dirs = cfg.bidirectional ? 2 : 1;
+  const finals: Tensor[][] = hx.map(() => []);
+  let x = data;
+  for (let layer = 0; layer < cfg.numLayers; layer++) {
+    if (layer > 0 && cfg.training && cfg.dropout > 0) x = dropout(x, cfg.dropout);
+    const outs: Tensor[] = [];
+    for (let d = 0; d < dirs; d++) {
+      const w = weights(layer, d);
+      const init = hx.map((h) => h.select(0, layer * dirs + d));
+      const run = runDirection(
+        makeStep(cfg.mode, w),
+        inputProjection(cfg.mode, x, w),
+        sizes,
+        init,
+        d === 1,
+      );
+      outs.push(run.out);
+      run.final.forEach((f, i) => {
+        finals[i].push(f);
+      });
+    }
+    x = dirs === 1 ? outs[0] : cat(outs, 1);
+  }
+  return { out: x, hN: finals.map((f) => stack(f)) };
+}
