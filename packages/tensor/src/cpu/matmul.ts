@@ -22,6 +22,15 @@ function packRows(
 ): Float64Array {
   const panels = Math.ceil(rows / 4);
   const out = new Float64Array(panels * cols * 4);
+  // Walk the source in its own memory order: a column-major operand (B, or a transposed view)
+  // would otherwise be read with a cache miss per element.
+  if (rs <= cs) {
+    for (let k = 0; k < cols; k++) {
+      let p = off + k * cs;
+      for (let i = 0; i < rows; i++, p += rs) out[(i >> 2) * cols * 4 + (i & 3) + k * 4] = src[p];
+    }
+    return out;
+  }
   for (let i = 0; i < rows; i++) {
     const base = (i >> 2) * cols * 4 + (i & 3);
     let p = off + i * rs;
@@ -92,6 +101,29 @@ function gemm(
           c32 += a3 * b2;
           c33 += a3 * b3;
         }
+        const rows = Math.min(4, M - ip * 4);
+        const cols = Math.min(4, N - jp * 4);
+        const o = co + ip * 4 * N + jp * 4;
+        if (rows === 4 && cols === 4 && !trunc) {
+          // Full tiles (nearly all of them) are stored without building an array per tile.
+          C[o] = c00;
+          C[o + 1] = c01;
+          C[o + 2] = c02;
+          C[o + 3] = c03;
+          C[o + N] = c10;
+          C[o + N + 1] = c11;
+          C[o + N + 2] = c12;
+          C[o + N + 3] = c13;
+          C[o + 2 * N] = c20;
+          C[o + 2 * N + 1] = c21;
+          C[o + 2 * N + 2] = c22;
+          C[o + 2 * N + 3] = c23;
+          C[o + 3 * N] = c30;
+          C[o + 3 * N + 1] = c31;
+          C[o + 3 * N + 2] = c32;
+          C[o + 3 * N + 3] = c33;
+          continue;
+        }
         const block = [
           c00,
           c01,
@@ -110,12 +142,11 @@ function gemm(
           c32,
           c33,
         ];
-        const rows = Math.min(4, M - ip * 4);
-        const cols = Math.min(4, N - jp * 4);
         for (let i = 0; i < rows; i++) {
-          const o = co + (ip * 4 + i) * N + jp * 4;
-          for (let j = 0; j < cols; j++)
-            C[o + j] = trunc ? Math.trunc(block[i * 4 + j]) : block[i * 4 + j];
+          for (let j = 0; j < cols; j++) {
+            const v = block[i * 4 + j];
+            C[o + i * N + j] = trunc ? Math.trunc(v) : v;
+          }
         }
       }
     }

@@ -1,0 +1,112 @@
+import '@tensile/autograd';
+import { noGrad, randn, type Tensor } from '@tensile/tensor';
+import { describe, expect, it } from 'vitest';
+import {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  Conv2d,
+  ConvTranspose2d,
+  CrossEntropyLoss,
+  Flatten,
+  GELU,
+  LeakyReLU,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  summary,
+} from '../src';
+
+const lenet = () =>
+  new Sequential(
+    new Conv2d(1, 6, 5, { padding: 2 }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(6, 16, 5),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(400, 120),
+    new ReLU(),
+    new Linear(120, 84),
+    new ReLU(),
+    new Linear(84, 10),
+  );
+
+describe('layer printing', () => {
+  it('prints settings as PyTorch does', () => {
+    expect(new Conv2d(3, 64, 3, { padding: 1 }).toString()).toBe(
+      'Conv2d(3, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))',
+    );
+    expect(
+      new Conv2d(4, 8, [3, 1], { stride: 2, groups: 2, bias: false, dilation: [2, 1] }).toString(),
+    ).toBe(
+      'Conv2d(4, 8, kernel_size=(3, 1), stride=(2, 2), dilation=(2, 1), groups=2, bias=False)',
+    );
+    expect(new ConvTranspose2d(3, 2, 3, { stride: 2, outputPadding: 1 }).toString()).toBe(
+      'ConvTranspose2d(3, 2, kernel_size=(3, 3), stride=(2, 2), output_padding=(1, 1))',
+    );
+    expect(new MaxPool2d(2).toString()).toBe(
+      'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)',
+    );
+    expect(new AvgPool2d(3, { stride: 2 }).toString()).toBe(
+      'AvgPool2d(kernel_size=3, stride=2, padding=0)',
+    );
+    expect(new AdaptiveAvgPool2d([1, 1]).toString()).toBe('AdaptiveAvgPool2d(output_size=(1, 1))');
+    expect(new LeakyReLU(0.2).toString()).toBe('LeakyReLU(negative_slope=0.2)');
+    expect(new ReLU(true).toString()).toBe('ReLU(inplace=True)');
+    expect(new GELU({ approximate: 'tanh' }).toString()).toBe("GELU(approximate='tanh')");
+    expect(new CrossEntropyLoss().toString()).toBe('CrossEntropyLoss()');
+  });
+});
+
+describe('summary', () => {
+  it("prints LeNet-5's shapes and its 61,706 parameters", () => {
+    const net = lenet();
+    net.train();
+    const text = summary(net, [1, 28, 28]);
+    // torchsummary's columns: '{:>20}  {:>25} {:>15}'.
+    expect(text).toContain(`${'Conv2d-1'.padStart(20)}  ${'[-1, 6, 28, 28]'.padStart(25)} ${'156'.padStart(15)}`);
+    expect(text).toContain(`${'MaxPool2d-6'.padStart(20)}  ${'[-1, 16, 5, 5]'.padStart(25)} ${'0'.padStart(15)}`);
+    expect(text).toContain(`${'Linear-12'.padStart(20)}  ${'[-1, 10]'.padStart(25)} ${'850'.padStart(15)}`);
+    expect(text).toContain('Total params: 61,706');
+    expect(text).toContain('Non-trainable params: 0');
+    expect(text).toContain('Params size (MB): 0.24');
+    expect(net.training).toBe(true);
+  });
+});
+
+describe('conv and pooling errors', () => {
+  it('names the op and both shapes on a channel mismatch', () => {
+    expect(() => new Conv2d(3, 8, 3).forward(randn([2, 1, 8, 8]))).toThrow(
+      'Given groups=1, weight of size [8, 3, 3, 3], expected input[2, 1, 8, 8] to have 3 channels, but got 1 channels instead',
+    );
+  });
+
+  it('rejects bad settings when the layer is built', () => {
+    expect(() => new Conv2d(3, 8, 3, { groups: 2 })).toThrow(
+      /in_channels must be divisible by groups/,
+    );
+    expect(() => new Conv2d(3, 8, 3, { padding: 'same', stride: 2 })).toThrow(
+      /padding='same' is not supported for strided/,
+    );
+  });
+
+  it('trains LeNet-5 end to end: loss goes down on a fixed batch', () => {
+    const net = lenet();
+    const x = randn([8, 1, 28, 28]);
+    const y = randn([8, 10]).argmax(1);
+    const lossFn = new CrossEntropyLoss();
+    const losses: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      net.zeroGrad();
+      const loss = lossFn.forward(net.forward(x), y);
+      loss.backward();
+      noGrad(() => {
+        for (const p of net.parameters()) p.sub_((p.grad as Tensor).mul(0.1));
+      });
+      losses.push(loss.item());
+    }
+    expect(losses.at(-1)).toBeLessThan(losses[0] * 0.7);
+  });
+});
