@@ -1,5 +1,6 @@
 import { empty, type Tensor, ValueError } from '@tensile/tensor';
 import * as F from '../functional/conv';
+import { type PadMode, pad } from '../functional/vision';
 import { calculateFanInAndFanOut } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
@@ -36,6 +37,7 @@ abstract class ConvNd extends Module {
   readonly dilation: number[];
   readonly outputPadding: number[];
   readonly groups: number;
+  readonly paddingMode: PaddingMode;
 
   constructor(
     readonly inChannels: number,
@@ -64,9 +66,14 @@ abstract class ConvNd extends Module {
     if (p === 'same' && this.stride.some((s) => s !== 1))
       throw new ValueError("padding='same' is not supported for strided convolutions");
     this.padding = typeof p === 'string' ? p : F.ntuple(dims, p, 'padding');
-    const mode = opts.paddingMode ?? 'zeros';
-    if (mode !== 'zeros')
-      throw new ValueError(`${name}: padding_mode '${mode}' is not supported yet (only 'zeros')`);
+    this.paddingMode = opts.paddingMode ?? 'zeros';
+    if (!['zeros', 'reflect', 'replicate', 'circular'].includes(this.paddingMode)) {
+      throw new ValueError(
+        `padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${this.paddingMode}'`,
+      );
+    }
+    if (transposed && this.paddingMode !== 'zeros')
+      throw new ValueError(`Only "zeros" padding mode is supported for ${name}`);
     const shape = transposed
       ? [inChannels, outChannels / this.groups, ...this.kernelSize]
       : [outChannels, inChannels / this.groups, ...this.kernelSize];
@@ -88,16 +95,33 @@ abstract class ConvNd extends Module {
     if (!all(this.outputPadding, 0)) s += `, output_padding=${pyTuple(this.outputPadding)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
+    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
     return s;
   }
 
-  protected convOptions(): F.ConvOptions {
-    return {
+  /**
+   * Runs `conv` with this layer's settings. A padding mode other than zeros pads the input
+   * explicitly first (PyTorch's _reversed_padding_repeated_twice) and convolves unpadded.
+   */
+  protected convolve(input: Tensor, conv: typeof F.conv2d): Tensor {
+    const opts = {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       groups: this.groups,
     };
+    if (this.paddingMode === 'zeros') return conv(input, this.weight, this.bias, opts);
+    const amounts =
+      this.padding === 'valid'
+        ? this.kernelSize.map(() => [0, 0])
+        : this.padding === 'same'
+          ? this.kernelSize.map((k, i) => {
+              const total = this.dilation[i] * (k - 1);
+              return [Math.floor(total / 2), total - Math.floor(total / 2)];
+            })
+          : this.padding.map((p) => [p, p]);
+    const padded = pad(input, amounts.reverse().flat(), { mode: this.paddingMode as PadMode });
+    return conv(padded, this.weight, this.bias, { ...opts, padding: 0 });
   }
 
   protected transposeOptions(): F.ConvTransposeOptions {
@@ -124,7 +148,7 @@ export class Conv2d extends ConvNd {
   }
 
   override forward(input: Tensor): Tensor {
-    return F.conv2d(input, this.weight, this.bias, this.convOptions());
+    return this.convolve(input, F.conv2d);
   }
 }
 
@@ -140,7 +164,7 @@ export class Conv1d extends ConvNd {
   }
 
   override forward(input: Tensor): Tensor {
-    return F.conv1d(input, this.weight, this.bias, this.convOptions());
+    return this.convolve(input, F.conv1d);
   }
 }
 
