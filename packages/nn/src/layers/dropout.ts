@@ -1,1 +1,77 @@
-export {};
+import { type Generator, type Tensor, ValueError } from '@tensile/tensor';
+import * as F from '../functional/dropout';
+import { Module } from '../module';
+import { pyBool } from './options';
+
+export interface DropoutLayerOptions {
+  /** Multiply the input in place and return it. */
+  inplace?: boolean;
+  /** Source of the masks' randomness (default: the global generator). */
+  generator?: Generator;
+}
+
+type DropoutFn = (input: Tensor, opts: F.DropoutOptions) => Tensor;
+
+/**
+ * What the dropout layers share (PyTorch's _DropoutNd): p checked at construction, identity in
+ * eval mode, and the functional form that does the work.
+ */
+abstract class DropoutBase extends Module {
+  readonly inplace: boolean;
+  readonly generator?: Generator;
+  protected abstract readonly fn: DropoutFn;
+
+  constructor(
+    readonly p = 0.5,
+    opts: DropoutLayerOptions = {},
+  ) {
+    super();
+    if (!(p >= 0 && p <= 1))
+      throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
+    this.inplace = opts.inplace ?? false;
+    this.generator = opts.generator;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return this.fn(input, {
+      p: this.p,
+      training: this.training,
+      inplace: this.inplace,
+      generator: this.generator,
+    });
+  }
+
+  override extraRepr(): string {
+    return `p=${this.p}, inplace=${pyBool(this.inplace)}`;
+  }
+}
+
+/** Zeroes elements with probability p while training, scaling the rest by 1/(1-p) (torch.nn.Dropout). */
+export class Dropout extends DropoutBase {
+  protected readonly fn = F.dropout;
+}
+
+/** Zeroes whole channels of [N, C, L] or [C, L] input (torch.nn.Dropout1d). */
+export class Dropout1d extends DropoutBase {
+  protected readonly fn = F.dropout1d;
+}
+
+/** Zeroes whole channels of [N, C, H, W] or [C, H, W] input (torch.nn.Dropout2d). */
+export class Dropout2d extends DropoutBase {
+  protected readonly fn = F.dropout2d;
+}
+
+/** Zeroes whole channels of [N, C, D, H, W] or [C, D, H, W] input (torch.nn.Dropout3d). */
+export class Dropout3d extends DropoutBase {
+  protected readonly fn = F.dropout3d;
+}
+
+/** Dropout that keeps SELU's mean and variance (torch.nn.AlphaDropout). */
+export class AlphaDropout extends DropoutBase {
+  protected readonly fn = F.alphaDropout;
+}
+
+/** AlphaDropout of whole channels (torch.nn.FeatureAlphaDropout). */
+export class FeatureAlphaDropout extends DropoutBase {
+  protected readonly fn = F.featureAlphaDropout;
+}
