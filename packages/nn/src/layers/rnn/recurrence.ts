@@ -5,7 +5,8 @@
  * packed rows: step t is rows offsets[t]..+sizes[t] of a 2-D (rows, features) tensor, the
  * longest sequences first, so padded and packed input share one loop.
  */
-import { cat, randLike, stack, type Tensor } from '@tensile/tensor';
+import { Function as AutogradFunction, type FunctionCtx } from '@tensile/autograd';
+import { cat, randLike, split, stack, type Tensor } from '@tensile/tensor';
 
 export type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
@@ -17,6 +18,27 @@ export interface CellWeights {
   bHh: Tensor | null;
   /** LSTM's projection of h (projSize), or null. */
   wHr: Tensor | null;
+}
+
+/**
+ * split() as one node of the graph whose backward is one cat. Split into views, every view's
+ * gradient would be a scatter into a zero tensor the size of the whole input, which for a
+ * sequence's time steps costs steps x sequence.
+ */
+class SplitParts extends AutogradFunction {
+  static override forward(ctx: FunctionCtx, x: Tensor, sizes: number[], dim: number): Tensor[] {
+    ctx.dim = dim;
+    return split(x, sizes, dim);
+  }
+
+  static override backward(ctx: FunctionCtx, ...grads: Tensor[]): (Tensor | null)[] {
+    return [cat(grads, ctx.dim as number), null, null];
+  }
+}
+
+/** `x` split along `dim` into parts of `sizes`, differentiably at the cost of one cat. */
+export function splitParts(x: Tensor, sizes: readonly number[], dim = 0): Tensor[] {
+  return sizes.length === 1 ? [x] : SplitParts.apply(x, [...sizes], dim);
 }
 
 /** The state after one step ([h] or [h, c]) from the step's input projection and the state before. */
@@ -50,7 +72,7 @@ export function makeStep(mode: Mode, w: CellWeights): Step {
 
 /** Gates i, f, g, o; c' = f c + i g; h' = o tanh(c'), projected by W_hr when there is one. */
 function lstmStep(gates: Tensor, c: Tensor, wHrT: Tensor | null): Tensor[] {
-  const [i, f, g, o] = gates.chunk(4, 1);
+  const [i, f, g, o] = splitParts(gates, Array(4).fill(gates.shape[1] / 4), 1);
   const c2 = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
   const h = o.sigmoid().mul(c2.tanh());
   return [wHrT ? h.matmul(wHrT) : h, c2];
@@ -59,8 +81,9 @@ function lstmStep(gates: Tensor, c: Tensor, wHrT: Tensor | null): Tensor[] {
 /** Gates r, z, n; h' = (1 - z) n + z h, written n + z (h - n). */
 function gruStep(x: Tensor, h: Tensor, wHhT: Tensor, bHh: Tensor | null): Tensor {
   const hh = bHh ? h.matmul(wHhT).add(bHh) : h.matmul(wHhT);
-  const [xr, xz, xn] = x.chunk(3, 1);
-  const [hr, hz, hn] = hh.chunk(3, 1);
+  const thirds = Array(3).fill(h.shape[1]);
+  const [xr, xz, xn] = splitParts(x, thirds, 1);
+  const [hr, hz, hn] = splitParts(hh, thirds, 1);
   const r = xr.add(hr).sigmoid();
   const z = xz.add(hz).sigmoid();
   const n = xn.add(r.mul(hn)).tanh();
@@ -81,8 +104,7 @@ function runDirection(
   init: Tensor[],
   reverse: boolean,
 ): { out: Tensor; final: Tensor[] } {
-  const offsets = [0];
-  for (const bs of sizes) offsets.push(offsets[offsets.length - 1] + bs);
+  const xs = splitParts(xProj, sizes);
   const outs = new Array<Tensor>(sizes.length);
   const ended: Tensor[][] = [];
   let state = reverse ? init.map((s) => head(s, sizes[sizes.length - 1])) : init;
@@ -91,12 +113,13 @@ function runDirection(
     const bs = sizes[t];
     const rows = state[0].shape[0];
     if (bs < rows) {
-      ended.unshift(state.map((s) => s.narrow(0, bs, rows - bs)));
-      state = state.map((s) => s.narrow(0, 0, bs));
+      const parts = state.map((s) => splitParts(s, [bs, rows - bs]));
+      ended.unshift(parts.map((p) => p[1]));
+      state = parts.map((p) => p[0]);
     } else if (bs > rows) {
       state = state.map((s, i) => cat([s, init[i].narrow(0, rows, bs - rows)]));
     }
-    state = step(xProj.narrow(0, offsets[t], bs), state);
+    state = step(xs[t], state);
     outs[t] = state[0];
   }
   const final = ended.length ? state.map((s, i) => cat([s, ...ended.map((e) => e[i])])) : state;
