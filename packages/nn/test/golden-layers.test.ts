@@ -6,7 +6,13 @@ import '@tensile/autograd';
 import { describe } from 'vitest';
 import * as nn from '../src';
 import { F, type Module } from '../src';
-import { type ModuleCase, replayFunctions, replayModules } from './golden/replay';
+import {
+  decode,
+  type FixtureTensor,
+  type ModuleCase,
+  replayFunctions,
+  replayModules,
+} from './golden/replay';
 
 // biome-ignore lint/suspicious/noExplicitAny: fixture arguments are plain JSON handed to each constructor.
 type Any = any;
@@ -14,6 +20,8 @@ type Ctor = new (...args: Any[]) => Module;
 
 /** Every layer here is `new Layer(...args, opts)`; fromPretrained is the one static factory. */
 function build(c: ModuleCase): Module {
+  if (c.ctor === 'Embedding.fromPretrained')
+    return nn.Embedding.fromPretrained(decode(c.args[0] as FixtureTensor), c.opts);
   const ctor = (nn as unknown as Record<string, Ctor>)[c.ctor];
   return new ctor(...c.args, c.opts);
 }
@@ -40,6 +48,10 @@ const fns: Record<string, Call> = {
   alphaDropout: (a, o) => F.alphaDropout(a[0], o),
   dropout1d: (a, o) => F.dropout1d(a[0], o),
   'Dropout.new': constructorOf('Dropout'),
+  embedding: (a, o) => F.embedding(a[0], a[1], o),
+  oneHot: (a, o) => F.oneHot(a[0], o.numClasses),
+  'Embedding.forward': forwardOf('Embedding'),
+  'Embedding.new': constructorOf('Embedding'),
   'BatchNorm1d.forward': forwardOf('BatchNorm1d'),
   'BatchNorm2d.forward': forwardOf('BatchNorm2d'),
   'InstanceNorm1d.forward': forwardOf('InstanceNorm1d'),
