@@ -68,7 +68,7 @@ const tensors = (args: unknown[]) => args as Tensor[];
 
 describe('nn_rnn golden (PyTorch 1.13)', () => {
   replayModules('nn_rnn.json', build);
-  replayFunctions('nn_rnn_functional.json', {
+  replayFunctions('nn_rnn.json', {
     padSequence: (args, opts) => padSequence(tensors(args), opts),
     packSequence: (args, opts) => parts(packSequence(tensors(args), opts)),
     packPaddedSequence: ([x, lengths], opts) =>

@@ -11,7 +11,7 @@ import { uniform_ } from '../../init';
 import { Module } from '../../module';
 import { Parameter } from '../../parameter';
 import { batchSizesOf, PackedSequence } from '../../rnn-utils';
-import { type FactoryOptions, pyBool, pyTuple } from '../options';
+import { type FactoryOptions, pyBool, pyFloat, pyTuple } from '../options';
 import { type CellWeights, type Mode, recurrence } from './recurrence';
 
 export interface RNNBaseOptions extends FactoryOptions {
@@ -39,9 +39,6 @@ export function layerOptions<O extends RNNBaseOptions>(
     throw new TensileError(`${name}: got numLayers both as an argument and as an option`);
   return { ...opts, numLayers: numLayersOrOpts } as O;
 }
-
-/** PyTorch's printing of a float setting: 0.5, 1.0. */
-const pyFloat = (v: number) => (Number.isInteger(v) ? v.toFixed(1) : String(v));
 
 /** Parameter names of one layer and direction. */
 interface WeightNames {

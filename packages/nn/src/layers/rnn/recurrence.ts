@@ -6,7 +6,8 @@
  * longest sequences first, so padded and packed input share one loop.
  */
 import { Function as AutogradFunction, type FunctionCtx } from '@tensile/autograd';
-import { cat, randLike, split, stack, type Tensor } from '@tensile/tensor';
+import { cat, split, stack, type Tensor } from '@tensile/tensor';
+import { dropout } from '../../functional/dropout';
 
 export type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
@@ -135,11 +136,6 @@ export interface RecurrenceConfig {
   training: boolean;
 }
 
-/** Zeroes elements with probability p and scales the rest by 1 / (1 - p). */
-function dropout(x: Tensor, p: number): Tensor {
-  return p === 1 ? x.mul(0) : x.mul(randLike(x).ge(p)).div(1 - p);
-}
-
 /**
  * Every layer and direction over packed rows `data` (rows, features). `hx` holds the initial
  * states ([h] or [h, c]), each (numLayers * directions, batch, size), batch sorted longest
@@ -156,7 +152,7 @@ export function recurrence(
   const finals: Tensor[][] = hx.map(() => []);
   let x = data;
   for (let layer = 0; layer < cfg.numLayers; layer++) {
-    if (layer > 0 && cfg.training && cfg.dropout > 0) x = dropout(x, cfg.dropout);
+    if (layer > 0) x = dropout(x, { p: cfg.dropout, training: cfg.training });
     const outs: Tensor[] = [];
     for (let d = 0; d < dirs; d++) {
       const w = weights(layer, d);
