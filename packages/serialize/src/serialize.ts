@@ -1,0 +1,45 @@
+import { SerializeError } from './errors';
+import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { flatten, type Structure, unflatten } from './structure';
+
+/** The `__metadata__` entry holding the JSON structure around the tensors. */
+const STRUCTURE_KEY = 'tensile';
+const RESERVED = '__metadata__';
+
+/**
+ * Encodes a checkpoint (state dicts of modules, optimizers and schedulers, or any nesting of
+ * plain objects and arrays of tensors, numbers, strings, booleans and null) as safetensors
+ * bytes. Every tensor is stored under its dotted path (`model.fc.weight`,
+ * `optimizer.state.0.expAvg`) so PyTorch's safetensors reads each one; the structure around them
+ * goes as JSON in `__metadata__`. Object entries that are undefined are left out, as in JSON.
+ */
+export function serialize(value: unknown): Uint8Array {
+  const { structure, entries } = flatten(value, RESERVED);
+  return encodeSafetensors(entries, { format: 'pt', [STRUCTURE_KEY]: JSON.stringify(structure) });
+}
+
+export interface DeserializeOptions {
+  /** Names the bytes' origin (a file path) in error messages. */
+  source?: string;
+}
+
+/**
+ * Decodes `serialize`'s bytes back into the value, tensors bit-exact (on the CPU, without
+ * requiresGrad). A safetensors file written elsewhere (e.g. by Python) comes back as a flat object
+ * of its tensors by key. Nothing is returned unless the whole file is valid.
+ */
+export function deserialize<T = unknown>(bytes: Uint8Array, opts: DeserializeOptions = {}): T {
+  const where = opts.source ?? 'deserialize';
+  const { metadata, tensors } = decodeSafetensors(bytes, where);
+  const json = metadata[STRUCTURE_KEY];
+  if (json === undefined) return Object.fromEntries(tensors) as T;
+  let structure: Structure;
+  try {
+    structure = JSON.parse(json);
+  } catch (e) {
+    throw new SerializeError(
+      `${where}: bad structure JSON in __metadata__ (${(e as Error).message})`,
+    );
+  }
+  return unflatten(structure, tensors, where) as T;
+}
