@@ -107,7 +107,7 @@ export function toImage(pic: Tensor, opts: { mode?: ImageMode } = {}): Image {
   for (let k = 0; k < c; k++) {
     for (let p = 0; p < hw; p++) {
       const v = Math.trunc(src[k * hw + p] * scale);
-      out[p * c + k] = v < 0 ? 0 : v > 255 ? 255 : v;
+      out[p * c + k] = Math.min(Math.max(v, 0), 255);
     }
   }
   return { width: w, height: h, channels: c as Image['channels'], data: out };

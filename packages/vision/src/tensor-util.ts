@@ -110,7 +110,7 @@ export function castOut(data: FloatArray, dtype: DType, shape: readonly number[]
   const range = INT_RANGE[dtype];
   for (let i = 0; i < data.length; i++) {
     let v = roundHalfEven(data[i]);
-    if (range) v = v < range[0] ? range[0] : v > range[1] ? range[1] : v;
+    if (range) v = Math.min(Math.max(v, range[0]), range[1]);
     out[i] = dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
   }
   return fromTyped(out, dtype, shape);

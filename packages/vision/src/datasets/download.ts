@@ -1,0 +1,179 @@
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import { basename, join } from 'node:path';
+import { progress } from '@tensile/data';
+import { DownloadError } from '../errors';
+import { calculateMd5, checkIntegrity } from './files';
+
+export interface DownloadOptions {
+  /** File name in `root`; default the URL's last path segment. */
+  filename?: string;
+  /** Expected md5 (hex); the download is verified and refused on a mismatch. */
+  md5?: string;
+  /** Attempts after the first when the connection fails; each resumes where the last stopped. */
+  maxRetries?: number;
+  /** Draw a progress bar (on stderr); default true. */
+  progress?: boolean;
+}
+
+const USER_AGENT = 'tensile/vision';
+const UNIT = 1024; // the progress bar counts KiB
+
+function request(url: string, offset: number): Promise<IncomingMessage> {
+  const get = url.startsWith('https:') ? httpsGet : httpGet;
+  const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
+  if (offset > 0) headers.Range = `bytes=${offset}-`;
+  return new Promise((resolve, reject) => {
+    const req = get(url, { headers }, resolve);
+    req.on('error', reject);
+    req.setTimeout(60_000, () => req.destroy(new Error(`no data from ${url} for 60 s`)));
+  });
+}
+
+/** Ticks once per KiB received, so that progress() shows the bytes. */
+async function* kibibytes(
+  res: IncomingMessage,
+  sink: NodeJS.WritableStream,
+  start: number,
+  expected: number | undefined,
+) {
+  let received = 0;
+  let ticked = Math.floor(start / UNIT);
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    if (!sink.write(chunk)) await new Promise((r) => sink.once('drain', r));
+    received += chunk.length;
+    for (const end = Math.floor((start + received) / UNIT); ticked < end; ticked++) yield ticked;
+  }
+  if (expected !== undefined && received < expected) {
+    throw new Error(`connection closed after ${received} of ${expected} bytes`);
+  }
+}
+
+/** One attempt: appends to `part` from its current size (HTTP Range), following redirects. */
+async function fetchInto(
+  url: string,
+  part: string,
+  showProgress: boolean,
+  hops = 0,
+): Promise<void> {
+  const offset = existsSync(part) ? statSync(part).size : 0;
+  const res = await request(url, offset);
+  const status = res.statusCode ?? 0;
+  if (status >= 300 && status < 400 && res.headers.location) {
+    res.resume();
+    if (hops >= 3) throw new DownloadError(`download: too many redirects from ${url}`);
+    return fetchInto(new URL(res.headers.location, url).href, part, showProgress, hops + 1);
+  }
+  if (status === 416 && offset > 0) {
+    res.resume(); // the part is already whole
+    return;
+  }
+  if (status !== 200 && status !== 206) {
+    res.resume();
+    throw new DownloadError(`download: ${url} answered HTTP ${status}`);
+  }
+  // A server that ignores Range sends the whole file (200): start over.
+  const start = status === 206 ? offset : 0;
+  const length = res.headers['content-length'] ? Number(res.headers['content-length']) : undefined;
+  const sink = createWriteStream(part, { flags: start > 0 ? 'a' : 'w' });
+  const closed = new Promise<void>((resolve, reject) => {
+    sink.on('close', resolve);
+    sink.on('error', reject);
+  });
+  try {
+    const ticks = kibibytes(res, sink, start, length);
+    const total = length === undefined ? undefined : Math.floor((start + length) / UNIT);
+    const bar = showProgress ? progress(ticks, { total, desc: basename(part, '.part') }) : ticks;
+    for await (const _ of bar) {
+      // the bar advances as bytes arrive
+    }
+  } finally {
+    sink.end();
+    await closed;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * torchvision's download_url: fetches `url` into `root/filename` unless a file with the right
+ * md5 is there. Failed connections are retried, resuming the partial `.part` file with HTTP
+ * Range; the result is verified against `md5` before it takes its final name.
+ */
+export async function downloadUrl(
+  url: string,
+  root: string,
+  opts: DownloadOptions = {},
+): Promise<string> {
+  const filename = opts.filename ?? basename(new URL(url).pathname);
+  const path = join(root, filename);
+  if (checkIntegrity(path, opts.md5)) return path;
+  mkdirSync(root, { recursive: true });
+  const part = `${path}.part`;
+  const retries = opts.maxRetries ?? 3;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fetchInto(url, part, opts.progress ?? true);
+      break;
+    } catch (e) {
+      if (e instanceof DownloadError || attempt >= retries) {
+        throw e instanceof DownloadError
+          ? e
+          : new DownloadError(
+              `download: ${url} failed after ${attempt + 1} attempts: ${(e as Error).message}`,
+            );
+      }
+      await sleep(100 * 2 ** attempt);
+    }
+  }
+  if (opts.md5 !== undefined) {
+    const got = calculateMd5(part);
+    if (got !== opts.md5) {
+      rmSync(part);
+      throw new DownloadError(
+        `download: ${filename} from ${url} has md5 ${got}, expected ${opts.md5}; the corrupt file was removed`,
+      );
+    }
+  }
+  renameSync(part, path);
+  return path;
+}
+
+/** A file to fetch: its name, md5, and the URLs to try in order. */
+export interface Resource {
+  filename: string;
+  md5: string;
+  urls: readonly string[];
+}
+
+/** Downloads each resource into `dir` from the first URL that works. */
+export async function downloadResources(
+  name: string,
+  dir: string,
+  resources: readonly Resource[],
+): Promise<void> {
+  for (const r of resources) {
+    const errors: string[] = [];
+    let done = false;
+    for (const url of r.urls) {
+      try {
+        await downloadUrl(url, dir, { filename: r.filename, md5: r.md5 });
+        done = true;
+        break;
+      } catch (e) {
+        errors.push(`${url}: ${(e as Error).message}`);
+      }
+    }
+    if (!done)
+      throw new DownloadError(
+        `${name}: could not download ${r.filename}:\n  ${errors.join('\n  ')}\n${manualHint(dir, resources)}`,
+      );
+  }
+}
+
+/** Where to put the files by hand when there is no network. */
+export function manualHint(dir: string, resources: readonly Resource[]): string {
+  const lines = resources.map((r) => `  ${r.filename} (md5 ${r.md5}) from ${r.urls[0]}`);
+  return `Without a network, download these files by hand and put them in ${dir}:\n${lines.join('\n')}`;
+}
