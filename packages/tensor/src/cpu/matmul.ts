@@ -9,10 +9,25 @@ import { dataOf } from './storage';
 const BAND = 16;
 
 /**
+ * Reused packing buffers (one for A, one for B): a fresh multi-megabyte array per product
+ * costs more in allocation and page faults than the packing itself. Larger ones are not kept.
+ */
+const scratch: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+const KEEP = 1 << 22;
+
+function buffer(slot: number, size: number): Float64Array {
+  if (scratch[slot].length >= size) return scratch[slot];
+  const fresh = new Float64Array(size);
+  if (size <= KEEP) scratch[slot] = fresh;
+  return fresh;
+}
+
+/**
  * Packs an [rows, cols] strided matrix into panels of 4 rows, each laid out k-major
  * (panel p, column k holds rows 4p..4p+3 contiguously); missing rows are zero.
  */
 function packRows(
+  slot: number,
   src: TypedArray,
   off: number,
   rs: number,
@@ -21,7 +36,11 @@ function packRows(
   cols: number,
 ): Float64Array {
   const panels = Math.ceil(rows / 4);
-  const out = new Float64Array(panels * cols * 4);
+  const out = buffer(slot, panels * cols * 4);
+  for (let i = rows; i < panels * 4; i++) {
+    const base = (i >> 2) * cols * 4 + (i & 3);
+    for (let k = 0; k < cols; k++) out[base + k * 4] = 0;
+  }
   // Walk the source in its own memory order: a column-major operand (B, or a transposed view)
   // would otherwise be read with a cache miss per element.
   if (rs <= cs) {
@@ -165,9 +184,9 @@ export function matmul(a: View, b: View, dtype: DType): TypedArray {
   const ad = dataOf(a.storage);
   const bd = dataOf(b.storage);
   for (let t = 0; t < batch; t++) {
-    const Ap = packRows(ad, aStarts[t], a.strides[nd - 2], a.strides[nd - 1], M, K);
+    const Ap = packRows(0, ad, aStarts[t], a.strides[nd - 2], a.strides[nd - 1], M, K);
     // B's columns are packed as rows of B^T: swap its strides.
-    const Bp = packRows(bd, bStarts[t], b.strides[nd - 1], b.strides[nd - 2], N, K);
+    const Bp = packRows(1, bd, bStarts[t], b.strides[nd - 1], b.strides[nd - 2], N, K);
     gemm(Ap, Bp, out, t * M * N, M, N, K, dtype === 'int64');
   }
   return out;
