@@ -56,6 +56,10 @@ const fns: Record<string, Call> = {
   interpolate: (a, o) => F.interpolate(a[0], o),
   pixelShuffle: (a, o) => F.pixelShuffle(a[0], o.upscaleFactor),
   pixelUnshuffle: (a, o) => F.pixelUnshuffle(a[0], o.downscaleFactor),
+  cosineSimilarity: (a, o) => F.cosineSimilarity(a[0], a[1], o),
+  pairwiseDistance: (a, o) =>
+    F.pairwiseDistance(a[0], a[1], { ...o, p: o.p === 'inf' ? Number.POSITIVE_INFINITY : o.p }),
+  pdist: (a, o) => F.pdist(a[0], o.p),
   'BatchNorm1d.forward': forwardOf('BatchNorm1d'),
   'BatchNorm2d.forward': forwardOf('BatchNorm2d'),
   'InstanceNorm1d.forward': forwardOf('InstanceNorm1d'),
