@@ -143,6 +143,15 @@ describe('recurrent layers', () => {
     close(out.float(), a.forward(x)[0]);
   });
 
+  it('runs an empty batch, as PyTorch', () => {
+    const [out, [h, c]] = new LSTM(4, 3, { bidirectional: true }).forward(zeros([3, 0, 4]));
+    expect(shapes([out, h, c])).toEqual([
+      [3, 0, 6],
+      [2, 0, 3],
+      [2, 0, 3],
+    ]);
+  });
+
   it('runs unbatched input like a batch of one', () => {
     const lstm = new LSTM(4, 3, { batchFirst: true, numLayers: 2 });
     const x = randn([5, 4]);

@@ -230,12 +230,15 @@ export class RNNBase extends Module {
     const sizes = packed ? batchSizesOf(packed) : [];
     const batch = packed ? sizes[0] : x.shape[this.batchFirst ? 0 : 1];
     const layers = this.numLayers * this.numDirections;
-    let states = hx ?? this.stateSizes().map((s) => zeros([layers, batch, s], { dtype: x.dtype }));
+    let states =
+      hx ??
+      this.stateSizes().map((s) => zeros([layers, batch, s], { dtype: x.dtype, device: x.device }));
     const sorted = packed?.sortedIndices;
     if (hx && sorted) states = states.map((h) => h.indexSelect(1, sorted));
     this.checkState(states, batch);
     if (!packed) {
       const steps = x.shape[this.batchFirst ? 1 : 0];
+      if (steps === 0) this.fail('Expected sequence length to be larger than 0 in RNN');
       for (let t = 0; t < steps; t++) sizes.push(batch);
       x = (this.batchFirst ? x.transpose(0, 1) : x).reshape([steps * batch, features]);
     }

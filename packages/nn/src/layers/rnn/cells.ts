@@ -59,7 +59,9 @@ export abstract class RNNCellBase extends Module {
     const batch = x.shape[0];
     const states =
       hx?.map((h) => (isBatched ? h : h.unsqueeze(0))) ??
-      Array.from({ length: count }, () => zeros([batch, this.hiddenSize], { dtype: x.dtype }));
+      Array.from({ length: count }, () =>
+        zeros([batch, this.hiddenSize], { dtype: x.dtype, device: x.device }),
+      );
     if (x.shape[1] !== this.inputSize)
       throw new ShapeError(
         `${name}: input has inconsistent input_size: got ${x.shape[1]} expected ${this.inputSize}`,

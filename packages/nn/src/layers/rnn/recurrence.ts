@@ -2,8 +2,8 @@
  * The recurrence behind RNN, LSTM, GRU and their cells, built from tensor ops so autograd
  * differentiates it. Each layer and direction projects its whole input at once (x W_ih^T for
  * every step in one matmul); only h W_hh^T is left inside the time loop. Sequences run over
- * packed rows: step t is rows offsets[t]..+sizes[t] of a 2-D (rows, features) tensor, the
- * longest sequences first, so padded and packed input share one loop.
+ * packed rows: step t is the next sizes[t] rows of a 2-D (rows, features) tensor, the longest
+ * sequences first, so padded and packed input share one loop.
  */
 import { Function as AutogradFunction, type FunctionCtx } from '@tensile/autograd';
 import { cat, split, stack, type Tensor } from '@tensile/tensor';
@@ -150,13 +150,14 @@ export function recurrence(
 ): { out: Tensor; hN: Tensor[] } {
   const dirs = cfg.bidirectional ? 2 : 1;
   const finals: Tensor[][] = hx.map(() => []);
+  const inits = hx.map((h) => splitParts(h, Array(h.shape[0]).fill(1)).map((p) => p.squeeze(0)));
   let x = data;
   for (let layer = 0; layer < cfg.numLayers; layer++) {
     if (layer > 0) x = dropout(x, { p: cfg.dropout, training: cfg.training });
     const outs: Tensor[] = [];
     for (let d = 0; d < dirs; d++) {
       const w = weights(layer, d);
-      const init = hx.map((h) => h.select(0, layer * dirs + d));
+      const init = inits.map((parts) => parts[layer * dirs + d]);
       const run = runDirection(
         makeStep(cfg.mode, w),
         inputProjection(cfg.mode, x, w),
