@@ -33,6 +33,16 @@ function pyFloatRepr(v: number): string {
  * What BatchNorm and InstanceNorm share (PyTorch's _NormBase): per-channel affine parameters
  * (weight 1, bias 0) and the buffers running_mean (0), running_var (1) and num_batches_tracked.
  */
+/** The learnable weight (ones) and bias (zeros) of `shape`, or nulls when disabled. */
+function affineParameters(
+  shape: readonly number[],
+  enabled: boolean,
+  opts: FactoryOptions,
+): [Parameter | null, Parameter | null] {
+  if (!enabled) return [null, null];
+  return [new Parameter(ones(shape, opts)), new Parameter(zeros(shape, opts))];
+}
+
 function resetAffine(weight: Tensor | null, bias: Tensor | null): void {
   noGrad(() => {
     weight?.fill_(1);
@@ -58,8 +68,7 @@ abstract class NormBase extends Module {
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     this.affine = opts.affine ?? defaults.affine;
     this.trackRunningStats = opts.trackRunningStats ?? defaults.trackRunningStats;
-    this.weight = this.affine ? new Parameter(ones([numFeatures], opts)) : null;
-    this.bias = this.affine ? new Parameter(zeros([numFeatures], opts)) : null;
+    [this.weight, this.bias] = affineParameters([numFeatures], this.affine, opts);
     const track = this.trackRunningStats;
     this.registerBuffer('running_mean', track ? zeros([numFeatures], opts) : null);
     this.registerBuffer('running_var', track ? ones([numFeatures], opts) : null);
@@ -235,9 +244,7 @@ export class LayerNorm extends Module {
       typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = opts.eps ?? 1e-5;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;
-    const affine = this.elementwiseAffine;
-    this.weight = affine ? new Parameter(ones(this.normalizedShape, opts)) : null;
-    this.bias = affine ? new Parameter(zeros(this.normalizedShape, opts)) : null;
+    [this.weight, this.bias] = affineParameters(this.normalizedShape, this.elementwiseAffine, opts);
   }
 
   resetParameters(): void {
@@ -282,8 +289,7 @@ export class GroupNorm extends Module {
       );
     this.eps = opts.eps ?? 1e-5;
     this.affine = opts.affine ?? true;
-    this.weight = this.affine ? new Parameter(ones([numChannels], opts)) : null;
-    this.bias = this.affine ? new Parameter(zeros([numChannels], opts)) : null;
+    [this.weight, this.bias] = affineParameters([numChannels], this.affine, opts);
   }
 
   resetParameters(): void {
