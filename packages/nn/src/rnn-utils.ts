@@ -72,17 +72,12 @@ export function invertPermutation(permutation: Tensor | null): Tensor | null {
 
 const indices = (v: number[]) => tensor(v, { dtype: 'int64' });
 
-/** A PackedSequence's batch sizes as numbers. */
-export function batchSizesOf(packed: PackedSequence): number[] {
-  return Array.from(packed.batchSizes.dataSync());
-}
-
-function lengthList(lengths: Tensor | readonly number[]): number[] {
+function lengthList(op: string, lengths: Tensor | readonly number[]): number[] {
   if (Array.isArray(lengths)) return lengths.map(Math.trunc);
   const t = lengths as Tensor;
   if (t.ndim !== 1)
     throw new ShapeError(
-      `packPaddedSequence: 'lengths' argument should be a 1D int64 tensor, but got ${t.ndim}D ${t.dtype} tensor`,
+      `${op}: 'lengths' argument should be a 1D int64 tensor, but got ${t.ndim}D ${t.dtype} tensor`,
     );
   return Array.from(t.dataSync(), Math.trunc);
 }
@@ -116,7 +111,7 @@ export function packPaddedSequence(
   opts: PackPaddedOptions = {},
 ): PackedSequence {
   const { batchFirst = false, enforceSorted = true } = opts;
-  const lens = lengthList(lengths);
+  const lens = lengthList('packPaddedSequence', lengths);
   if (input.numel() === 0) throw new ValueError('packPaddedSequence: Cannot pack empty tensors.');
   if (input.ndim < 2)
     throw new ShapeError(
@@ -171,7 +166,7 @@ export function padPackedSequence(
   opts: PadPackedOptions = {},
 ): [Tensor, Tensor] {
   const { batchFirst = false, paddingValue = 0 } = opts;
-  const sizes = batchSizesOf(sequence);
+  const sizes = Array.from(sequence.batchSizes.dataSync());
   const steps = opts.totalLength ?? sizes.length;
   if (steps < sizes.length)
     throw new ValueError(
@@ -256,7 +251,9 @@ export function unpadSequence(
   opts: { batchFirst?: boolean } = {},
 ): Tensor[] {
   const batchDim = opts.batchFirst ? 0 : 1;
-  return lengthList(lengths).map((len, b) => paddedSequences.select(batchDim, b).narrow(0, 0, len));
+  return lengthList('unpadSequence', lengths).map((len, b) =>
+    paddedSequences.select(batchDim, b).narrow(0, 0, len),
+  );
 }
 
 /** Packs a list of sequences, each (L, *) (torch.nn.utils.rnn.pack_sequence). */

@@ -10,7 +10,7 @@ import {
 import { uniform_ } from '../../init';
 import { Module } from '../../module';
 import { Parameter } from '../../parameter';
-import { batchSizesOf, PackedSequence } from '../../rnn-utils';
+import { PackedSequence } from '../../rnn-utils';
 import { type FactoryOptions, pyBool, pyFloat, pyTuple } from '../options';
 import { type CellWeights, type Mode, recurrence } from './recurrence';
 
@@ -227,7 +227,7 @@ export class RNNBase extends Module {
       this.fail(
         `input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${features}`,
       );
-    const sizes = packed ? batchSizesOf(packed) : [];
+    const sizes = packed ? Array.from(packed.batchSizes.dataSync()) : [];
     const batch = packed ? sizes[0] : x.shape[this.batchFirst ? 0 : 1];
     const layers = this.numLayers * this.numDirections;
     let states =
