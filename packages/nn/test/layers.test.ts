@@ -16,6 +16,7 @@ import {
   Sequential,
   summary,
 } from '../src';
+import { pyFloat } from '../src/layers/options';
 
 const lenet = () =>
   new Sequential(
@@ -66,9 +67,15 @@ describe('summary', () => {
     net.train();
     const text = summary(net, [1, 28, 28]);
     // torchsummary's columns: '{:>20}  {:>25} {:>15}'.
-    expect(text).toContain(`${'Conv2d-1'.padStart(20)}  ${'[-1, 6, 28, 28]'.padStart(25)} ${'156'.padStart(15)}`);
-    expect(text).toContain(`${'MaxPool2d-6'.padStart(20)}  ${'[-1, 16, 5, 5]'.padStart(25)} ${'0'.padStart(15)}`);
-    expect(text).toContain(`${'Linear-12'.padStart(20)}  ${'[-1, 10]'.padStart(25)} ${'850'.padStart(15)}`);
+    expect(text).toContain(
+      `${'Conv2d-1'.padStart(20)}  ${'[-1, 6, 28, 28]'.padStart(25)} ${'156'.padStart(15)}`,
+    );
+    expect(text).toContain(
+      `${'MaxPool2d-6'.padStart(20)}  ${'[-1, 16, 5, 5]'.padStart(25)} ${'0'.padStart(15)}`,
+    );
+    expect(text).toContain(
+      `${'Linear-12'.padStart(20)}  ${'[-1, 10]'.padStart(25)} ${'850'.padStart(15)}`,
+    );
     expect(text).toContain('Total params: 61,706');
     expect(text).toContain('Non-trainable params: 0');
     expect(text).toContain('Params size (MB): 0.24');
@@ -108,5 +115,20 @@ describe('conv and pooling errors', () => {
       losses.push(loss.item());
     }
     expect(losses.at(-1)).toBeLessThan(losses[0] * 0.7);
+  });
+});
+
+describe('pyFloat', () => {
+  it("spells floats as Python's repr", () => {
+    expect([1, 0.01, 1e-5, 1.5e-7, 0.0001, 1e16, -2.5, 0].map(pyFloat)).toEqual([
+      '1.0',
+      '0.01',
+      '1e-05',
+      '1.5e-07',
+      '0.0001',
+      '1e+16',
+      '-2.5',
+      '0.0',
+    ]);
   });
 });

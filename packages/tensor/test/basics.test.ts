@@ -63,3 +63,12 @@ describe('basics', () => {
     expect(() => T.ones([2, 3]).t().view(6)).toThrow(/view/);
   });
 });
+
+describe('creation options given as undefined', () => {
+  it('keep the defaults (a layer passing { dtype: undefined } on gets float32)', () => {
+    expect(T.zeros([2], { dtype: undefined }).dtype).toBe('float32');
+    expect(T.ones([2], { dtype: undefined, device: undefined }).dtype).toBe('float32');
+    expect(T.empty([2], { dtype: undefined }).dtype).toBe('float32');
+    expect(T.zerosLike(T.arange(3), { dtype: undefined }).dtype).toBe('int64');
+  });
+});

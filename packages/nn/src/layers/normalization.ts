@@ -23,16 +23,6 @@ export interface BatchNormOptions extends FactoryOptions {
   trackRunningStats?: boolean;
 }
 
-/** Python's repr of a float: exponent form below 1e-4 (eps=1e-05), else as pyFloat. */
-function pyFloatRepr(v: number): string {
-  if (v === 0 || Math.abs(v) >= 1e-4) return pyFloat(v);
-  return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-}
-
-/**
- * What BatchNorm and InstanceNorm share (PyTorch's _NormBase): per-channel affine parameters
- * (weight 1, bias 0) and the buffers running_mean (0), running_var (1) and num_batches_tracked.
- */
 /** The learnable weight (ones) and bias (zeros) of `shape`, or nulls when disabled. */
 function affineParameters(
   shape: readonly number[],
@@ -50,6 +40,10 @@ function resetAffine(weight: Tensor | null, bias: Tensor | null): void {
   });
 }
 
+/**
+ * What BatchNorm and InstanceNorm share (PyTorch's _NormBase): per-channel affine parameters
+ * (weight 1, bias 0) and the buffers running_mean (0), running_var (1) and num_batches_tracked.
+ */
 abstract class NormBase extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
@@ -124,7 +118,7 @@ abstract class NormBase extends Module {
 
   override extraRepr(): string {
     const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
-    return `${this.numFeatures}, eps=${pyFloatRepr(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
   }
 }
 
@@ -260,7 +254,7 @@ export class LayerNorm extends Module {
   }
 
   override extraRepr(): string {
-    return `${pyTuple(this.normalizedShape)}, eps=${pyFloatRepr(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
   }
 }
 
@@ -305,7 +299,7 @@ export class GroupNorm extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloatRepr(this.eps)}, affine=${pyBool(this.affine)}`;
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`;
   }
 }
 
@@ -330,6 +324,6 @@ export class LocalResponseNorm extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.size}, alpha=${pyFloatRepr(this.alpha)}, beta=${pyFloatRepr(this.beta)}, k=${pyFloatRepr(this.k)}`;
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
   }
 }

@@ -13,5 +13,15 @@ export const pyBool = (b: boolean): string => (b ? 'True' : 'False');
 export const pyTuple = (v: readonly number[]): string =>
   v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
 
-/** PyTorch's spelling of a float setting: 1.0, 0.01. */
-export const pyFloat = (v: number): string => (Number.isInteger(v) ? `${v}.0` : String(v));
+/** Python's repr of a float setting: 1.0, 0.01, 1e-05 (exponent below 1e-4 and from 1e16 on). */
+export function pyFloat(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e16)) {
+    const [mantissa, exp] = v.toExponential().split('e');
+    const e = Number(exp);
+    return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  return Number.isInteger(v) ? `${v}.0` : String(v);
+}

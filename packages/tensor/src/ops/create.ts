@@ -127,15 +127,20 @@ function filled(op: string, shape: Shape, value: number | boolean, opts: TensorO
 }
 
 export const zeros = (shape: Shape, opts: TensorOptions = {}): Tensor =>
-  filled('zeros', shape, 0, { dtype: getDefaultDtype(), ...opts });
+  filled('zeros', shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 export const ones = (shape: Shape, opts: TensorOptions = {}): Tensor =>
-  filled('ones', shape, 1, { dtype: getDefaultDtype(), ...opts });
+  filled('ones', shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 /** Uninitialized in PyTorch; zero-filled here, which is a valid "uninitialized" value. */
 export const empty = (shape: Shape, opts: TensorOptions = {}): Tensor =>
-  filled('empty', shape, 0, { dtype: getDefaultDtype(), ...opts });
+  filled('empty', shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 
 type LikeOptions = TensorOptions;
-const like = (x: Tensor, opts: LikeOptions) => ({ dtype: x.dtype, device: x.device, ...opts });
+// An option given as undefined (a layer passing its own options on) must not erase the default.
+const like = (x: Tensor, opts: LikeOptions) => ({
+  ...opts,
+  dtype: opts.dtype ?? x.dtype,
+  device: opts.device ?? x.device,
+});
 export const zerosLike = (x: Tensor, opts: LikeOptions = {}) => zeros(x.shape, like(x, opts));
 export const onesLike = (x: Tensor, opts: LikeOptions = {}) => ones(x.shape, like(x, opts));
 export const emptyLike = (x: Tensor, opts: LikeOptions = {}) => empty(x.shape, like(x, opts));
