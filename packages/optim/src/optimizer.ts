@@ -1,4 +1,4 @@
-import { enableGrad, isFloating, isTensor, noGrad, type Tensor, ValueError } from '@tensile/tensor';
+import { isTensor, noGrad, type Tensor, ValueError } from '@tensile/tensor';
 import { castState, copyValue, isRecord } from './state';
 
 /** A value an optimizer keeps per parameter: tensors, numbers, and lists of them (LBFGS). */
@@ -111,9 +111,8 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
           p.grad = null;
           continue;
         }
-        if (p.grad.gradFn !== null) p.grad.detach_();
-        else p.grad.requiresGrad_(false);
-        noGrad(() => p.grad?.zero_());
+        const grad = p.grad.detach_();
+        noGrad(() => grad.zero_());
       }
     }
   }
@@ -174,7 +173,7 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
         );
       if (!isRecord(value))
         throw new ValueError(`${name}: state of parameter ${key} must be an object`);
-      state.set(param, castState(value as ParamState, param.dtype, isFloating(param.dtype)) as S);
+      state.set(param, castState(value as ParamState, param) as S);
     }
     const groups = saved.map((group, g) => {
       const restored: Record<string, unknown> = {};
@@ -186,13 +185,6 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
     this.paramGroups.splice(0, this.paramGroups.length, ...groups);
     this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);
-  }
-
-  /** The closure (with grad enabled) and then the update (under noGrad), as every step does. */
-  protected runStep<L>(closure: Closure<L> | undefined, update: () => void): L | undefined {
-    const loss = closure === undefined ? undefined : enableGrad(closure);
-    noGrad(update);
-    return loss;
   }
 
   /** This parameter's state, created by `init` on its first step (PyTorch's `len(state) == 0`). */

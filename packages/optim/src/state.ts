@@ -1,4 +1,4 @@
-import { type DType, isTensor } from '@tensile/tensor';
+import { isFloating, isTensor, type Tensor } from '@tensile/tensor';
 import type { ParamState, StateValue } from './optimizer';
 
 export function isRecord(x: unknown): x is Record<string, unknown> {
@@ -18,11 +18,12 @@ export function copyValue<T>(value: T): T {
  * the tensors of a floating parameter take its dtype, except `step`, which stays as saved (PyTorch's
  * `cast`).
  */
-export function castState(state: ParamState, dtype: DType, floating: boolean): ParamState {
+export function castState(state: ParamState, param: Tensor): ParamState {
+  const floating = isFloating(param.dtype);
   const cast = (value: StateValue, key?: string): StateValue => {
     if (Array.isArray(value)) return value.map((v) => cast(v));
     if (!isTensor(value)) return value;
-    const target = floating && key !== 'step' ? dtype : value.dtype;
+    const target = floating && key !== 'step' ? param.dtype : value.dtype;
     return value.detach().to(target).clone();
   };
   return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, cast(v, k)]));

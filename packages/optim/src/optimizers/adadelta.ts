@@ -1,6 +1,7 @@
 import { type Tensor, ValueError, zerosLike } from '@tensile/tensor';
-import { type Closure, Optimizer, type ParamGroup, type Params } from '../optimizer';
+import type { ParamGroup, Params } from '../optimizer';
 import { checkNonNegative, gradOf, withDefaults } from './common';
+import { ParamwiseOptimizer } from './paramwise';
 
 export interface AdadeltaOptions {
   lr?: number;
@@ -17,7 +18,7 @@ export type AdadeltaGroup = ParamGroup & Required<AdadeltaOptions>;
 export type AdadeltaState = { step: number; squareAvg: Tensor; accDelta: Tensor };
 
 /** Adadelta (torch.optim.Adadelta). */
-export class Adadelta extends Optimizer<AdadeltaGroup, AdadeltaState> {
+export class Adadelta extends ParamwiseOptimizer<AdadeltaGroup, AdadeltaState> {
   constructor(params: Params<AdadeltaOptions>, opts: AdadeltaOptions = {}) {
     const defaults = withDefaults(
       { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false },
@@ -31,26 +32,18 @@ export class Adadelta extends Optimizer<AdadeltaGroup, AdadeltaState> {
     super(params, defaults);
   }
 
-  step<L>(closure?: Closure<L>): L | undefined {
-    return this.runStep(closure, () => {
-      for (const group of this.paramGroups) {
-        const { lr, rho, eps } = group;
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          const state = this.stateFor(p, () => ({
-            step: 0,
-            squareAvg: zerosLike(p),
-            accDelta: zerosLike(p),
-          }));
-          state.step += 1;
-          const grad = gradOf(p, group.maximize, group.weightDecay);
-          state.squareAvg.mul_(rho).addcmul_(grad, grad, { value: 1 - rho });
-          const std = state.squareAvg.add(eps).sqrt_();
-          const delta = state.accDelta.add(eps).sqrt_().div_(std).mul_(grad);
-          state.accDelta.mul_(rho).addcmul_(delta, delta, { value: 1 - rho });
-          p.add_(delta, { alpha: -lr });
-        }
-      }
-    });
+  protected initState(p: Tensor): AdadeltaState {
+    return { step: 0, squareAvg: zerosLike(p), accDelta: zerosLike(p) };
+  }
+
+  protected update(p: Tensor, group: AdadeltaGroup, state: AdadeltaState): void {
+    const { lr, rho, eps } = group;
+    state.step += 1;
+    const grad = gradOf(p, group.maximize, group.weightDecay);
+    state.squareAvg.mul_(rho).addcmul_(grad, grad, { value: 1 - rho });
+    const std = state.squareAvg.add(eps).sqrt_();
+    const delta = state.accDelta.add(eps).sqrt_().div_(std).mul_(grad);
+    state.accDelta.mul_(rho).addcmul_(delta, delta, { value: 1 - rho });
+    p.add_(delta, { alpha: -lr });
   }
 }

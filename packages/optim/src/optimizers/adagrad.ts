@@ -1,6 +1,7 @@
 import { fullLike, type Tensor, zeros } from '@tensile/tensor';
-import { type Closure, Optimizer, type ParamGroup, type Params } from '../optimizer';
+import type { ParamGroup, Params } from '../optimizer';
 import { checkNonNegative, gradOf, withDefaults } from './common';
+import { ParamwiseOptimizer } from './paramwise';
 
 export interface AdagradOptions {
   lr?: number;
@@ -16,7 +17,7 @@ export type AdagradGroup = ParamGroup & Required<AdagradOptions>;
 export type AdagradState = { step: Tensor; sum: Tensor };
 
 /** Adagrad (torch.optim.Adagrad): the state of every parameter is created at construction. */
-export class Adagrad extends Optimizer<AdagradGroup, AdagradState> {
+export class Adagrad extends ParamwiseOptimizer<AdagradGroup, AdagradState> {
   constructor(params: Params<AdagradOptions>, opts: AdagradOptions = {}) {
     const defaults = withDefaults(
       {
@@ -40,27 +41,19 @@ export class Adagrad extends Optimizer<AdagradGroup, AdagradState> {
     checkNonNegative('Adagrad', 'epsilon value', defaults.eps);
     super(params, defaults);
     for (const group of this.paramGroups)
-      for (const p of group.params) this.stateFor(p, () => initState(p, group));
+      for (const p of group.params) this.stateFor(p, () => this.initState(p, group));
   }
 
-  step<L>(closure?: Closure<L>): L | undefined {
-    return this.runStep(closure, () => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          const state = this.stateFor(p, () => initState(p, group));
-          const step = state.step.add_(1).item();
-          const grad = gradOf(p, group.maximize, group.weightDecay);
-          const clr = group.lr / (1 + (step - 1) * group.lrDecay);
-          state.sum.addcmul_(grad, grad, { value: 1 });
-          const std = state.sum.sqrt().add_(group.eps);
-          p.addcdiv_(grad, std, { value: -clr });
-        }
-      }
-    });
+  protected initState(p: Tensor, group: AdagradGroup): AdagradState {
+    return { step: zeros([]), sum: fullLike(p, group.initialAccumulatorValue) };
   }
-}
 
-function initState(p: Tensor, group: AdagradGroup): AdagradState {
-  return { step: zeros([]), sum: fullLike(p, group.initialAccumulatorValue) };
+  protected update(p: Tensor, group: AdagradGroup, state: AdagradState): void {
+    const step = state.step.add_(1).item();
+    const grad = gradOf(p, group.maximize, group.weightDecay);
+    const clr = group.lr / (1 + (step - 1) * group.lrDecay);
+    state.sum.addcmul_(grad, grad, { value: 1 });
+    const std = state.sum.sqrt().add_(group.eps);
+    p.addcdiv_(grad, std, { value: -clr });
+  }
 }

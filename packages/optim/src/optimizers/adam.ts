@@ -1,13 +1,9 @@
 import { type Tensor, zeros, zerosLike } from '@tensile/tensor';
-import { type Closure, Optimizer, type ParamGroup, type Params } from '../optimizer';
-import { checkBetas, checkNonNegative, gradOf, withDefaults } from './common';
+import type { ParamGroup, Params } from '../optimizer';
+import { type AdamFamilyOptions, checkAdamFamily, gradOf, withDefaults } from './common';
+import { ParamwiseOptimizer } from './paramwise';
 
-export interface AdamOptions {
-  lr?: number;
-  /** (beta1, beta2): decay rates of the first and second moment averages. */
-  betas?: [number, number];
-  eps?: number;
-  weightDecay?: number;
+export interface AdamOptions extends AdamFamilyOptions {
   amsgrad?: boolean;
   maximize?: boolean;
 }
@@ -17,63 +13,53 @@ export type AdamGroup = ParamGroup & Required<AdamOptions>;
 /** `step` is a 0-d float tensor, as in PyTorch; `maxExpAvgSq` exists only with amsgrad. */
 export type AdamState = { step: Tensor; expAvg: Tensor; expAvgSq: Tensor; maxExpAvgSq?: Tensor };
 
-/** Adam (torch.optim.Adam): weightDecay is an L2 penalty added to the gradient. */
-export class Adam extends Optimizer<AdamGroup, AdamState> {
-  constructor(params: Params<AdamOptions>, opts: AdamOptions = {}) {
-    super(params, adamDefaults('Adam', opts, 0));
+/** Adam and AdamW, which differ only in how weight decay enters the step. */
+abstract class AdamBase extends ParamwiseOptimizer<AdamGroup, AdamState> {
+  /** AdamW's decay, applied to the parameter itself instead of added to the gradient. */
+  protected abstract readonly decoupledWeightDecay: boolean;
+
+  constructor(name: string, params: Params<AdamOptions>, opts: AdamOptions, weightDecay: number) {
+    const defaults = withDefaults(
+      { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false },
+      opts,
+    );
+    checkAdamFamily(name, defaults);
+    super(params, defaults);
   }
 
-  step<L>(closure?: Closure<L>): L | undefined {
-    return this.runStep(closure, () => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          const state = this.stateFor(p, () => initAdamState(p, group.amsgrad));
-          state.step.add_(1);
-          adamUpdate(p, gradOf(p, group.maximize, group.weightDecay), state, group);
-        }
-      }
-    });
+  protected initState(p: Tensor, group: AdamGroup): AdamState {
+    const state: AdamState = { step: zeros([]), expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
+    if (group.amsgrad) state.maxExpAvgSq = zerosLike(p);
+    return state;
+  }
+
+  protected update(p: Tensor, group: AdamGroup, state: AdamState): void {
+    state.step.add_(1);
+    let l2 = group.weightDecay;
+    if (this.decoupledWeightDecay) {
+      p.mul_(1 - group.lr * group.weightDecay);
+      l2 = 0;
+    }
+    adamUpdate(p, gradOf(p, group.maximize, l2), state, group);
+  }
+}
+
+/** Adam (torch.optim.Adam): weightDecay is an L2 penalty added to the gradient. */
+export class Adam extends AdamBase {
+  protected readonly decoupledWeightDecay = false;
+
+  constructor(params: Params<AdamOptions>, opts: AdamOptions = {}) {
+    super('Adam', params, opts, 0);
   }
 }
 
 /** Adam with decoupled weight decay (torch.optim.AdamW): params shrink by lr * weightDecay. */
-export class AdamW extends Optimizer<AdamGroup, AdamState> {
+export class AdamW extends AdamBase {
+  protected readonly decoupledWeightDecay = true;
+
   constructor(params: Params<AdamOptions>, opts: AdamOptions = {}) {
-    super(params, adamDefaults('AdamW', opts, 1e-2));
+    super('AdamW', params, opts, 1e-2);
   }
-
-  step<L>(closure?: Closure<L>): L | undefined {
-    return this.runStep(closure, () => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          const state = this.stateFor(p, () => initAdamState(p, group.amsgrad));
-          state.step.add_(1);
-          p.mul_(1 - group.lr * group.weightDecay);
-          adamUpdate(p, gradOf(p, group.maximize, 0), state, group);
-        }
-      }
-    });
-  }
-}
-
-function adamDefaults(name: string, opts: AdamOptions, weightDecay: number): Required<AdamOptions> {
-  const defaults = withDefaults(
-    { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false },
-    opts,
-  );
-  checkNonNegative(name, 'learning rate', defaults.lr);
-  checkNonNegative(name, 'epsilon value', defaults.eps);
-  checkBetas(name, defaults.betas);
-  checkNonNegative(name, 'weight_decay value', defaults.weightDecay);
-  return defaults;
-}
-
-function initAdamState(p: Tensor, amsgrad: boolean): AdamState {
-  const state: AdamState = { step: zeros([]), expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
-  if (amsgrad) state.maxExpAvgSq = zerosLike(p);
-  return state;
 }
 
 /** The moment updates and the bias-corrected step, in torch 1.13's single-tensor op order. */

@@ -5,11 +5,24 @@ export function checkNonNegative(optimizer: string, what: string, value: number)
   if (!(value >= 0)) throw new ValueError(`${optimizer}: Invalid ${what}: ${value}`);
 }
 
-export function checkBetas(optimizer: string, betas: readonly [number, number]): void {
-  betas.forEach((beta, i) => {
+/** The options Adam, AdamW, Adamax, NAdam and RAdam share. */
+export interface AdamFamilyOptions {
+  lr?: number;
+  /** (beta1, beta2): decay rates of the first and second moment averages. */
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+
+/** PyTorch's checks of the shared Adam-family options. */
+export function checkAdamFamily(optimizer: string, opts: Required<AdamFamilyOptions>): void {
+  checkNonNegative(optimizer, 'learning rate', opts.lr);
+  checkNonNegative(optimizer, 'epsilon value', opts.eps);
+  opts.betas.forEach((beta, i) => {
     if (!(beta >= 0 && beta < 1))
       throw new ValueError(`${optimizer}: Invalid beta parameter at index ${i}: ${beta}`);
   });
+  checkNonNegative(optimizer, 'weight_decay value', opts.weightDecay);
 }
 
 /**

@@ -1,6 +1,12 @@
-import { cat, enableGrad, isTensor, type Tensor, ValueError, zeros } from '@tensile/tensor';
+import { cat, enableGrad, isTensor, noGrad, type Tensor, ValueError, zeros } from '@tensile/tensor';
 import { OptimizerError } from '../errors';
-import { type Closure, Optimizer, type ParamGroup, type Params } from '../optimizer';
+import {
+  type Closure,
+  Optimizer,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Params,
+} from '../optimizer';
 import { withDefaults } from './common';
 import { strongWolfe } from './strong-wolfe';
 
@@ -59,11 +65,9 @@ export class LBFGS extends Optimizer<LBFGSGroup, LBFGSState> {
       opts,
     );
     super(params, defaults);
-    if (this.paramGroups.length !== 1)
-      throw new ValueError("LBFGS: LBFGS doesn't support per-parameter options (parameter groups)");
   }
 
-  override addParamGroup(group: Parameters<Optimizer['addParamGroup']>[0]): void {
+  override addParamGroup(group: ParamGroupInput): void {
     if (this.paramGroups.length > 0)
       throw new ValueError("LBFGS: LBFGS doesn't support per-parameter options (parameter groups)");
     super.addParamGroup(group);
@@ -72,11 +76,7 @@ export class LBFGS extends Optimizer<LBFGSGroup, LBFGSState> {
   step<L>(closure?: Closure<L>): L | undefined {
     if (closure === undefined)
       throw new ValueError('LBFGS.step: a closure that reevaluates the model is required');
-    let origLoss: L | undefined;
-    this.runStep(undefined, () => {
-      origLoss = this.iterate(closure);
-    });
-    return origLoss;
+    return noGrad(() => this.iterate(closure));
   }
 
   private get params(): Tensor[] {

@@ -1,12 +1,15 @@
 import { type Tensor, zeros, zerosLike } from '@tensile/tensor';
-import { type Closure, Optimizer, type ParamGroup, type Params } from '../optimizer';
-import { checkBetas, checkNonNegative, gradOf, withDefaults } from './common';
+import type { ParamGroup, Params } from '../optimizer';
+import {
+  type AdamFamilyOptions,
+  checkAdamFamily,
+  checkNonNegative,
+  gradOf,
+  withDefaults,
+} from './common';
+import { ParamwiseOptimizer } from './paramwise';
 
-export interface NAdamOptions {
-  lr?: number;
-  betas?: [number, number];
-  eps?: number;
-  weightDecay?: number;
+export interface NAdamOptions extends AdamFamilyOptions {
   momentumDecay?: number;
 }
 
@@ -16,47 +19,40 @@ export type NAdamGroup = ParamGroup & Required<NAdamOptions>;
 export type NAdamState = { step: Tensor; muProduct: Tensor; expAvg: Tensor; expAvgSq: Tensor };
 
 /** Adam with Nesterov momentum (torch.optim.NAdam). */
-export class NAdam extends Optimizer<NAdamGroup, NAdamState> {
+export class NAdam extends ParamwiseOptimizer<NAdamGroup, NAdamState> {
   constructor(params: Params<NAdamOptions>, opts: NAdamOptions = {}) {
     const defaults = withDefaults(
       { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 },
       opts,
     );
-    checkNonNegative('NAdam', 'learning rate', defaults.lr);
-    checkNonNegative('NAdam', 'epsilon value', defaults.eps);
-    checkBetas('NAdam', defaults.betas);
-    checkNonNegative('NAdam', 'weight_decay value', defaults.weightDecay);
+    checkAdamFamily('NAdam', defaults);
     checkNonNegative('NAdam', 'momentum_decay value', defaults.momentumDecay);
     super(params, defaults);
   }
 
-  step<L>(closure?: Closure<L>): L | undefined {
-    return this.runStep(closure, () => {
-      for (const group of this.paramGroups) {
-        const { lr, eps, momentumDecay } = group;
-        const [beta1, beta2] = group.betas;
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          const state = this.stateFor(p, () => ({
-            step: zeros([]),
-            muProduct: zeros([]).add_(1),
-            expAvg: zerosLike(p),
-            expAvgSq: zerosLike(p),
-          }));
-          const step = state.step.add_(1).item();
-          const biasCorrection2 = 1 - beta2 ** step;
-          const grad = gradOf(p, false, group.weightDecay);
-          const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
-          const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
-          const muProduct = state.muProduct.mul_(mu).item();
-          const muProductNext = state.muProduct.mul(mu).mul(muNext).item();
-          state.expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
-          state.expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
-          const denom = state.expAvgSq.div(biasCorrection2).sqrt().add_(eps);
-          p.addcdiv_(grad, denom, { value: (-lr * (1 - mu)) / (1 - muProduct) });
-          p.addcdiv_(state.expAvg, denom, { value: (-lr * muNext) / (1 - muProductNext) });
-        }
-      }
-    });
+  protected initState(p: Tensor): NAdamState {
+    return {
+      step: zeros([]),
+      muProduct: zeros([]).add_(1),
+      expAvg: zerosLike(p),
+      expAvgSq: zerosLike(p),
+    };
+  }
+
+  protected update(p: Tensor, group: NAdamGroup, state: NAdamState): void {
+    const { lr, eps, momentumDecay } = group;
+    const [beta1, beta2] = group.betas;
+    const step = state.step.add_(1).item();
+    const biasCorrection2 = 1 - beta2 ** step;
+    const grad = gradOf(p, false, group.weightDecay);
+    const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
+    const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
+    const muProduct = state.muProduct.mul_(mu).item();
+    const muProductNext = state.muProduct.mul(mu).mul(muNext).item();
+    state.expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+    state.expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
+    const denom = state.expAvgSq.div(biasCorrection2).sqrt().add_(eps);
+    p.addcdiv_(grad, denom, { value: (-lr * (1 - mu)) / (1 - muProduct) });
+    p.addcdiv_(state.expAvg, denom, { value: (-lr * muNext) / (1 - muProductNext) });
   }
 }

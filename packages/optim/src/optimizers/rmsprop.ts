@@ -1,6 +1,7 @@
 import { type Tensor, zerosLike } from '@tensile/tensor';
-import { type Closure, Optimizer, type ParamGroup, type Params } from '../optimizer';
+import type { ParamGroup, Params } from '../optimizer';
 import { checkNonNegative, gradOf, withDefaults } from './common';
+import { ParamwiseOptimizer } from './paramwise';
 
 export interface RMSpropOptions {
   lr?: number;
@@ -25,7 +26,7 @@ export type RMSpropState = {
 };
 
 /** RMSprop (torch.optim.RMSprop). */
-export class RMSprop extends Optimizer<RMSpropGroup, RMSpropState> {
+export class RMSprop extends ParamwiseOptimizer<RMSpropGroup, RMSpropState> {
   constructor(params: Params<RMSpropOptions>, opts: RMSpropOptions = {}) {
     const defaults = withDefaults(
       {
@@ -47,37 +48,31 @@ export class RMSprop extends Optimizer<RMSpropGroup, RMSpropState> {
     super(params, defaults);
   }
 
-  step<L>(closure?: Closure<L>): L | undefined {
-    return this.runStep(closure, () => {
-      for (const group of this.paramGroups) {
-        const { lr, alpha, eps, momentum, centered } = group;
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          const state = this.stateFor(p, () => {
-            const s: RMSpropState = { step: 0, squareAvg: zerosLike(p) };
-            if (momentum > 0) s.momentumBuffer = zerosLike(p);
-            if (centered) s.gradAvg = zerosLike(p);
-            return s;
-          });
-          state.step += 1;
-          const grad = gradOf(p, group.maximize, group.weightDecay);
-          state.squareAvg.mul_(alpha).addcmul_(grad, grad, { value: 1 - alpha });
-          let avg: Tensor;
-          if (centered) {
-            const gradAvg = state.gradAvg!.mul_(alpha).add_(grad, { alpha: 1 - alpha });
-            avg = state.squareAvg.clone().addcmul_(gradAvg, gradAvg, { value: -1 }).sqrt_();
-          } else {
-            avg = state.squareAvg.sqrt();
-          }
-          avg.add_(eps);
-          if (momentum > 0) {
-            const buf = state.momentumBuffer!.mul_(momentum).addcdiv_(grad, avg);
-            p.add_(buf, { alpha: -lr });
-          } else {
-            p.addcdiv_(grad, avg, { value: -lr });
-          }
-        }
-      }
-    });
+  protected initState(p: Tensor, group: RMSpropGroup): RMSpropState {
+    const state: RMSpropState = { step: 0, squareAvg: zerosLike(p) };
+    if (group.momentum > 0) state.momentumBuffer = zerosLike(p);
+    if (group.centered) state.gradAvg = zerosLike(p);
+    return state;
+  }
+
+  protected update(p: Tensor, group: RMSpropGroup, state: RMSpropState): void {
+    const { lr, alpha, eps, momentum, centered } = group;
+    state.step += 1;
+    const grad = gradOf(p, group.maximize, group.weightDecay);
+    state.squareAvg.mul_(alpha).addcmul_(grad, grad, { value: 1 - alpha });
+    let avg: Tensor;
+    if (centered) {
+      const gradAvg = state.gradAvg!.mul_(alpha).add_(grad, { alpha: 1 - alpha });
+      avg = state.squareAvg.clone().addcmul_(gradAvg, gradAvg, { value: -1 }).sqrt_();
+    } else {
+      avg = state.squareAvg.sqrt();
+    }
+    avg.add_(eps);
+    if (momentum > 0) {
+      const buf = state.momentumBuffer!.mul_(momentum).addcdiv_(grad, avg);
+      p.add_(buf, { alpha: -lr });
+    } else {
+      p.addcdiv_(grad, avg, { value: -lr });
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { type Tensor, ValueError } from '@tensile/tensor';
-import { type Closure, Optimizer, type ParamGroup, type Params } from '../optimizer';
+import type { ParamGroup, Params } from '../optimizer';
 import { checkNonNegative, gradOf } from './common';
+import { ParamwiseOptimizer } from './paramwise';
 
 export interface SGDOptions {
   /** Required, here or in every parameter group. */
@@ -18,7 +19,7 @@ export type SGDGroup = ParamGroup & Required<Omit<SGDOptions, 'lr'>>;
 export type SGDState = { momentumBuffer: Tensor | null };
 
 /** Stochastic gradient descent with optional (Nesterov) momentum (torch.optim.SGD). */
-export class SGD extends Optimizer<SGDGroup, SGDState> {
+export class SGD extends ParamwiseOptimizer<SGDGroup, SGDState> {
   constructor(params: Params<SGDOptions>, opts: SGDOptions = {}) {
     const { lr, momentum = 0, dampening = 0, weightDecay = 0 } = opts;
     if (lr !== undefined) checkNonNegative('SGD', 'learning rate', lr);
@@ -37,27 +38,23 @@ export class SGD extends Optimizer<SGDGroup, SGDState> {
     });
   }
 
-  step<L>(closure?: Closure<L>): L | undefined {
-    return this.runStep(closure, () => {
-      for (const group of this.paramGroups) {
-        const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          const state = this.stateFor(p, () => ({ momentumBuffer: null }));
-          let dp = gradOf(p, maximize, weightDecay);
-          if (momentum !== 0) {
-            let buf = state.momentumBuffer;
-            if (buf === null) {
-              buf = dp.clone().detach();
-              state.momentumBuffer = buf;
-            } else {
-              buf.mul_(momentum).add_(dp, { alpha: 1 - dampening });
-            }
-            dp = nesterov ? dp.add(buf, { alpha: momentum }) : buf;
-          }
-          p.add_(dp, { alpha: -lr });
-        }
+  protected initState(): SGDState {
+    return { momentumBuffer: null };
+  }
+
+  protected update(p: Tensor, group: SGDGroup, state: SGDState): void {
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    let dp = gradOf(p, maximize, weightDecay);
+    if (momentum !== 0) {
+      let buf = state.momentumBuffer;
+      if (buf === null) {
+        buf = dp.clone().detach();
+        state.momentumBuffer = buf;
+      } else {
+        buf.mul_(momentum).add_(dp, { alpha: 1 - dampening });
       }
-    });
+      dp = nesterov ? dp.add(buf, { alpha: momentum }) : buf;
+    }
+    p.add_(dp, { alpha: -lr });
   }
 }
