@@ -168,7 +168,7 @@ export function truncNormal_(
     t.normal_(mean, std, opts);
     for (let bad = t.lt(a).logicalOr(t.gt(b)); bad.any().item(); bad = t.lt(a).logicalOr(t.gt(b))) {
       const redraw = t.clone().normal_(mean, std, opts);
-      t.copy_(bad.where(redraw, t));
+      t.copy_(redraw.where(bad, t));
     }
   });
 }
