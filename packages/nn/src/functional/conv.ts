@@ -98,6 +98,24 @@ function resolvePadding(
   return [pair(padding, 'padding'), false];
 }
 
+/**
+ * What both convolutions start from: a batched input, and for 1-D a height-1 image and kernel,
+ * with `lift` turning 1-D settings into 2-D ones (the height's is `fill`).
+ */
+function prepare(op: string, input: Tensor, weight: Tensor, dims: 1 | 2) {
+  const [x4, isBatched] = batched(op, input, dims);
+  if (weight.ndim !== dims + 2)
+    throw new ShapeError(
+      `${op}: expected a ${dims + 2}-D weight, but got weight of size ${fmtShape(weight.shape)}`,
+    );
+  const x = dims === 1 ? x4.unsqueeze(2) : x4;
+  const w = dims === 1 ? weight.unsqueeze(2) : weight;
+  const lift = (v: IntOrPair, fill: number, what: string): Pair =>
+    dims === 1 ? [fill, ntuple(1, v, what)[0]] : pair(v, what);
+  const kernel: Pair = [w.shape[2], w.shape[3]];
+  return { x, x4, w, isBatched, lift, kernel };
+}
+
 function convNd(
   op: string,
   input: Tensor,
@@ -106,24 +124,15 @@ function convNd(
   opts: ConvOptions,
   dims: 1 | 2,
 ): Tensor {
-  const [x4, isBatched] = batched(op, input, dims);
-  if (weight.ndim !== dims + 2)
-    throw new ShapeError(
-      `${op}: expected a ${dims + 2}-D weight, but got weight of size ${fmtShape(weight.shape)}`,
-    );
   const groups = opts.groups ?? 1;
   const [outCh, inPerGroup] = weight.shape;
   checkGroups(op, groups, outCh, 'out_channels');
-  const x = dims === 1 ? x4.unsqueeze(2) : x4;
-  const w = dims === 1 ? weight.unsqueeze(2) : weight;
-  const lift = (v: IntOrPair, fill: number, what: string): Pair =>
-    dims === 1 ? [fill, ntuple(1, v, what)[0]] : pair(v, what);
+  const { x, x4, w, isBatched, lift, kernel } = prepare(op, input, weight, dims);
   if (x.shape[1] !== inPerGroup * groups) {
     throw new ShapeError(
       `${op}: Given groups=${groups}, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(x4.shape)} to have ${inPerGroup * groups} channels, but got ${x.shape[1]} channels instead`,
     );
   }
-  const kernel: Pair = [w.shape[2], w.shape[3]];
   const stride = lift(opts.stride ?? 1, 1, 'stride');
   const dilation = lift(opts.dilation ?? 1, 1, 'dilation');
   const p = opts.padding ?? 0;
@@ -190,24 +199,15 @@ function convTransposeNd(
   opts: ConvTransposeOptions,
   dims: 1 | 2,
 ): Tensor {
-  const [x4, isBatched] = batched(op, input, dims);
-  if (weight.ndim !== dims + 2)
-    throw new ShapeError(
-      `${op}: expected a ${dims + 2}-D weight, but got weight of size ${fmtShape(weight.shape)}`,
-    );
   const groups = opts.groups ?? 1;
   const [inCh, outPerGroup] = weight.shape;
   checkGroups(op, groups, inCh, 'in_channels');
-  const x = dims === 1 ? x4.unsqueeze(2) : x4;
-  const w = dims === 1 ? weight.unsqueeze(2) : weight;
+  const { x, x4, w, isBatched, lift, kernel } = prepare(op, input, weight, dims);
   if (x.shape[1] !== inCh) {
     throw new ShapeError(
       `${op}: Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(x4.shape)} to have ${inCh} channels, but got ${x.shape[1]} channels instead`,
     );
   }
-  const lift = (v: IntOrPair, fill: number, what: string): Pair =>
-    dims === 1 ? [fill, ntuple(1, v, what)[0]] : pair(v, what);
-  const kernel: Pair = [w.shape[2], w.shape[3]];
   const stride = lift(opts.stride ?? 1, 1, 'stride');
   const padding = lift(opts.padding ?? 0, 0, 'padding');
   const dilation = lift(opts.dilation ?? 1, 1, 'dilation');
