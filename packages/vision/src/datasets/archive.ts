@@ -19,8 +19,9 @@ function ascii(bytes: Uint8Array, start: number, length: number): string {
 export function extractTar(bytes: Uint8Array, what = 'tar archive'): ArchiveEntry[] {
   const entries: ArchiveEntry[] = [];
   let longName: string | undefined;
-  for (let off = 0; off + 512 <= bytes.length; ) {
-    if (bytes[off] === 0) break; // end-of-archive blocks
+  let off = 0;
+  for (; off + 512 <= bytes.length; ) {
+    if (bytes[off] === 0) return entries; // end-of-archive blocks
     const size = Number.parseInt(ascii(bytes, off + 124, 12).trim() || '0', 8);
     const type = String.fromCharCode(bytes[off + 156] || 48);
     const prefix = ascii(bytes, off + 345, 155);
@@ -36,6 +37,8 @@ export function extractTar(bytes: Uint8Array, what = 'tar archive'): ArchiveEntr
     else if (type === '0' || type === '7') entries.push({ name, data });
     off += 512 + Math.ceil(size / 512) * 512;
   }
+  if (off < bytes.length)
+    throw new DatasetError(`${what} is truncated: a partial header at offset ${off}`);
   return entries;
 }
 

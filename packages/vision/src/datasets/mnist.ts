@@ -120,7 +120,7 @@ export abstract class IdxImageDataset<S = Image, T = number> extends VisionDatas
   }
 }
 
-function mirrored(cls: typeof MNIST): Resource[] {
+function mirrored(cls: FamilyClass): Resource[] {
   return cls.resources.map(([filename, md5]) => ({
     filename,
     md5,
@@ -128,7 +128,14 @@ function mirrored(cls: typeof MNIST): Resource[] {
   }));
 }
 
-async function downloadFamily(cls: typeof MNIST, root: string): Promise<void> {
+/** What create() needs of the class it is called on (MNIST or a subclass). */
+type FamilyClass = (new (
+  root: string,
+  opts: MNISTOptions<never, never>,
+) => IdxImageDataset<unknown, unknown>) &
+  Pick<typeof MNIST, 'folder' | 'mirrors' | 'resources'>;
+
+async function downloadFamily(cls: FamilyClass, root: string): Promise<void> {
   const raw = join(root, cls.folder, 'raw');
   const present = (r: Resource) =>
     firstExisting([join(raw, r.filename), join(raw, basename(r.filename, '.gz'))]);
@@ -185,14 +192,17 @@ export class MNIST<S = Image, T = number> extends IdxImageDataset<S, T> {
   }
 
   /** Downloads missing files (with `download: true`), then builds the dataset. */
-  static async create<C extends typeof MNIST, S = Image, T = number>(
-    this: C,
+  static async create<S = Image, T = number>(
+    this: FamilyClass,
     root: string,
     opts: MNISTOptions<S, T> = {},
   ): Promise<MNIST<S, T>> {
     // biome-ignore lint/complexity/noThisInStatic: polymorphic: FashionMNIST and KMNIST inherit these statics
     if (opts.download) await downloadFamily(this, root);
-    return new this(root, { ...opts, download: false }) as MNIST<S, T>;
+    return new this(root, { ...opts, download: false } as MNISTOptions<never, never>) as MNIST<
+      S,
+      T
+    >;
   }
 
   /** Fetches the missing raw files from the mirrors into `root/<folder>/raw`, md5-verified. */

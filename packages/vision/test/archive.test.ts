@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { DatasetError, extractTar, extractZip } from '../src';
+import { tarBytes, zipBytes } from './archive-writer';
+
+const files = { 'a/one.txt': Buffer.from('hello'), 'a/b/two.bin': Buffer.alloc(700, 7) };
+
+describe('archives', () => {
+  it('extracts tar files', () => {
+    const entries = extractTar(tarBytes(files));
+    expect(entries.map((e) => [e.name, e.data.length])).toEqual([
+      ['a/one.txt', 5],
+      ['a/b/two.bin', 700],
+    ]);
+    expect(Buffer.from(entries[0].data).toString()).toBe('hello');
+  });
+
+  it('extracts zip files, skipping directories', () => {
+    const entries = extractZip(zipBytes(files));
+    expect(entries.map((e) => e.name)).toEqual(['a/one.txt', 'a/b/two.bin']);
+    expect([...entries[1].data]).toEqual(new Array(700).fill(7));
+  });
+
+  it('names truncated archives', () => {
+    expect(() => extractTar(tarBytes(files).subarray(0, 1200), 'x.tar')).toThrow(
+      /x.tar is truncated/,
+    );
+    expect(() => extractZip(zipBytes(files).subarray(0, 40), 'x.zip')).toThrow(DatasetError);
+    expect(() => extractZip(zipBytes(files).subarray(0, 40), 'x.zip')).toThrow(
+      /x.zip is not a zip file, or is truncated/,
+    );
+  });
+});

@@ -1,0 +1,175 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CIFAR10, DownloadError, downloadUrl, MNIST } from '../src';
+import { tarBytes } from './archive-writer';
+import { py2Batch, py2Meta } from './cifar-writer';
+import { fakeMnist, gzip } from './idx-writer';
+
+const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+
+const payload = randomBytes(300_000);
+const mnist = fakeMnist(6);
+const cifarFiles: Record<string, Uint8Array> = {
+  'cifar-10-batches-py/batches.meta': py2Meta('label_names', ['a', 'b']),
+};
+for (const name of [
+  'data_batch_1',
+  'data_batch_2',
+  'data_batch_3',
+  'data_batch_4',
+  'data_batch_5',
+  'test_batch',
+]) {
+  cifarFiles[`cifar-10-batches-py/${name}`] = py2Batch([1], [1]);
+}
+const files: Record<string, Uint8Array> = {
+  '/cifar.tar.gz': gzip(tarBytes(cifarFiles)),
+  '/file.bin': payload,
+  '/flaky.bin': payload,
+  '/mnist/train-images-idx3-ubyte.gz': gzip(mnist.images),
+  '/mnist/train-labels-idx1-ubyte.gz': gzip(mnist.labels),
+};
+const requests: { url: string; headers: IncomingHttpHeaders }[] = [];
+let flakyDrops = 0;
+
+// Serves `files` with Range support; /flaky.bin drops the connection mid-file twice.
+const server: Server = createServer((req, res) => {
+  requests.push({ url: req.url ?? '', headers: req.headers });
+  const body = files[req.url ?? ''];
+  if (req.url === '/redirect') {
+    res.writeHead(302, { Location: '/file.bin' }).end();
+    return;
+  }
+  if (!body) {
+    res.writeHead(404).end();
+    return;
+  }
+  const range = /bytes=(\d+)-/.exec(req.headers.range ?? '');
+  const start = range ? Number(range[1]) : 0;
+  const rest = body.subarray(start);
+  res.writeHead(range ? 206 : 200, { 'Content-Length': rest.length });
+  if (req.url === '/flaky.bin' && flakyDrops < 2) {
+    flakyDrops++;
+    res.write(rest.subarray(0, 100_000), () => res.destroy());
+    return;
+  }
+  res.end(rest);
+});
+
+let base = '';
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'vision-dl-'));
+
+describe('downloadUrl', () => {
+  it('downloads and verifies the md5', async () => {
+    const dir = tmp();
+    const path = await downloadUrl(`${base}/file.bin`, dir, { md5: md5(payload), progress: false });
+    expect(path).toBe(join(dir, 'file.bin'));
+    expect(md5(readFileSync(path))).toBe(md5(payload));
+    const before = requests.length;
+    await downloadUrl(`${base}/file.bin`, dir, { md5: md5(payload), progress: false });
+    expect(requests.length).toBe(before); // a verified file is not fetched again
+  });
+
+  it('resumes a dropped download with HTTP Range', async () => {
+    const dir = tmp();
+    const path = await downloadUrl(`${base}/flaky.bin`, dir, { md5: md5(payload) });
+    expect(md5(readFileSync(path))).toBe(md5(payload));
+    const ranges = requests.filter((r) => r.url === '/flaky.bin').map((r) => r.headers.range);
+    // Each retry asks for the rest from what the last attempt got (how much arrives before the
+    // drop depends on the sockets).
+    expect(ranges).toHaveLength(3);
+    expect(ranges[0]).toBeUndefined();
+    const offsets = ranges.slice(1).map((r) => Number(/^bytes=(\d+)-$/.exec(r ?? '')?.[1]));
+    expect(offsets[0]).toBeGreaterThan(0);
+    expect(offsets[1]).toBeGreaterThan(offsets[0]);
+    expect(existsSync(`${path}.part`)).toBe(false);
+  });
+
+  it('refuses a file with the wrong checksum and removes it', async () => {
+    const dir = tmp();
+    const wrong = '0'.repeat(32);
+    await expect(
+      downloadUrl(`${base}/file.bin`, dir, { md5: wrong, progress: false }),
+    ).rejects.toThrow(new RegExp(`file.bin from .* has md5 ${md5(payload)}, expected ${wrong}`));
+    expect(existsSync(join(dir, 'file.bin'))).toBe(false);
+    expect(existsSync(join(dir, 'file.bin.part'))).toBe(false);
+  });
+
+  it('follows redirects and fails fast on HTTP errors', async () => {
+    const dir = tmp();
+    const path = await downloadUrl(`${base}/redirect`, dir, { filename: 'r.bin', progress: false });
+    expect(readFileSync(path).length).toBe(payload.length);
+    const before = requests.length;
+    await expect(downloadUrl(`${base}/missing.bin`, dir, { progress: false })).rejects.toThrow(
+      DownloadError,
+    );
+    expect(requests.length).toBe(before + 1); // no retries for an HTTP 404
+  });
+
+  it('gives up after its retries when the server is unreachable', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/x.bin`;
+    await new Promise<void>((r) => closed.close(() => r()));
+    await expect(downloadUrl(url, tmp(), { maxRetries: 1, progress: false })).rejects.toThrow(
+      /failed after 2 attempts/,
+    );
+  });
+});
+
+describe('download: true', () => {
+  class LocalMNIST extends MNIST {
+    // The server's port is known only once it listens: the tests set mirrors then.
+    static override readonly mirrors: readonly string[] = [];
+    static override readonly resources = [
+      ['train-images-idx3-ubyte.gz', md5(files['/mnist/train-images-idx3-ubyte.gz'])],
+      ['train-labels-idx1-ubyte.gz', md5(files['/mnist/train-labels-idx1-ubyte.gz'])],
+    ] as const;
+  }
+
+  it('create() fetches the files from the mirror into root/MNIST/raw and loads them', async () => {
+    Object.defineProperty(LocalMNIST, 'mirrors', { value: [`${base}/mnist/`] });
+    const root = tmp();
+    const ds = await LocalMNIST.create(root, { download: true });
+    expect(ds.length).toBe(6);
+    expect(existsSync(join(root, 'MNIST', 'raw', 'train-labels-idx1-ubyte.gz'))).toBe(true);
+    expect(ds.get(3)[1]).toBe(3);
+  });
+
+  it('without a network, says which files to put where', async () => {
+    Object.defineProperty(LocalMNIST, 'mirrors', { value: ['http://127.0.0.1:9/mnist/'] });
+    const root = tmp();
+    const err = await LocalMNIST.create(root, { download: true }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect((err as Error).message).toContain(`put them in ${join(root, 'MNIST', 'raw')}`);
+    expect((err as Error).message).toContain('train-images-idx3-ubyte.gz (md5 ');
+  });
+});
+
+describe('CIFAR10 download', () => {
+  class LocalCIFAR extends CIFAR10 {}
+
+  it('create() fetches the tar.gz, checks its md5 and extracts it into root', async () => {
+    const release = CIFAR10.release;
+    const url = `${base}/cifar.tar.gz`;
+    Object.defineProperty(LocalCIFAR, 'release', {
+      value: { ...release, url, md5: md5(files['/cifar.tar.gz']) },
+    });
+    const root = tmp();
+    const ds = await LocalCIFAR.create(root, { download: true });
+    expect(ds.length).toBe(5);
+    expect(ds.classes).toEqual(['a', 'b']);
+    expect(existsSync(join(root, 'cifar-10-batches-py', 'test_batch'))).toBe(true);
+  });
+});
