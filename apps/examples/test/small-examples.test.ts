@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { runExample } from './run-example';
+
+describe('small examples', () => {
+  it('print what their comments promise', async () => {
+    const [custom, rnn, accuracy, grid] = await Promise.all(
+      ['custom-dataset.ts', 'rnn-shapes.ts', 'accuracy.ts', 'make-grid.ts'].map((f) =>
+        runExample(f),
+      ),
+    );
+    for (const run of [custom, rnn, accuracy, grid]) expect(run.code, run.stderr).toBe(0);
+
+    expect(custom.stdout).toContain('dataset of 4 samples; dataset.get(2) = [3, 1]');
+    const batches = [
+      ...custom.stdout.matchAll(
+        /epoch (\d): x = tensor\(\[(\d), (\d)\]\), y = tensor\(\[(\d), (\d)\]\)/g,
+      ),
+    ];
+    expect(batches).toHaveLength(4);
+    for (const [, , x0, x1, y0, y1] of batches) {
+      // MyDs([1, 2, 3, 4], [0, 1, 1, 1]): each label belongs to its x.
+      expect([Number(y0), Number(y1)]).toEqual([x0, x1].map((x) => (x === '1' ? 0 : 1)));
+    }
+    const epoch0 = batches.filter(([, e]) => e === '0').flatMap(([, , a, b]) => [a, b]);
+    expect(epoch0.sort()).toEqual(['1', '2', '3', '4']);
+
+    expect(rnn.stdout).toContain('RNN(4, 3, 1):  output [3, 2, 3], hidden [1, 2, 3]');
+    expect(rnn.stdout).toContain(
+      'LSTM(4, 3, 1): output [3, 2, 3], hidden [1, 2, 3], cell [1, 2, 3]',
+    );
+    expect(rnn.stdout).toContain('GRU(4, 3, 2, bidirectional): output [3, 2, 6], hidden [4, 2, 3]');
+    expect(rnn.stdout).toContain('on [2, 3, 4]: output [2, 3, 3]');
+
+    expect(accuracy.stdout).toContain('predicted  tensor([1, 0, 2, 0])');
+    expect(accuracy.stdout).toContain('correct 3 of 4: accuracy 75%');
+    expect(accuracy.stdout).toContain('argmax(1) equals max(1) indices: true');
+
+    expect(grid.stdout).toContain('makeGrid of [3, 3, 32, 32] with padding 2: [3, 36, 104]');
+    expect(grid.stdout).toContain('nrow 5: [3, 62, 152]');
+  }, 60_000);
+});
