@@ -6,4 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // Transforms and datasets tell DataLoader workers their module through import.meta.url, in CJS too.
+  shims: true,
 });

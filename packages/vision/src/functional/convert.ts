@@ -3,10 +3,10 @@ import {
   DTypeError,
   isFloating,
   type Tensor,
-  tensor,
   ValueError,
 } from '@tensile/tensor';
-import { imageDims, maxValue } from '../tensor-util';
+import { floatData, fromTyped, imageDims, maxValue } from '../tensor-util';
+import { rounderFor } from './grid';
 
 /**
  * torchvision's convert_image_dtype: rescales values between dtypes' ranges
@@ -36,11 +36,26 @@ export function convertImageDtype(image: Tensor, dtype: DType = 'float32'): Tens
   return image.to(dtype).mul(Math.floor((outMax + 1) / (inMax + 1)));
 }
 
-/** torchvision's F.normalize: (x - mean) / std per channel of a float [..., C, H, W] tensor. */
+function channelValues(name: string, v: readonly number[] | number, c: number): number[] {
+  const list = typeof v === 'number' ? [v] : [...v];
+  if (list.length !== 1 && list.length !== c) {
+    throw new ValueError(
+      `normalize: ${name} has ${list.length} values, expected 1 or ${c} (the number of channels)`,
+    );
+  }
+  return list.length === 1 ? new Array(c).fill(list[0]) : list;
+}
+
+/**
+ * torchvision's F.normalize: (x - mean) / std per channel of a float [..., C, H, W] tensor,
+ * in the tensor's precision (float32 rounding as PyTorch's sub_ then div_). `inplace` writes
+ * the result into x.
+ */
 export function normalize(
   x: Tensor,
   mean: readonly number[] | number,
   std: readonly number[] | number,
+  opts: { inplace?: boolean } = {},
 ): Tensor {
   if (!isFloating(x.dtype))
     throw new DTypeError(`normalize: input tensor should be a float tensor. Got ${x.dtype}.`);
@@ -49,25 +64,22 @@ export function normalize(
       `normalize: expected tensor to be a tensor image of size (..., C, H, W). Got shape [${x.shape.join(', ')}]`,
     );
   }
-  const { c } = imageDims(x, 'normalize');
-  const m = tensor(typeof mean === 'number' ? [mean] : [...mean], { dtype: x.dtype });
-  const s = tensor(typeof std === 'number' ? [std] : [...std], { dtype: x.dtype });
-  if (s.eq(0).any().item()) {
+  const { c, h, w } = imageDims(x, 'normalize');
+  const fr = rounderFor(x.dtype);
+  const m = channelValues('mean', mean, c).map(fr);
+  const s = channelValues('std', std, c).map(fr);
+  if (s.includes(0))
     throw new ValueError(
       `normalize: std evaluated to zero after conversion to ${x.dtype}, leading to division by zero.`,
     );
+  const data = floatData(x);
+  const hw = h * w;
+  for (let k = 0; k < data.length; k++) {
+    const ch = Math.floor(k / hw) % c;
+    data[k] = fr(fr(data[k] - m[ch]) / s[ch]);
   }
-  for (const [name, t] of [
-    ['mean', m],
-    ['std', s],
-  ] as const) {
-    if (t.shape[0] !== 1 && t.shape[0] !== c) {
-      throw new ValueError(
-        `normalize: ${name} has ${t.shape[0]} values, expected 1 or ${c} (the number of channels)`,
-      );
-    }
-  }
-  return x.sub(m.view([-1, 1, 1])).div(s.view([-1, 1, 1]));
+  const out = fromTyped(data, x.dtype, x.shape);
+  return opts.inplace ? x.copy_(out) : out;
 }
 
 /** torchvision's F.erase: sets the box (i, j, h, w) to `v` (broadcast to [..., C, h, w]). */

@@ -17,7 +17,7 @@ import {
 import { getDimensions, type Img } from '../functional/common';
 import { setupSize } from '../functional/crop';
 import {
-  checkProbability,
+  RandomApplied,
   type RandomOptions,
   rng,
   Transform,
@@ -130,23 +130,13 @@ export class Grayscale extends Transform<Img, Img> {
 }
 
 /** Gray with probability p, keeping the number of channels. */
-export class RandomGrayscale extends Transform<Img, Img> {
-  constructor(
-    readonly p = 0.1,
-    readonly opts: RandomOptions = {},
-  ) {
-    super();
-    checkProbability('RandomGrayscale', p);
+export class RandomGrayscale extends RandomApplied {
+  protected readonly moduleUrl = import.meta.url;
+  constructor(p = 0.1, opts: RandomOptions = {}) {
+    super(p, opts);
   }
-  call<T extends Img>(img: T): T {
-    const [c] = getDimensions(img);
-    return rng(this.opts).random() < this.p ? rgbToGrayscale(img, c as 1 | 3) : img;
-  }
-  workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'RandomGrayscale', [this.p, this.opts]);
-  }
-  override toString(): string {
-    return `RandomGrayscale(p=${this.p})`;
+  protected apply<T extends Img>(img: T): T {
+    return rgbToGrayscale(img, getDimensions(img)[0] as 1 | 3);
   }
 }
 
@@ -187,39 +177,20 @@ export class GaussianBlur extends Transform<Img, Img> {
   }
 }
 
-/** A transform applied with probability p: the base of RandomInvert and friends. */
-abstract class RandomOp extends Transform<Img, Img> {
-  constructor(
-    readonly p: number,
-    readonly opts: RandomOptions,
-  ) {
-    super();
-    checkProbability(this.constructor.name, p);
-  }
-  protected abstract apply<T extends Img>(img: T): T;
-  call<T extends Img>(img: T): T {
-    return rng(this.opts).random() < this.p ? this.apply(img) : img;
-  }
-  override toString(): string {
-    return `${this.constructor.name}(p=${this.p})`;
-  }
-}
-
 /** Inverts the colors with probability p. */
-export class RandomInvert extends RandomOp {
+export class RandomInvert extends RandomApplied {
+  protected readonly moduleUrl = import.meta.url;
   constructor(p = 0.5, opts: RandomOptions = {}) {
     super(p, opts);
   }
   protected apply<T extends Img>(img: T): T {
     return invert(img);
   }
-  workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'RandomInvert', [this.p, this.opts]);
-  }
 }
 
 /** Keeps `bits` bits per channel (uint8 images) with probability p. */
-export class RandomPosterize extends RandomOp {
+export class RandomPosterize extends RandomApplied {
+  protected readonly moduleUrl = import.meta.url;
   constructor(
     readonly bits: number,
     p = 0.5,
@@ -230,13 +201,14 @@ export class RandomPosterize extends RandomOp {
   protected apply<T extends Img>(img: T): T {
     return posterize(img, this.bits);
   }
-  workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'RandomPosterize', [this.bits, this.p, this.opts]);
+  protected override leadingArgs(): unknown[] {
+    return [this.bits];
   }
 }
 
 /** Inverts values above `threshold` with probability p. */
-export class RandomSolarize extends RandomOp {
+export class RandomSolarize extends RandomApplied {
+  protected readonly moduleUrl = import.meta.url;
   constructor(
     readonly threshold: number,
     p = 0.5,
@@ -247,13 +219,14 @@ export class RandomSolarize extends RandomOp {
   protected apply<T extends Img>(img: T): T {
     return solarize(img, this.threshold);
   }
-  workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'RandomSolarize', [this.threshold, this.p, this.opts]);
+  protected override leadingArgs(): unknown[] {
+    return [this.threshold];
   }
 }
 
 /** Sharpens (factor > 1) or blurs (< 1) with probability p. */
-export class RandomAdjustSharpness extends RandomOp {
+export class RandomAdjustSharpness extends RandomApplied {
+  protected readonly moduleUrl = import.meta.url;
   constructor(
     readonly sharpnessFactor: number,
     p = 0.5,
@@ -264,37 +237,29 @@ export class RandomAdjustSharpness extends RandomOp {
   protected apply<T extends Img>(img: T): T {
     return adjustSharpness(img, this.sharpnessFactor);
   }
-  workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'RandomAdjustSharpness', [
-      this.sharpnessFactor,
-      this.p,
-      this.opts,
-    ]);
+  protected override leadingArgs(): unknown[] {
+    return [this.sharpnessFactor];
   }
 }
 
 /** Stretches each channel to the full range with probability p. */
-export class RandomAutocontrast extends RandomOp {
+export class RandomAutocontrast extends RandomApplied {
+  protected readonly moduleUrl = import.meta.url;
   constructor(p = 0.5, opts: RandomOptions = {}) {
     super(p, opts);
   }
   protected apply<T extends Img>(img: T): T {
     return autocontrast(img);
   }
-  workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'RandomAutocontrast', [this.p, this.opts]);
-  }
 }
 
 /** Histogram-equalizes (uint8 images) with probability p. */
-export class RandomEqualize extends RandomOp {
+export class RandomEqualize extends RandomApplied {
+  protected readonly moduleUrl = import.meta.url;
   constructor(p = 0.5, opts: RandomOptions = {}) {
     super(p, opts);
   }
   protected apply<T extends Img>(img: T): T {
     return equalize(img);
-  }
-  workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'RandomEqualize', [this.p, this.opts]);
   }
 }

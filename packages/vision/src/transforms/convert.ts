@@ -64,14 +64,15 @@ export class Normalize extends Transform<Tensor, Tensor> {
   constructor(
     readonly mean: readonly number[] | number,
     readonly std: readonly number[] | number,
+    readonly opts: { inplace?: boolean } = {},
   ) {
     super();
   }
   call(x: Tensor): Tensor {
-    return normalize(x, this.mean, this.std);
+    return normalize(x, this.mean, this.std, this.opts);
   }
   workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'Normalize', [this.mean, this.std]);
+    return transformSpec(import.meta.url, 'Normalize', [this.mean, this.std, this.opts]);
   }
   override toString(): string {
     return `Normalize(mean=${JSON.stringify(this.mean)}, std=${JSON.stringify(this.std)})`;

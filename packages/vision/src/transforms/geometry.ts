@@ -7,6 +7,7 @@ import type { Fill } from '../functional/grid';
 import { roundHalfEven } from '../tensor-util';
 import {
   checkProbability,
+  RandomApplied,
   type RandomOptions,
   rng,
   Transform,
@@ -15,42 +16,24 @@ import {
 } from './transform';
 
 /** Flips horizontally with probability p. */
-export class RandomHorizontalFlip extends Transform<Img, Img> {
-  constructor(
-    readonly p = 0.5,
-    readonly opts: RandomOptions = {},
-  ) {
-    super();
-    checkProbability('RandomHorizontalFlip', p);
+export class RandomHorizontalFlip extends RandomApplied {
+  protected readonly moduleUrl = import.meta.url;
+  constructor(p = 0.5, opts: RandomOptions = {}) {
+    super(p, opts);
   }
-  call<T extends Img>(img: T): T {
-    return rng(this.opts).random() < this.p ? hflip(img) : img;
-  }
-  workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'RandomHorizontalFlip', [this.p, this.opts]);
-  }
-  override toString(): string {
-    return `RandomHorizontalFlip(p=${this.p})`;
+  protected apply<T extends Img>(img: T): T {
+    return hflip(img);
   }
 }
 
 /** Flips vertically with probability p. */
-export class RandomVerticalFlip extends Transform<Img, Img> {
-  constructor(
-    readonly p = 0.5,
-    readonly opts: RandomOptions = {},
-  ) {
-    super();
-    checkProbability('RandomVerticalFlip', p);
+export class RandomVerticalFlip extends RandomApplied {
+  protected readonly moduleUrl = import.meta.url;
+  constructor(p = 0.5, opts: RandomOptions = {}) {
+    super(p, opts);
   }
-  call<T extends Img>(img: T): T {
-    return rng(this.opts).random() < this.p ? vflip(img) : img;
-  }
-  workerSpec(): WorkerSpec {
-    return transformSpec(import.meta.url, 'RandomVerticalFlip', [this.p, this.opts]);
-  }
-  override toString(): string {
-    return `RandomVerticalFlip(p=${this.p})`;
+  protected apply<T extends Img>(img: T): T {
+    return vflip(img);
   }
 }
 

@@ -38,6 +38,7 @@ export {
 export {
   type AnyTransform,
   applyTransform,
+  RandomApplied,
   type RandomOptions,
   Transform,
   type TransformLike,

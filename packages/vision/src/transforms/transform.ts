@@ -1,5 +1,6 @@
 import type { WorkerSpec } from '@tensile/data';
 import { defaultGenerator, Generator, ValueError } from '@tensile/tensor';
+import type { Img } from '../functional/common';
 
 /** A transform: a Transform instance or a plain function (plain functions cannot go to workers). */
 export type TransformLike<I = unknown, O = unknown> = Transform<I, O> | ((input: I) => O);
@@ -67,4 +68,44 @@ export function uniform(g: Generator, low: number, high: number): number {
 export function checkProbability(op: string, p: number): void {
   if (!(p >= 0 && p <= 1))
     throw new ValueError(`${op}: probability p should be between 0 and 1, got ${p}`);
+}
+
+/**
+ * A transform applied with probability p, else the input is returned as is: the base of the
+ * flips, RandomGrayscale, RandomInvert and the like. Subclasses give `apply`, their module
+ * (`import.meta.url`, for workers) and any constructor arguments before p.
+ */
+export abstract class RandomApplied extends Transform<Img, Img> {
+  protected abstract readonly moduleUrl: string;
+
+  constructor(
+    readonly p: number,
+    readonly opts: RandomOptions,
+  ) {
+    super();
+    checkProbability(this.constructor.name, p);
+  }
+
+  protected abstract apply<T extends Img>(img: T): T;
+
+  /** Constructor arguments that come before p (RandomPosterize's bits, ...). */
+  protected leadingArgs(): unknown[] {
+    return [];
+  }
+
+  call<T extends Img>(img: T): T {
+    return rng(this.opts).random() < this.p ? this.apply(img) : img;
+  }
+
+  workerSpec(): WorkerSpec {
+    return transformSpec(this.moduleUrl, this.constructor.name, [
+      ...this.leadingArgs(),
+      this.p,
+      this.opts,
+    ]);
+  }
+
+  override toString(): string {
+    return `${this.constructor.name}(p=${this.p})`;
+  }
 }
