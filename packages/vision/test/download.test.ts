@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIFAR10, DownloadError, downloadUrl, MNIST } from '../src';
-import { tarBytes } from './archive-writer';
+import { CIFAR10, DownloadError, downloadUrl, EMNIST, MNIST } from '../src';
+import { tarBytes, zipBytes } from './archive-writer';
 import { py2Batch, py2Meta } from './cifar-writer';
 import { fakeMnist, gzip } from './idx-writer';
 
@@ -27,7 +27,12 @@ for (const name of [
 ]) {
   cifarFiles[`cifar-10-batches-py/${name}`] = py2Batch([1], [1]);
 }
+const emnistZip = zipBytes({
+  'gzip/emnist-digits-train-images-idx3-ubyte.gz': gzip(mnist.images),
+  'gzip/emnist-digits-train-labels-idx1-ubyte.gz': gzip(mnist.labels),
+});
 const files: Record<string, Uint8Array> = {
+  '/gzip.zip': emnistZip,
   '/cifar.tar.gz': gzip(tarBytes(cifarFiles)),
   '/file.bin': payload,
   '/flaky.bin': payload,
@@ -171,5 +176,25 @@ describe('CIFAR10 download', () => {
     expect(ds.length).toBe(5);
     expect(ds.classes).toEqual(['a', 'b']);
     expect(existsSync(join(root, 'cifar-10-batches-py', 'test_batch'))).toBe(true);
+  });
+});
+
+describe('EMNIST download', () => {
+  it('create() fetches gzip.zip, checks its md5 and extracts the split files', async () => {
+    const saved = EMNIST.archive;
+    Object.defineProperty(EMNIST, 'archive', {
+      value: { ...saved, urls: [`${base}/gzip.zip`], md5: md5(emnistZip) },
+    });
+    try {
+      const root = tmp();
+      const ds = await EMNIST.create(root, 'digits', { download: true });
+      expect(ds.length).toBe(6);
+      expect(ds.classes).toHaveLength(10);
+      expect(
+        existsSync(join(root, 'EMNIST', 'raw', 'emnist-digits-train-labels-idx1-ubyte.gz')),
+      ).toBe(true);
+    } finally {
+      Object.defineProperty(EMNIST, 'archive', { value: saved });
+    }
   });
 });

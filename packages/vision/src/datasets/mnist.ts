@@ -293,12 +293,6 @@ const EMNIST_CLASSES: Record<EMNISTSplit, readonly string[]> = {
   mnist: DIGITS,
 };
 
-const EMNIST_URL = 'https://www.itl.nist.gov/iaui/vip/cs_links/EMNIST/gzip.zip';
-const EMNIST_MD5 = '58c8d27c78d21e728a6bc7b3cc06412e';
-const EMNIST_RESOURCES: Resource[] = [
-  { filename: 'gzip.zip', md5: EMNIST_MD5, urls: [EMNIST_URL] },
-];
-
 function checkSplit(split: string): EMNISTSplit {
   if (!(split in EMNIST_CLASSES)) {
     throw new ValueError(
@@ -314,6 +308,13 @@ function checkSplit(split: string): EMNISTSplit {
  * Images are returned as stored in the files (transposed), as torchvision does.
  */
 export class EMNIST<S = Image, T = number> extends IdxImageDataset<S, T> {
+  /** torchvision's archive of every split's gzipped IDX files. */
+  static readonly archive: Resource = {
+    filename: 'gzip.zip',
+    md5: '58c8d27c78d21e728a6bc7b3cc06412e',
+    urls: ['https://www.itl.nist.gov/iaui/vip/cs_links/EMNIST/gzip.zip'],
+  };
+
   constructor(
     root: string,
     readonly split: EMNISTSplit,
@@ -323,7 +324,7 @@ export class EMNIST<S = Image, T = number> extends IdxImageDataset<S, T> {
     const files = { images: `${prefix}-images-idx3-ubyte`, labels: `${prefix}-labels-idx1-ubyte` };
     super(
       root,
-      { folder: 'EMNIST', ...files, classes: EMNIST_CLASSES[split], resources: EMNIST_RESOURCES },
+      { folder: 'EMNIST', ...files, classes: EMNIST_CLASSES[split], resources: [EMNIST.archive] },
       opts,
     );
   }
@@ -344,7 +345,8 @@ export class EMNIST<S = Image, T = number> extends IdxImageDataset<S, T> {
     const raw = join(root, 'EMNIST', 'raw');
     if (existsSync(raw) && readdirSync(raw).some((f) => f.startsWith('emnist-'))) return;
     mkdirSync(raw, { recursive: true });
-    const zip = await downloadUrl(EMNIST_URL, raw, { md5: EMNIST_MD5 });
+    const { urls, filename, md5 } = EMNIST.archive;
+    const zip = await downloadUrl(urls[0], raw, { filename, md5 });
     for (const entry of extractZip(readMaybeGzip(zip), zip)) {
       if (entry.name.endsWith('.gz')) writeFileSync(join(raw, basename(entry.name)), entry.data);
     }

@@ -1,10 +1,4 @@
-import {
-  type DType,
-  DTypeError,
-  isFloating,
-  type Tensor,
-  ValueError,
-} from '@tensile/tensor';
+import { type DType, DTypeError, isFloating, type Tensor, ValueError } from '@tensile/tensor';
 import { floatData, fromTyped, imageDims, maxValue } from '../tensor-util';
 import { rounderFor } from './grid';
 
