@@ -1,19 +1,29 @@
 import { execSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runPytorch } from './peers/pytorch';
-import { table } from './report';
-import type { CaseResult, Workload } from './workloads/types';
+import { runTfjs } from './peers/tfjs';
+import type { PeerRun } from './peers/types';
+import { compare, table } from './report';
+import type { CaseResult, RunOptions, Workload } from './workloads/types';
 import { w1 } from './workloads/w1-matmul';
-import { w7 } from './workloads/w7-loader';
+import { w2 } from './workloads/w2-mlp';
+import { w3 } from './workloads/w3-lenet';
+import { w4 } from './workloads/w4-conv';
+import { w6 } from './workloads/w6-resnet';
+import { w7 } from './workloads/w7';
+import { w8 } from './workloads/w8-memory';
 
-const WORKLOADS: Workload[] = [w1, w7];
+const WORKLOADS: Workload[] = [w1, w2, w3, w4, w6, w7, w8];
+const USAGE = `usage: pnpm bench [--filter W1[,W2...]] [--no-peers] [--quick] [--full]
+       pnpm bench --compare A.json B.json
+  --quick  W8 with 200 steps, W7 training on 100 batches (a smoke run, not for the README)
+  --full   W7 trains 3 epochs (test accuracy after 1 and 3)
+workloads: ${WORKLOADS.map((w) => w.id).join(', ')}`;
 
 function usage(message: string): never {
-  console.error(
-    `${message}\nusage: pnpm bench [--filter W1[,W2...]] [--no-peers]\nworkloads: ${WORKLOADS.map((w) => w.id).join(', ')}`,
-  );
+  console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
 
@@ -23,8 +33,16 @@ function options() {
     const args = process.argv.slice(2).filter((a) => a !== '--');
     return parseArgs({
       args,
-      options: { filter: { type: 'string' }, 'no-peers': { type: 'boolean' } },
-    }).values;
+      allowPositionals: true,
+      options: {
+        filter: { type: 'string' },
+        'no-peers': { type: 'boolean' },
+        quick: { type: 'boolean' },
+        full: { type: 'boolean' },
+        compare: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
   } catch (e) {
     return usage((e as Error).message);
   }
@@ -38,39 +56,81 @@ function commit(): string {
   }
 }
 
-const opts = options();
+const { values: opts, positionals } = options();
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (opts.compare) {
+  if (positionals.length !== 2) usage('--compare takes two saved result files');
+  const [a, b] = positionals.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  console.log(compare(a, b));
+  process.exit(0);
+}
+if (positionals.length) usage(`unexpected argument ${positionals[0]}`);
+
 const wanted = opts.filter?.split(',').map((s) => s.trim().toUpperCase());
 const selected = WORKLOADS.filter((w) => !wanted || wanted.includes(w.id));
 if (selected.length === 0) usage(`no workload matches --filter ${opts.filter}`);
+const ids = selected.map((w) => w.id);
+const flags = { quick: opts.quick ?? false, full: opts.full ?? false };
 
-const loadBefore = loadavg();
+// The 1-minute load average around each framework's part: a busy machine shows here.
+const load: { at: string; loadavg: number[] }[] = [{ at: 'start', loadavg: loadavg() }];
 const ours: Record<string, CaseResult[]> = {};
+const notes: Record<string, string[]> = {};
 for (const w of selected) {
   process.stderr.write(`running ${w.id} (Tensile)...\n`);
-  ours[w.id] = await w.run();
+  notes[w.id] = [];
+  const run: RunOptions = { ...flags, note: (text) => notes[w.id].push(text) };
+  ours[w.id] = await w.run(run);
 }
-process.stderr.write('running peers...\n');
-const peers = opts['no-peers'] ? [] : [runPytorch(selected.map((w) => w.id))];
-const loadAfter = loadavg();
+load.push({ at: 'after Tensile', loadavg: loadavg() });
+const peers: PeerRun[] = [];
+if (!opts['no-peers']) {
+  const runners: [string, () => PeerRun][] = [
+    ['PyTorch', () => runPytorch(ids, flags)],
+    ['tfjs-cpu', () => runTfjs('cpu', ids, flags)],
+    ['tfjs-wasm', () => runTfjs('wasm', ids, flags)],
+  ];
+  for (const [name, runPeer] of runners) {
+    process.stderr.write(`running ${name}...\n`);
+    peers.push(runPeer());
+    load.push({ at: `after ${name}`, loadavg: loadavg() });
+  }
+}
 
+const cpu = cpus();
 console.log(
-  `Tensile ${commit()} on ${process.version}; load average before ${loadBefore[0].toFixed(2)}, after ${loadAfter[0].toFixed(2)}`,
+  `Tensile ${commit()} on Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}`,
 );
-for (const p of peers)
+console.log(
+  `load average (1 min): ${load.map((l) => `${l.at} ${l.loadavg[0].toFixed(2)}`).join(', ')}`,
+);
+for (const p of peers) {
+  const { config: _, ...info } = p.info ?? {};
   console.log(
-    p.skipped ? `${p.name}: skipped (${p.skipped})` : `${p.name}: ${JSON.stringify(p.info)}`,
+    p.skipped ? `${p.name}: skipped (${p.skipped})` : `${p.name}: ${JSON.stringify(info)}`,
   );
-for (const w of selected) console.log(`\n${table(w, ours[w.id], peers)}`);
+}
+for (const w of selected) {
+  console.log(`\n${table(w, ours[w.id], peers)}`);
+  for (const n of notes[w.id]) console.log(`- ${n}`);
+}
 
 const result = {
   commit: commit(),
   date: new Date().toISOString(),
   node: process.version,
-  loadavg: { before: loadBefore, after: loadAfter },
+  cpus: cpu.length,
+  cpu: cpu[0]?.model,
+  options: flags,
+  load,
   ours,
+  notes,
   peers,
 };
-const dir = new URL('../../../bench-results/', import.meta.url);
+const dir = new URL('../results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`${result.date.replace(/[:.]/g, '-')}-${result.commit}.json`, dir);
 writeFileSync(`${file.pathname}.tmp`, JSON.stringify(result, null, 2));

@@ -3,16 +3,31 @@ import type { Timing } from '../timing';
 /** One row of a workload's table: a case (e.g. N=512) measured for one framework. */
 export interface CaseResult {
   case: string;
-  timing: Timing;
-  /** The workload's figure of merit derived from the timing (GFLOP/s, ms/step...). */
+  /** The workload's figure of merit (GFLOP/s, ms/step, MiB, % accuracy). */
   figure: number;
   unit: string;
   /** Whether a bigger figure is better (GFLOP/s) or worse (ms). */
   higherIsBetter: boolean;
+  /** The repeated timings behind a timed figure; absent for a figure measured once (accuracy, RSS). */
+  timing?: Timing;
+  /** The figure at the fastest and the slowest run, in the figure's unit. */
+  range?: [number, number];
+  /** False for a figure that says how well, not how fast (test accuracy): no ratio is shown. */
+  ratio?: boolean;
+}
+
+/** What the command line asks of every workload. */
+export interface RunOptions {
+  /** Fewer steps where a workload is long (W8); for a quick look, not for the README. */
+  quick: boolean;
+  /** The long variants too (W7: 3 training epochs). */
+  full: boolean;
+  /** Records a remark printed under the workload's table (e.g. why a part was skipped). */
+  note(text: string): void;
 }
 
 export interface Workload {
   id: string;
   title: string;
-  run(): CaseResult[] | Promise<CaseResult[]>;
+  run(opts: RunOptions): CaseResult[] | Promise<CaseResult[]>;
 }

@@ -1,7 +1,7 @@
 import { DataLoader, TensorDataset } from '@tensile/data';
 import { Generator, rand, randint } from '@tensile/tensor';
-import type { Timing } from '../timing';
-import type { CaseResult, Workload } from './types';
+import { msCase, stats } from '../timing';
+import type { CaseResult } from './types';
 
 const EPOCHS = 3;
 
@@ -15,51 +15,31 @@ async function epochMs(loader: AsyncIterable<unknown> & { length: number }): Pro
   return performance.now() - start;
 }
 
-function stats(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    median: sorted[Math.floor(sorted.length / 2)],
-    min: sorted[0],
-    max: sorted[sorted.length - 1],
-    runs: sorted.length,
-  };
-}
-
 /**
  * W7, the DataLoader-only part: an epoch over 60,000 Fashion-MNIST-sized samples (28x28 float32,
  * int64 labels), batch 64, shuffled; the first epoch of each loader counts as warm-up.
  */
-export const w7: Workload = {
-  id: 'W7',
-  title:
-    'DataLoader epoch, 60,000 x [28, 28] float32, batch 64, shuffled (DataLoader-only part of W7)',
-  async run(): Promise<CaseResult[]> {
-    const generator = new Generator(0);
-    const dataset = new TensorDataset(
-      rand([60_000, 28, 28], { generator }),
-      randint(0, 10, [60_000], { generator }),
+export async function loaderCases(): Promise<CaseResult[]> {
+  const generator = new Generator(0);
+  const dataset = new TensorDataset(
+    rand([60_000, 28, 28], { generator }),
+    randint(0, 10, [60_000], { generator }),
+  );
+  const results: CaseResult[] = [];
+  for (const numWorkers of [0, 2]) {
+    const loader = new DataLoader(dataset, {
+      batchSize: 64,
+      shuffle: true,
+      numWorkers,
+      persistentWorkers: numWorkers > 0,
+      generator,
+    });
+    const times: number[] = [];
+    for (let e = 0; e <= EPOCHS; e++) times.push(await epochMs(loader));
+    await loader.close();
+    results.push(
+      msCase(`loader only, numWorkers=${numWorkers}`, stats(times.slice(1)), 'ms/epoch'),
     );
-    const results: CaseResult[] = [];
-    for (const numWorkers of [0, 2]) {
-      const loader = new DataLoader(dataset, {
-        batchSize: 64,
-        shuffle: true,
-        numWorkers,
-        persistentWorkers: numWorkers > 0,
-        generator,
-      });
-      const times: number[] = [];
-      for (let e = 0; e <= EPOCHS; e++) times.push(await epochMs(loader));
-      await loader.close();
-      const timing = stats(times.slice(1));
-      results.push({
-        case: `numWorkers=${numWorkers}`,
-        timing,
-        figure: timing.median,
-        unit: 'ms/epoch',
-        higherIsBetter: false,
-      });
-    }
-    return results;
-  },
-};
+  }
+  return results;
+}

@@ -1,0 +1,12 @@
+import type { CaseResult } from '../workloads/types';
+
+/** One peer framework's results for the selected workloads, or why it did not run. */
+export interface PeerRun {
+  name: string;
+  /** Why the peer did not run at all, when it did not. */
+  skipped?: string;
+  /** Per workload, why the peer has no figures for it (it lacks the pieces). */
+  skippedWorkloads?: Record<string, string>;
+  info?: Record<string, unknown>;
+  workloads: Record<string, CaseResult[]>;
+}

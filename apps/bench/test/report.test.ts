@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { PeerRun } from '../src/peers/types';
+import { cell, compare, speedRatio, table } from '../src/report';
+import { stats } from '../src/timing';
+import type { CaseResult, Workload } from '../src/workloads/types';
+
+const ms = (name: string, figure: number, range?: [number, number]): CaseResult => ({
+  case: name,
+  figure,
+  range,
+  unit: 'ms',
+  higherIsBetter: false,
+});
+const gflops = (name: string, figure: number): CaseResult => ({
+  case: name,
+  figure,
+  unit: 'GFLOP/s',
+  higherIsBetter: true,
+});
+const workload: Workload = { id: 'W9', title: 'test workload', run: () => [] };
+
+describe('speedRatio', () => {
+  it('is above 1 when Tensile is better, for times and for rates', () => {
+    expect(speedRatio(ms('a', 10), ms('a', 40))).toBe(4);
+    expect(speedRatio(ms('a', 40), ms('a', 10))).toBe(0.25);
+    expect(speedRatio(gflops('a', 5), gflops('a', 20))).toBe(0.25);
+    expect(speedRatio(gflops('a', 20), gflops('a', 5))).toBe(4);
+  });
+});
+
+describe('stats', () => {
+  it('takes the middle sample of an odd count and the extremes', () => {
+    expect(stats([5, 1, 3, 9, 2])).toEqual({ median: 3, min: 1, max: 9, runs: 5 });
+  });
+});
+
+describe('table', () => {
+  const pytorch: PeerRun = {
+    name: 'PyTorch (CPU, 2 threads)',
+    workloads: { W9: [ms('forward', 5, [4, 6])] },
+  };
+  const tfjs: PeerRun = {
+    name: 'tfjs (wasm backend)',
+    workloads: {},
+    skippedWorkloads: { W9: "Kernel 'X' not registered" },
+  };
+  const missing: PeerRun = { name: 'Other', skipped: 'not installed', workloads: {} };
+
+  it('shows median (min-max), each peer, the ratio, and why a peer has no figure', () => {
+    const text = table(
+      workload,
+      [ms('forward', 20, [18, 25]), ms('backward', 30)],
+      [pytorch, tfjs, missing],
+    );
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('### W9: test workload');
+    expect(lines[1]).toMatch(
+      /\| case +\| unit \| Tensile +\| PyTorch \(CPU, 2 threads\) \| Tensile vs PyTorch \|/,
+    );
+    expect(lines[3]).toMatch(
+      /\| forward +\| ms +\| 20\.0 \(18\.0-25\.0\) \| 5\.00 \(4\.00-6\.00\) +\| 0\.250x +\| n\/a .*\| skipped .*\| - +\|$/,
+    );
+    expect(lines[4]).toMatch(/\| backward +\| ms +\| 30\.0 +\| - +\| - +\|/);
+    expect(text).toContain("- tfjs (wasm backend): n/a, Kernel 'X' not registered");
+  });
+
+  it('shows no ratio for a figure of quality', () => {
+    const acc: CaseResult = {
+      case: 'accuracy',
+      figure: 84.5,
+      unit: '%',
+      higherIsBetter: true,
+      ratio: false,
+    };
+    const peer: PeerRun = { name: 'P', workloads: { W9: [{ ...acc, figure: 85 }] } };
+    expect(table(workload, [acc], [peer]).split('\n')[3]).toMatch(/\| 84\.5 +\| 85\.0 \| - +\|$/);
+  });
+});
+
+describe('cell', () => {
+  it('prints three significant-ish digits', () => {
+    expect(cell(ms('a', 1234.5))).toBe('1235');
+    expect(cell(ms('a', 12.345, [1.5, 150]))).toBe('12.3 (1.50-150)');
+  });
+});
+
+describe('compare', () => {
+  it('puts two runs side by side with B against A', () => {
+    const a = { commit: 'aaa', date: 'd1', ours: { W1: [gflops('N=256', 4)], W2: [ms('s', 10)] } };
+    const b = { commit: 'bbb', date: 'd2', ours: { W1: [gflops('N=256', 8)], W2: [ms('s', 20)] } };
+    const text = compare(a, b);
+    expect(text).toMatch(/\| W1 +\| N=256 \| GFLOP\/s \| 4\.00 +\| 8\.00 +\| 2\.000x \|/);
+    expect(text).toMatch(/\| W2 +\| s +\| ms +\| 10\.0 +\| 20\.0 +\| 0\.500x \|/);
+  });
+});
