@@ -11,7 +11,7 @@ import { manualSeed, type Tensor } from '@tensile/tensor';
 import { CIFAR10, Compose, DatasetError, Normalize, ToTensor } from '@tensile/vision';
 import { cacheDir } from './lib/cache-dir';
 import { classifierFlags, classifierUsage } from './lib/classifier-flags';
-import { parseFlags, runMain, UsageError } from './lib/cli';
+import { boardCommand, parseFlags, runMain, UsageError } from './lib/cli';
 import { lenet5 } from './lib/models';
 import { percent, trainAndTest } from './lib/training';
 
@@ -71,4 +71,5 @@ await runMain(USAGE, async () => {
   await Promise.all([train.close(), test.close()]);
   const { accuracy, count } = tested;
   console.log(`Accuracy of the network on the ${count} test images: ${percent(accuracy)}`);
+  console.log(`view the run with: ${boardCommand(flags.logdir)}`);
 });

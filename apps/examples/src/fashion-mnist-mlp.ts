@@ -7,7 +7,7 @@ import { CrossEntropyLoss, Flatten, Linear, ReLU, Sequential } from '@tensile/nn
 import { SGD } from '@tensile/optim';
 import { manualSeed } from '@tensile/tensor';
 import { classifierFlags, classifierUsage } from './lib/classifier-flags';
-import { parseFlags, runMain } from './lib/cli';
+import { boardCommand, parseFlags, runMain } from './lib/cli';
 import { fashionMnistLoaders, resolveFashionMnist } from './lib/fashion-mnist-data';
 import { trainAndTest } from './lib/training';
 
@@ -43,4 +43,5 @@ await runMain(USAGE, async () => {
   for (let epoch = 0; epoch < epochs; epoch++) await trainAndTest(epoch, run);
   await writer.close();
   await Promise.all([train.close(), test.close()]);
+  console.log(`view the run with: ${boardCommand(flags.logdir)}`);
 });

@@ -12,7 +12,7 @@ import { load, save } from '@tensile/serialize';
 import { defaultGenerator, type GeneratorState, manualSeed, stack } from '@tensile/tensor';
 import { makeGrid } from '@tensile/vision';
 import { classifierFlags, classifierUsage } from './lib/classifier-flags';
-import { parseFlags, runMain, UsageError } from './lib/cli';
+import { boardCommand, parseFlags, runMain, UsageError } from './lib/cli';
 import { fashionMnistLoaders, MEAN, resolveFashionMnist, STD } from './lib/fashion-mnist-data';
 import { lenet5 } from './lib/models';
 import { evaluate, percent, trainAndTest } from './lib/training';
@@ -20,7 +20,7 @@ import { evaluate, percent, trainAndTest } from './lib/training';
 const LR = 0.01;
 const LOGDIR = 'runs/fashion-mnist';
 const USAGE = `usage: pnpm demo [options]   (or: pnpm --filter @tensile/examples run main [options])
-  --epochs N        epochs to train in all (default 1 on the full data set, 3 on the sample)
+  --epochs N        epochs to train in all (default 1 on the full data set, 5 on the sample)
   --data DIR        Fashion-MNIST directory (default: $TENSILE_DATA or ~/.cache/tensile/datasets,
                     then /usr/share/datasets/fashion-mnist, then a download, then the shipped sample)
   --resume          continue from the checkpoint in the log directory up to --epochs
@@ -45,7 +45,7 @@ await runMain(USAGE, async () => {
     throw new UsageError(`--resume: no checkpoint at '${checkpointPath}'`);
 
   const source = await resolveFashionMnist(flags.data);
-  const epochs = flags.epochs ?? (source.sample ? 3 : 1);
+  const epochs = flags.epochs ?? (source.sample ? 5 : 1);
   const { train, test, trainSet, testSet, classes } = fashionMnistLoaders(source.root, {
     batchSize: flags.batchSize,
     numWorkers: flags.workers,
@@ -109,7 +109,5 @@ await runMain(USAGE, async () => {
   console.log(
     `final test accuracy: ${percent(accuracy)} on ${count} images after ${epochs} epoch${epochs === 1 ? '' : 's'}`,
   );
-  console.log(
-    `checkpoint: ${checkpointPath}; view the run with: npx -y pnpm@10.34.8 board --logdir ${flags.logdir}`,
-  );
+  console.log(`checkpoint: ${checkpointPath}; view the run with: ${boardCommand(flags.logdir)}`);
 });

@@ -7,7 +7,7 @@ import { SummaryWriter } from '@tensile/board';
 import { Linear, MSELoss } from '@tensile/nn';
 import { SGD } from '@tensile/optim';
 import * as T from '@tensile/tensor';
-import { parseFlags, runMain } from './lib/cli';
+import { boardCommand, parseFlags, runMain } from './lib/cli';
 import { lineFlags, lineUsage, noisyLine } from './lib/line-data';
 
 const USAGE = lineUsage('linear-regression-nn');
@@ -33,5 +33,5 @@ await runMain(USAGE, async () => {
   await writer.close();
   const [w, b] = [model.weight.item(), (model.bias as T.Tensor).item()];
   console.log(`learned w = ${w.toFixed(3)}, b = ${b.toFixed(3)} (true: 3, 2)`);
-  console.log(`view the run with: npx -y pnpm@10.34.8 board --logdir ${dirname(logdir)}`);
+  console.log(`view the run with: ${boardCommand(dirname(logdir))}`);
 });

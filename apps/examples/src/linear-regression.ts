@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { noGrad } from '@tensile/autograd';
 import { SummaryWriter } from '@tensile/board';
 import * as T from '@tensile/tensor';
-import { parseFlags, runMain } from './lib/cli';
+import { boardCommand, parseFlags, runMain } from './lib/cli';
 import { lineFlags, lineUsage, noisyLine } from './lib/line-data';
 
 const USAGE = lineUsage('linear-regression');
@@ -44,6 +44,6 @@ await runMain(USAGE, async () => {
     `learned w = ${w.item().toFixed(3)}, b = ${b.item().toFixed(3)} (true: 3, 2) in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
   );
   console.log(
-    `TensorBoard run written to ${logdir}; view it with: npx -y pnpm@10.34.8 board --logdir ${dirname(logdir)}`,
+    `TensorBoard run written to ${logdir}; view it with: ${boardCommand(dirname(logdir))}`,
   );
 });

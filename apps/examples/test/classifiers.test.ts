@@ -60,7 +60,18 @@ describe('CIFAR-10 LeNet-5', () => {
   it('trains and tests on CIFAR-10 files given with --data', async () => {
     const run = await runExample(
       'cifar10.ts',
-      ...['--data', fakeCifar(8), '--epochs', '1', '--batch-size', '4', '--limit-steps', '2'],
+      ...[
+        '--data',
+        fakeCifar(8),
+        '--logdir',
+        tempDir(),
+        '--epochs',
+        '1',
+        '--batch-size',
+        '4',
+        '--limit-steps',
+        '2',
+      ],
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/40 training and 8 test images; classes airplane, .*, truck/);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadRuns } from '@tensile/board';
 import { describe, expect, it } from 'vitest';
-import { expectUsageError, runExample, tempDir } from './run-example';
+import { expectUsageError, runExample, runExampleWith, tempDir } from './run-example';
 
 /** Runs one of the two fits; returns the learned w and b and the runs it wrote. */
 async function fit(file: string, steps: number) {
@@ -36,6 +36,21 @@ describe('linear regression', () => {
     const losses = runs.run?.scalars['train/loss'] ?? [];
     expect(losses).toHaveLength(80);
     expect(losses[79].value).toBeLessThan(losses[0].value / 100);
+  }, 60_000);
+
+  it('takes paths relative to where pnpm was run (INIT_CWD), not to the package', async () => {
+    const userDir = tempDir();
+    const run = await runExampleWith(
+      { INIT_CWD: userDir },
+      'linear-regression.ts',
+      '--steps',
+      '3',
+      '--logdir',
+      'runs/lr',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`board --logdir ${join(userDir, 'runs')}`);
+    expect((await loadRuns(join(userDir, 'runs'))).lr?.scalars['train/loss']).toHaveLength(3);
   }, 60_000);
 
   it('answers bad input with usage, not a stack trace', async () => {

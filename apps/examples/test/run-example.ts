@@ -16,9 +16,19 @@ export interface Run {
 }
 
 export function runExample(file: string, ...args: string[]): Promise<Run> {
+  return runExampleWith({}, file, ...args);
+}
+
+/** runExample with extra environment variables. */
+export function runExampleWith(
+  env: Record<string, string>,
+  file: string,
+  ...args: string[]
+): Promise<Run> {
   const argv = ['--import', 'tsx', '--conditions=@tensile/source', join('src', file), ...args];
+  const options = { cwd: examplesDir, env: { ...process.env, ...env } };
   return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: examplesDir }, (error, stdout, stderr) => {
+    execFile(process.execPath, argv, options, (error, stdout, stderr) => {
       const code = error ? ((error as { code?: number }).code ?? 1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -6,8 +6,8 @@ export function classifierFlags(lr: number, logdir: string) {
   return {
     batchSize: { type: 'int', default: 64 },
     lr: { type: 'number', default: lr },
-    data: { type: 'string' },
-    logdir: { type: 'string', default: logdir },
+    data: { type: 'path' },
+    logdir: { type: 'path', default: logdir },
     limitSteps: { type: 'int' },
     workers: { type: 'int', min: 0, default: 0 },
   } satisfies Record<string, Flag>;

@@ -1,5 +1,6 @@
 // Command-line handling shared by the examples: typed flags from a small spec, and bad input
 // answered with a message and the usage text (exit code 2, as argparse does), not a stack trace.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TensileError } from '@tensile/tensor';
 
@@ -8,10 +9,11 @@ export class UsageError extends TensileError {
   override name = 'UsageError';
 }
 
-type FlagType = 'int' | 'number' | 'string' | 'boolean';
+/** 'path' is a string resolved against the user's directory (see userPath). */
+type FlagType = 'int' | 'number' | 'path' | 'boolean';
 type ValueOf<K extends FlagType> = K extends 'boolean'
   ? boolean
-  : K extends 'string'
+  : K extends 'path'
     ? string
     : number;
 
@@ -31,8 +33,23 @@ export type FlagValues<S extends Record<string, Flag>> = {
 /** `batchSize` is given as `--batch-size`. */
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-function convert(name: string, flag: Flag, raw: string | boolean): ValueOf<FlagType> {
-  if (flag.type === 'string' || flag.type === 'boolean') return raw;
+/**
+ * A path as the user meant it: relative to the directory they ran the command in. pnpm runs a
+ * package's scripts in the package's directory and keeps the user's in INIT_CWD.
+ */
+export function userPath(path: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
+
+/** The command that shows the TensorBoard runs under `logdir` (absolute: it works from anywhere). */
+export function boardCommand(logdir: string): string {
+  return `npx -y pnpm@10.34.8 board --logdir ${logdir}`;
+}
+
+/** A flag's value (given, or its default) checked and converted to its type. */
+function convert(name: string, flag: Flag, raw: string | number | boolean): ValueOf<FlagType> {
+  if (flag.type === 'path') return userPath(String(raw));
+  if (flag.type === 'boolean') return raw;
   const value = Number(raw);
   if (flag.type === 'int') {
     const min = flag.min ?? 1;
@@ -65,7 +82,8 @@ export function parseFlags<S extends Record<string, Flag>>(
   const out: Record<string, unknown> = {};
   for (const [name, flag] of Object.entries(spec)) {
     const raw = values[kebab(name)];
-    out[name] = raw === undefined ? flag.default : convert(name, flag, raw);
+    const value = raw ?? flag.default;
+    out[name] = value === undefined ? undefined : convert(name, flag, value);
   }
   return out as FlagValues<S>;
 }

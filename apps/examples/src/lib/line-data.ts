@@ -16,7 +16,7 @@ export function lineFlags(logdir: string) {
   return {
     steps: { type: 'int', default: 100 },
     lr: { type: 'number', default: 0.1 },
-    logdir: { type: 'string', default: logdir },
+    logdir: { type: 'path', default: logdir },
   } satisfies Record<string, Flag>;
 }
 

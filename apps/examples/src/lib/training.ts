@@ -25,13 +25,19 @@ export function stepsPerEpoch(loader: Batches, limitSteps?: number): number {
   return Math.min(loader.length, limitSteps ?? Number.POSITIVE_INFINITY);
 }
 
-/** The first `n` batches under a progress bar (cut before the bar, so that it ends at 100%). */
+/**
+ * The first `n` batches under a progress bar (cut before the bar, so that it ends at 100%).
+ * Loading in the main thread resolves each batch as a microtask, so without a turn of the event
+ * loop per batch no timer would run until the epoch ends: not the bar's redraws, not the
+ * SummaryWriter's flushes.
+ */
 async function* batches(loader: Batches, n: number, desc: string) {
   async function* take() {
     let i = 0;
     for await (const batch of loader) {
       yield batch;
       if (++i === n) return;
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   yield* progress(take(), { total: n, desc });
