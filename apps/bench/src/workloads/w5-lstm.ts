@@ -1,0 +1,26 @@
+import '@tensile/autograd';
+import { LSTM } from '@tensile/nn';
+import { manualSeed, randn } from '@tensile/tensor';
+import { msCase, time } from '../timing';
+import type { CaseResult, Workload } from './types';
+
+/** W5: LSTM(input 32, hidden 128) over a sequence of 50, batch 32: forward + backward. */
+export const w5: Workload = {
+  id: 'W5',
+  title: 'LSTM(32, 128), sequence 50, batch 32',
+  run(): CaseResult[] {
+    manualSeed(0);
+    const lstm = new LSTM(32, 128);
+    const x = randn([50, 32, 32]);
+    const both = time(
+      () => {
+        lstm.zeroGrad();
+        const [out] = lstm.forward(x);
+        out.sum().backward();
+        lstm.getParameter('weight_ih_l0').grad?.dataSync();
+      },
+      { warmup: 1, runs: 5 },
+    );
+    return [msCase('forward + backward', both)];
+  },
+};
