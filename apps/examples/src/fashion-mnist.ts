@@ -106,8 +106,9 @@ await runMain(USAGE, async () => {
   tested ??= await evaluate(model, test, { limitSteps });
   await Promise.all([train.close(), test.close()]);
   const { accuracy, count } = tested;
+  const trained = Math.max(epochs, startEpoch);
   console.log(
-    `final test accuracy: ${percent(accuracy)} on ${count} images after ${epochs} epoch${epochs === 1 ? '' : 's'}`,
+    `final test accuracy: ${percent(accuracy)} on ${count} images after ${trained} epoch${trained === 1 ? '' : 's'}`,
   );
   console.log(`checkpoint: ${checkpointPath}; view the run with: ${boardCommand(flags.logdir)}`);
 });
