@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CliUsageError, parseCliArgs, USAGE } from './viewer/cli-args';
 import { startBoard } from './viewer/server';
 
@@ -17,6 +18,9 @@ async function main(argv: string[]): Promise<number | undefined> {
     console.log(USAGE);
     return 0;
   }
+  // `pnpm board` runs this in packages/board; npm and pnpm set INIT_CWD to where the user typed
+  // the command, which is what a relative --logdir means.
+  args = { ...args, logDir: resolve(process.env.INIT_CWD ?? process.cwd(), args.logDir) };
   if (!existsSync(args.logDir))
     console.error(`tensile-board: ${args.logDir} does not exist yet; waiting for event files`);
   try {

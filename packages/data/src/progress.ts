@@ -23,6 +23,8 @@ function lengthOrUndefined(iterable: object): number | undefined {
   }
 }
 
+const NOT_TTY_SCHEDULE = 5000;
+
 function open(iterable: object, opts: ProgressOptions): Ticker {
   const total = opts.total ?? lengthOrUndefined(iterable);
   const desc = opts.desc ? `${opts.desc} ` : '';
@@ -33,19 +35,27 @@ function open(iterable: object, opts: ProgressOptions): Ticker {
       stream: opts.stream ?? process.stderr,
       // Off a terminal (CI, pipes) print a plain line every few seconds instead of redrawing.
       noTTYOutput: true,
-      notTTYSchedule: 5000,
+      notTTYSchedule: NOT_TTY_SCHEDULE,
       hideCursor: false,
     },
     cliProgress.Presets.shades_classic,
   );
   const started = performance.now();
+  const tty = (opts.stream ?? process.stderr) as { isTTY?: boolean };
   let count = 0;
+  let printed = started;
   bar.start(total ?? 0, 0, { rate: '0.00' });
   return {
     tick() {
       count++;
-      const seconds = (performance.now() - started) / 1000;
-      bar.update(count, { rate: (count / Math.max(seconds, 1e-9)).toFixed(2) });
+      const now = performance.now();
+      bar.update(count, { rate: (count / Math.max((now - started) / 1000, 1e-9)).toFixed(2) });
+      // Off a terminal cli-progress prints from a timer, which a synchronous training loop never
+      // lets run: print the line from here on the same schedule.
+      if (!tty.isTTY && now - printed >= NOT_TTY_SCHEDULE) {
+        printed = now;
+        bar.render();
+      }
     },
     close() {
       bar.stop();
