@@ -2,12 +2,28 @@
  * Derivatives of views (gradients flow back into the viewed positions) and of the ops that
  * copy or rearrange without arithmetic: clone, casts, device moves, cat, flip.
  */
-import { type DType, type Shape, split, type Tensor } from '@tensile/tensor';
+import { type DType, type Shape, split, type Tensor, zeros } from '@tensile/tensor';
 import { attr, type Formula, type GradContext } from './formula';
 import { indexTensor, positions, scatterInto, sumTo, viewIndex } from './util';
 
 /**
- * A view that picks elements of its input (slice, select, diagonal, unfold): the gradient is
+ * A view whose elements are distinct positions of its input (slice, select, diagonal): the
+ * gradient is written into a zero tensor through the same view. A plain strided write, where
+ * an index scatter would build an index as large as the input for every slice.
+ */
+function placing(name: string, view: (t: Tensor, c: GradContext) => Tensor): Formula {
+  return {
+    name,
+    backward: (g, c) => {
+      const z = zeros(c.inputShape(0), { dtype: g.dtype, device: g.device });
+      view(z, c).copy_(g);
+      return [z];
+    },
+  };
+}
+
+/**
+ * A view that picks elements of its input, possibly more than once (unfold): the gradient is
  * summed back at the flat positions the same view takes from an arange. Overlapping windows
  * (unfold with step < size) add up, as they should.
  */
@@ -85,11 +101,11 @@ export const views: Record<string, Formula> = {
     },
   },
   expand: { name: 'ExpandBackward0', backward: (g, c) => [sumTo(g, c.inputShape(0))] },
-  slice: picking('SliceBackward0', (t, c) =>
+  slice: placing('SliceBackward0', (t, c) =>
     t.slice(attr(c, 'dim'), attr(c, 'start'), attr(c, 'end'), attr(c, 'step')),
   ),
-  select: picking('SelectBackward0', (t, c) => t.select(attr(c, 'dim'), attr(c, 'index'))),
-  diagonal: picking('DiagonalBackward0', (t, c) =>
+  select: placing('SelectBackward0', (t, c) => t.select(attr(c, 'dim'), attr(c, 'index'))),
+  diagonal: placing('DiagonalBackward0', (t, c) =>
     t.diagonal(attr(c, 'offset'), attr(c, 'dim1'), attr(c, 'dim2')),
   ),
   unfoldDim: picking('UnfoldBackward0', (t, c) =>
