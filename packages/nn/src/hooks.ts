@@ -19,6 +19,7 @@ export type BackwardHook<M> = (
   module: M,
   gradInput: (Tensor | null)[],
   gradOutput: (Tensor | null)[],
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes returns nothing.
 ) => (Tensor | null)[] | undefined | void;
 
 type Kind = 'pre' | 'forward' | 'backward';

@@ -48,7 +48,9 @@ describe('pairwise distance', () => {
   it('pdist lists the N*(N-1)/2 distances of rows i < j in order', () => {
     const x = f32([0, 0, 3, 4, 6, 8], [3, 2]);
     const out = values(F.pdist(x));
-    [5, 10, 5].forEach((d, i) => expect(out[i]).toBeCloseTo(d, 5));
+    [5, 10, 5].forEach((d, i) => {
+      expect(out[i]).toBeCloseTo(d, 5);
+    });
     expect(() => F.pdist(randn([3]))).toThrow('pdist only supports 2D tensors, got: 1D');
   });
 });

@@ -45,7 +45,9 @@ describe('Dropout', () => {
     const out = F.dropout(x, { p: 0.25 });
     out.sum().backward();
     const grad = values(x.grad as Tensor);
-    values(out).forEach((v, i) => expect(grad[i]).toBeCloseTo(v === 0 ? 0 : 1 / 0.75, 6));
+    values(out).forEach((v, i) => {
+      expect(grad[i]).toBeCloseTo(v === 0 ? 0 : 1 / 0.75, 6);
+    });
   });
 
   it('is the identity in eval mode and at p = 0', () => {

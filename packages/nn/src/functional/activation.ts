@@ -50,8 +50,8 @@ export function celu(x: Tensor, alpha = 1): Tensor {
   return T.where(x.gt(0), x, x.clamp(null, 0).div(alpha).expm1().mul(alpha));
 }
 
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 
 export function selu(x: Tensor): Tensor {
   return elu(x, SELU_ALPHA).mul(SELU_SCALE);

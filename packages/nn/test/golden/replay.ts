@@ -169,7 +169,9 @@ export function replayModules(file: string, build: (c: ModuleCase) => Module): v
       }
       const tol = c.tol ?? DEFAULT_TOL;
       expect(outs.length, `${c.id}: number of outputs`).toBe(c.out.length);
-      outs.forEach((o, i) => expectClose(o, c.out[i], tol, `${c.id}: output ${i}`));
+      outs.forEach((o, i) => {
+        expectClose(o, c.out[i], tol, `${c.id}: output ${i}`);
+      });
       checkGrads(c, inputs, m.namedParameters(), tol);
       const after = m.stateDict();
       for (const [k, want] of Object.entries(c.stateAfter))
@@ -201,7 +203,9 @@ export function replayFunctions(
       backwardSum(outs, c.gradOut);
       const tol = c.tol ?? DEFAULT_TOL;
       expect(outs.length, `${c.id}: number of outputs`).toBe(c.out.length);
-      outs.forEach((o, i) => expectClose(o, c.out[i], tol, `${c.id}: output ${i}`));
+      outs.forEach((o, i) => {
+        expectClose(o, c.out[i], tol, `${c.id}: output ${i}`);
+      });
       checkGrads(c, inputs, [], tol);
     });
   }
