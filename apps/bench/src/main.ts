@@ -11,11 +11,12 @@ import { w1 } from './workloads/w1-matmul';
 import { w2 } from './workloads/w2-mlp';
 import { w3 } from './workloads/w3-lenet';
 import { w4 } from './workloads/w4-conv';
+import { w5 } from './workloads/w5-lstm';
 import { w6 } from './workloads/w6-resnet';
 import { w7 } from './workloads/w7';
 import { w8 } from './workloads/w8-memory';
 
-const WORKLOADS: Workload[] = [w1, w2, w3, w4, w6, w7, w8];
+const WORKLOADS: Workload[] = [w1, w2, w3, w4, w5, w6, w7, w8];
 const USAGE = `usage: pnpm bench [--filter W1[,W2...]] [--no-peers] [--quick] [--full]
        pnpm bench --compare A.json B.json
   --quick  W8 with 200 steps, W7 training on 100 batches (a smoke run, not for the README)

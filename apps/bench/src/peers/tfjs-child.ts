@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { msCase, time } from '../timing';
 import type { CaseResult } from '../workloads/types';
-import { gflops, W1_SIZES } from '../workloads/w1-matmul';
+import { matmulCase, W1_SIZES } from '../workloads/w1-matmul';
 import { lenet, mlp, resnet18 } from './tfjs-models';
 
 type Tf = typeof tf;
@@ -47,18 +47,7 @@ const WORKLOADS: Record<string, (tf: Tf) => CaseResult[]> = {
     W1_SIZES.map((n) => {
       const a = tf.randomUniform([n, n]);
       const b = tf.randomUniform([n, n]);
-      const timing = time(() => tf.tidy(() => tf.matMul(a, b).dataSync()), {
-        warmup: 1,
-        runs: n >= 2048 ? 3 : 5,
-      });
-      return {
-        case: `N=${n}`,
-        timing,
-        figure: gflops(n, timing.median),
-        range: [gflops(n, timing.max), gflops(n, timing.min)],
-        unit: 'GFLOP/s',
-        higherIsBetter: true,
-      };
+      return matmulCase(n, () => tf.tidy(() => tf.matMul(a, b).dataSync()));
     }),
   W2: (tf) => trainStep(mlp(tf), [64, 784], 64, { warmup: 20, runs: 200 }),
   W3: (tf) => trainStep(lenet(tf), [64, 28, 28, 1], 64, { warmup: 5, runs: 50 }),
@@ -84,8 +73,16 @@ const WORKLOADS: Record<string, (tf: Tf) => CaseResult[]> = {
     return [msCase('forward', forward), msCase('forward + backward', both)];
   },
   W5: (tf) => {
-    // Batch-major [32, 50, 32]: tfjs's layout for [seq 50, batch 32, input 32].
-    const lstm = tf.layers.lstm({ units: 128, returnSequences: true });
+    // Batch-major [32, 50, 32]: tfjs's layout for [seq 50, batch 32, input 32]. PyTorch's
+    // init, U(-1/sqrt(hidden), 1/sqrt(hidden)), instead of tfjs's orthogonal one, which warns.
+    const init = () =>
+      tf.initializers.randomUniform({ minval: -1 / Math.sqrt(128), maxval: 1 / Math.sqrt(128) });
+    const lstm = tf.layers.lstm({
+      units: 128,
+      returnSequences: true,
+      kernelInitializer: init(),
+      recurrentInitializer: init(),
+    });
     const x = tf.randomNormal([32, 50, 32]);
     lstm.apply(x);
     const timing = time(

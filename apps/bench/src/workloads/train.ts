@@ -1,7 +1,9 @@
 import '@tensile/autograd';
 import { CrossEntropyLoss, type Module } from '@tensile/nn';
 import { SGD } from '@tensile/optim';
-import type { Tensor } from '@tensile/tensor';
+import { manualSeed, randint, randn, type Tensor } from '@tensile/tensor';
+import { msCase, time } from '../timing';
+import type { CaseResult } from './types';
 
 /**
  * A classifier's training step as a PyTorch user writes it: zeroGrad, forward, cross-entropy,
@@ -19,4 +21,26 @@ export function trainer(net: Module, lr = 0.01): (x: Tensor, y: Tensor) => numbe
     optimizer.step();
     return loss.item();
   };
+}
+
+/**
+ * The W2/W3/W6 row: a freshly seeded `model`'s train step on one random batch of shape `xShape`, timed with
+ * `times` (warm-up steps excluded).
+ */
+export function trainStepCase(
+  model: () => Module,
+  xShape: number[],
+  times: { warmup: number; runs: number },
+): CaseResult[] {
+  manualSeed(0);
+  const step = trainer(model());
+  const x = randn(xShape);
+  const y = randint(0, 10, [xShape[0]]);
+  return [
+    msCase(
+      `batch ${xShape[0]}`,
+      time(() => step(x, y), times),
+      'ms/step',
+    ),
+  ];
 }
