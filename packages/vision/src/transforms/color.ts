@@ -180,9 +180,6 @@ export class GaussianBlur extends Transform<Img, Img> {
 /** Inverts the colors with probability p. */
 export class RandomInvert extends RandomApplied {
   protected readonly moduleUrl = import.meta.url;
-  constructor(p = 0.5, opts: RandomOptions = {}) {
-    super(p, opts);
-  }
   protected apply<T extends Img>(img: T): T {
     return invert(img);
   }
@@ -245,9 +242,6 @@ export class RandomAdjustSharpness extends RandomApplied {
 /** Stretches each channel to the full range with probability p. */
 export class RandomAutocontrast extends RandomApplied {
   protected readonly moduleUrl = import.meta.url;
-  constructor(p = 0.5, opts: RandomOptions = {}) {
-    super(p, opts);
-  }
   protected apply<T extends Img>(img: T): T {
     return autocontrast(img);
   }
@@ -256,9 +250,6 @@ export class RandomAutocontrast extends RandomApplied {
 /** Histogram-equalizes (uint8 images) with probability p. */
 export class RandomEqualize extends RandomApplied {
   protected readonly moduleUrl = import.meta.url;
-  constructor(p = 0.5, opts: RandomOptions = {}) {
-    super(p, opts);
-  }
   protected apply<T extends Img>(img: T): T {
     return equalize(img);
   }

@@ -18,9 +18,6 @@ import {
 /** Flips horizontally with probability p. */
 export class RandomHorizontalFlip extends RandomApplied {
   protected readonly moduleUrl = import.meta.url;
-  constructor(p = 0.5, opts: RandomOptions = {}) {
-    super(p, opts);
-  }
   protected apply<T extends Img>(img: T): T {
     return hflip(img);
   }
@@ -29,9 +26,6 @@ export class RandomHorizontalFlip extends RandomApplied {
 /** Flips vertically with probability p. */
 export class RandomVerticalFlip extends RandomApplied {
   protected readonly moduleUrl = import.meta.url;
-  constructor(p = 0.5, opts: RandomOptions = {}) {
-    super(p, opts);
-  }
   protected apply<T extends Img>(img: T): T {
     return vflip(img);
   }

@@ -79,8 +79,8 @@ export abstract class RandomApplied extends Transform<Img, Img> {
   protected abstract readonly moduleUrl: string;
 
   constructor(
-    readonly p: number,
-    readonly opts: RandomOptions,
+    readonly p = 0.5,
+    readonly opts: RandomOptions = {},
   ) {
     super();
     checkProbability(this.constructor.name, p);
