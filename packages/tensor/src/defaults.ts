@@ -1,3 +1,4 @@
+import { getBackend } from './backend';
 import type { DType } from './dtype';
 import { DTypeError } from './errors';
 
@@ -15,4 +16,18 @@ export function setDefaultDtype(dtype: DType): void {
 
 export function getDefaultDtype(): DType {
   return defaultDtype;
+}
+
+let defaultDevice = 'cpu';
+
+/**
+ * The device factory functions (tensor, zeros, randn, ...) use when given none
+ * (torch.set_default_device). The backend must be registered first.
+ */
+export function setDefaultDevice(device: string): void {
+  defaultDevice = getBackend(device).name;
+}
+
+export function getDefaultDevice(): string {
+  return defaultDevice;
 }

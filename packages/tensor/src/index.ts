@@ -11,7 +11,7 @@ export type {
 } from './backend';
 export { getBackend, listBackends, registerBackend } from './backend';
 export { cpuBackend } from './cpu';
-export { getDefaultDtype, setDefaultDtype } from './defaults';
+export { getDefaultDevice, getDefaultDtype, setDefaultDevice, setDefaultDtype } from './defaults';
 export type {
   AutogradHooks,
   BackwardOptions,

@@ -128,3 +128,20 @@ describe.each(['contiguous', 'strided'] as const)('conformance (%s inputs)', (la
     for (const r of rest) close(reference, r);
   });
 });
+
+describe('setDefaultDevice', () => {
+  it('makes factories use the device and rejects unknown names', () => {
+    expect(T.getDefaultDevice()).toBe('cpu');
+    T.setDefaultDevice('array');
+    try {
+      expect(T.zeros([2]).device).toBe('array');
+      expect(T.tensor([1, 2]).device).toBe('array');
+      expect(T.randn([3]).device).toBe('array');
+      expect(T.ones([1], { device: 'cpu' }).device).toBe('cpu');
+    } finally {
+      T.setDefaultDevice('cpu');
+    }
+    expect(() => T.setDefaultDevice('tpu')).toThrow(/no backend named 'tpu'/);
+    expect(T.getDefaultDevice()).toBe('cpu');
+  });
+});

@@ -1,5 +1,5 @@
 import { getBackend } from '../backend';
-import { getDefaultDtype } from '../defaults';
+import { getDefaultDevice, getDefaultDtype } from '../defaults';
 import type { DType, TypedArray } from '../dtype';
 import { arrayCtor, castScalar, isFloating } from '../dtype';
 import { DTypeError, ValueError } from '../errors';
@@ -26,7 +26,7 @@ export function fromArray(
   shape: Shape,
   opts: TensorOptions & { dtype: DType },
 ): Tensor {
-  const storage = getBackend(opts.device ?? 'cpu').fromArray(data, opts.dtype);
+  const storage = getBackend(opts.device ?? getDefaultDevice()).fromArray(data, opts.dtype);
   return finish(new Tensor(storage, shape, contiguousStrides(shape), 0), opts);
 }
 
