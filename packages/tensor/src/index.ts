@@ -11,6 +11,8 @@ export type {
 } from './backend';
 export { getBackend, listBackends, registerBackend } from './backend';
 export { cpuBackend } from './cpu';
+// For backend implementers: merges dims that are contiguous for every operand.
+export { coalesce } from './cpu/loops';
 export { getDefaultDevice, getDefaultDtype, setDefaultDevice, setDefaultDtype } from './defaults';
 export type {
   AutogradHooks,
@@ -28,7 +30,7 @@ export {
   setGradEnabled,
 } from './dispatch';
 export type { DType, TypedArray } from './dtype';
-export { DTYPES, isFloating, isIntegral, itemSize, promoteTypes } from './dtype';
+export { allocArray, DTYPES, isFloating, isIntegral, itemSize, promoteTypes } from './dtype';
 export {
   DeviceError,
   DTypeError,
@@ -208,6 +210,6 @@ export {
 export type { GeneratorState } from './random';
 export { defaultGenerator, Generator, manualSeed } from './random';
 export type { Shape } from './shape';
-export { broadcastShapes } from './shape';
+export { broadcastShapes, contiguousStrides } from './shape';
 export type { GradFn, TensorLike, ValuesIndices } from './tensor';
 export { isTensor, Tensor, valuesIndices } from './tensor';

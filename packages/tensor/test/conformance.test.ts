@@ -1,121 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Tensor } from '../src/index';
 import * as T from '../src/index';
 import { arrayBackend } from './backends/array-backend';
+import { CASES, close, inputs, plain } from './conformance/cases';
 
-/**
- * The backend conformance suite: every op below runs on the CPU backend and on the naive
- * 'array' backend (test/backends) from the same inputs, contiguous and strided, and the
- * results must agree. A new backend adds itself to BACKENDS.
- */
+/** Every conformance case on the CPU backend and the naive 'array' backend (test/backends). */
 const BACKENDS = ['cpu', 'array'];
 
 beforeAll(() => T.registerBackend(arrayBackend));
-
-type Case = [
-  name: string,
-  run: (x: Tensor, y: Tensor, i: Tensor) => Tensor | Tensor[] | number | boolean,
-];
-
-const CASES: Case[] = [
-  ['add', (x, y) => x.add(y)],
-  ['sub alpha', (x, y) => x.sub(y, { alpha: 2 })],
-  ['mul', (x, y) => x.mul(y)],
-  ['div', (x, y) => x.div(y)],
-  ['div floor', (x, y) => x.div(y, { roundingMode: 'floor' })],
-  ['pow', (x) => x.abs().pow(1.5)],
-  ['maximum', (x, y) => x.maximum(y)],
-  ['fmod', (x, y) => x.fmod(y)],
-  ['remainder', (x, y) => x.remainder(y)],
-  ['atan2', (x, y) => x.atan2(y)],
-  ['lt', (x, y) => x.lt(y)],
-  ['eq scalar', (x) => x.round().eq(0)],
-  ['logicalXor', (x, y) => x.gt(0).logicalXor(y.gt(0))],
-  ['where', (x, y) => T.where(x.gt(y), x, y)],
-  ['exp', (x) => x.exp()],
-  ['log abs', (x) => x.abs().log()],
-  ['sigmoid', (x) => x.sigmoid()],
-  ['tanh', (x) => x.tanh()],
-  ['erf', (x) => x.mul(2).erf()],
-  ['relu', (x) => x.relu()],
-  ['round', (x) => x.mul(3).round()],
-  ['sign', (x) => x.sign()],
-  ['clamp', (x) => x.clamp(-0.5, 0.5)],
-  ['lerp', (x, y) => x.lerp(y, 0.3)],
-  ['int cast', (x) => x.mul(10).int()],
-  ['sum', (x) => x.sum()],
-  ['sum dim', (x) => x.sum(1)],
-  ['sum keepdim', (x) => x.sum([0, 2], { keepdim: true })],
-  ['mean', (x) => x.mean(-1)],
-  ['prod', (x) => x.prod(0)],
-  ['amax', (x) => x.amax(1)],
-  ['max dim', (x) => x.max(2)],
-  ['argmin', (x) => x.argmin(0)],
-  ['std', (x) => x.std(1)],
-  ['var c0', (x) => x.var(2, { correction: 0 })],
-  ['norm', (x) => x.norm()],
-  ['logsumexp', (x) => x.logsumexp(1)],
-  ['any', (x) => x.gt(0.5).any(2)],
-  ['cumsum', (x) => x.cumsum(1)],
-  ['cumprod', (x) => x.cumprod(2)],
-  ['softmax', (x) => x.softmax(-1)],
-  ['logSoftmax', (x) => x.logSoftmax(0)],
-  ['matmul', (x, y) => x.matmul(y.transpose(1, 2))],
-  ['einsum', (x, y) => T.einsum('bij,bkj->bik', x, y)],
-  ['gather', (x, _, i) => x.gather(2, i)],
-  ['scatterAdd', (x, y, i) => x.scatterAdd(2, i, y)],
-  ['scatter amax', (x, y, i) => x.scatterReduce(2, i, y, 'amax', { includeSelf: false })],
-  ['indexSelect', (x, _, i) => x.indexSelect(1, i.flatten().narrow(0, 0, 2))],
-  ['sort', (x) => x.sort(1)],
-  ['topk', (x) => x.topk(2, -1)],
-  ['cat', (x, y) => T.cat([x, y], 1)],
-  ['stack', (x, y) => T.stack([x, y], -1)],
-  ['flip', (x) => x.flip(0, 2)],
-  ['roll', (x) => x.roll(1, 2)],
-  ['repeat', (x) => x.repeat(1, 2, 1)],
-  ['triu', (x) => x.triu()],
-  ['maskedFill', (x) => x.maskedFill(x.lt(0), 7)],
-  ['nonzero', (x) => x.gt(0).nonzero()],
-  ['unique', (x) => T.unique(x.mul(2).round()) as Tensor],
-  ['contiguous', (x) => x.permute(2, 0, 1).contiguous()],
-  ['copy_', (x, y) => x.clone().copy_(y)],
-  ['item', (x) => x.sum().item()],
-];
-
-/** Inputs of shape [2, 3, 4]: contiguous, or strided views with the same shape. */
-function inputs(layout: 'contiguous' | 'strided', device: string): [Tensor, Tensor, Tensor] {
-  const g = new T.Generator(7);
-  const base = T.randn([4, 3, 8], { generator: g }).sub(0.1);
-  const other = T.randn([2, 3, 4], { generator: g });
-  const idx = T.randint(0, 4, [2, 3, 4], { generator: g });
-  const x =
-    layout === 'contiguous'
-      ? base.narrow(0, 0, 2).narrow(2, 0, 4).contiguous()
-      : base.index('::2', ':', '1::2');
-  const y = layout === 'contiguous' ? other : other.permute(0, 2, 1).contiguous().transpose(1, 2);
-  return [x.to(device), y.to(device), idx.to(device)];
-}
-
-function plain(r: ReturnType<Case[1]>): unknown {
-  if (Array.isArray(r)) return r.map(plain);
-  if (typeof r === 'number' || typeof r === 'boolean') return r;
-  return { dtype: r.dtype, shape: r.shape, data: Array.from(r.dataSync()) };
-}
-
-function close(a: unknown, b: unknown): void {
-  if (typeof a === 'object' && a !== null && 'data' in a) {
-    const ta = a as { dtype: string; shape: number[]; data: number[] };
-    const tb = b as typeof ta;
-    expect(tb.dtype).toBe(ta.dtype);
-    expect(tb.shape).toEqual(ta.shape);
-    ta.data.forEach((v, k) => {
-      if (Number.isNaN(v)) expect(tb.data[k]).toBeNaN();
-      else expect(Math.abs(tb.data[k] - v)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(v));
-    });
-  } else if (Array.isArray(a)) {
-    for (let k = 0; k < a.length; k++) close(a[k], (b as unknown[])[k]);
-  } else expect(b).toBeCloseTo(a as number, 4);
-}
 
 describe.each(['contiguous', 'strided'] as const)('conformance (%s inputs)', (layout) => {
   it.each(CASES)('%s agrees on every backend', (_, run) => {

@@ -1,0 +1,87 @@
+/**
+ * GLSL helpers the generated kernels call. gpu.js translates kernel bodies from JavaScript but
+ * does float arithmetic on indices (inexact past 2^24) and follows GLSL where it differs from
+ * IEEE/PyTorch (pow of a negative base, tanh overflow, round half up), so those live here.
+ * A NaN must be made at run time: compilers fold a literal 0.0 / 0.0 to FLT_MAX.
+ */
+export const NATIVE: [name: string, source: string, returnType: 'Integer' | 'Number'][] = [
+  ['idiv', 'int idiv(int a, int b) { return a / b; }', 'Integer'],
+  ['imod', 'int imod(int a, int b) { return a - (a / b) * b; }', 'Integer'],
+  ['toInt', 'int toInt(float x) { return int(floor(x + 0.5)); }', 'Integer'],
+  [
+    'isNan',
+    'float isNan(float x) { return (x != x || (x < 0.0 == x >= 0.0)) ? 1.0 : 0.0; }',
+    'Number',
+  ],
+  [
+    'isInf',
+    'float isInf(float x) { return (x == x && abs(x) > 3.4028235e38) ? 1.0 : 0.0; }',
+    'Number',
+  ],
+  ['infOf', 'float infOf(float s) { float z = s - s; return s / z; }', 'Number'],
+  ['nanOf', 'float nanOf(float x) { float z = x - x; return z / z; }', 'Number'],
+  [
+    'tanh_',
+    'float tanh_(float x) { if (x > 9.0) return 1.0; if (x < -9.0) return -1.0; float e = exp(2.0 * x); return (e - 1.0) / (e + 1.0); }',
+    'Number',
+  ],
+  [
+    'expm1_',
+    'float expm1_(float x) { if (abs(x) < 1e-4) return x + 0.5 * x * x + x * x * x / 6.0; return exp(x) - 1.0; }',
+    'Number',
+  ],
+  [
+    'log1p_',
+    'float log1p_(float x) { if (abs(x) < 1e-4) return x - 0.5 * x * x + x * x * x / 3.0; return log(1.0 + x); }',
+    'Number',
+  ],
+  [
+    'roundEven',
+    'float roundEven(float x) { float r = floor(x + 0.5); if (r - x == 0.5 && mod(r, 2.0) != 0.0) r -= 1.0; return r; }',
+    'Number',
+  ],
+  [
+    'erf_',
+    `float erf_(float x) {
+  float a = abs(x);
+  if (a < 0.5) { float x2 = x * x; return x * 1.1283791671 * (1.0 - x2 / 3.0 + x2 * x2 / 10.0 - x2 * x2 * x2 / 42.0 + x2 * x2 * x2 * x2 / 216.0); }
+  float t = 1.0 / (1.0 + 0.3275911 * a);
+  float y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-a * a);
+  return x < 0.0 ? -y : y;
+}`,
+    'Number',
+  ],
+  [
+    'pow_',
+    `float pow_(float a, float b) {
+  if (b == 0.0) return 1.0;
+  if (a != a || b != b) return a + b;
+  if (a == 0.0) return b < 0.0 ? 1.0 / (a - a) : 0.0;
+  if (a < 0.0) {
+    if (floor(b) != b) { float z = a - a; return z / z; }
+    float r = pow(-a, b);
+    return mod(b, 2.0) == 1.0 ? -r : r;
+  }
+  return pow(a, b);
+}`,
+    'Number',
+  ],
+  [
+    'atan2_',
+    'float atan2_(float y, float x) { if (y != y || x != x) return x + y; if (x == 0.0 && y == 0.0) return 0.0; return atan(y, x); }',
+    'Number',
+  ],
+];
+NATIVE.push(
+  // NaN and infinities become 0 (the CPU's Int32Array store does the same).
+  [
+    'castInt',
+    'float castInt(float x) { if (x != x || abs(x) > 3.4e38) return 0.0; return x < 0.0 ? -floor(-x) : floor(x); }',
+    'Number',
+  ],
+  [
+    'castU8',
+    'float castU8(float x) { if (x != x || abs(x) > 3.4e38) return 0.0; float t = x < 0.0 ? -floor(-x) : floor(x); return t - 256.0 * floor(t / 256.0); }',
+    'Number',
+  ],
+);

@@ -1,0 +1,10 @@
+import { defineProject, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared';
+
+// The gl addon loads in one thread per process: forks, not worker threads.
+export default mergeConfig(
+  shared,
+  defineProject({
+    test: { name: 'backend-gpujs', pool: 'forks', globalSetup: ['test/setup-display.ts'] },
+  }),
+);
