@@ -25,14 +25,15 @@ export const NATIVE: [name: string, source: string, returnType: 'Integer' | 'Num
     'float tanh_(float x) { if (x > 9.0) return 1.0; if (x < -9.0) return -1.0; float e = exp(2.0 * x); return (e - 1.0) / (e + 1.0); }',
     'Number',
   ],
+  // Series near 0: Mesa's shader compiler reassociates, so (1 + x) - 1 tricks fold away.
   [
     'expm1_',
-    'float expm1_(float x) { if (abs(x) < 1e-4) return x + 0.5 * x * x + x * x * x / 6.0; return exp(x) - 1.0; }',
+    'float expm1_(float x) { if (abs(x) < 0.05) return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x / 120.0)))); return exp(x) - 1.0; }',
     'Number',
   ],
   [
     'log1p_',
-    'float log1p_(float x) { if (abs(x) < 1e-4) return x - 0.5 * x * x + x * x * x / 3.0; return log(1.0 + x); }',
+    'float log1p_(float x) { if (abs(x) < 0.05) return x * (1.0 - x * (0.5 - x * (1.0 / 3.0 - x * (0.25 - x * (0.2 - x / 6.0))))); return log(1.0 + x); }',
     'Number',
   ],
   [

@@ -15,8 +15,8 @@ const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** How each reduction starts and folds a value v into acc (NaN sticks for max/min). */
 const FOLD: Record<ReduceOp, { init: string; step: string }> = {
-  // Kahan-compensated: a long float32 sum otherwise drifts far from PyTorch's pairwise sum.
-  sum: { init: '0', step: 'const y = v - comp; const t = acc + y; comp = (t - acc) - y; acc = t;' },
+  // A plain float32 sum: Mesa's compiler would fold a Kahan compensation away.
+  sum: { init: '0', step: 'acc = acc + v;' },
   prod: { init: '1', step: 'acc = acc * v;' },
   max: {
     init: '0',
@@ -59,7 +59,7 @@ export function reduce(
   const t = p.tex(x.storage as GpuStorage);
   const coords = p.coords(k.shape);
   p.line(`const base = ${p.offset(x, coords, k.strides[1])};`);
-  p.line(`let acc = ${FOLD[op].init}.0; let comp = 0.0; let seen = 0;`);
+  p.line(`let acc = ${FOLD[op].init}.0; let seen = 0;`);
   if (numel(dims.map((d) => x.shape[d])) > 0)
     loops(p, r.shape, r.strides[0], `const v = ${t}[at]; ${FOLD[op].step}`);
   return p.run(numel(outShape), castTo('acc', dtype));

@@ -37,8 +37,9 @@ export function normalLike(
 }
 
 export function bernoulliLike(x: Tensor, p: TensorLike, opts: GeneratorOption = {}): Tensor {
-  const u = rand(x.shape, { dtype: 'float64', device: x.device, generator: opts.generator });
-  return E.lt(u, p);
+  // Drawn on the CPU in float64 (the generator's stream); devices without float64 compare in float32.
+  const u = rand(x.shape, { dtype: 'float64', device: 'cpu', generator: opts.generator });
+  return E.lt(x.device === 'cpu' ? u : u.float().to(x.device), p);
 }
 
 /** Draws 0/1 with the probabilities in `p`, keeping its shape and dtype. */
