@@ -5,6 +5,12 @@ import shared from '../../vitest.shared';
 export default mergeConfig(
   shared,
   defineProject({
-    test: { name: 'backend-gpujs', pool: 'forks', globalSetup: ['test/setup-display.ts'] },
+    test: {
+      name: 'backend-gpujs',
+      pool: 'forks',
+      // --expose-gc lets the memory test check the finalizer instead of waiting on the GC.
+      execArgv: ['--expose-gc'],
+      globalSetup: ['test/setup-display.ts'],
+    },
   }),
 );

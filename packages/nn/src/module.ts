@@ -2,6 +2,7 @@ import {
   DTYPES,
   type DType,
   isFloating,
+  keep,
   noGrad,
   type RemovableHandle,
   TensileError,
@@ -78,7 +79,7 @@ export class Module {
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
     this.checkName('buffer', name);
     this._buffers.set(name, opts.persistent ?? true);
-    this.writeAttr(name, tensor);
+    this.writeAttr(name, tensor === null ? null : keep(tensor));
   }
 
   registerModule(name: string, module: Module | null): void {
@@ -264,7 +265,7 @@ export class Module {
         if (p.grad) moved.grad = convert(p.grad);
         m.writeAttr(name, moved);
       }
-      for (const [name, b] of m.ownBuffers()) m.writeAttr(name, convert(b));
+      for (const [name, b] of m.ownBuffers()) m.writeAttr(name, keep(convert(b)));
     }
     return this;
   }

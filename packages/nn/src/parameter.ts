@@ -1,4 +1,4 @@
-import { isFloating, Tensor, ValueError } from '@tensile/tensor';
+import { isFloating, keep, Tensor, ValueError } from '@tensile/tensor';
 
 /**
  * A tensor that is a module's learnable state (torch.nn.Parameter): assigning one to a module
@@ -14,6 +14,8 @@ export class Parameter extends Tensor {
       );
     }
     this.requiresGrad = requiresGrad;
+    // A parameter outlives any scope it is made in.
+    keep(this);
   }
 
   override toString(): string {

@@ -209,6 +209,7 @@ export {
 } from './ops/views';
 export type { GeneratorState } from './random';
 export { defaultGenerator, Generator, manualSeed } from './random';
+export { keep, scope } from './scope';
 export type { Shape } from './shape';
 export { broadcastShapes, contiguousStrides } from './shape';
 export type { GradFn, TensorLike, ValuesIndices } from './tensor';

@@ -12,6 +12,7 @@ import * as RND from './ops/random';
 import * as R from './ops/reduce';
 import * as V from './ops/views';
 import { formatTensor } from './print';
+import { track } from './scope';
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, type Shape } from './shape';
 
 /** Anything an op accepts where PyTorch takes a tensor or a Python scalar. */
@@ -166,6 +167,13 @@ export class Tensor {
     }
     this.requiresGrad = requiresGrad;
     return this;
+  }
+  /**
+   * Frees the storage's memory now (every view of it becomes unusable) instead of when the
+   * garbage collector finds it; for device memory in long synchronous loops. See `scope`.
+   */
+  dispose(): void {
+    this.storage.backend.dispose(this.storage);
   }
   /** A tensor sharing storage but cut from the graph. */
   detach(): Tensor {
@@ -724,5 +732,6 @@ export function isTensor(x: unknown): x is Tensor {
 
 /** A tensor holding `storage` as a contiguous array of `shape`. */
 export function wrapStorage(storage: Storage, shape: Shape): Tensor {
+  track(storage);
   return new Tensor(storage, shape, contiguousStrides(shape), 0);
 }

@@ -1,4 +1,4 @@
-import { enableGrad, noGrad, type Tensor } from '@tensile/tensor';
+import { enableGrad, keep, noGrad, Tensor } from '@tensile/tensor';
 import { type Closure, Optimizer, type ParamGroup } from '../optimizer';
 
 /**
@@ -16,12 +16,11 @@ export abstract class ParamwiseOptimizer<G extends ParamGroup, S extends object>
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
-          if (p.grad !== null)
-            this.update(
-              p,
-              group,
-              this.stateFor(p, () => this.initState(p, group)),
-            );
+          if (p.grad === null) continue;
+          const state = this.stateFor(p, () => this.initState(p, group));
+          this.update(p, group, state);
+          // State outlives the scope a training step may run in.
+          for (const v of Object.values(state)) if (v instanceof Tensor) keep(v);
         }
       }
     });

@@ -44,7 +44,9 @@ export const cpuBackend: Backend = {
     return dataOf(map(IDENTITY, [x], x.dtype));
   },
   dispose(storage: Storage) {
-    (storage as CpuStorage).data = allocArray(storage.dtype, 0);
+    const s = storage as CpuStorage;
+    s.data = allocArray(storage.dtype, 0);
+    s.disposed = true;
   },
   copy: (x, dtype) => map(IDENTITY, [x], dtype),
   write: (dst, src) => mapInto(IDENTITY, dst, [src]),

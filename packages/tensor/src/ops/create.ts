@@ -5,7 +5,7 @@ import { arrayCtor, castScalar, isFloating } from '../dtype';
 import { DTypeError, ValueError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
 import { checkShape, contiguousStrides, numelOf, type Shape } from '../shape';
-import { Tensor } from '../tensor';
+import { Tensor, wrapStorage } from '../tensor';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -27,7 +27,7 @@ export function fromArray(
   opts: TensorOptions & { dtype: DType },
 ): Tensor {
   const storage = getBackend(opts.device ?? getDefaultDevice()).fromArray(data, opts.dtype);
-  return finish(new Tensor(storage, shape, contiguousStrides(shape), 0), opts);
+  return finish(wrapStorage(storage, shape), opts);
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {

@@ -1,0 +1,68 @@
+import type { Storage } from './backend';
+import { TensileError } from './errors';
+import type { Tensor } from './tensor';
+
+/**
+ * Memory a backend holds outside the JS heap (textures, device buffers) is not seen by the
+ * garbage collector, and a finalizer never runs inside a synchronous loop. A scope frees what
+ * was made inside it when it ends, as tf.tidy does: every new storage except those reachable
+ * from the return value and those kept.
+ */
+const open: Set<Storage>[] = [];
+const kept = new WeakSet<Storage>();
+
+/** Called for every new storage a tensor wraps. */
+export function track(storage: Storage): void {
+  if (open.length > 0) open[open.length - 1].add(storage);
+}
+
+/** Storages reachable from a scope's result: tensors in arrays, Maps and plain objects. */
+function collect(value: unknown, into: Set<Storage>, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 8) return;
+  const storage = (value as { storage?: unknown }).storage;
+  if (storage && typeof (value as Tensor).dataSync === 'function') {
+    into.add(storage as Storage);
+    return;
+  }
+  const items =
+    value instanceof Map
+      ? [...value.values()]
+      : Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype
+        ? Object.values(value)
+        : [];
+  for (const v of items) collect(v, into, depth + 1);
+}
+
+/**
+ * Runs `fn` and then disposes every tensor storage it made, except those reachable from its
+ * result (which move to the enclosing scope) and those passed to `keep`. Tensors made inside
+ * and used after the scope throw a clear error. Parameters, buffers and optimizer state keep
+ * themselves.
+ */
+export function scope<T>(fn: () => T): T {
+  const made = new Set<Storage>();
+  open.push(made);
+  let result: T | undefined;
+  try {
+    result = fn();
+    if (result instanceof Promise) {
+      throw new TensileError('scope: the function must be synchronous (it returned a Promise)');
+    }
+  } finally {
+    open.pop();
+    const survivors = new Set<Storage>();
+    collect(result, survivors);
+    const parent = open[open.length - 1];
+    for (const s of made) {
+      if (survivors.has(s) || kept.has(s)) parent?.add(s);
+      else s.backend.dispose(s);
+    }
+  }
+  return result as T;
+}
+
+/** Exempts a tensor's storage from every scope (tf.keep); returns the tensor. */
+export function keep<T extends Tensor>(tensor: T): T {
+  kept.add(tensor.storage);
+  return tensor;
+}
