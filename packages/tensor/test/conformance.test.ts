@@ -36,3 +36,17 @@ describe('setDefaultDevice', () => {
     expect(T.getDefaultDevice()).toBe('cpu');
   });
 });
+
+describe('devices', () => {
+  it('arange takes options after end alone, as torch.arange(end, device=...)', () => {
+    const a = T.arange(3, { device: 'array', dtype: 'float32' });
+    expect([a.device, a.dtype, Array.from(a.dataSync())]).toEqual(['array', 'float32', [0, 1, 2]]);
+  });
+
+  it('index ops refuse tensors on two devices', () => {
+    const x = T.arange(4).float();
+    const i = T.tensor([1], { device: 'array' });
+    expect(() => x.gather(0, i)).toThrow(/gather.*same device.*cpu and array/);
+    expect(() => x.scatterAdd(0, i, T.ones([1]))).toThrow(T.DeviceError);
+  });
+});

@@ -38,6 +38,17 @@ export function scalarTensor(value: number | boolean, dtype: DType, like: Tensor
  * tensors share a device. Float64 or integer inputs of a float32 op are cast first, so the
  * arithmetic rounds as PyTorch's does.
  */
+/** PyTorch's error when an op's tensors live on different devices. */
+export function checkSameDevice(op: string, ...xs: readonly (Tensor | undefined)[]): void {
+  const ts = xs.filter((x): x is Tensor => x !== undefined);
+  const other = ts.find((x) => x.device !== ts[0].device);
+  if (other) {
+    throw new DeviceError(
+      `${op}: Expected all tensors to be on the same device, but found at least two devices, ${ts[0].device} and ${other.device}!`,
+    );
+  }
+}
+
 export function operands(
   op: string,
   xs: readonly TensorLike[],
@@ -48,11 +59,7 @@ export function operands(
   if (!anchor) throw new TypeError(`${op}: expected at least one tensor argument`);
   return xs.map((x) => {
     if (!(x instanceof Tensor)) return scalarTensor(x, dtype, anchor);
-    if (x.device !== anchor.device) {
-      throw new DeviceError(
-        `${op}: Expected all tensors to be on the same device, but found at least two devices, ${anchor.device} and ${x.device}!`,
-      );
-    }
+    checkSameDevice(op, anchor, x);
     const lossy =
       dtype === 'float32' && (x.dtype === 'float64' || x.dtype === 'int64' || x.dtype === 'int32');
     return lossy ? x.to(dtype) : x;

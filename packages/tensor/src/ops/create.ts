@@ -149,8 +149,20 @@ export const fullLike = (x: Tensor, value: number | boolean, opts: LikeOptions =
 export const randLike = (x: Tensor, opts: RandomOptions = {}) => rand(x.shape, like(x, opts));
 export const randnLike = (x: Tensor, opts: RandomOptions = {}) => randn(x.shape, like(x, opts));
 
-export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
+export function arange(end: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, end?: number, step?: number, opts?: TensorOptions): Tensor;
+export function arange(
+  start: number,
+  endOrOpts?: number | TensorOptions,
+  step = 1,
+  opts: TensorOptions = {},
+): Tensor {
+  // arange(end, { device }) as torch.arange(end, device=...).
+  let end = typeof endOrOpts === 'object' ? undefined : endOrOpts;
+  if (typeof endOrOpts === 'object') opts = endOrOpts;
   if (end === undefined) [start, end] = [0, start];
+  if (![start, end, step].every((v) => typeof v === 'number'))
+    throw new TypeError(`arange: expected numbers, got (${start}, ${end}, ${step})`);
   if (step === 0) throw new ValueError('arange: step must be nonzero');
   if ((end - start) / step < 0) {
     throw new ValueError(

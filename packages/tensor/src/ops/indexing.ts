@@ -10,7 +10,7 @@ import {
   valuesIndices,
   wrapStorage,
 } from '../tensor';
-import { operands } from './broadcast';
+import { checkSameDevice, operands } from './broadcast';
 import { fromArray } from './create';
 import * as E from './elementwise';
 import * as V from './views';
@@ -31,6 +31,7 @@ function checkedIndex(op: string, index: Tensor, size: number, dim: number): Ten
 }
 
 function checkIndexShape(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): void {
+  checkSameDevice(op, x, index, src);
   if (index.ndim !== x.ndim && !(index.ndim <= 1 && x.ndim <= 1)) {
     throw new ShapeError(
       `${op}(): Index tensor must have the same number of dimensions as input tensor (index ${fmtShape(index.shape)}, input ${fmtShape(x.shape)})`,

@@ -1,7 +1,8 @@
 import { apply } from '../dispatch';
-import { DeviceError, DTypeError, fmtShape, ShapeError } from '../errors';
+import { DTypeError, fmtShape, ShapeError } from '../errors';
 import { broadcastShapes } from '../shape';
 import { type Tensor, wrapStorage } from '../tensor';
+import { checkSameDevice } from './broadcast';
 import { arange, zeros } from './create';
 import * as E from './elementwise';
 import { cat } from './joining';
@@ -26,11 +27,7 @@ function sameDtype(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
       `${op}: expected both operands to have the same dtype, but found ${a.dtype} and ${b.dtype}`,
     );
   }
-  if (a.device !== b.device) {
-    throw new DeviceError(
-      `${op}: Expected all tensors to be on the same device, but found at least two devices, ${a.device} and ${b.device}!`,
-    );
-  }
+  checkSameDevice(op, a, b);
   return [a, b];
 }
 
