@@ -4,7 +4,7 @@ import type { DType, TypedArray } from '../dtype';
 import { arrayCtor, castScalar, isFloating } from '../dtype';
 import { DTypeError, ValueError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
-import { checkShape, contiguousStrides, numelOf, type Shape } from '../shape';
+import { checkShape, numelOf, type Shape } from '../shape';
 import { Tensor, wrapStorage } from '../tensor';
 
 export interface TensorOptions {
