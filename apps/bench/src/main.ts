@@ -20,7 +20,8 @@ const WORKLOADS: Workload[] = [w1, w2, w3, w4, w5, w6, w7, w8];
 const USAGE = `usage: pnpm bench [--filter W1[,W2...]] [--no-peers] [--quick] [--full]
        pnpm bench --compare A.json B.json
   --quick  W8 with 200 steps, W7 training on 100 batches (a smoke run, not for the README)
-  --full   W7 trains 3 epochs (test accuracy after 1 and 3)
+  --full   W7 trains 3 epochs (test accuracy after 1 and 3); tfjs's cpu backend runs W6,
+           W7's LeNet-5 (one epoch, about an hour) and W8 (about an hour; 12 min with --quick)
 workloads: ${WORKLOADS.map((w) => w.id).join(', ')}`;
 
 function usage(message: string): never {

@@ -64,6 +64,27 @@ describe('table', () => {
     expect(text).toContain("- tfjs (wasm backend): n/a, Kernel 'X' not registered");
   });
 
+  it('shows the rows a peer ran beside n/a for the parts it lacks, and every reason', () => {
+    const partial: PeerRun = {
+      name: 'tfjs (cpu backend)',
+      workloads: { W9: [ms('MLP: epoch wall time', 40), ms('loader only, numWorkers=0', 8)] },
+      skippedWorkloads: { W9: 'LeNet-5: too slow; loader only, numWorkers=2: no workers' },
+    };
+    const ours = ['MLP: epoch wall time', 'LeNet-5: epoch wall time']
+      .concat(['loader only, numWorkers=0', 'loader only, numWorkers=2'])
+      .map((name) => ms(name, 20));
+    const lines = table(workload, ours, [partial]).split('\n');
+    expect(lines[3]).toMatch(/\| MLP: epoch wall time +\| ms +\| 20\.0 +\| 40\.0 +\| 2\.000x +\|$/);
+    expect(lines[4]).toMatch(/\| LeNet-5: epoch wall time +\| ms +\| 20\.0 +\| n\/a +\| - +\|$/);
+    expect(lines[5]).toMatch(
+      /\| loader only, numWorkers=0 \| ms +\| 20\.0 +\| 8\.00 +\| 0\.400x +\|$/,
+    );
+    expect(lines[6]).toMatch(/\| loader only, numWorkers=2 \| ms +\| 20\.0 +\| n\/a +\| - +\|$/);
+    expect(lines.slice(7)).toEqual([
+      '- tfjs (cpu backend): n/a, LeNet-5: too slow; loader only, numWorkers=2: no workers',
+    ]);
+  });
+
   it('shows no ratio for a figure of quality', () => {
     const acc: CaseResult = {
       case: 'accuracy',

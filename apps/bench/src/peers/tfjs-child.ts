@@ -1,28 +1,23 @@
 /**
  * The TensorFlow.js side of the suite, run in its own process per backend:
- * `tfjs-child.ts <cpu|wasm> [--full] W1 W2 ...` prints {info, workloads, skippedWorkloads} as JSON.
+ * `tfjs-child.ts <cpu|wasm> [--quick] [--full] W1 W2 ...` prints {info, workloads, skippedWorkloads}
+ * as JSON.
  */
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { msCase, time } from '../timing';
 import type { CaseResult } from '../workloads/types';
 import { matmulCase, W1_SIZES } from '../workloads/w1-matmul';
-import { lenet, mlp, resnet18 } from './tfjs-models';
+import { memoryCases, memoryChild, W8_STEPS } from '../workloads/w8-memory';
+import { lenet, mlp, resnet18, trainer } from './tfjs-models';
+import { notRun } from './tfjs-skips';
+import { w7 } from './tfjs-w7';
+import type { TfjsRunOptions } from './types';
 
 type Tf = typeof tf;
 
-/** A classifier's train step: softmax cross-entropy on one-hot labels, momentum SGD. */
-function trainer(model: tf.LayersModel, lr = 0.01): (x: tf.Tensor, y: tf.Tensor) => void {
-  const optimizer = tf.train.momentum(lr, 0.9);
-  return (x, y) =>
-    tf.tidy(() => {
-      const loss = optimizer.minimize(
-        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
-        true,
-      );
-      loss?.dataSync();
-    });
-}
+const W8_CHILD = fileURLToPath(new URL('./tfjs-w8-child.ts', import.meta.url));
 
 function trainStep(
   model: tf.LayersModel,
@@ -30,7 +25,7 @@ function trainStep(
   batch: number,
   times: { warmup: number; runs: number },
 ): CaseResult[] {
-  const step = trainer(model);
+  const step = trainer(tf, model);
   const x = tf.randomNormal(xShape);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32') as tf.Tensor1D, 10);
   return [
@@ -42,8 +37,11 @@ function trainStep(
   ];
 }
 
-/** Each workload's tfjs twin; `skip` records why a part of it could not run. */
-const WORKLOADS: Record<string, (tf: Tf, skip: (reason: string) => void) => CaseResult[]> = {
+/** Each workload's tfjs twin; `opts.skip` records why a part of it could not run. */
+const WORKLOADS: Record<
+  string,
+  (tf: Tf, opts: TfjsRunOptions) => CaseResult[] | Promise<CaseResult[]>
+> = {
   W1: (tf) =>
     W1_SIZES.map((n) => {
       const a = tf.randomUniform([n, n]);
@@ -52,7 +50,7 @@ const WORKLOADS: Record<string, (tf: Tf, skip: (reason: string) => void) => Case
     }),
   W2: (tf) => trainStep(mlp(tf), [64, 784], 64, { warmup: 20, runs: 200 }),
   W3: (tf) => trainStep(lenet(tf), [64, 28, 28, 1], 64, { warmup: 5, runs: 50 }),
-  W4: (tf, skip) => {
+  W4: (tf, { skip }) => {
     const x = tf.randomNormal([64, 32, 32, 3]);
     const filter = tf.randomNormal([3, 3, 3, 64]);
     const bias = tf.randomNormal([64]);
@@ -106,23 +104,18 @@ const WORKLOADS: Record<string, (tf: Tf, skip: (reason: string) => void) => Case
     return [msCase('forward + backward', timing)];
   },
   W6: (tf) => trainStep(resnet18(tf, 10), [32, 32, 32, 3], 32, { warmup: 2, runs: 5 }),
+  W7: w7,
+  // In a fresh process, as Tensile's and PyTorch's W8: nothing else measured here is in its RSS.
+  W8: (_tf, { backend, quick }) => {
+    const steps = quick ? W8_STEPS.quick : W8_STEPS.full;
+    return memoryCases(memoryChild(W8_CHILD, [backend, String(steps)]), steps);
+  },
 };
-
-const SKIPPED: Record<string, string> = {
-  W7: 'the Fashion-MNIST training runs and the DataLoader are compared with PyTorch only',
-  W8: 'the memory workload is compared with PyTorch only',
-};
-
-/** Why a workload is not run on this backend even though tfjs has the pieces, or null. */
-function tooSlow(id: string, backend: string, full: boolean): string | null {
-  if (id === 'W6' && backend === 'cpu' && !full)
-    return "the cpu backend's conv2d is naive (W4's forward alone takes seconds): a ResNet-18 step takes minutes; run with --full to measure it";
-  return null;
-}
 
 const args = process.argv.slice(2);
 const full = args.includes('--full');
-const [backend, ...ids] = args.filter((a) => a !== '--full');
+const quick = args.includes('--quick');
+const [backend, ...ids] = args.filter((a) => !a.startsWith('--'));
 // Production mode: no debug checks, and no "install tfjs-node" banner on the cpu backend.
 tf.enableProdMode();
 if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
@@ -130,18 +123,20 @@ await tf.ready();
 const workloads: Record<string, CaseResult[]> = {};
 const skippedWorkloads: Record<string, string> = {};
 for (const id of ids) {
-  const why = SKIPPED[id] ?? tooSlow(id, backend, full);
+  const why = notRun(tf, id, { backend, full });
   if (why) skippedWorkloads[id] = why;
   else if (WORKLOADS[id]) {
     process.stderr.write(`  tfjs-${backend} ${id}\n`);
+    // A workload can lack several parts (W7 on wasm: LeNet-5, the loader with workers).
+    const reasons: string[] = [];
+    const skip = (reason: string) => reasons.push(reason);
     try {
-      workloads[id] = WORKLOADS[id](tf, (reason) => {
-        skippedWorkloads[id] = reason;
-      });
+      workloads[id] = await WORKLOADS[id](tf, { backend, quick, full, skip });
     } catch (e) {
       // A backend without a kernel the workload needs (wasm has no Conv2DBackpropFilter).
-      skippedWorkloads[id] = (e as Error).message;
+      skip((e as Error).message);
     }
+    if (reasons.length) skippedWorkloads[id] = reasons.join('; ');
   }
 }
 const info = { version: tf.version.tfjs, backend: tf.getBackend() };

@@ -24,13 +24,24 @@ function missing(backend: 'cpu' | 'wasm'): string | null {
 }
 
 /** Runs the TensorFlow.js twin of the workloads on one backend, in its own process. */
-export function runTfjs(backend: 'cpu' | 'wasm', ids: string[], opts: { full: boolean }): PeerRun {
+export function runTfjs(
+  backend: 'cpu' | 'wasm',
+  ids: string[],
+  opts: { quick: boolean; full: boolean },
+): PeerRun {
   const name = NAMES[backend];
   const why = missing(backend);
   if (why) return { name, skipped: why, workloads: {} };
   const run = spawnSync(
     process.execPath,
-    [...process.execArgv, CHILD, backend, ...(opts.full ? ['--full'] : []), ...ids],
+    [
+      ...process.execArgv,
+      CHILD,
+      backend,
+      ...(opts.quick ? ['--quick'] : []),
+      ...(opts.full ? ['--full'] : []),
+      ...ids,
+    ],
     {
       encoding: 'utf8',
       maxBuffer: 64 << 20,

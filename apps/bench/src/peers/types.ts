@@ -10,3 +10,12 @@ export interface PeerRun {
   info?: Record<string, unknown>;
   workloads: Record<string, CaseResult[]>;
 }
+
+/** What a TensorFlow.js workload is told: the backend, the flags, and where to say why a part did not run. */
+export interface TfjsRunOptions {
+  backend: string;
+  quick: boolean;
+  full: boolean;
+  /** Records why a part of the workload (some of its rows) has no figures on this backend. */
+  skip(reason: string): void;
+}

@@ -1,18 +1,14 @@
 import { DataLoader, TensorDataset } from '@tensile/data';
 import { Generator, rand, randint } from '@tensile/tensor';
-import { msCase, stats } from '../timing';
 import type { CaseResult } from './types';
-
-const EPOCHS = 3;
+import { loaderCase } from './w7-cases';
 
 /** One epoch of batches, consumed and counted: the DataLoader's own cost. */
-async function epochMs(loader: AsyncIterable<unknown> & { length: number }): Promise<number> {
-  const start = performance.now();
+async function epoch(loader: AsyncIterable<unknown> & { length: number }): Promise<void> {
   let batches = 0;
   for await (const _ of loader) batches++;
   if (batches !== loader.length)
     throw new Error(`W7: expected ${loader.length} batches, got ${batches}`);
-  return performance.now() - start;
 }
 
 /**
@@ -34,12 +30,8 @@ export async function loaderCases(): Promise<CaseResult[]> {
       persistentWorkers: numWorkers > 0,
       generator,
     });
-    const times: number[] = [];
-    for (let e = 0; e <= EPOCHS; e++) times.push(await epochMs(loader));
+    results.push(await loaderCase(numWorkers, () => epoch(loader)));
     await loader.close();
-    results.push(
-      msCase(`loader only, numWorkers=${numWorkers}`, stats(times.slice(1)), 'ms/epoch'),
-    );
   }
   return results;
 }

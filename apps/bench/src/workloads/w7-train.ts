@@ -2,13 +2,10 @@ import { DataLoader, TensorDataset } from '@tensile/data';
 import type { Module } from '@tensile/nn';
 import { Generator, manualSeed, noGrad, type Tensor, tensor } from '@tensile/tensor';
 import { loadSplit, type Split } from '../data/fashion-mnist';
-import { stats } from '../timing';
 import { lenet, mlp } from './models';
 import { trainer } from './train';
 import type { CaseResult, RunOptions } from './types';
-
-/** Training batches in --quick mode: enough to see the pipeline run, not an epoch. */
-const QUICK_BATCHES = 100;
+import { QUICK_BATCHES, trainingCases } from './w7-cases';
 
 const asTensors = (s: Split, n = s.n): [Tensor, Tensor] => [
   tensor(s.images.subarray(0, n * 784)).reshape([n, 1, 28, 28]),
@@ -41,8 +38,7 @@ export async function trainCases(opts: RunOptions): Promise<CaseResult[]> {
   const train = loadSplit('train');
   const test = asTensors(loadSplit('t10k'));
   const [x, y] = asTensors(train, opts.quick ? QUICK_BATCHES * 64 : train.n);
-  const epochs = opts.full ? 3 : 1;
-  const suffix = opts.quick ? ` (quick: ${QUICK_BATCHES} batches)` : '';
+  const run = { epochs: opts.full ? 3 : 1, quick: opts.quick, log: 'W7' };
   const out: CaseResult[] = [];
   for (const [name, model] of [
     ['MLP', mlp],
@@ -56,33 +52,10 @@ export async function trainCases(opts: RunOptions): Promise<CaseResult[]> {
       shuffle: true,
       generator: new Generator(0),
     });
-    const seconds: number[] = [];
-    const accuracies: CaseResult[] = [];
-    for (let e = 1; e <= epochs; e++) {
-      process.stderr.write(`  W7 ${name} epoch ${e}/${epochs}\n`);
-      const t0 = performance.now();
+    const epoch = async () => {
       for await (const [xb, yb] of loader as AsyncIterable<[Tensor, Tensor]>) step(xb, yb);
-      seconds.push((performance.now() - t0) / 1000);
-      if (e === 1 || e === 3)
-        accuracies.push({
-          case: `${name}: test accuracy after ${e} epoch${e > 1 ? 's' : ''}${suffix}`,
-          figure: accuracy(net, test),
-          unit: '%',
-          higherIsBetter: true,
-          ratio: false,
-        });
-    }
-    const timing = stats(seconds);
-    out.push(
-      {
-        case: `${name}: epoch wall time${suffix}`,
-        figure: timing.median,
-        range: epochs > 1 ? [timing.min, timing.max] : undefined,
-        unit: 's/epoch',
-        higherIsBetter: false,
-      },
-      ...accuracies,
-    );
+    };
+    out.push(...(await trainingCases(name, run, epoch, () => accuracy(net, test))));
   }
   return out;
 }
