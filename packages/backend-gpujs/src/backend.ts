@@ -15,7 +15,7 @@ import { BINARY, IDENTITY, UNARY, WHERE } from './expressions';
 import { gather, scatter, sortIndices } from './indexing';
 import { Program } from './program';
 import { argReduce, cumulative, matmul, reduce } from './reduce';
-import { checkDtype, GpuStorage } from './storage';
+import { checkDtype, checkSize, GpuStorage } from './storage';
 
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const gs = (s: Storage) => s as GpuStorage;
@@ -30,6 +30,7 @@ function whole(storage: GpuStorage, shape: readonly number[]): View {
 }
 
 const upload = (data: Float32Array) => {
+  checkSize(data.length);
   // An 'Array' argument is uploaded by gpu.js itself; the kernel copies it into a texture.
   const k = gpuContext().kernel('function(a) {\nreturn a[this.thread.x];\n}', { a: 'Array' });
   k.setOutput([data.length]);

@@ -1,7 +1,7 @@
 import type { DType, View } from '@tensile/tensor';
 import type { ITypesList, Texture } from 'gpu.js';
 import { gpuContext } from './context';
-import type { GpuStorage } from './storage';
+import { checkSize, type GpuStorage } from './storage';
 
 /**
  * One generated kernel: scalars become Integer/Float arguments (not constants, so one compiled
@@ -71,6 +71,7 @@ export class Program {
   /** Runs the kernel over `size` threads, each returning `result`; null when size is 0. */
   run(size: number, result: string): Texture | null {
     if (size === 0) return null;
+    checkSize(size);
     const source = `function(${this.params.join(', ')}) {\n${this.body.join('\n')}\nreturn ${result};\n}`;
     const kernel = gpuContext().kernel(source, this.types);
     kernel.setOutput([size]);

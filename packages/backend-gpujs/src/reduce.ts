@@ -9,7 +9,7 @@ import {
 } from '@tensile/tensor';
 import type { Texture } from 'gpu.js';
 import { castTo, Program } from './program';
-import type { GpuStorage } from './storage';
+import { type GpuStorage, MAX_ELEMENTS } from './storage';
 
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -97,21 +97,52 @@ export function cumulative(op: CumulativeOp, x: View, dim: number, dtype: DType)
   return p.run(numel(x.shape), castTo('acc', dtype));
 }
 
-/** [...batch, M, K] x [...batch, K, N]: one thread per output element, a loop over K. */
+/** Below this many outputs a long K is split over threads: one thread per output would idle most. */
+const SPLIT_BELOW = 1 << 16;
+const CHUNK = 256;
+
+/**
+ * [...batch, M, K] x [...batch, K, N]: one thread per output element and a loop over K. When
+ * there are few outputs and K is long (weight gradients: K = batch x pixels), the loop is cut
+ * into chunks, each its own thread, and a second kernel sums the chunks.
+ */
 export function matmul(a: View, b: View, dtype: DType): Texture | null {
   const r = a.shape.length;
   const outShape = [...a.shape.slice(0, r - 1), b.shape[r - 1]];
+  const k = a.shape[r - 1];
+  const outputs = numel(outShape);
+  const split =
+    outputs < SPLIT_BELOW && k > 2 * CHUNK
+      ? Math.min(Math.ceil(k / CHUNK), Math.floor(MAX_ELEMENTS / outputs))
+      : 1;
+  const chunk = Math.ceil(k / split);
   const p = new Program();
   const ta = p.tex(a.storage as GpuStorage);
   const tb = p.tex(b.storage as GpuStorage);
-  const c = p.coords(outShape);
+  const c = p.coords(split > 1 ? [split, ...outShape] : outShape);
+  const oc = split > 1 ? c.slice(1) : c;
   const sa = a.strides.map((s, d) => (d === r - 1 ? 0 : s));
   const sb = b.strides.map((s, d) => (d === r - 2 ? 0 : s));
-  p.line(`const ba = ${p.offset(a, c, sa)}; const bb = ${p.offset(b, c, sb)};`);
+  p.line(`const ba = ${p.offset(a, oc, sa)}; const bb = ${p.offset(b, oc, sb)};`);
   p.line(`const ka = ${p.int(a.strides[r - 1])}; const kb = ${p.int(b.strides[r - 2])};`);
+  const [from, to] =
+    split > 1
+      ? [
+          `${c[0]} * ${p.int(chunk)}`,
+          `Math.min(${c[0]} * ${p.int(chunk)} + ${p.int(chunk)}, ${p.int(k)})`,
+        ]
+      : ['0', p.int(k)];
+  p.line(`const k0 = ${from}; const k1 = ${to};`);
   p.line('let acc = 0.0;');
-  p.line(
-    `for (let k = 0; k < ${p.int(a.shape[r - 1])}; k++) { acc += ${ta}[ba + k * ka] * ${tb}[bb + k * kb]; }`,
+  p.line(`for (let q = k0; q < k1; q++) { acc += ${ta}[ba + q * ka] * ${tb}[bb + q * kb]; }`);
+  if (split === 1) return p.run(outputs, castTo('acc', dtype));
+  const partial = p.run(split * outputs, 'acc') as Texture;
+  const sum = new Program();
+  const tp = sum.texture(partial);
+  sum.line(
+    `let acc = 0.0; for (let s = 0; s < ${sum.int(split)}; s++) { acc += ${tp}[s * ${sum.int(outputs)} + this.thread.x]; }`,
   );
-  return p.run(numel(outShape), castTo('acc', dtype));
+  const out = sum.run(outputs, castTo('acc', dtype));
+  partial.delete();
+  return out;
 }

@@ -1,4 +1,11 @@
-import { type Backend, type DType, DTypeError, type Storage, TensileError } from '@tensile/tensor';
+import {
+  type Backend,
+  type DType,
+  DTypeError,
+  type Storage,
+  TensileError,
+  ValueError,
+} from '@tensile/tensor';
 import type { Texture } from 'gpu.js';
 
 /** The texture a storage owns, boxed so the finalizer can free it without the storage. */
@@ -76,6 +83,20 @@ export function checkDtype(dtype: DType): void {
   if (dtype === 'float64') {
     throw new DTypeError(
       "gpu: the gpu device does not support float64 (its textures hold float32); convert with .float() first, as on PyTorch's MPS",
+    );
+  }
+}
+
+/**
+ * gpu.js declares every kernel variable as a float, so indices are exact only up to 2^24;
+ * past that a kernel would read neighbouring elements. Refused instead.
+ */
+export const MAX_ELEMENTS = 2 ** 24;
+
+export function checkSize(size: number): void {
+  if (size > MAX_ELEMENTS) {
+    throw new ValueError(
+      `gpu: a tensor of ${size} elements exceeds the gpu backend's limit of 2^24 = ${MAX_ELEMENTS} elements (gpu.js kernels index in float32); split the work or use the cpu device`,
     );
   }
 }
