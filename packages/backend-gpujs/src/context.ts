@@ -94,3 +94,30 @@ export function isGpuAvailable(): boolean {
     return false;
   }
 }
+
+/** The part of a WebGL context gpuInfo reads (no DOM types in a Node package). */
+interface GlInfo {
+  VERSION: number;
+  RENDERER: number;
+  getParameter(name: number): unknown;
+  getExtension(name: string): { UNMASKED_RENDERER_WEBGL: number } | null;
+}
+
+/** How the gpu device runs here: gpu.js's mode and what the GL context reports of itself. */
+export function gpuInfo(): { mode: string; version: string; renderer: string } {
+  const ctx = gpuContext();
+  // Contexts belong to kernels in gpu.js; a built kernel has one.
+  const probe = ctx.kernel('function() {\nreturn 0;\n}', {});
+  probe.setOutput([1]);
+  (probe() as { delete(): void }).delete();
+  const gl = (probe as unknown as { context: GlInfo }).context;
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = debug
+    ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL)
+    : gl.getParameter(gl.RENDERER);
+  return {
+    mode: ctx.mode,
+    version: String(gl.getParameter(gl.VERSION)),
+    renderer: String(renderer),
+  };
+}

@@ -2,7 +2,7 @@ import { registerBackend } from '@tensile/tensor';
 import { gpuBackend } from './backend';
 
 export { gpuBackend } from './backend';
-export { isGpuAvailable } from './context';
+export { gpuInfo, isGpuAvailable } from './context';
 export { gpuMemory } from './storage';
 
 // Importing the package makes `tensor.to('gpu')` and `{ device: 'gpu' }` work; the GL context
