@@ -2,9 +2,10 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { GPU_WORKLOADS, runGpu } from './backends/gpu';
 import { runPytorch } from './peers/pytorch';
 import { runTfjs } from './peers/tfjs';
-import type { PeerRun } from './peers/types';
+import type { BackendRun, PeerRun } from './peers/types';
 import { compare, table } from './report';
 import type { CaseResult, RunOptions, Workload } from './workloads/types';
 import { w1 } from './workloads/w1-matmul';
@@ -17,11 +18,13 @@ import { w7 } from './workloads/w7';
 import { w8 } from './workloads/w8-memory';
 
 const WORKLOADS: Workload[] = [w1, w2, w3, w4, w5, w6, w7, w8];
-const USAGE = `usage: pnpm bench [--filter W1[,W2...]] [--no-peers] [--quick] [--full]
+const USAGE = `usage: pnpm bench [--filter W1[,W2...]] [--no-peers] [--no-gpu] [--quick] [--full]
        pnpm bench --compare A.json B.json
+  --no-gpu skip Tensile's gpu backend (W1-W4; minutes where it renders with llvmpipe)
   --quick  W8 with 200 steps, W7 training on 100 batches (a smoke run, not for the README)
   --full   W7 trains 3 epochs (test accuracy after 1 and 3); tfjs's cpu backend runs W6,
-           W7's LeNet-5 (one epoch, about an hour) and W8 (about an hour; 12 min with --quick)
+           W7's LeNet-5 (one epoch, about an hour) and W8 (about an hour; 12 min with --quick);
+           the gpu backend on a software renderer runs W1's N=2048 (about 4 minutes)
 workloads: ${WORKLOADS.map((w) => w.id).join(', ')}`;
 
 function usage(message: string): never {
@@ -39,6 +42,7 @@ function options() {
       options: {
         filter: { type: 'string' },
         'no-peers': { type: 'boolean' },
+        'no-gpu': { type: 'boolean' },
         quick: { type: 'boolean' },
         full: { type: 'boolean' },
         compare: { type: 'boolean' },
@@ -84,10 +88,21 @@ const notes: Record<string, string[]> = {};
 for (const w of selected) {
   process.stderr.write(`running ${w.id} (Tensile)...\n`);
   notes[w.id] = [];
-  const run: RunOptions = { ...flags, note: (text) => notes[w.id].push(text) };
+  const run: RunOptions = { ...flags, device: 'cpu', note: (text) => notes[w.id].push(text) };
   ours[w.id] = await w.run(run);
 }
 load.push({ at: 'after Tensile', loadavg: loadavg() });
+// Tensile's other backends: the gpu, on W1-W4, when any of them is selected.
+const backends: BackendRun[] = [];
+if (ids.some((id) => GPU_WORKLOADS.includes(id))) {
+  if (opts['no-gpu'])
+    backends.push({ name: 'Tensile gpu', device: 'gpu', skipped: '--no-gpu', workloads: {} });
+  else {
+    process.stderr.write('running Tensile gpu...\n');
+    backends.push(runGpu(ids, flags));
+    load.push({ at: 'after Tensile gpu', loadavg: loadavg() });
+  }
+}
 const peers: PeerRun[] = [];
 if (!opts['no-peers']) {
   const runners: [string, () => PeerRun][] = [
@@ -109,14 +124,14 @@ console.log(
 console.log(
   `load average (1 min): ${load.map((l) => `${l.at} ${l.loadavg[0].toFixed(2)}`).join(', ')}`,
 );
-for (const p of peers) {
+for (const p of [...backends, ...peers]) {
   const { config: _, ...info } = p.info ?? {};
   console.log(
     p.skipped ? `${p.name}: skipped (${p.skipped})` : `${p.name}: ${JSON.stringify(info)}`,
   );
 }
 for (const w of selected) {
-  console.log(`\n${table(w, ours[w.id], peers)}`);
+  console.log(`\n${table(w, ours[w.id], peers, backends)}`);
   for (const n of notes[w.id]) console.log(`- ${n}`);
 }
 
@@ -130,6 +145,7 @@ const result = {
   load,
   ours,
   notes,
+  backends,
   peers,
 };
 const dir = new URL('../results/', import.meta.url);

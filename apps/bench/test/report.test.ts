@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PeerRun } from '../src/peers/types';
+import type { BackendRun, PeerRun } from '../src/peers/types';
 import { cell, compare, speedRatio, table } from '../src/report';
 import { stats } from '../src/timing';
 import type { CaseResult, Workload } from '../src/workloads/types';
@@ -85,6 +85,33 @@ describe('table', () => {
     ]);
   });
 
+  it('puts the gpu backend beside the cpu backend, with "gpu vs cpu" above 1 where the gpu is better', () => {
+    const gpu: BackendRun = {
+      name: 'Tensile gpu (llvmpipe, on the CPU)',
+      device: 'gpu',
+      workloads: { W9: [ms('forward', 80), ms('backward', 15)] },
+      skippedWorkloads: { W9: 'not this one' },
+    };
+    const lines = table(
+      workload,
+      [ms('forward', 20), ms('backward', 30), ms('other', 1)],
+      [pytorch],
+      [gpu],
+    ).split('\n');
+    expect(lines[1]).toMatch(
+      /\| Tensile \| Tensile gpu \(llvmpipe, on the CPU\) \| gpu vs cpu \| PyTorch \(CPU, 2 threads\) \| Tensile vs PyTorch \|$/,
+    );
+    expect(lines[3]).toMatch(
+      /\| 20\.0 +\| 80\.0 +\| 0\.250x +\| 5\.00 \(4\.00-6\.00\) +\| 0\.250x +\|$/,
+    );
+    expect(lines[4]).toMatch(/\| 30\.0 +\| 15\.0 +\| 2\.000x +\| - +\| - +\|$/);
+    expect(lines[5]).toMatch(/\| 1\.00 +\| n\/a +\| - +\| - +\| - +\|$/);
+    expect(lines[6]).toBe('- Tensile gpu (llvmpipe, on the CPU): n/a, not this one');
+    const skipped: BackendRun = { ...gpu, skipped: 'DeviceError: no display', workloads: {} };
+    const row = table(workload, [ms('forward', 20)], [], [skipped]).split('\n')[3];
+    expect(row).toMatch(/\| 20\.0 +\| skipped +\| - +\|$/);
+  });
+
   it('shows no ratio for a figure of quality', () => {
     const acc: CaseResult = {
       case: 'accuracy',
@@ -112,5 +139,18 @@ describe('compare', () => {
     const text = compare(a, b);
     expect(text).toMatch(/\| W1 +\| N=256 \| GFLOP\/s \| 4\.00 +\| 8\.00 +\| 2\.000x \|/);
     expect(text).toMatch(/\| W2 +\| s +\| ms +\| 10\.0 +\| 20\.0 +\| 0\.500x \|/);
+  });
+
+  it("compares the gpu backend's figures too, as their own rows", () => {
+    const gpu = (figure: number): BackendRun => ({
+      name: 'Tensile gpu',
+      device: 'gpu',
+      workloads: { W1: [gflops('N=256', figure)] },
+    });
+    const a = { commit: 'aaa', date: 'd1', ours: {}, backends: [gpu(0.5)] };
+    const b = { commit: 'bbb', date: 'd2', ours: {}, backends: [gpu(1)] };
+    expect(compare(a, b)).toMatch(
+      /\| W1 gpu +\| N=256 \| GFLOP\/s \| 0\.50 +\| 1\.00 +\| 2\.000x \|/,
+    );
   });
 });

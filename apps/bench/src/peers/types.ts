@@ -19,3 +19,11 @@ export interface TfjsRunOptions {
   /** Records why a part of the workload (some of its rows) has no figures on this backend. */
   skip(reason: string): void;
 }
+
+/**
+ * Another backend of Tensile itself (the gpu), run in its own process: a column beside the cpu
+ * backend's, with the ratio "<device> vs cpu" instead of one against the peers.
+ */
+export interface BackendRun extends PeerRun {
+  device: string;
+}

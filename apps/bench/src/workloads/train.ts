@@ -3,6 +3,7 @@ import { CrossEntropyLoss, type Module } from '@tensile/nn';
 import { SGD } from '@tensile/optim';
 import { manualSeed, randint, randn, type Tensor } from '@tensile/tensor';
 import { msCase, time } from '../timing';
+import { unitOn } from './device';
 import type { CaseResult } from './types';
 
 /**
@@ -24,22 +25,28 @@ export function trainer(net: Module, lr = 0.01): (x: Tensor, y: Tensor) => numbe
 }
 
 /**
- * The W2/W3/W6 row: a freshly seeded `model`'s train step on one random batch of shape `xShape`, timed with
- * `times` (warm-up steps excluded).
+ * The W2/W3/W6 row: a freshly seeded `model`'s train step on one random batch of shape
+ * `xShape`, on `device`, timed with `times` (warm-up steps excluded). Model and batch are made
+ * on the cpu and moved, so every device trains the same numbers.
  */
 export function trainStepCase(
   model: () => Module,
   xShape: number[],
   times: { warmup: number; runs: number },
+  device = 'cpu',
 ): CaseResult[] {
   manualSeed(0);
-  const step = trainer(model());
-  const x = randn(xShape);
-  const y = randint(0, 10, [xShape[0]]);
+  // Moved before the optimizer is made: to() replaces the parameters.
+  const step = trainer(model().to(device));
+  const x = randn(xShape).to(device);
+  const y = randint(0, 10, [xShape[0]]).to(device);
   return [
     msCase(
       `batch ${xShape[0]}`,
-      time(() => step(x, y), times),
+      time(
+        unitOn(device, () => step(x, y)),
+        times,
+      ),
       'ms/step',
     ),
   ];

@@ -20,8 +20,12 @@ export interface CaseResult {
 export interface RunOptions {
   /** Fewer steps where a workload is long (W8); for a quick look, not for the README. */
   quick: boolean;
-  /** The long variants too (W7: 3 training epochs). */
+  /** The long variants too (W7: 3 training epochs; W1's N=2048 on a software renderer). */
   full: boolean;
+  /** Where Tensile's tensors live: 'cpu', or 'gpu' (W1-W4, run in their own process). */
+  device: string;
+  /** The gpu device renders on the CPU (Mesa's llvmpipe): a case taking it minutes needs --full. */
+  softwareRenderer?: boolean;
   /** Records a remark printed under the workload's table (e.g. why a part was skipped). */
   note(text: string): void;
 }

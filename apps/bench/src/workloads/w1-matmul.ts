@@ -1,6 +1,7 @@
 import { manualSeed, rand } from '@tensile/tensor';
 import { time } from '../timing';
-import type { CaseResult, Workload } from './types';
+import { first, unitOn } from './device';
+import type { CaseResult, RunOptions, Workload } from './types';
 
 export const W1_SIZES = [256, 512, 1024, 2048];
 
@@ -20,16 +21,35 @@ export function matmulCase(n: number, matmul: () => void): CaseResult {
   };
 }
 
+/** Tensile's W1 rows for `sizes` on `device`; the matrices are made on the cpu, then moved. */
+export function matmulCases(sizes: number[], device: string): CaseResult[] {
+  manualSeed(0);
+  return sizes.map((n) => {
+    const a = rand([n, n]).to(device);
+    const b = rand([n, n]).to(device);
+    return matmulCase(
+      n,
+      unitOn(device, () => first(a.matmul(b))),
+    );
+  });
+}
+
+/** N=2048 on a software renderer: one matmul takes about a minute (llvmpipe, 0.3 GFLOP/s). */
+const SLOW_SIZE = 2048;
+
 /** W1: matmul A[N,N] x B[N,N], GFLOP/s = 2N^3 / seconds. */
 export const w1: Workload = {
   id: 'W1',
   title: 'matmul A[N,N] x B[N,N] (fp32)',
-  run(): CaseResult[] {
-    manualSeed(0);
-    return W1_SIZES.map((n) => {
-      const a = rand([n, n]);
-      const b = rand([n, n]);
-      return matmulCase(n, () => a.matmul(b).dataSync());
-    });
+  run(opts: RunOptions): CaseResult[] {
+    const slow = opts.softwareRenderer && !opts.full;
+    if (slow)
+      opts.note(
+        `N=${SLOW_SIZE}: the renderer runs on the CPU and one matmul takes about a minute, four with warm-up; run with --full to measure it`,
+      );
+    return matmulCases(
+      W1_SIZES.filter((n) => !slow || n < SLOW_SIZE),
+      opts.device,
+    );
   },
 };

@@ -6,5 +6,5 @@ import type { Workload } from './types';
 export const w2: Workload = {
   id: 'W2',
   title: 'MLP train step: Linear(784,256)-ReLU-Linear(256,10), CE loss, SGD momentum, batch 64',
-  run: () => trainStepCase(mlp, [64, 784], { warmup: 20, runs: 200 }),
+  run: (opts) => trainStepCase(mlp, [64, 784], { warmup: 20, runs: 200 }, opts.device),
 };

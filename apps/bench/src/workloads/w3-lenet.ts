@@ -6,5 +6,5 @@ import type { Workload } from './types';
 export const w3: Workload = {
   id: 'W3',
   title: 'LeNet-5 train step on [64,1,28,28], CE loss, SGD momentum',
-  run: () => trainStepCase(lenet, [64, 1, 28, 28], { warmup: 5, runs: 50 }),
+  run: (opts) => trainStepCase(lenet, [64, 1, 28, 28], { warmup: 5, runs: 50 }, opts.device),
 };
