@@ -103,21 +103,25 @@ interface GlInfo {
   getExtension(name: string): { UNMASKED_RENDERER_WEBGL: number } | null;
 }
 
-/** How the gpu device runs here: gpu.js's mode and what the GL context reports of itself. */
-export function gpuInfo(): { mode: string; version: string; renderer: string } {
+/**
+ * How the gpu device runs here: gpu.js's mode, the WebGL layer's version, and the driver's
+ * renderer and GL version (e.g. Mesa's llvmpipe, which renders on the CPU).
+ */
+export function gpuInfo(): { mode: string; webgl: string; renderer: string; version: string } {
   const ctx = gpuContext();
   // Contexts belong to kernels in gpu.js; a built kernel has one.
   const probe = ctx.kernel('function() {\nreturn 0;\n}', {});
   probe.setOutput([1]);
   (probe() as { delete(): void }).delete();
   const gl = (probe as unknown as { context: GlInfo }).context;
+  // headless-gl answers RENDERER with 'ANGLE'; the native method underneath has the driver's.
+  const native = Object.getPrototypeOf(Object.getPrototypeOf(gl)) as Partial<GlInfo> | null;
+  const driver = (name: number) => String((native?.getParameter ?? gl.getParameter).call(gl, name));
   const debug = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = debug
-    ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL)
-    : gl.getParameter(gl.RENDERER);
   return {
     mode: ctx.mode,
-    version: String(gl.getParameter(gl.VERSION)),
-    renderer: String(renderer),
+    webgl: String(gl.getParameter(gl.VERSION)),
+    renderer: debug ? String(gl.getParameter(debug.UNMASKED_RENDERER_WEBGL)) : driver(gl.RENDERER),
+    version: driver(gl.VERSION),
   };
 }

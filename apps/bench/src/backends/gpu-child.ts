@@ -4,7 +4,6 @@
  * skippedWorkloads} as JSON on its last line, or {skipped} with the first line of the
  * backend's error when it cannot start (no gl, no display).
  */
-import { createRequire } from 'node:module';
 import { tensor } from '@tensile/tensor';
 import type { CaseResult, RunOptions, Workload } from '../workloads/types';
 import { matmulCases, w1 } from '../workloads/w1-matmul';
@@ -36,43 +35,14 @@ async function start(): Promise<Backend | string> {
   }
 }
 
-/** The parts of a headless-gl context read here. */
-interface GlContext {
-  RENDERER: number;
-  VERSION: number;
-  getParameter(name: number): unknown;
-  getExtension(name: string): { destroy(): void } | null;
-}
-
-/**
- * The GL driver's own renderer and version strings, from the `gl` that gpu.js loads. headless-gl
- * answers 'ANGLE' and 'WebGL 1.0 stack-gl' to these (so does gpuInfo()); the native method its
- * class overrides reports what ANGLE runs on, e.g. "ANGLE (Mesa/X.org llvmpipe (LLVM 15.0.6, 256
- * bits) ...)".
- */
-function glStrings(): { renderer: string; version: string } {
-  const backend = createRequire(import.meta.resolve('@tensile/backend-gpujs'));
-  const load = createRequire(backend.resolve('gpu.js'))('gl') as (
-    w: number,
-    h: number,
-  ) => GlContext | null;
-  const gl = load(1, 1);
-  if (!gl) return { renderer: 'unknown', version: 'unknown' };
-  const native = Object.getPrototypeOf(Object.getPrototypeOf(gl)) as GlContext;
-  const get = (name: number) => String(native.getParameter.call(gl, name));
-  const strings = { renderer: get(gl.RENDERER), version: get(gl.VERSION) };
-  gl.getExtension('STACKGL_destroy_context')?.destroy();
-  return strings;
-}
-
 const WORKLOADS: Record<string, Workload> = { W1: w1, W2: w2, W3: w3, W4: w4 };
 
 async function main(args: string[]): Promise<GpuChildResult> {
   const backend = await start();
   if (typeof backend === 'string') return { skipped: backend, workloads: {} };
-  // gpu.js's mode ('headlessgl': no silent fallback to its CPU mode) and the WebGL layer's version.
-  const { mode, version: webgl } = backend.gpuInfo();
-  const info = { ...glStrings(), mode, webgl };
+  // The driver's renderer and GL version, gpu.js's mode (never its silent CPU fallback) and the
+  // WebGL layer's version.
+  const info = backend.gpuInfo();
   const sizes = args
     .find((a) => a.startsWith('--sizes='))
     ?.slice('--sizes='.length)
