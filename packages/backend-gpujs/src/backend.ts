@@ -25,7 +25,7 @@ function wrap(texture: Texture | null, dtype: DType, size: number): GpuStorage {
 }
 
 /** A contiguous whole-storage view, as kernels read a fresh storage. */
-function whole(storage: GpuStorage, shape: readonly number[]): View {
+function whole(storage: Storage, shape: readonly number[]): View {
   return { storage, dtype: storage.dtype, shape, strides: contiguousStrides(shape), offset: 0 };
 }
 
@@ -40,16 +40,16 @@ const upload = (data: Float32Array) => {
 /** Writes through the CPU when a window cannot be addressed from storage positions. */
 function writeViaCpu(dst: View, src: View | number): void {
   const host = cpuBackend.fromArray(
-    gpuBackend.read(whole(gs(dst.storage), [dst.storage.size])),
+    gpuBackend.read(whole(dst.storage, [dst.storage.size])),
     dst.dtype,
   );
   const target = { ...dst, storage: host };
   if (typeof src === 'number') cpuBackend.fill(target, src);
   else {
     const s = cpuBackend.fromArray(gpuBackend.read(src), src.dtype);
-    cpuBackend.write(target, whole(s as never, src.shape));
+    cpuBackend.write(target, whole(s, src.shape));
   }
-  const data = cpuBackend.read(whole(host as never, [dst.storage.size]));
+  const data = cpuBackend.read(whole(host, [dst.storage.size]));
   gs(dst.storage).replace(upload(Float32Array.from(data as ArrayLike<number>)));
 }
 

@@ -56,6 +56,16 @@ describe.skipIf(!gpuReady)('gpu kernels', () => {
     });
   });
 
+  it('writes overlapping windows (unfold views) through the host', () => {
+    same((d) => {
+      const x = T.arange(6, { device: d }).float();
+      x.unfold(0, 3, 1).fill_(7);
+      const y = T.arange(6, { device: d }).float();
+      y.unfold(0, 2, 2).t().mul_(2);
+      return [x, y];
+    });
+  });
+
   it('sorts stably with NaN largest, both directions', () => {
     const v = [3, Number.NaN, 1, 3, -2, Number.NaN, 1, 0];
     for (const descending of [false, true]) {
