@@ -59,6 +59,7 @@ export {
   writeJpeg,
   writePng,
 } from './io';
+export * as models from './models';
 export {
   type AnyTransform,
   applyTransform,

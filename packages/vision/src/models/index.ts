@@ -1,0 +1,26 @@
+/**
+ * torchvision.models for Tensile: the ResNet family and LeNet-5, with torchvision's names,
+ * options, initialization and state dict keys. No weights are downloaded (see WeightsOption).
+ */
+export { type LeNet5Options, lenet5 } from './lenet';
+export {
+  BasicBlock,
+  type Block,
+  type BlockOptions,
+  Bottleneck,
+  type NormLayer,
+  ResNet,
+  type ResNetFactoryOptions,
+  type ResNetOptions,
+  resnet18,
+  resnet34,
+  resnet50,
+  resnet101,
+  resnet152,
+  resnext50_32x4d,
+  resnext101_32x8d,
+  resnext101_64x4d,
+  wideResnet50_2,
+  wideResnet101_2,
+} from './resnet';
+export type { WeightsOption } from './weights';
