@@ -54,6 +54,24 @@ describe.skipIf(!gpuReady)('training on gpu', () => {
     },
   );
 
+  it('loads a CPU optimizer state onto gpu parameters, as PyTorch moves state to its parameter', () => {
+    const cpuModel = net();
+    const cpuOpt = new SGD(cpuModel.parameters(), { lr: 0.1, momentum: 0.9 });
+    const x = T.randn([4, 1, 8, 8], { generator: new T.Generator(2) });
+    const y = T.tensor([1, 2, 3, 4]);
+    nn.F.nllLoss(cpuModel.forward(x) as T.Tensor, y).backward();
+    cpuOpt.step();
+    const model = net().to('gpu');
+    model.loadStateDict(cpuModel.stateDict());
+    const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    opt.loadStateDict(cpuOpt.stateDict());
+    const buffers = [...opt.state.values()].map((s) => s.momentumBuffer?.device);
+    expect(new Set(buffers)).toEqual(new Set(['gpu']));
+    nn.F.nllLoss(model.forward(x.to('gpu')) as T.Tensor, y.to('gpu')).backward();
+    opt.step();
+    expect([...model.parameters()][0].device).toBe('gpu');
+  });
+
   it('moves a model and keeps its tensors there', () => {
     const model = net().to('gpu');
     for (const p of model.parameters()) expect(p.device).toBe('gpu');

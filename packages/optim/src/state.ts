@@ -15,7 +15,8 @@ export function copyValue<T>(value: T): T {
 
 /**
  * A loaded parameter state, deep-copied with every tensor cloned onto its own storage;
- * the tensors of a floating parameter take its dtype, except `step`, which stays as saved (PyTorch's
+ * the tensors move to its device and, for a floating parameter, take its dtype, except `step`,
+ * which stays as saved (PyTorch's
  * `cast`).
  */
 export function castState(state: ParamState, param: Tensor): ParamState {
@@ -23,8 +24,10 @@ export function castState(state: ParamState, param: Tensor): ParamState {
   const cast = (value: StateValue, key?: string): StateValue => {
     if (Array.isArray(value)) return value.map((v) => cast(v));
     if (!isTensor(value)) return value;
-    const target = floating && key !== 'step' ? param.dtype : value.dtype;
-    return value.detach().to(target).clone();
+    // As PyTorch: state follows its parameter's dtype and device, except `step`.
+    if (key === 'step') return value.detach().clone();
+    const target = floating ? param.dtype : value.dtype;
+    return value.detach().to(target).to(param.device).clone();
   };
   return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, cast(v, k)]));
 }
