@@ -12,6 +12,7 @@ import { CIFAR10, Compose, DatasetError, Normalize, ToTensor } from '@tensile/vi
 import { cacheDir } from './lib/cache-dir';
 import { classifierFlags, classifierUsage } from './lib/classifier-flags';
 import { boardCommand, parseFlags, runMain, UsageError } from './lib/cli';
+import { useDevice } from './lib/device';
 import { lenet5 } from './lib/models';
 import { percent, trainAndTest } from './lib/training';
 
@@ -57,9 +58,10 @@ await runMain(USAGE, async () => {
     `CIFAR-10 from ${root}: ${trainSet.length} training and ${testSet.length} test images; classes ${trainSet.classes.join(', ')}`,
   );
 
+  await useDevice(flags.device);
   manualSeed(0);
   // The tutorial's network: LeNet-5 for 3 x 32 x 32 inputs, no padding on the first conv.
-  const model = lenet5({ inChannels: 3, padding: 0 });
+  const model = lenet5({ inChannels: 3, padding: 0 }).to(flags.device);
   const lossFn = new CrossEntropyLoss();
   const optimizer = new SGD(model.parameters(), { lr: flags.lr, momentum: 0.9 });
   const writer = new SummaryWriter(flags.logdir);

@@ -8,6 +8,7 @@ import { SGD } from '@tensile/optim';
 import { manualSeed } from '@tensile/tensor';
 import { classifierFlags, classifierUsage } from './lib/classifier-flags';
 import { boardCommand, parseFlags, runMain } from './lib/cli';
+import { useDevice } from './lib/device';
 import { fashionMnistLoaders, resolveFashionMnist } from './lib/fashion-mnist-data';
 import { trainAndTest } from './lib/training';
 
@@ -28,13 +29,14 @@ await runMain(USAGE, async () => {
   });
   console.log(`Fashion-MNIST from ${source.from}`);
 
+  await useDevice(flags.device);
   manualSeed(0);
   const model = new Sequential(
     new Flatten(),
     new Linear(784, 256),
     new ReLU(),
     new Linear(256, 10),
-  );
+  ).to(flags.device);
   const lossFn = new CrossEntropyLoss();
   const optimizer = new SGD(model.parameters(), { lr: flags.lr, momentum: 0.9 });
   const writer = new SummaryWriter(flags.logdir);

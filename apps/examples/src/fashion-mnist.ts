@@ -13,6 +13,7 @@ import { defaultGenerator, type GeneratorState, manualSeed, stack } from '@tensi
 import { makeGrid } from '@tensile/vision';
 import { classifierFlags, classifierUsage } from './lib/classifier-flags';
 import { boardCommand, parseFlags, runMain, UsageError } from './lib/cli';
+import { useDevice } from './lib/device';
 import { fashionMnistLoaders, MEAN, resolveFashionMnist, STD } from './lib/fashion-mnist-data';
 import { lenet5 } from './lib/models';
 import { evaluate, percent, trainAndTest } from './lib/training';
@@ -54,8 +55,9 @@ await runMain(USAGE, async () => {
     `Fashion-MNIST from ${source.from}: ${trainSet.length} training and ${testSet.length} test images`,
   );
 
+  await useDevice(flags.device);
   manualSeed(0);
-  const model = lenet5();
+  const model = lenet5().to(flags.device);
   const lossFn = new CrossEntropyLoss();
   const optimizer = new SGD(model.parameters(), { lr: flags.lr, momentum: 0.9 });
   let startEpoch = 0;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRuns } from '@tensile/board';
 import { describe, expect, it } from 'vitest';
-import { expectUsageError, runExample, sampleDir, tempDir } from './run-example';
+import { expectUsageError, runExample, runExampleWith, sampleDir, tempDir } from './run-example';
 
 const main = (...args: string[]) =>
   runExample('fashion-mnist.ts', '--data', sampleDir, '--limit-steps', '2', ...args);
@@ -43,11 +43,15 @@ describe('main job (LeNet-5 on Fashion-MNIST)', () => {
       runExample('fashion-mnist.ts', '--data', join(sampleDir, 'missing')),
       runExample('fashion-mnist.ts', '--data', join(sampleDir, '..')),
       main('--resume', '--logdir', tempDir()),
+      main('--device', 'tpu'),
+      runExampleWith({ DISPLAY: '' }, 'fashion-mnist.ts', '--device', 'gpu'),
     ]);
     expectUsageError(runs[0], /Unknown option '--epocs'/);
     expectUsageError(runs[1], /--lr must be a positive number, got 'fast'/);
     expectUsageError(runs[2], /--data: no such directory '.*missing'/);
     expectUsageError(runs[3], /--data: no Fashion-MNIST in/);
     expectUsageError(runs[4], /--resume: no checkpoint at '.*checkpoint.safetensors'/);
+    expectUsageError(runs[5], /--device must be one of cpu, gpu, got 'tpu'/);
+    expectUsageError(runs[6], /--device gpu: the gpu backend found no headless-gl context[^]*xvfb-run/);
   }, 60_000);
 });

@@ -19,16 +19,26 @@ export function runExample(file: string, ...args: string[]): Promise<Run> {
   return runExampleWith({}, file, ...args);
 }
 
-/** runExample with extra environment variables. */
+/** runExample with extra environment variables, optionally under a wrapper (`xvfb-run -a`). */
 export function runExampleWith(
   env: Record<string, string>,
   file: string,
   ...args: string[]
 ): Promise<Run> {
+  return runWrapped([], env, file, ...args);
+}
+
+export function runWrapped(
+  wrapper: string[],
+  env: Record<string, string>,
+  file: string,
+  ...args: string[]
+): Promise<Run> {
   const argv = ['--import', 'tsx', '--conditions=@tensile/source', join('src', file), ...args];
+  const [command, ...rest] = [...wrapper, process.execPath, ...argv];
   const options = { cwd: examplesDir, env: { ...process.env, ...env } };
   return new Promise((resolve) => {
-    execFile(process.execPath, argv, options, (error, stdout, stderr) => {
+    execFile(command, rest, options, (error, stdout, stderr) => {
       const code = error ? ((error as { code?: number }).code ?? 1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -10,6 +10,7 @@ export function classifierFlags(lr: number, logdir: string) {
     logdir: { type: 'path', default: logdir },
     limitSteps: { type: 'int' },
     workers: { type: 'int', min: 0, default: 0 },
+    device: { type: 'device', default: 'cpu' },
   } satisfies Record<string, Flag>;
 }
 
@@ -18,5 +19,7 @@ export function classifierUsage(lr: number, logdir: string): string {
   --lr LR           SGD learning rate (default ${lr}; momentum 0.9)
   --logdir DIR      TensorBoard run directory (default ${logdir})
   --limit-steps N   at most N batches per epoch, training and testing (smoke tests)
-  --workers N       DataLoader worker threads (default 0: load in the main thread)`;
+  --workers N       DataLoader worker threads (default 0: load in the main thread)
+  --device D        cpu (default) or gpu (@tensile/backend-gpujs: needs gl and an X display,
+                    e.g. xvfb-run -a; without a GPU it renders on the CPU, several times slower)`;
 }

@@ -9,13 +9,18 @@ export class UsageError extends TensileError {
   override name = 'UsageError';
 }
 
-/** 'path' is a string resolved against the user's directory (see userPath). */
-type FlagType = 'int' | 'number' | 'path' | 'boolean';
+/**
+ * 'path' is a string resolved against the user's directory (see userPath); 'device' is one of
+ * DEVICES.
+ */
+type FlagType = 'int' | 'number' | 'path' | 'boolean' | 'device';
 type ValueOf<K extends FlagType> = K extends 'boolean'
   ? boolean
-  : K extends 'path'
+  : K extends 'path' | 'device'
     ? string
     : number;
+
+export const DEVICES = ['cpu', 'gpu'];
 
 /** One flag: its type, a default, and for 'int' the least value allowed (default 1). */
 export interface Flag<K extends FlagType = FlagType> {
@@ -50,6 +55,11 @@ export function boardCommand(logdir: string): string {
 function convert(name: string, flag: Flag, raw: string | number | boolean): ValueOf<FlagType> {
   if (flag.type === 'path') return userPath(String(raw));
   if (flag.type === 'boolean') return raw;
+  if (flag.type === 'device') {
+    if (!DEVICES.includes(String(raw)))
+      throw new UsageError(`--${kebab(name)} must be one of ${DEVICES.join(', ')}, got '${raw}'`);
+    return String(raw);
+  }
   const value = Number(raw);
   if (flag.type === 'int') {
     const min = flag.min ?? 1;

@@ -4,7 +4,7 @@ import type { SummaryWriter } from '@tensile/board';
 import { type DataLoader, progress } from '@tensile/data';
 import type { Module } from '@tensile/nn';
 import type { Optimizer } from '@tensile/optim';
-import { noGrad, type Tensor } from '@tensile/tensor';
+import { noGrad, scope, type Tensor } from '@tensile/tensor';
 
 type Batches = DataLoader<[Tensor, number]>;
 
@@ -43,6 +43,11 @@ async function* batches(loader: Batches, n: number, desc: string) {
   yield* progress(take(), { total: n, desc });
 }
 
+/** Where a model's parameters live: the batches go there. */
+function deviceOf(model: Module): string {
+  return model.parameters().next().value?.device ?? 'cpu';
+}
+
 /**
  * One epoch of training; `onStep(i, loss)` sees each batch's loss. Returns the mean loss.
  * The loss is read with `item()` once per step: that is where the work of the step finishes.
@@ -56,14 +61,19 @@ export async function trainEpoch(
 ): Promise<number> {
   model.train();
   const total = stepsPerEpoch(loader, opts.limitSteps);
+  const device = deviceOf(model);
   let sum = 0;
   let step = 0;
   for await (const [x, y] of batches(loader, total, opts.desc ?? 'train')) {
-    optimizer.zeroGrad();
-    const loss = lossFn.forward(model.forward(x), y);
-    loss.backward();
-    optimizer.step();
-    const value = loss.item();
+    // The scope frees the step's tensors when it ends: device memory (gpu textures) is not
+    // seen by the garbage collector. Parameters and optimizer state outlive it.
+    const value = scope(() => {
+      optimizer.zeroGrad();
+      const loss = lossFn.forward(model.forward(x.to(device)), y.to(device));
+      loss.backward();
+      optimizer.step();
+      return loss.item();
+    });
     opts.onStep?.(step, value);
     sum += value;
     step++;
@@ -79,14 +89,17 @@ export async function evaluate(
 ): Promise<{ accuracy: number; count: number }> {
   model.eval();
   const total = stepsPerEpoch(loader, opts.limitSteps);
+  const device = deviceOf(model);
   let correct = 0;
   let count = 0;
   for await (const [x, y] of batches(loader, total, opts.desc ?? 'test')) {
     // noGrad takes a synchronous function, so it wraps each batch rather than the loop.
-    correct += noGrad(() => {
-      const [, predicted] = model.forward(x).max(1);
-      return predicted.eq(y).sum().item();
-    });
+    correct += scope(() =>
+      noGrad(() => {
+        const [, predicted] = model.forward(x.to(device)).max(1);
+        return predicted.eq(y.to(device)).sum().item();
+      }),
+    );
     count += y.shape[0];
   }
   return { accuracy: correct / count, count };
