@@ -4,6 +4,7 @@ import {
   contiguousStrides,
   cpuBackend,
   type DType,
+  numelOf,
   type Storage,
   type TypedArray,
   type View,
@@ -17,7 +18,6 @@ import { Program } from './program';
 import { argReduce, cumulative, matmul, reduce } from './reduce';
 import { checkDtype, checkSize, GpuStorage } from './storage';
 
-const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const gs = (s: Storage) => s as GpuStorage;
 
 function wrap(texture: Texture | null, dtype: DType, size: number): GpuStorage {
@@ -75,7 +75,7 @@ export const gpuBackend: Backend = {
   },
   fromArray: fromHost,
   read(x) {
-    const size = numel(x.shape);
+    const size = numelOf(x.shape);
     const out = allocArray(x.dtype, size);
     if (size === 0) return out;
     const isWhole = x.offset === 0 && size === x.storage.size;
@@ -93,16 +93,16 @@ export const gpuBackend: Backend = {
   dispose: (storage) => gs(storage).dispose(),
   copy: (x, dtype) => {
     checkDtype(dtype);
-    return wrap(map(IDENTITY, [x], dtype), dtype, numel(x.shape));
+    return wrap(map(IDENTITY, [x], dtype), dtype, numelOf(x.shape));
   },
   write(dst, src) {
-    if (numel(dst.shape) === 0) return;
+    if (numelOf(dst.shape) === 0) return;
     const t = writeWindow(dst, (p, c) => `${p.tex(gs(src.storage))}[${p.offset(src, c)}]`);
     if (t) gs(dst.storage).replace(t);
     else writeViaCpu(dst, src);
   },
   fill(dst, value) {
-    if (numel(dst.shape) === 0) return;
+    if (numelOf(dst.shape) === 0) return;
     // NaN and infinities cannot be kernel arguments; they are made in the kernel.
     const t = writeWindow(dst, (p) =>
       Number.isFinite(value)
@@ -114,26 +114,26 @@ export const gpuBackend: Backend = {
     if (t) gs(dst.storage).replace(t);
     else writeViaCpu(dst, value);
   },
-  unary: (op, x, dtype) => wrap(map(UNARY[op], [x], dtype), dtype, numel(x.shape)),
-  binary: (op, a, b, dtype) => wrap(map(BINARY[op], [a, b], dtype), dtype, numel(a.shape)),
-  where: (cond, a, b, dtype) => wrap(map(WHERE, [cond, a, b], dtype), dtype, numel(a.shape)),
+  unary: (op, x, dtype) => wrap(map(UNARY[op], [x], dtype), dtype, numelOf(x.shape)),
+  binary: (op, a, b, dtype) => wrap(map(BINARY[op], [a, b], dtype), dtype, numelOf(a.shape)),
+  where: (cond, a, b, dtype) => wrap(map(WHERE, [cond, a, b], dtype), dtype, numelOf(a.shape)),
   reduce(op, x, dims, dtype) {
-    const size = numel(x.shape.filter((_, d) => !dims.includes(d)));
+    const size = numelOf(x.shape.filter((_, d) => !dims.includes(d)));
     return wrap(reduce(op, x, dims, dtype), dtype, size);
   },
   argReduce: (op, x, dim) =>
-    wrap(argReduce(op, x, dim), 'int64', numel(x.shape) / (x.shape[dim] || 1)),
-  cumulative: (op, x, dim, dtype) => wrap(cumulative(op, x, dim, dtype), dtype, numel(x.shape)),
+    wrap(argReduce(op, x, dim), 'int64', numelOf(x.shape) / (x.shape[dim] || 1)),
+  cumulative: (op, x, dim, dtype) => wrap(cumulative(op, x, dim, dtype), dtype, numelOf(x.shape)),
   matmul(a, b, dtype) {
     const r = a.shape.length;
-    return wrap(matmul(a, b, dtype), dtype, numel(a.shape.slice(0, r - 1)) * b.shape[r - 1]);
+    return wrap(matmul(a, b, dtype), dtype, numelOf(a.shape.slice(0, r - 1)) * b.shape[r - 1]);
   },
-  gather: (x, dim, index) => wrap(gather(x, dim, index), x.dtype, numel(index.shape)),
+  gather: (x, dim, index) => wrap(gather(x, dim, index), x.dtype, numelOf(index.shape)),
   scatter: (x, dim, index, src, reduceOp, includeSelf) =>
-    wrap(scatter(x, dim, index, src, reduceOp, includeSelf, x.dtype), x.dtype, numel(x.shape)),
+    wrap(scatter(x, dim, index, src, reduceOp, includeSelf, x.dtype), x.dtype, numelOf(x.shape)),
   sort(x, dim, descending) {
-    const indices = wrap(sortIndices(x, dim, descending), 'int64', numel(x.shape));
-    const values = wrap(gather(x, dim, whole(indices, x.shape)), x.dtype, numel(x.shape));
+    const indices = wrap(sortIndices(x, dim, descending), 'int64', numelOf(x.shape));
+    const values = wrap(gather(x, dim, whole(indices, x.shape)), x.dtype, numelOf(x.shape));
     return [values, indices];
   },
 };

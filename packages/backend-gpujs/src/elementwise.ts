@@ -1,10 +1,8 @@
-import { coalesce, contiguousStrides, type DType, type View } from '@tensile/tensor';
+import { coalesce, contiguousStrides, type DType, numelOf, type View } from '@tensile/tensor';
 import type { Texture } from 'gpu.js';
 import type { Expr } from './expressions';
 import { castTo, Program } from './program';
 import type { GpuStorage } from './storage';
-
-const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Evaluates `expr` over `inputs` (all of one shape) into a new contiguous texture. */
 export function map(expr: Expr, inputs: readonly View[], dtype: DType): Texture | null {
@@ -16,7 +14,7 @@ export function map(expr: Expr, inputs: readonly View[], dtype: DType): Texture 
     const t = p.tex(v.storage as GpuStorage);
     p.line(`const v${k} = ${t}[${p.offset(v, coords, c.strides[k + 1])}];`);
   });
-  return p.run(numel(shape), castTo(expr.code, dtype, expr.bool));
+  return p.run(numelOf(shape), castTo(expr.code, dtype, expr.bool));
 }
 
 /**

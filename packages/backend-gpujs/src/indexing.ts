@@ -1,9 +1,7 @@
-import type { DType, ScatterReduce, View } from '@tensile/tensor';
+import { type DType, numelOf, type ScatterReduce, type View } from '@tensile/tensor';
 import type { Texture } from 'gpu.js';
 import { castTo, Program } from './program';
 import type { GpuStorage } from './storage';
-
-const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 export function gather(x: View, dim: number, index: View): Texture | null {
   const p = new Program();
@@ -13,7 +11,7 @@ export function gather(x: View, dim: number, index: View): Texture | null {
   p.line(`const i = toInt(${ti}[${p.offset(index, c)}]);`);
   const strides = x.strides.map((s, d) => (d === dim ? 0 : s));
   return p.run(
-    numel(index.shape),
+    numelOf(index.shape),
     `${tx}[${p.offset(x, c, strides)} + i * ${p.int(x.strides[dim])}]`,
   );
 }
@@ -67,7 +65,7 @@ export function scatter(
     const q = 'acc / (count > 0 ? count : 1)';
     result = dtype === 'float32' ? q : `Math.floor(${q})`;
   }
-  return p.run(numel(x.shape), `(hit > 0 ? ${castTo(result, dtype)} : self)`);
+  return p.run(numelOf(x.shape), `(hit > 0 ? ${castTo(result, dtype)} : self)`);
 }
 
 /**
@@ -99,7 +97,7 @@ export function sortIndices(x: View, dim: number, descending: boolean): Texture 
   rp.line(`const v = ${tx}[base + c${dim} * ${sd}]; let rank = 0;`);
   rp.line(`for (let j = 0; j < ${rp.int(n)}; j++) { const w = ${tx}[base + j * ${sd}];`);
   rp.line(`if (${before} || ((${same}) && j < c${dim})) { rank = rank + 1; } }`);
-  const ranks = rp.run(numel(x.shape), 'rank');
+  const ranks = rp.run(numelOf(x.shape), 'rank');
   if (!ranks) return null;
   // The ranks are a contiguous tensor of x's shape.
   const rv = {
@@ -113,7 +111,7 @@ export function sortIndices(x: View, dim: number, descending: boolean): Texture 
   const rd = ip.int(rv.strides[dim]);
   ip.line(`let at = 0; for (let j = 0; j < ${ip.int(n)}; j++) {`);
   ip.line(`if (toInt(${tr}[base + j * ${rd}]) == c${dim}) { at = j; } }`);
-  const out = ip.run(numel(x.shape), 'at');
+  const out = ip.run(numelOf(x.shape), 'at');
   ranks.delete();
   return out;
 }

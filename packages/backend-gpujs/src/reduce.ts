@@ -4,14 +4,13 @@ import {
   coalesce,
   contiguousStrides,
   type DType,
+  numelOf,
   type ReduceOp,
   type View,
 } from '@tensile/tensor';
 import type { Texture } from 'gpu.js';
 import { castTo, Program } from './program';
 import { type GpuStorage, MAX_ELEMENTS } from './storage';
-
-const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** How each reduction starts and folds a value v into acc (NaN sticks for max/min). */
 const FOLD: Record<ReduceOp, { init: string; step: string }> = {
@@ -60,9 +59,9 @@ export function reduce(
   const coords = p.coords(k.shape);
   p.line(`const base = ${p.offset(x, coords, k.strides[1])};`);
   p.line(`let acc = ${FOLD[op].init}.0; let seen = 0;`);
-  if (numel(dims.map((d) => x.shape[d])) > 0)
+  if (numelOf(dims.map((d) => x.shape[d])) > 0)
     loops(p, r.shape, r.strides[0], `const v = ${t}[at]; ${FOLD[op].step}`);
-  return p.run(numel(outShape), castTo('acc', dtype));
+  return p.run(numelOf(outShape), castTo('acc', dtype));
 }
 
 /** Position along `dim` of the first max (min); a NaN counts as both. */
@@ -79,7 +78,7 @@ export function argReduce(op: ArgReduceOp, x: View, dim: number): Texture | null
   p.line(`for (let j = 1; j < ${p.int(x.shape[dim])}; j++) {`);
   p.line(`const v = ${t}[base + j * ${sd}];`);
   p.line(`if (isNan(best) == 0 && (isNan(v) > 0 || v ${cmp} best)) { best = v; bi = j; } }`);
-  return p.run(numel(outShape), 'bi');
+  return p.run(numelOf(outShape), 'bi');
 }
 
 /** Running sum or product along `dim`: each output folds its prefix. */
@@ -94,7 +93,7 @@ export function cumulative(op: CumulativeOp, x: View, dim: number, dtype: DType)
   p.line(`let acc = ${op === 'cumsum' ? '0.0' : '1.0'};`);
   const fold = op === 'cumsum' ? 'acc = acc + v;' : 'acc = acc * v;';
   p.line(`for (let j = 0; j < m; j++) { const v = ${t}[base + j * ${sd}]; ${fold} }`);
-  return p.run(numel(x.shape), castTo('acc', dtype));
+  return p.run(numelOf(x.shape), castTo('acc', dtype));
 }
 
 /** Below this many outputs a long K is split over threads: one thread per output would idle most. */
@@ -110,7 +109,7 @@ export function matmul(a: View, b: View, dtype: DType): Texture | null {
   const r = a.shape.length;
   const outShape = [...a.shape.slice(0, r - 1), b.shape[r - 1]];
   const k = a.shape[r - 1];
-  const outputs = numel(outShape);
+  const outputs = numelOf(outShape);
   const split =
     outputs < SPLIT_BELOW && k > 2 * CHUNK
       ? Math.min(Math.ceil(k / CHUNK), Math.floor(MAX_ELEMENTS / outputs))

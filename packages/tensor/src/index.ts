@@ -211,6 +211,6 @@ export type { GeneratorState } from './random';
 export { defaultGenerator, Generator, manualSeed } from './random';
 export { keep, scope } from './scope';
 export type { Shape } from './shape';
-export { broadcastShapes, contiguousStrides } from './shape';
+export { broadcastShapes, contiguousStrides, numelOf } from './shape';
 export type { GradFn, TensorLike, ValuesIndices } from './tensor';
 export { isTensor, Tensor, valuesIndices } from './tensor';
