@@ -29,7 +29,7 @@ const FOLD: Record<ReduceOp, { init: string; step: string }> = {
   all: { init: '1', step: 'if (v == 0) { acc = 0; }' },
 };
 
-/** Nested loops over `shape` (loop variables j0..), `body` innermost; returns the offset terms. */
+/** Nested loops over `shape` (loop variables j0..) with `at` the position read; `body` innermost. */
 function loops(
   p: Program,
   shape: readonly number[],
