@@ -20,7 +20,10 @@ import { checkDtype, checkSize, GpuStorage } from './storage';
 
 const gs = (s: Storage) => s as GpuStorage;
 
-function wrap(texture: Texture | null, dtype: DType, size: number): GpuStorage {
+/** A kernel's result as a storage; a kernel over no elements returns no texture. */
+function wrap(texture: Texture | null, dtype: DType): GpuStorage {
+  // gpu.js's typings omit a texture's `output` (its kernel's output size, [n] here).
+  const size = texture ? (texture as unknown as { output: number[] }).output[0] : 0;
   return new GpuStorage(gpuBackend, dtype, size, texture);
 }
 
@@ -55,12 +58,8 @@ function writeViaCpu(dst: View, src: View | number): void {
 
 function fromHost(data: TypedArray, dtype: DType): GpuStorage {
   checkDtype(dtype);
-  if (data.length === 0) return wrap(null, dtype, 0);
-  return wrap(
-    upload(data instanceof Float32Array ? data : Float32Array.from(data)),
-    dtype,
-    data.length,
-  );
+  if (data.length === 0) return wrap(null, dtype);
+  return wrap(upload(data instanceof Float32Array ? data : Float32Array.from(data)), dtype);
 }
 
 /**
@@ -71,7 +70,7 @@ export const gpuBackend: Backend = {
   name: 'gpu',
   alloc(dtype, size) {
     checkDtype(dtype);
-    return wrap(new Program().run(size, '0'), dtype, size);
+    return wrap(new Program().run(size, '0'), dtype);
   },
   fromArray: fromHost,
   read(x) {
@@ -93,7 +92,7 @@ export const gpuBackend: Backend = {
   dispose: (storage) => gs(storage).dispose(),
   copy: (x, dtype) => {
     checkDtype(dtype);
-    return wrap(map(IDENTITY, [x], dtype), dtype, numelOf(x.shape));
+    return wrap(map(IDENTITY, [x], dtype), dtype);
   },
   write(dst, src) {
     if (numelOf(dst.shape) === 0) return;
@@ -114,26 +113,19 @@ export const gpuBackend: Backend = {
     if (t) gs(dst.storage).replace(t);
     else writeViaCpu(dst, value);
   },
-  unary: (op, x, dtype) => wrap(map(UNARY[op], [x], dtype), dtype, numelOf(x.shape)),
-  binary: (op, a, b, dtype) => wrap(map(BINARY[op], [a, b], dtype), dtype, numelOf(a.shape)),
-  where: (cond, a, b, dtype) => wrap(map(WHERE, [cond, a, b], dtype), dtype, numelOf(a.shape)),
-  reduce(op, x, dims, dtype) {
-    const size = numelOf(x.shape.filter((_, d) => !dims.includes(d)));
-    return wrap(reduce(op, x, dims, dtype), dtype, size);
-  },
-  argReduce: (op, x, dim) =>
-    wrap(argReduce(op, x, dim), 'int64', numelOf(x.shape) / (x.shape[dim] || 1)),
-  cumulative: (op, x, dim, dtype) => wrap(cumulative(op, x, dim, dtype), dtype, numelOf(x.shape)),
-  matmul(a, b, dtype) {
-    const r = a.shape.length;
-    return wrap(matmul(a, b, dtype), dtype, numelOf(a.shape.slice(0, r - 1)) * b.shape[r - 1]);
-  },
-  gather: (x, dim, index) => wrap(gather(x, dim, index), x.dtype, numelOf(index.shape)),
+  unary: (op, x, dtype) => wrap(map(UNARY[op], [x], dtype), dtype),
+  binary: (op, a, b, dtype) => wrap(map(BINARY[op], [a, b], dtype), dtype),
+  where: (cond, a, b, dtype) => wrap(map(WHERE, [cond, a, b], dtype), dtype),
+  reduce: (op, x, dims, dtype) => wrap(reduce(op, x, dims, dtype), dtype),
+  argReduce: (op, x, dim) => wrap(argReduce(op, x, dim), 'int64'),
+  cumulative: (op, x, dim, dtype) => wrap(cumulative(op, x, dim, dtype), dtype),
+  matmul: (a, b, dtype) => wrap(matmul(a, b, dtype), dtype),
+  gather: (x, dim, index) => wrap(gather(x, dim, index), x.dtype),
   scatter: (x, dim, index, src, reduceOp, includeSelf) =>
-    wrap(scatter(x, dim, index, src, reduceOp, includeSelf, x.dtype), x.dtype, numelOf(x.shape)),
+    wrap(scatter(x, dim, index, src, reduceOp, includeSelf, x.dtype), x.dtype),
   sort(x, dim, descending) {
-    const indices = wrap(sortIndices(x, dim, descending), 'int64', numelOf(x.shape));
-    const values = wrap(gather(x, dim, whole(indices, x.shape)), x.dtype, numelOf(x.shape));
+    const indices = wrap(sortIndices(x, dim, descending), 'int64');
+    const values = wrap(gather(x, dim, whole(indices, x.shape)), x.dtype);
     return [values, indices];
   },
 };

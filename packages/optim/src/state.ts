@@ -16,8 +16,7 @@ export function copyValue<T>(value: T): T {
 /**
  * A loaded parameter state, deep-copied with every tensor cloned onto its own storage;
  * the tensors move to its device and, for a floating parameter, take its dtype, except `step`,
- * which stays as saved (PyTorch's
- * `cast`).
+ * which stays as saved (PyTorch's `cast`).
  */
 export function castState(state: ParamState, param: Tensor): ParamState {
   const floating = isFloating(param.dtype);

@@ -20,7 +20,7 @@ type ValueOf<K extends FlagType> = K extends 'boolean'
     ? string
     : number;
 
-export const DEVICES = ['cpu', 'gpu'];
+const DEVICES = ['cpu', 'gpu'];
 
 /** One flag: its type, a default, and for 'int' the least value allowed (default 1). */
 export interface Flag<K extends FlagType = FlagType> {

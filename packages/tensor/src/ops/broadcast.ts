@@ -33,11 +33,6 @@ export function scalarTensor(value: number | boolean, dtype: DType, like: Tensor
   return wrapStorage(like.storage.backend.fromArray(data, dtype), []);
 }
 
-/**
- * Turns scalars into 0-d tensors of `dtype` next to the first tensor operand and checks that all
- * tensors share a device. Float64 or integer inputs of a float32 op are cast first, so the
- * arithmetic rounds as PyTorch's does.
- */
 /** PyTorch's error when an op's tensors live on different devices. */
 export function checkSameDevice(op: string, ...xs: readonly (Tensor | undefined)[]): void {
   const ts = xs.filter((x): x is Tensor => x !== undefined);
@@ -49,6 +44,11 @@ export function checkSameDevice(op: string, ...xs: readonly (Tensor | undefined)
   }
 }
 
+/**
+ * Turns scalars into 0-d tensors of `dtype` next to the first tensor operand and checks that all
+ * tensors share a device. Float64 or integer inputs of a float32 op are cast first, so the
+ * arithmetic rounds as PyTorch's does.
+ */
 export function operands(
   op: string,
   xs: readonly TensorLike[],
