@@ -13,6 +13,8 @@ export { getBackend, listBackends, registerBackend } from './backend';
 export { cpuBackend } from './cpu';
 // For backend implementers: merges dims that are contiguous for every operand.
 export { coalesce } from './cpu/loops';
+export type { KernelInfo } from './cpu/wasm/runtime';
+export { getKernelInfo } from './cpu/wasm/runtime';
 export { getDefaultDevice, getDefaultDtype, setDefaultDevice, setDefaultDtype } from './defaults';
 export type {
   AutogradHooks,
@@ -214,3 +216,4 @@ export type { Shape } from './shape';
 export { broadcastShapes, contiguousStrides, numelOf } from './shape';
 export type { GradFn, TensorLike, ValuesIndices } from './tensor';
 export { isTensor, Tensor, valuesIndices } from './tensor';
+export { getNumThreads, setNumThreads } from './threads';

@@ -88,8 +88,13 @@ type Kernel = (
 
 const cache = new Map<string, Kernel>();
 
-function compile(expr: Expr, dtype: DType, nIn: number, ndim: number): Kernel {
-  const key = `${expr.code}|${dtype}|${nIn}|${ndim}`;
+/**
+ * One kernel per expression, rank and operand dtypes: a loop that sees one array type per
+ * operand keeps V8's element loads monomorphic (a shared one ran several times slower).
+ */
+function compile(expr: Expr, dtype: DType, inTypes: readonly DType[], ndim: number): Kernel {
+  const nIn = inTypes.length;
+  const key = `${expr.code}|${dtype}|${inTypes.join(',')}|${ndim}`;
   let k = cache.get(key);
   if (k) return k;
   const ptrs = ['po', ...Array.from({ length: nIn }, (_, i) => `p${i}`)];
@@ -120,7 +125,12 @@ export function mapInto(expr: Expr, dst: View, inputs: readonly View[]): void {
   }
   if (dst.shape.includes(0)) return;
   const { shape, strides } = coalesce(dst.shape, [dst.strides, ...inputs.map((v) => v.strides)]);
-  const kernel = compile(expr, dst.dtype, inputs.length, shape.length);
+  const kernel = compile(
+    expr,
+    dst.dtype,
+    inputs.map((v) => v.dtype),
+    shape.length,
+  );
   kernel(
     dataOf(dst.storage),
     dst.offset,

@@ -4,6 +4,8 @@ import { allocArray } from '../dtype';
 import { numelOf } from '../shape';
 import { lineStarts } from './reduce';
 import { dataOf } from './storage';
+import { compactEnough, wasmGemm } from './wasm/gemm';
+import { wasm } from './wasm/runtime';
 
 /** Panels of B (4 columns by the full depth) kept hot together: about 1 MiB at depth 2048. */
 const BAND = 16;
@@ -181,6 +183,11 @@ export function matmul(a: View, b: View, dtype: DType): TypedArray {
   if (M * N === 0) return out;
   const aStarts = batchStarts(a);
   const bStarts = batchStarts(b);
+  const w = dtype === 'float32' && a.dtype === 'float32' && b.dtype === 'float32' ? wasm() : null;
+  if (w && compactEnough(a) && compactEnough(b)) {
+    wasmGemm(w, a, b, aStarts, bStarts, M, N, K, out as Float32Array);
+    return out;
+  }
   const ad = dataOf(a.storage);
   const bd = dataOf(b.storage);
   for (let t = 0; t < batch; t++) {

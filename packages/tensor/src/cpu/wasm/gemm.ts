@@ -1,0 +1,136 @@
+/**
+ * Float32 matrix products on the WebAssembly kernels: operands are copied into the module's
+ * scratch memory as the spans of storage they cover (so transposed and batched views keep their
+ * strides and the kernel packs them), split into task records, and run on every thread.
+ */
+import type { View } from '../../backend';
+import { numelOf } from '../../shape';
+import { dataOf } from '../storage';
+import { Wasm } from './runtime';
+
+const OP_GEMM = 1;
+/** Below this many flops a product stays on the calling thread (a wake-up costs ~30 µs). */
+const PARALLEL_FLOPS = 1 << 22;
+/** Rows or columns a task takes at the least when a product is split. */
+const MIN_SPLIT = 16;
+
+/** Element range [lo, hi + 1) of its storage that a view reads. */
+export function spanOf(x: View): [number, number] {
+  let hi = x.offset;
+  for (let d = 0; d < x.shape.length; d++) hi += (x.shape[d] - 1) * x.strides[d];
+  return [x.offset, hi + 1];
+}
+
+/** Whether a view is dense enough to copy as its span (else it is made contiguous first). */
+export function compactEnough(x: View): boolean {
+  if (x.strides.some((s) => s < 0)) return false;
+  const [lo, hi] = spanOf(x);
+  return hi - lo <= 2 * numelOf(x.shape) + 1024;
+}
+
+interface Part {
+  m0: number;
+  m1: number;
+  n0: number;
+  n1: number;
+  k0: number;
+  k1: number;
+  /** Index of the partial product it writes (split over K), or -1 for the output itself. */
+  partial: number;
+}
+
+function cuts(size: number, parts: number, quantum: number): number[] {
+  const units = Math.ceil(size / quantum);
+  return Array.from({ length: parts + 1 }, (_, t) =>
+    Math.min(size, Math.floor((units * t) / parts) * quantum),
+  );
+}
+
+/** How one M x N x K product is split into `parts` tasks. */
+function split(M: number, N: number, K: number, parts: number): Part[] {
+  const whole = { m0: 0, m1: M, n0: 0, n1: N, k0: 0, k1: K, partial: -1 };
+  if (parts < 2) return [whole];
+  const along = (size: number, quantum: number, f: (lo: number, hi: number) => Part) => {
+    const c = cuts(size, parts, quantum);
+    return c
+      .slice(1)
+      .map((hi, i) => f(c[i], hi))
+      .filter((p) => p.m1 > p.m0 && p.n1 > p.n0 && p.k1 > p.k0);
+  };
+  if (M >= N && M >= parts * MIN_SPLIT) return along(M, 4, (m0, m1) => ({ ...whole, m0, m1 }));
+  if (N >= parts * MIN_SPLIT) return along(N, 8, (n0, n1) => ({ ...whole, n0, n1 }));
+  if (M >= parts * MIN_SPLIT) return along(M, 4, (m0, m1) => ({ ...whole, m0, m1 }));
+  return along(K, 64, (k0, k1) => ({ ...whole, k0, k1 })).map((p, i) => ({ ...p, partial: i }));
+}
+
+/**
+ * out[t] = a[t] @ b[t] for every matrix t of the batch; aStarts/bStarts are each matrix's
+ * storage offset. Both views must satisfy compactEnough.
+ */
+export function wasmGemm(
+  w: Wasm,
+  a: View,
+  b: View,
+  aStarts: Float64Array,
+  bStarts: Float64Array,
+  M: number,
+  N: number,
+  K: number,
+  out: Float32Array,
+): void {
+  const nd = a.shape.length;
+  const batch = aStarts.length;
+  const threads = w.threads;
+  const parallel = threads > 1 && 2 * M * N * K * batch >= PARALLEL_FLOPS;
+  const perMatrix = parallel && batch < 2 * threads ? Math.ceil((2 * threads) / batch) : 1;
+  const parts = split(M, N, K, perMatrix);
+  const partials = parts[0].partial >= 0 ? parts.length : 0;
+
+  const [aLo, aHi] = spanOf(a);
+  const [bLo, bHi] = spanOf(b);
+  const aBytes = align16((aHi - aLo) * 4);
+  const bBytes = align16((bHi - bLo) * 4);
+  const cBytes = align16(M * N * 4);
+  const perChunk = Math.max(1, Math.floor(Wasm.maxTasks / parts.length));
+  const chunk = Math.min(batch, perChunk);
+  const base = w.scratch(aBytes + bBytes + chunk * cBytes * Math.max(1, partials));
+  w.f32.set((dataOf(a.storage) as Float32Array).subarray(aLo, aHi), base / 4);
+  w.f32.set((dataOf(b.storage) as Float32Array).subarray(bLo, bHi), (base + aBytes) / 4);
+  const cBase = base + aBytes + bBytes;
+
+  for (let t0 = 0; t0 < batch; t0 += chunk) {
+    const t1 = Math.min(batch, t0 + chunk);
+    let n = 0;
+    const i32 = w.i32;
+    for (let t = t0; t < t1; t++) {
+      const c = cBase + (t - t0) * cBytes * Math.max(1, partials);
+      for (const p of parts) {
+        const r = w.task(n++) / 4;
+        i32[r] = OP_GEMM;
+        i32[r + 1] = base + (aStarts[t] - aLo) * 4;
+        i32[r + 2] = a.strides[nd - 2];
+        i32[r + 3] = a.strides[nd - 1];
+        i32[r + 4] = base + aBytes + (bStarts[t] - bLo) * 4;
+        i32[r + 5] = b.strides[nd - 2];
+        i32[r + 6] = b.strides[nd - 1];
+        i32[r + 7] = c + Math.max(0, p.partial) * cBytes;
+        i32[r + 8] = N;
+        i32.set([p.m0, p.m1, p.n0, p.n1, p.k0, p.k1], r + 9);
+      }
+    }
+    w.run(n, parallel);
+    for (let t = t0; t < t1; t++) {
+      const c = (cBase + (t - t0) * cBytes * Math.max(1, partials)) / 4;
+      const dst = out.subarray(t * M * N, (t + 1) * M * N);
+      dst.set(w.f32.subarray(c, c + M * N));
+      for (let q = 1; q < partials; q++) {
+        const src = w.f32.subarray(c + (q * cBytes) / 4, c + (q * cBytes) / 4 + M * N);
+        for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+      }
+    }
+  }
+}
+
+function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as T from '../src/index';
+
+/**
+ * The CPU backend's kernel tiers. Under TENSILE_CPU_KERNELS=js every suite runs on the
+ * JavaScript kernels; otherwise float32 products run on the WebAssembly SIMD kernels, checked
+ * here against float64 products (which always run in JavaScript).
+ */
+const tier = process.env.TENSILE_CPU_KERNELS === 'js' ? 'js' : 'wasm-simd';
+const threads = T.getNumThreads();
+afterEach(() => T.setNumThreads(threads));
+
+function expectProduct(a: T.Tensor, b: T.Tensor): void {
+  const got = a.matmul(b);
+  const want = a.double().matmul(b.double());
+  expect(got.dtype).toBe('float32');
+  expect(got.shape).toEqual(want.shape);
+  const g = got.dataSync();
+  const w = want.dataSync();
+  const k = a.shape[a.ndim - 1];
+  // float32 accumulation over depth k: a few ulps per term at most.
+  let worst = 0;
+  for (let i = 0; i < w.length; i++) {
+    worst = Math.max(
+      worst,
+      Math.abs(g[i] - w[i]) / (2e-6 * Math.sqrt(k + 1) * (1 + Math.abs(w[i]))),
+    );
+  }
+  expect(worst).toBeLessThanOrEqual(1);
+}
+
+describe('kernel tier', () => {
+  it('reports the tier and thread count', () => {
+    const info = T.getKernelInfo();
+    expect(info.tier).toBe(tier);
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('setNumThreads takes positive integers only', () => {
+    T.setNumThreads(1);
+    expect(T.getNumThreads()).toBe(1);
+    expect(() => T.setNumThreads(0)).toThrow(/positive integer, but got 0/);
+    expect(() => T.setNumThreads(1.5)).toThrow(/positive integer/);
+  });
+});
+
+describe.each([1, 2])('float32 matmul on %i thread(s)', (n) => {
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [64, 256, 784],
+    [6, 600, 25],
+    [6, 25, 3000],
+    [25, 700, 6],
+    [130, 70, 300],
+    [257, 129, 65],
+    [4, 9, 0],
+  ];
+  it.each(shapes)('[%i x %i] with depth %i, every transpose', (m, nn, k) => {
+    T.setNumThreads(n);
+    T.manualSeed(m * 1000 + k);
+    const a = T.randn([m, k]);
+    const b = T.randn([k, nn]);
+    expectProduct(a, b);
+    expectProduct(T.randn([k, m]).t(), b);
+    expectProduct(a, T.randn([nn, k]).t());
+    expectProduct(T.randn([k, m]).t(), T.randn([nn, k]).t());
+  });
+
+  it('batched, broadcast and sliced operands', () => {
+    T.setNumThreads(n);
+    T.manualSeed(1);
+    expectProduct(T.randn([5, 3, 40, 30]), T.randn([3, 30, 20]));
+    expectProduct(T.randn([2, 64, 48]), T.randn([48, 70]).expand([2, 48, 70]));
+    // A column slice of a wide matrix spans far more storage than it holds.
+    expectProduct(T.randn([300, 2000]).index(':', '5:9'), T.randn([4, 33]));
+    expectProduct(T.randn([8, 9, 10]).permute(1, 2, 0), T.randn([9, 8, 3]));
+  });
+
+  it('matches on one and two threads bit for bit', () => {
+    T.manualSeed(2);
+    const a = T.randn([96, 512]);
+    const b = T.randn([512, 200]);
+    T.setNumThreads(1);
+    const one = a.matmul(b).dataSync();
+    T.setNumThreads(n);
+    expect(a.matmul(b).dataSync()).toEqual(one);
+  });
+});

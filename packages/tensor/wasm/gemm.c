@@ -1,0 +1,135 @@
+// Single-precision GEMM for WebAssembly SIMD128: Goto-style blocking with packed panels of A
+// (MR rows) and B (NR columns) and an MR x NR register micro-kernel. MR = 4: V8 has sixteen
+// vector registers, and a 6 x 8 tile (twelve accumulators plus operands) spills.
+// Operands are strided (any transpose); the caller has copied them into this module's memory.
+#include "kernels.h"
+
+#define MR 4
+#define NR 8
+#define KC 256
+#define MC 64
+#define NC 2048
+
+// Workspace of one thread: packed A block, packed B block, one tile for edges.
+#define WS_FLOATS (MC * KC + KC * NC + MR * NR)
+
+int gemm_ws_bytes(void) { return WS_FLOATS * 4; }
+
+// Ap holds mc rows as ceil(mc / MR) panels, each k-major with MR values per k (zero-padded).
+static void pack_a(int mc, int kc, const float *A, int rs, int cs, float *Ap) {
+  for (int i0 = 0; i0 < mc; i0 += MR, Ap += MR * kc) {
+    int mr = mc - i0 < MR ? mc - i0 : MR;
+    const float *a = A + i0 * rs;
+    if (rs == 1 && mr == MR) {
+      for (int k = 0; k < kc; k++) wasm_v128_store(Ap + k * MR, wasm_v128_load(a + k * cs));
+      continue;
+    }
+    for (int i = 0; i < MR; i++) {
+      if (i >= mr) {
+        for (int k = 0; k < kc; k++) Ap[k * MR + i] = 0.0f;
+        continue;
+      }
+      const float *row = a + i * rs;
+      for (int k = 0; k < kc; k++) Ap[k * MR + i] = row[k * cs];
+    }
+  }
+}
+
+// Bp holds nc columns as ceil(nc / NR) panels, each k-major with NR values per k (zero-padded).
+static void pack_b(int kc, int nc, const float *B, int rs, int cs, float *Bp) {
+  for (int j0 = 0; j0 < nc; j0 += NR, Bp += NR * kc) {
+    int nr = nc - j0 < NR ? nc - j0 : NR;
+    const float *b = B + j0 * cs;
+    if (cs == 1 && nr == NR) {
+      for (int k = 0; k < kc; k++) {
+        const float *src = b + k * rs;
+        wasm_v128_store(Bp + k * NR, wasm_v128_load(src));
+        wasm_v128_store(Bp + k * NR + 4, wasm_v128_load(src + 4));
+      }
+      continue;
+    }
+    // Column by column: a transposed B (cs > rs) is then read in its own memory order.
+    for (int j = 0; j < NR; j++) {
+      if (j >= nr) {
+        for (int k = 0; k < kc; k++) Bp[k * NR + j] = 0.0f;
+        continue;
+      }
+      const float *col = b + j * cs;
+      for (int k = 0; k < kc; k++) Bp[k * NR + j] = col[k * rs];
+    }
+  }
+}
+
+// C[MR x NR] (=, or += when acc) Ap * Bp over depth kc. Edge tiles go through `tile`.
+static void micro(int kc, const float *restrict Ap, const float *restrict Bp, float *C, int ldc,
+                  int acc, int mr, int nr, float *tile) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int k = 0; k < kc; k++, Ap += MR, Bp += NR) {
+    v128_t b0 = wasm_v128_load(Bp), b1 = wasm_v128_load(Bp + 4);
+    v128_t a = wasm_v128_load32_splat(Ap);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
+    a = wasm_v128_load32_splat(Ap + 1);
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
+    a = wasm_v128_load32_splat(Ap + 2);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
+    a = wasm_v128_load32_splat(Ap + 3);
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
+  }
+  v128_t rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+  if (mr == MR && nr == NR) {
+    for (int i = 0; i < MR; i++) {
+      float *r = C + i * ldc;
+      if (acc) {
+        wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), rows[i][0]));
+        wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), rows[i][1]));
+      } else {
+        wasm_v128_store(r, rows[i][0]);
+        wasm_v128_store(r + 4, rows[i][1]);
+      }
+    }
+    return;
+  }
+  for (int i = 0; i < MR; i++) {
+    wasm_v128_store(tile + i * NR, rows[i][0]);
+    wasm_v128_store(tile + i * NR + 4, rows[i][1]);
+  }
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nr; j++)
+      C[i * ldc + j] = acc ? C[i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
+}
+
+// C[m0:m1, n0:n1] = A[m0:m1, k0:k1] * B[k0:k1, n0:n1]; C is row-major with row stride ldc.
+void gemm_block(const GemmTask *t, float *ws) {
+  float *Ap = ws, *Bp = ws + MC * KC, *tile = ws + MC * KC + KC * NC;
+  const float *A = t->a, *B = t->b;
+  float *C = t->c;
+  if (t->k1 <= t->k0) {
+    for (int i = t->m0; i < t->m1; i++)
+      for (int j = t->n0; j < t->n1; j++) C[i * t->ldc + j] = 0.0f;
+    return;
+  }
+  for (int jc = t->n0; jc < t->n1; jc += NC) {
+    int nc = t->n1 - jc < NC ? t->n1 - jc : NC;
+    for (int pc = t->k0; pc < t->k1; pc += KC) {
+      int kc = t->k1 - pc < KC ? t->k1 - pc : KC;
+      pack_b(kc, nc, B + pc * t->rsb + jc * t->csb, t->rsb, t->csb, Bp);
+      for (int ic = t->m0; ic < t->m1; ic += MC) {
+        int mc = t->m1 - ic < MC ? t->m1 - ic : MC;
+        pack_a(mc, kc, A + ic * t->rsa + pc * t->csa, t->rsa, t->csa, Ap);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int nr = nc - jr < NR ? nc - jr : NR;
+          for (int ir = 0; ir < mc; ir += MR) {
+            int mr = mc - ir < MR ? mc - ir : MR;
+            micro(kc, Ap + ir * kc, Bp + jr * kc, C + (ic + ir) * t->ldc + jc + jr, t->ldc,
+                  pc > t->k0, mr, nr, tile);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+// Entry points of the WebAssembly module: workspace size and the task runner.
+#include "kernels.h"
+
+int gemm_ws_bytes(void);
+
+int ws_bytes(void) { return gemm_ws_bytes(); }
+
+// Runs tasks first, first + step, ... of `count` records: thread i of n passes (i, n).
+void run(const int *tasks, int count, int first, int step, float *ws) {
+  for (int i = first; i < count; i += step) {
+    const int *t = tasks + i * TASK_WORDS;
+    if (t[0] == OP_GEMM) gemm_block((const GemmTask *)t, ws);
+  }
+}
