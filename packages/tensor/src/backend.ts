@@ -79,6 +79,20 @@ export type BinaryOp =
   | 'logicalOr'
   | 'logicalXor';
 
+/** Where the kernel windows of im2col/col2im lie on an [N, C, H, W] image. */
+export interface WindowGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  kernel: readonly [number, number];
+  dilation: readonly [number, number];
+  padding: readonly [number, number];
+  stride: readonly [number, number];
+  /** Windows along H and W. */
+  out: readonly [number, number];
+}
+
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all';
 export type ArgReduceOp = 'argmax' | 'argmin';
 export type CumulativeOp = 'cumsum' | 'cumprod';
@@ -135,6 +149,15 @@ export interface Backend {
   ): Storage;
   /** Stable sort along `dim`; returns [values, int64 indices]. NaN sorts as the largest. */
   sort(x: View, dim: number, descending: boolean): [Storage, Storage];
+
+  /**
+   * Optional fast paths for im2col and col2im (ops/conv.ts), which otherwise compose them
+   * from copy, write and binary. im2col: the windows of x [N, C, H, W] as a contiguous
+   * [C*kh*kw, N*oh*ow] matrix, positions outside the image reading `padValue`.
+   */
+  im2col?(x: View, g: WindowGeometry, padValue: number): Storage;
+  /** The adjoint: cols [C*kh*kw, N*oh*ow] summed back onto a zero [N, C, H, W] image. */
+  col2im?(cols: View, g: WindowGeometry): Storage;
 }
 
 const backends = new Map<string, Backend>([['cpu', cpuBackend]]);

@@ -7,6 +7,7 @@ import { gather, scatterInto, sort } from './indexing';
 import { matmul } from './matmul';
 import { argReduce, cumulative, reduce } from './reduce';
 import { CpuStorage, dataOf } from './storage';
+import { col2im, im2col } from './windows';
 
 function wrap(data: TypedArray, dtype: DType): CpuStorage {
   return new CpuStorage(cpuBackend, dtype, data);
@@ -75,6 +76,8 @@ export const cpuBackend: Backend = {
     scatterInto(out.data, x.shape, x.dtype, dim, index, src, reduceOp, includeSelf);
     return out;
   },
+  im2col: (x, g, padValue) => wrap(im2col(x, g, padValue), x.dtype),
+  col2im: (cols, g) => wrap(col2im(cols, g), cols.dtype),
   sort(x, dim, descending) {
     const [values, indices] = sort(x, dim, descending);
     return [wrap(values, x.dtype), wrap(indices, 'int64')];

@@ -2,29 +2,40 @@ import type { ScatterReduce, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
 import { allocArray } from '../dtype';
 import { contiguousStrides, numelOf } from '../shape';
+import { coalesce } from './loops';
 import { lineStarts } from './reduce';
 import { dataOf } from './storage';
 
 /**
- * Walks the positions of `shape` in row-major order, calling `visit` with the offset of each
- * view at that position; one closure call per element is fine here (indexing is memory-bound).
+ * Walks `shape` in row-major order a line at a time: dims are merged where every view allows
+ * it, and `visit` gets each view's offset at the start of a line, the line's length and each
+ * view's stride along it, so the caller's inner loop is a plain counted loop.
  */
-function walk(
+function walkLines(
   shape: readonly number[],
   views: readonly { offset: number; strides: readonly number[] }[],
-  visit: (i: number, offs: Float64Array) => void,
+  visit: (i: number, offs: Float64Array, n: number, steps: readonly number[]) => void,
 ): void {
-  const n = numelOf(shape);
+  if (numelOf(shape) === 0) return;
+  const merged = coalesce(
+    shape,
+    views.map((v) => v.strides),
+  );
+  const dims = merged.shape;
+  const last = dims.length - 1;
+  const n = dims[last];
+  const steps = merged.strides.map((st) => st[last]);
   const offs = Float64Array.from(views, (v) => v.offset);
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    visit(i, offs);
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++idx[d] < shape[d]) {
-        for (let k = 0; k < views.length; k++) offs[k] += views[k].strides[d];
+  const idx = new Array<number>(last).fill(0);
+  const lines = numelOf(dims) / n;
+  for (let line = 0, i = 0; line < lines; line++, i += n) {
+    visit(i, offs, n, steps);
+    for (let d = last - 1; d >= 0; d--) {
+      if (++idx[d] < dims[d]) {
+        for (let k = 0; k < views.length; k++) offs[k] += merged.strides[k][d];
         break;
       }
-      for (let k = 0; k < views.length; k++) offs[k] -= views[k].strides[d] * (shape[d] - 1);
+      for (let k = 0; k < views.length; k++) offs[k] -= merged.strides[k][d] * (dims[d] - 1);
       idx[d] = 0;
     }
   }
@@ -40,8 +51,10 @@ export function gather(x: View, dim: number, index: View): TypedArray {
   const id = dataOf(index.storage);
   const out = allocArray(x.dtype, numelOf(index.shape));
   const s = x.strides[dim];
-  walk(index.shape, [alongDim(x, dim), index], (i, offs) => {
-    out[i] = xd[offs[0] + id[offs[1]] * s];
+  walkLines(index.shape, [alongDim(x, dim), index], (i, offs, n, [sx, si]) => {
+    for (let j = 0, px = offs[0], pi = offs[1]; j < n; j++, px += sx, pi += si) {
+      out[i + j] = xd[px + id[pi] * s];
+    }
   });
   return out;
 }
@@ -63,26 +76,41 @@ export function scatterInto(
   const s = ostr[dim];
   const target = { offset: 0, strides: ostr.map((v, d) => (d === dim ? 0 : v)) };
   if (reduce === 'none') {
-    walk(index.shape, [target, index, src], (_, o) => {
-      out[o[0] + id[o[1]] * s] = sd[o[2]];
+    walkLines(index.shape, [target, index, src], (_, o, n, [st, si, ss]) => {
+      for (let j = 0, pt = o[0], pi = o[1], ps = o[2]; j < n; j++, pt += st, pi += si, ps += ss) {
+        out[pt + id[pi] * s] = sd[ps];
+      }
     });
     return;
   }
   // Reductions: positions that receive a value start from the identity unless includeSelf.
-  const counts = new Float64Array(out.length).fill(includeSelf ? 1 : 0);
   const identity = { sum: 0, mean: 0, prod: 1, amax: -Infinity, amin: Infinity }[reduce];
   if (!includeSelf)
-    walk(index.shape, [target, index], (_, o) => {
-      out[o[0] + id[o[1]] * s] = identity;
+    walkLines(index.shape, [target, index], (_, o, n, [st, si]) => {
+      for (let j = 0, pt = o[0], pi = o[1]; j < n; j++, pt += st, pi += si) {
+        out[pt + id[pi] * s] = identity;
+      }
     });
-  walk(index.shape, [target, index, src], (_, o) => {
-    const p = o[0] + id[o[1]] * s;
-    const v = sd[o[2]];
-    counts[p]++;
-    if (reduce === 'sum' || reduce === 'mean') out[p] += v;
-    else if (reduce === 'prod') out[p] *= v;
-    else if (reduce === 'amax') out[p] = v > out[p] || v !== v ? v : out[p];
-    else out[p] = v < out[p] || v !== v ? v : out[p];
+  if (reduce === 'sum') {
+    // scatterAdd, the gradient of every gather: no counts needed.
+    walkLines(index.shape, [target, index, src], (_, o, n, [st, si, ss]) => {
+      for (let j = 0, pt = o[0], pi = o[1], ps = o[2]; j < n; j++, pt += st, pi += si, ps += ss) {
+        out[pt + id[pi] * s] += sd[ps];
+      }
+    });
+    return;
+  }
+  const counts = new Float64Array(out.length).fill(includeSelf ? 1 : 0);
+  walkLines(index.shape, [target, index, src], (_, o, n, [st, si, ss]) => {
+    for (let j = 0, pt = o[0], pi = o[1], ps = o[2]; j < n; j++, pt += st, pi += si, ps += ss) {
+      const p = pt + id[pi] * s;
+      const v = sd[ps];
+      counts[p]++;
+      if (reduce === 'mean') out[p] += v;
+      else if (reduce === 'prod') out[p] *= v;
+      else if (reduce === 'amax') out[p] = v > out[p] || v !== v ? v : out[p];
+      else out[p] = v < out[p] || v !== v ? v : out[p];
+    }
   });
   if (reduce === 'mean') {
     const integral = dtype !== 'float32' && dtype !== 'float64';

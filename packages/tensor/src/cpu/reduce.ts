@@ -1,7 +1,7 @@
 import type { ArgReduceOp, CumulativeOp, ReduceOp, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
 import { allocArray } from '../dtype';
-import { numelOf } from '../shape';
+import { isContiguousLayout, numelOf } from '../shape';
 import { coalesce, H, loopDecls, nestedLoops } from './loops';
 import { dataOf } from './storage';
 
@@ -101,11 +101,15 @@ export function lineStarts(x: View, dim: number): Float64Array {
 
 export function argReduce(op: ArgReduceOp, x: View, dim: number): Float64Array {
   const a = dataOf(x.storage);
-  const starts = lineStarts(x, dim);
   const n = x.shape[dim];
+  const sign = op === 'argmax' ? 1 : -1;
+  const inner = numelOf(x.shape.slice(dim + 1));
+  if (inner > 1 && isContiguousLayout(x.shape, x.strides)) {
+    return argReduceInner(a, x.offset, numelOf(x.shape) / (n * inner), n, inner, sign);
+  }
+  const starts = lineStarts(x, dim);
   const s = x.strides[dim];
   const out = new Float64Array(starts.length);
-  const sign = op === 'argmax' ? 1 : -1;
   for (let i = 0; i < starts.length; i++) {
     let p = starts[i];
     let best = a[p] * sign;
@@ -119,6 +123,40 @@ export function argReduce(op: ArgReduceOp, x: View, dim: number): Float64Array {
       }
     }
     out[i] = bi;
+  }
+  return out;
+}
+
+/**
+ * argReduce of a contiguous x along a dim with `inner` elements after it, read in memory
+ * order: each of the n slices updates a running best for the whole inner block.
+ */
+function argReduceInner(
+  a: TypedArray,
+  offset: number,
+  outer: number,
+  n: number,
+  inner: number,
+  sign: number,
+): Float64Array {
+  const out = new Float64Array(outer * inner);
+  const best = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = offset + o * n * inner;
+    const ob = o * inner;
+    for (let i = 0; i < inner; i++) best[i] = a[base + i] * sign;
+    for (let j = 1; j < n; j++) {
+      const row = base + j * inner;
+      for (let i = 0; i < inner; i++) {
+        const v = a[row + i] * sign;
+        const b = best[i];
+        // The first NaN wins and stays: nothing compares greater than it afterwards.
+        if ((v > b || v !== v) && b === b) {
+          best[i] = v;
+          out[ob + i] = j;
+        }
+      }
+    }
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * image (overlapping windows sum). Each is the other's derivative, and both are a handful of
  * strided copies over the Backend contract, so every backend gets them for free.
  */
-import type { View } from '../backend';
+import type { View, WindowGeometry } from '../backend';
 import { apply } from '../dispatch';
 import { fmtShape, ShapeError, ValueError } from '../errors';
 import { contiguousStrides, type Shape } from '../shape';
@@ -23,11 +23,7 @@ export interface Im2colOptions {
   padValue?: number;
 }
 
-interface Geometry {
-  n: number;
-  c: number;
-  h: number;
-  w: number;
+interface Geometry extends WindowGeometry {
   kernel: Pair;
   dilation: Pair;
   padding: Pair;
@@ -130,6 +126,7 @@ export function im2col(x: Tensor, kernelSize: Pair, opts: Im2colOptions = {}): T
   const attrs = { kernelSize, ...opts, outputSize: g.out, inputShape: x.shape };
   return apply('im2col', [x], attrs, () => {
     const be = x.storage.backend;
+    if (be.im2col) return wrapStorage(be.im2col(x, g, opts.padValue ?? 0), [rows, cols]);
     const size = g.n * g.c * g.padded[0] * g.padded[1];
     const same = size === x.numel() && x.isContiguous() && x.offset === 0;
     let buf: View = x;
@@ -167,6 +164,7 @@ export function col2im(
   const attrs = { kernelSize, ...opts, outputSize: g.out, outputShape };
   return apply('col2im', [cols], attrs, () => {
     const be = cols.storage.backend;
+    if (be.col2im) return wrapStorage(be.col2im(cols, g), outputShape);
     const size = g.n * g.c * g.padded[0] * g.padded[1];
     const storage = be.alloc(cols.dtype, size);
     const buf = viewOf(

@@ -1,0 +1,77 @@
+/**
+ * im2col and col2im as direct loops: one pass over the columns, with the padded border handled
+ * by index ranges instead of a padded copy of the image (the strided-copy composition that
+ * other backends get took a padded buffer, a 6-D copy and, for col2im, one add per kernel
+ * position).
+ */
+import type { View, WindowGeometry } from '../backend';
+import { allocArray, type TypedArray } from '../dtype';
+import { dataOf } from './storage';
+
+/** Output positions o in [0, out) whose input position o * stride + start lies in [0, size). */
+function validRange(out: number, stride: number, start: number, size: number): [number, number] {
+  const lo = start >= 0 ? 0 : Math.ceil(-start / stride);
+  const hi = Math.min(out, Math.floor((size - 1 - start) / stride) + 1);
+  return [Math.min(lo, out), Math.max(Math.min(lo, out), hi)];
+}
+
+export function im2col(x: View, g: WindowGeometry, padValue: number): TypedArray {
+  const { n, c, h, w, kernel, dilation, padding, stride, out } = g;
+  const [oh, ow] = out;
+  const plane = oh * ow;
+  const cols = allocArray(x.dtype, c * kernel[0] * kernel[1] * n * plane);
+  if (padValue !== 0) cols.fill(padValue);
+  const src = dataOf(x.storage);
+  const [sn, sc, sh, sw] = x.strides;
+  let row = 0;
+  for (let ci = 0; ci < c; ci++) {
+    for (let ki = 0; ki < kernel[0]; ki++) {
+      const y0 = ki * dilation[0] - padding[0];
+      const [oyLo, oyHi] = validRange(oh, stride[0], y0, h);
+      for (let kj = 0; kj < kernel[1]; kj++, row++) {
+        const x0 = kj * dilation[1] - padding[1];
+        const [oxLo, oxHi] = validRange(ow, stride[1], x0, w);
+        for (let ni = 0; ni < n; ni++) {
+          const base = x.offset + ni * sn + ci * sc;
+          let dst = row * n * plane + ni * plane;
+          for (let oy = oyLo; oy < oyHi; oy++) {
+            let p = base + (oy * stride[0] + y0) * sh + (oxLo * stride[1] + x0) * sw;
+            const step = stride[1] * sw;
+            let d = dst + oy * ow + oxLo;
+            for (let ox = oxLo; ox < oxHi; ox++, p += step) cols[d++] = src[p];
+          }
+          dst += plane;
+        }
+      }
+    }
+  }
+  return cols;
+}
+
+export function col2im(cols: View, g: WindowGeometry): TypedArray {
+  const { n, c, h, w, kernel, dilation, padding, stride, out } = g;
+  const [oh, ow] = out;
+  const img = allocArray(cols.dtype, n * c * h * w);
+  const src = dataOf(cols.storage);
+  const [rs, cs] = cols.strides;
+  let row = 0;
+  for (let ci = 0; ci < c; ci++) {
+    for (let ki = 0; ki < kernel[0]; ki++) {
+      const y0 = ki * dilation[0] - padding[0];
+      const [oyLo, oyHi] = validRange(oh, stride[0], y0, h);
+      for (let kj = 0; kj < kernel[1]; kj++, row++) {
+        const x0 = kj * dilation[1] - padding[1];
+        const [oxLo, oxHi] = validRange(ow, stride[1], x0, w);
+        for (let ni = 0; ni < n; ni++) {
+          const base = (ni * c + ci) * h * w;
+          for (let oy = oyLo; oy < oyHi; oy++) {
+            let d = base + (oy * stride[0] + y0) * w + oxLo * stride[1] + x0;
+            let p = cols.offset + row * rs + ((ni * oh + oy) * ow + oxLo) * cs;
+            for (let ox = oxLo; ox < oxHi; ox++, p += cs, d += stride[1]) img[d] += src[p];
+          }
+        }
+      }
+    }
+  }
+  return img;
+}
