@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { getKernelInfo } from '@tensile/tensor';
 import { GPU_WORKLOADS, runGpu } from './backends/gpu';
 import { runPytorch } from './peers/pytorch';
 import { runTfjs } from './peers/tfjs';
@@ -118,9 +119,11 @@ if (!opts['no-peers']) {
 }
 
 const cpu = cpus();
+const kernels = getKernelInfo();
 console.log(
   `Tensile ${commit()} on Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}`,
 );
+console.log(`Tensile cpu kernels: ${JSON.stringify(kernels)}`);
 console.log(
   `load average (1 min): ${load.map((l) => `${l.at} ${l.loadavg[0].toFixed(2)}`).join(', ')}`,
 );
@@ -141,6 +144,7 @@ const result = {
   node: process.version,
   cpus: cpu.length,
   cpu: cpu[0]?.model,
+  kernels,
   options: flags,
   load,
   ours,
