@@ -2,7 +2,7 @@
  * The derivatives of matmul, the one product kernel (mm, bmm, matmul, dot, einsum use it), and
  * of im2col/col2im, from which convolution and pooling are built: each is the other's adjoint.
  */
-import { col2im, type Im2colOptions, im2col, type Pair } from '@tensile/tensor';
+import { col2im, type Im2colOptions, im2col, type Pair, type Tensor } from '@tensile/tensor';
 import { attr, type Formula, type GradContext } from './formula';
 
 /** The window geometry the op recorded (padValue is left out: padding gets no gradient). */
@@ -15,14 +15,35 @@ function windows(c: GradContext): Im2colOptions {
   };
 }
 
+/** A matrix (batch) stored column by column, such as the weight under Linear's w.t(). */
+function columnMajor(x: Tensor): boolean {
+  const nd = x.ndim;
+  return (
+    nd >= 2 &&
+    x.shape[nd - 1] > 1 &&
+    x.strides[nd - 2] === 1 &&
+    x.strides[nd - 1] === x.shape[nd - 2]
+  );
+}
+
+/**
+ * a @ b laid out like `like`: for a column-major operand its gradient is computed transposed
+ * ((b^T a^T)^T, the same sums), so it arrives in the operand's own layout and a transposed
+ * parameter (Linear's weight) takes its gradient without a transposing copy, as PyTorch's
+ * mm_mat2_backward does.
+ */
+function productLike(a: Tensor, b: Tensor, like: Tensor): Tensor {
+  return columnMajor(like) ? b.mT.matmul(a.mT).mT : a.matmul(b);
+}
+
 export const linalg: Record<string, Formula> = {
   // Recorded on [...batch, M, K] x [...batch, K, N] with equal batch dims (broadcast batches and
   // 1-D operands are expand/unsqueeze views around it, so their own formulas reshape the grads).
   matmul: {
     name: (_, inputs) => (inputs[0]?.shape.length === 2 ? 'MmBackward0' : 'BmmBackward0'),
     backward: (g, c) => [
-      c.needs(0) ? g.matmul(c.input(1).mT) : null,
-      c.needs(1) ? c.input(0).mT.matmul(g) : null,
+      c.needs(0) ? productLike(g, c.input(1).mT, c.input(0)) : null,
+      c.needs(1) ? productLike(c.input(0).mT, g, c.input(1)) : null,
     ],
   },
   im2col: {
