@@ -1,4 +1,4 @@
-import { defineProject, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.ts';
+import { tensileProject } from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, defineProject({ test: { name: 'bench' } }));
+// The bench harness, which runs PyTorch, TensorFlow.js and the gpu backend in processes of their own.
+export default tensileProject('bench', { slow: 'all' });

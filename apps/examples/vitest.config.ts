@@ -1,4 +1,4 @@
-import { defineProject, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.ts';
+import { tensileProject } from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, defineProject({ test: { name: 'examples' } }));
+// Each test runs an example end to end in a process of its own.
+export default tensileProject('examples', { slow: 'all' });

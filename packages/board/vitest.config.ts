@@ -1,4 +1,4 @@
-import { defineProject, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared';
+import { tensileProject } from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, defineProject({ test: { name: 'board' } }));
+// The dashboard in headless Chromium.
+export default tensileProject('board', { slow: ['test/browser.test.ts'] });

@@ -1,4 +1,4 @@
-import { defineProject, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared';
+import { tensileProject } from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, defineProject({ test: { name: 'data' } }));
+// Worker threads and a child process: slow to start, and more so on a busy machine.
+export default tensileProject('data', { slow: ['test/workers.test.ts', 'test/lifecycle.test.ts'] });

@@ -1,4 +1,3 @@
-import { defineProject, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared';
+import { tensileProject } from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, defineProject({ test: { name: 'nn' } }));
+export default tensileProject('nn');

@@ -1,4 +1,3 @@
-import { defineProject, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.ts';
+import { tensileProject } from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, defineProject({ test: { name: 'optim' } }));
+export default tensileProject('optim');

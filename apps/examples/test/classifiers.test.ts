@@ -53,7 +53,7 @@ describe('Fashion-MNIST MLP', () => {
     const scalars = (await loadRuns(logdir))['.'].scalars;
     expect(scalars['train/loss']).toHaveLength(3);
     expect(scalars['test/accuracy']).toHaveLength(1);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('CIFAR-10 LeNet-5', () => {
@@ -76,7 +76,7 @@ describe('CIFAR-10 LeNet-5', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/40 training and 8 test images; classes airplane, .*, truck/);
     expect(run.stdout).toMatch(/Accuracy of the network on the 8 test images: \d+\.\d\d%/);
-  }, 60_000);
+  }, 180_000);
 
   it('says where to put the data when it is missing', async () => {
     const run = await runExample('cifar10.ts', '--data', tempDir());
@@ -84,5 +84,5 @@ describe('CIFAR-10 LeNet-5', () => {
       run,
       /CIFAR-10 could not be loaded from .*: pass --data DIR, or --download[\s\S]*cifar-10-python.tar.gz/,
     );
-  }, 60_000);
+  }, 180_000);
 });

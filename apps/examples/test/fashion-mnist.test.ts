@@ -34,7 +34,7 @@ describe('main job (LeNet-5 on Fashion-MNIST)', () => {
     const checkpoint = (dir: string) => readFileSync(join(dir, 'checkpoint.safetensors'));
     expect(checkpoint(first).equals(checkpoint(straight))).toBe(true);
     expect((await loadRuns(first))['.'].scalars['train/loss']).toHaveLength(4);
-  }, 60_000);
+  }, 180_000);
 
   it('answers bad input with usage and exit code 2', async () => {
     const runs = await Promise.all([
@@ -56,5 +56,5 @@ describe('main job (LeNet-5 on Fashion-MNIST)', () => {
       runs[6],
       /--device gpu: the gpu backend found no headless-gl context[\s\S]*xvfb-run/,
     );
-  }, 60_000);
+  }, 180_000);
 });

@@ -1,17 +1,30 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runWrapped, sampleDir, tempDir } from './run-example';
 
 /**
  * The main job with `--device gpu`, as a user on a headless machine runs it: under `xvfb-run -a`
- * (Mesa renders on the CPU here). Skipped where there is no display and no xvfb-run, except in
- * CI (TENSILE_GPUJS_REQUIRED=1), where that is a missing install step.
+ * (Mesa renders on the CPU here). Skipped where gl is not installed (`pnpm gpu:setup`) or there is
+ * no display and no xvfb-run, except in CI (TENSILE_GPUJS_REQUIRED=1), where that is a missing
+ * install step.
  */
 const hasXvfbRun = spawnSync('sh', ['-c', 'command -v xvfb-run']).status === 0;
 const wrapper = process.env.DISPLAY ? [] : hasXvfbRun ? ['xvfb-run', '-a'] : null;
-const runs = wrapper !== null || process.env.TENSILE_GPUJS_REQUIRED === '1';
+
+function hasGl(): boolean {
+  try {
+    const examples = createRequire(join(import.meta.dirname, '..', 'package.json'));
+    createRequire(examples.resolve('gpu.js')).resolve('gl');
+    return true;
+  } catch {
+    return false;
+  }
+}
+const runs = (wrapper !== null && hasGl()) || process.env.TENSILE_GPUJS_REQUIRED === '1';
+if (!runs) console.warn('gpu example skipped: gl not installed (pnpm gpu:setup) or no display');
 
 describe.skipIf(!runs)('main job on the gpu device', () => {
   it('trains, evaluates, checkpoints and resumes on gpu', async () => {

@@ -27,7 +27,7 @@ describe('linear regression', () => {
     expect(Object.keys(runs)).toEqual(
       expect.arrayContaining(['run', 'run/params_w', 'run/params_b']),
     );
-  }, 60_000);
+  }, 180_000);
 
   it('with nn.Linear, MSELoss and optim.SGD: the same fit, the loss on the board', async () => {
     const { w, b, runs } = await fit('linear-regression-nn.ts', 80);
@@ -36,7 +36,7 @@ describe('linear regression', () => {
     const losses = runs.run?.scalars['train/loss'] ?? [];
     expect(losses).toHaveLength(80);
     expect(losses[79].value).toBeLessThan(losses[0].value / 100);
-  }, 60_000);
+  }, 180_000);
 
   it('takes paths relative to where pnpm was run (INIT_CWD), not to the package', async () => {
     const userDir = tempDir();
@@ -51,7 +51,7 @@ describe('linear regression', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`board --logdir ${join(userDir, 'runs')}`);
     expect((await loadRuns(join(userDir, 'runs'))).lr?.scalars['train/loss']).toHaveLength(3);
-  }, 60_000);
+  }, 180_000);
 
   it('answers bad input with usage, not a stack trace', async () => {
     const [byHand, withNn] = await Promise.all([
@@ -60,5 +60,5 @@ describe('linear regression', () => {
     ]);
     expectUsageError(byHand, /--steps must be an integer >= 1, got 'abc'/);
     expectUsageError(withNn, /--lr must be a positive number, got '0'/);
-  }, 60_000);
+  }, 180_000);
 });

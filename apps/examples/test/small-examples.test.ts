@@ -37,5 +37,5 @@ describe('small examples', () => {
 
     expect(grid.stdout).toContain('makeGrid of [3, 3, 32, 32] with padding 2: [3, 36, 104]');
     expect(grid.stdout).toContain('nrow 5: [3, 62, 152]');
-  }, 60_000);
+  }, 180_000);
 });

@@ -19,3 +19,4 @@ export const gpuReady = why === null;
 if (why !== null && process.env.TENSILE_GPUJS_REQUIRED === '1') {
   throw new Error(`TENSILE_GPUJS_REQUIRED=1 but the gpu backend cannot start here: ${why}`);
 }
+if (why !== null) console.warn(`gpu tests skipped (opt in with pnpm gpu:setup): ${why}`);

@@ -45,7 +45,7 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       await page.goto(server.url);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
       // train/loss, train/accuracy and the hparams metric.
       expect(await page.locator('.scalar-card').count()).toBe(3);
       expect(await page.locator('.scalar-card[data-tag="train/loss"] path.series').count()).toBe(2);
@@ -87,5 +87,5 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
     } finally {
       await browser.close();
     }
-  }, 60000);
+  }, 120_000);
 });

@@ -14,7 +14,7 @@ async function child(mode: string): Promise<{ logDir: string; ms: number; code: 
   const logDir = tempDir();
   const start = Date.now();
   const result = await run(process.execPath, ['--import', 'tsx', CHILD, logDir, mode], {
-    timeout: 20000,
+    timeout: 100_000, // below the writer's 120 s flush interval that the idle test rules out
     cwd: join(import.meta.dirname, '..'), // where tsx resolves
   }).then(
     () => ({ code: 0 }),
@@ -65,13 +65,13 @@ describe('EventFileWriter', () => {
   });
 });
 
-describe('writer lifecycle in a real process', () => {
+describe('writer lifecycle in a real process', { timeout: 120_000 }, () => {
   it('writes queued events when the program ends without close()', async () => {
     const { logDir, code, ms } = await child('idle');
     expect(code).toBe(0);
     expect(await loss(logDir)).toEqual([0, 1, 2, 3, 4]);
     // An idle writer's timer is unref'd: the default 120 s flush interval does not hold the process.
-    expect(ms).toBeLessThan(15000);
+    expect(ms).toBeLessThan(100_000);
   });
 
   it('writes queued events on process.exit()', async () => {

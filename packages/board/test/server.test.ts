@@ -32,7 +32,7 @@ function get(
   });
 }
 
-describe('viewer server', () => {
+describe('viewer server', { timeout: 120_000 }, () => {
   let server: BoardServer;
 
   beforeAll(async () => {
@@ -98,7 +98,7 @@ describe('viewer server', () => {
   });
 });
 
-describe('tensile-board CLI', () => {
+describe('tensile-board CLI', { timeout: 120_000 }, () => {
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', join('src', 'cli.ts'), ...args], {
       cwd: join(import.meta.dirname, '..'),

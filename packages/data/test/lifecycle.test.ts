@@ -13,12 +13,12 @@ describe('DataLoader worker lifecycle', () => {
       {
         cwd: packageDir,
         encoding: 'utf8',
-        timeout: 20_000,
+        timeout: 100_000, // tsx and two workers start slowly on a busy machine
       },
     );
     expect(run.error).toBeUndefined(); // a lingering worker would hit the timeout
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe('done 6');
-  });
+  }, 120_000);
 });

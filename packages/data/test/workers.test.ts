@@ -19,7 +19,7 @@ async function collect<B>(loader: AsyncIterable<B>): Promise<B[]> {
   return out;
 }
 
-describe('DataLoader with workers', () => {
+describe('DataLoader with workers', { timeout: 120_000 }, () => {
   it('loads in parallel and keeps batch order when workers finish out of order', async () => {
     const loader = new DataLoader(new Squares(24, { evenDelayMs: 5 }), {
       batchSize: 3,
@@ -120,7 +120,7 @@ describe('DataLoader with workers', () => {
   });
 });
 
-describe('DataLoader workers: failures', () => {
+describe('DataLoader workers: failures', { timeout: 120_000 }, () => {
   it('surfaces an error thrown in a worker with the sample index', async () => {
     const loader = new DataLoader(new Squares(12, { failAt: 7 }), { batchSize: 2, numWorkers: 2 });
     const err = await collect(loader).catch((e) => e);

@@ -127,7 +127,7 @@ describe('MNIST', () => {
       labels.push(...Array.from(y.dataSync()));
     }
     expect(labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  });
+  }, 120_000); // worker threads start slowly on a busy machine
 });
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
@@ -164,7 +164,7 @@ describe.skipIf(!existsSync(FASHION) || !stats)(
         const counts = new Array(10).fill(0);
         for (const t of ds.targets.dataSync()) counts[t]++;
         expect(counts).toEqual(want.classCounts);
-      });
+      }, 120_000); // 60,000 images
     }
   },
 );

@@ -106,13 +106,17 @@ function expectClose(got: Tensor | number[], want: number[], rtol: number): void
 }
 
 describe('ResNet state dicts match torchvision', () => {
-  it.each(Object.entries(fixture.structure))('%s', (builder, want) => {
-    const model = BUILDERS[builder]();
-    expect(entries(model)).toEqual(want);
-    expect([...model.namedParameters()].map(([k]) => k)).toEqual(
-      want.filter((e) => e[3] === 'p').map((e) => e[0]),
-    );
-  });
+  it.each(Object.entries(fixture.structure))(
+    '%s',
+    (builder, want) => {
+      const model = BUILDERS[builder]();
+      expect(entries(model)).toEqual(want);
+      expect([...model.namedParameters()].map(([k]) => k)).toEqual(
+        want.filter((e) => e[3] === 'p').map((e) => e[0]),
+      );
+    },
+    120_000,
+  ); // ResNet-50 sized models: seconds each to initialize
 
   // 45 to 127 million parameters: seconds each to initialize, so CI (or TENSILE_SLOW_TESTS=1) only.
   it
@@ -130,11 +134,11 @@ describe('ResNet state dicts match torchvision', () => {
         numel: got.reduce((a, [, shape]) => a + shape.reduce((x, y) => x * y, 1), 0),
       }).toEqual(want);
     },
-    60_000,
+    300_000,
   );
 });
 
-describe.each(fixture.runs)('$builder with formula-filled weights', (run) => {
+describe.each(fixture.runs)('$builder with formula-filled weights', { timeout: 120_000 }, (run) => {
   const model = BUILDERS[run.builder]({ numClasses: 10 });
   const state = filledState(model);
 

@@ -91,7 +91,7 @@ describe('ResNet initialization', () => {
     const stages = ['layer1', 'layer2', 'layer3', 'layer4'];
     expect(zeroed(basic)).toEqual(stages.map((s) => `${s}.0.bn2.weight`));
     expect(zeroed(bottleneck)).toEqual(stages.map((s) => `${s}.0.bn3.weight`));
-  });
+  }, 120_000);
 });
 
 describe('ResNet options', () => {
@@ -154,7 +154,7 @@ describe('ResNet options', () => {
     expect(() => target.loadStateDict(other.stateDict())).toThrow(
       'size mismatch for fc.weight: copying a param with shape torch.Size([1000, 512]) from checkpoint, the shape in current model is torch.Size([5, 512]).',
     );
-  });
+  }, 120_000);
 });
 
 describe('ResNet errors', () => {
