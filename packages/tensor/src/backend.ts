@@ -128,6 +128,12 @@ export interface Backend {
 
   unary(op: UnaryOp, x: View, dtype: DType): Storage;
   binary(op: BinaryOp, a: View, b: View, dtype: DType): Storage;
+  /**
+   * Optional: op(a, b) written into `dst` in place (a and b of dst's dtype, broadcast to its
+   * shape, each either dst itself or not overlapping it). In-place ops without autograd use
+   * it to skip the temporary that binary + write take.
+   */
+  binaryInto?(op: BinaryOp, dst: View, a: View, b: View): void;
   where(cond: View, a: View, b: View, dtype: DType): Storage;
   /** Reduces over `dims`; the result has x.shape without those dims. */
   reduce(op: ReduceOp, x: View, dims: readonly number[], dtype: DType): Storage;

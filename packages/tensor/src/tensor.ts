@@ -468,16 +468,16 @@ export class Tensor {
 
   // ---- in place ----
   add_(other: TensorLike, opts?: { alpha?: number }): this {
-    return E.inplace('add_', this, E.add(E.original(this, other), other, opts));
+    return E.binaryInplace('add', this, other, opts);
   }
   sub_(other: TensorLike, opts?: { alpha?: number }): this {
-    return E.inplace('sub_', this, E.sub(E.original(this, other), other, opts));
+    return E.binaryInplace('sub', this, other, opts);
   }
   mul_(other: TensorLike): this {
-    return E.inplace('mul_', this, E.mul(E.original(this, other), other));
+    return E.binaryInplace('mul', this, other);
   }
   div_(other: TensorLike, opts?: E.DivOptions): this {
-    return E.inplace('div_', this, E.div(E.original(this, other), other, opts));
+    return E.binaryInplace('div', this, other, opts);
   }
   pow_(exponent: TensorLike): this {
     return E.inplace('pow_', this, E.pow(E.original(this, exponent), exponent));

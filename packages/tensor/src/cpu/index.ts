@@ -65,6 +65,7 @@ export const cpuBackend: Backend = {
   },
   unary: (op, x, dtype) => map(UNARY[op], [x], dtype),
   binary: (op, a, b, dtype) => map(BINARY[op], [a, b], dtype),
+  binaryInto: (op, dst, a, b) => mapInto(BINARY[op], dst, [a, b]),
   where: (cond, a, b, dtype) => map(WHERE, [cond, a, b], dtype),
   reduce: (op, x, dims, dtype) => wrap(reduce(op, x, dims, dtype), dtype),
   argReduce: (op, x, dim) => wrap(argReduce(op, x, dim), 'int64'),

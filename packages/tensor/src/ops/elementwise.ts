@@ -1,8 +1,8 @@
-import type { BinaryOp, UnaryOp } from '../backend';
+import type { BinaryOp, UnaryOp, View } from '../backend';
 import { getDefaultDtype } from '../defaults';
 import { apply, isGradEnabled, rebaseInplace } from '../dispatch';
 import type { DType } from '../dtype';
-import { isFloating, isIntegral } from '../dtype';
+import { allocArray, isFloating, isIntegral } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, TensileError, ValueError } from '../errors';
 import { broadcastShapes, sameShape } from '../shape';
 import { Tensor, type TensorLike, wrapStorage } from '../tensor';
@@ -270,6 +270,63 @@ export function original(self: Tensor, ...others: unknown[]): Tensor {
     isGradEnabled() &&
     (self.requiresGrad || others.some((o) => o instanceof Tensor && o.requiresGrad));
   return recorded ? self.clone() : self;
+}
+
+/**
+ * self op= other, written straight into self's storage where nothing is recorded (no grad is
+ * involved, as in an optimizer's step), the backend has binaryInto, other has self's dtype
+ * (or is a number and self is floating) and does not overlap self. Returns false otherwise,
+ * and the caller takes the general path, which also raises every error.
+ */
+function binaryInto(op: BinaryOp, self: Tensor, other: TensorLike): boolean {
+  const be = self.storage.backend;
+  if (!be.binaryInto || !isFloating(self.dtype)) return false;
+  if (isGradEnabled() && (self.requiresGrad || (other instanceof Tensor && other.requiresGrad)))
+    return false;
+  if (self.shape.some((s, d) => s > 1 && self.strides[d] === 0)) return false;
+  let b: View;
+  if (typeof other === 'number') {
+    const storage = be.fromArray(allocArray(self.dtype, 1).fill(other), self.dtype);
+    b = {
+      storage,
+      dtype: self.dtype,
+      shape: self.shape,
+      strides: self.shape.map(() => 0),
+      offset: 0,
+    };
+  } else if (other instanceof Tensor) {
+    if (other.dtype !== self.dtype || other.storage.backend !== be) return false;
+    const same =
+      other.offset === self.offset &&
+      sameShape(other.shape, self.shape) &&
+      sameShape(other.strides, self.strides);
+    if (other.storage === self.storage && !same) return false;
+    if (!sameShape(broadcastShapes(op, self.shape, other.shape), self.shape)) return false;
+    b = broadcastView(other, self.shape);
+  } else {
+    return false;
+  }
+  be.binaryInto(op, self, self, b);
+  self.storage.version++;
+  return true;
+}
+
+/** add_/sub_/mul_/div_: in place without a temporary where binaryInto allows it. */
+export function binaryInplace<T extends Tensor>(
+  op: 'add' | 'sub' | 'mul' | 'div',
+  self: T,
+  other: TensorLike,
+  opts: { alpha?: number; roundingMode?: DivOptions['roundingMode'] } = {},
+): T {
+  const plain = (opts.alpha === undefined || opts.alpha === 1) && !opts.roundingMode;
+  if (plain && binaryInto(op, self, other)) return self;
+  const scaled = opts.alpha === undefined || opts.alpha === 1 ? other : null;
+  if (!scaled && !opts.roundingMode && other instanceof Tensor && !isGradEnabled()) {
+    // self += alpha * other: one temporary instead of two.
+    if (binaryInto(op, self, mul(other, opts.alpha as number))) return self;
+  }
+  const fn = { add, sub, mul, div }[op] as (a: TensorLike, b: TensorLike, o: object) => Tensor;
+  return inplace(`${op}_`, self, fn(original(self, other), other, opts));
 }
 
 /**
