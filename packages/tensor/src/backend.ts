@@ -164,6 +164,12 @@ export interface Backend {
   im2col?(x: View, g: WindowGeometry, padValue: number): Storage;
   /** The adjoint: cols [C*kh*kw, N*oh*ow] summed back onto a zero [N, C, H, W] image. */
   col2im?(cols: View, g: WindowGeometry): Storage;
+  /**
+   * Optional fast path for maxPoolIndices (ops/conv.ts): int64 [N, C, oh, ow], the index into
+   * its H*W plane of each window's max, by PyTorch's max_pool2d rule (first of equal values,
+   * a NaN always taken, padding never).
+   */
+  maxPoolIndices?(x: View, g: WindowGeometry): Storage;
 }
 
 const backends = new Map<string, Backend>([['cpu', cpuBackend]]);

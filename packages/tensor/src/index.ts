@@ -44,7 +44,7 @@ export {
 } from './errors';
 export { resultTypeOf as resultType } from './ops/broadcast';
 export type { Im2colOptions, Pair } from './ops/conv';
-export { col2im, im2col } from './ops/conv';
+export { col2im, im2col, maxPoolIndices } from './ops/conv';
 export type { NestedData, RandomOptions, TensorOptions } from './ops/create';
 export {
   arange,

@@ -1,14 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   arange,
   col2im,
+  full,
   type Im2colOptions,
   im2col,
+  maxPoolIndices,
   type Pair,
   randn,
+  registerBackend,
   ShapeError,
   type Tensor,
+  tensor,
 } from '../src';
+import { arrayBackend } from './backends/array-backend';
 
 /** im2col by the definition: out[(c,i,j), (n,y,x)] = padded x[n, c, y*s + i*d - p, x*s + j*d - p]. */
 function naiveIm2col(
@@ -114,5 +119,77 @@ describe('im2col / col2im', () => {
     expect(() => col2im(randn([5, 4]), [1, 1, 3, 3], [2, 2])).toThrow(
       /expected columns of size \[4, 4\]/,
     );
+  });
+});
+
+describe('maxPoolIndices', () => {
+  beforeAll(() => registerBackend(arrayBackend));
+
+  const cases: [number[], Pair, Im2colOptions][] = [
+    [[2, 3, 8, 8], [2, 2], { stride: [2, 2] }],
+    [[1, 2, 7, 9], [3, 3], { stride: [2, 2], padding: [1, 1] }],
+    [[2, 1, 9, 7], [3, 2], { stride: [1, 2], dilation: [2, 1] }],
+    // Ceil mode's extra window reaches past the image.
+    [[1, 2, 5, 5], [2, 2], { stride: [2, 2], outputSize: [3, 3] }],
+  ];
+  it.each(cases)(
+    '%j kernel %j %j: the CPU kernel agrees with the im2col composition',
+    (shape, k, o) => {
+      const x = randn(shape);
+      const fast = maxPoolIndices(x, k, o);
+      expect(fast.dtype).toBe('int64');
+      expect(fast.tolist()).toEqual(maxPoolIndices(x.to('array'), k, o).tolist());
+    },
+  );
+
+  it('keeps the first of equal values, the last NaN, never a padded position (as torch)', () => {
+    // Expected values printed by torch 1.13's F.max_pool2d(..., return_indices=True).
+    const nan = Number.NaN;
+    const pool = (rows: number[][], o: Im2colOptions) =>
+      maxPoolIndices(tensor([[rows]]), [2, 2], { stride: [2, 2], ...o }).tolist();
+    expect(
+      pool(
+        [
+          [1, 1, 1],
+          [1, nan, 1],
+          [1, 1, 1],
+        ],
+        { padding: [1, 1] },
+      ),
+    ).toEqual([
+      [
+        [
+          [0, 1],
+          [3, 4],
+        ],
+      ],
+    ]);
+    expect(
+      pool(
+        [
+          [1, 2],
+          [2, 1],
+        ],
+        {},
+      ),
+    ).toEqual([[[[1]]]]);
+    expect(
+      pool(
+        [
+          [nan, 2],
+          [nan, 1],
+        ],
+        {},
+      ),
+    ).toEqual([[[[2]]]]);
+    const neg = full([1, 1, 2, 2], Number.NEGATIVE_INFINITY);
+    expect(maxPoolIndices(neg, [2, 2], { padding: [1, 1], stride: [2, 2] }).tolist()).toEqual([
+      [
+        [
+          [0, 1],
+          [2, 3],
+        ],
+      ],
+    ]);
   });
 });

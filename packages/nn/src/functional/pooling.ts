@@ -1,13 +1,13 @@
 /**
- * Pooling over im2col's windows: max pooling pads with -Infinity and takes the max of each
- * column (its gradient goes to the argmax, as PyTorch's), average pooling divides window sums
+ * Pooling over image windows: max pooling gathers each window's max (maxPoolIndices; its
+ * gradient goes to the argmax, as PyTorch's), average pooling divides im2col's window sums
  * by PyTorch's divisor. 1-D pooling runs the 2-D one on a height-1 image. Adaptive pooling uses
  * PyTorch's bins: start floor(i*in/out), end ceil((i+1)*in/out).
  */
 import {
-  arange,
   fmtShape,
   im2col,
+  maxPoolIndices,
   ones,
   type Pair,
   ShapeError,
@@ -123,18 +123,6 @@ function columns(x: Tensor, win: Window, padValue: number): Tensor {
   return cols.reshape([c, win.kernel[0] * win.kernel[1], n, win.out[0], win.out[1]]);
 }
 
-/** Flat index into the input's H*W plane of each window's k-th position (PyTorch's max pool indices). */
-function planeIndex(x: Tensor, win: Window, k: Tensor): Tensor {
-  const w = x.shape[3];
-  const ki = k.floorDivide(win.kernel[1]);
-  const kj = k.remainder(win.kernel[1]);
-  const oy = arange(win.out[0]).reshape([-1, 1]);
-  const ox = arange(win.out[1]);
-  const row = oy.mul(win.stride[0]).sub(win.padding[0]).add(ki.mul(win.dilation[0]));
-  const col = ox.mul(win.stride[1]).sub(win.padding[1]).add(kj.mul(win.dilation[1]));
-  return row.mul(w).add(col);
-}
-
 function maxPoolNd(
   op: string,
   input: Tensor,
@@ -145,11 +133,20 @@ function maxPoolNd(
 ): Tensor | ValuesIndices {
   const [x, back] = asImage(op, input, dims);
   const win = windowOf(op, x, dims, kernelSize, opts);
-  const [values, k] = columns(x, win, Number.NEGATIVE_INFINITY).max(1);
-  const out = back(values.movedim(1, 0).contiguous());
-  if (!withIndices) return out;
-  const indices = back(planeIndex(x, win, k).movedim(1, 0).contiguous());
-  return valuesIndices(out, indices);
+  const indices = maxPoolIndices(x, win.kernel, {
+    stride: win.stride,
+    padding: win.padding,
+    dilation: win.dilation,
+    outputSize: win.out,
+  });
+  // The values are gathered from each plane, so the gradient goes to the argmax (scatter-add).
+  const [n, c, h, w] = x.shape;
+  const values = x
+    .reshape([n, c, h * w])
+    .gather(2, indices.reshape([n, c, -1]))
+    .reshape(indices.shape);
+  const out = back(values);
+  return withIndices ? valuesIndices(out, back(indices)) : out;
 }
 
 export function maxPool2d(input: Tensor, kernelSize: IntOrPair, opts: MaxPoolOptions = {}): Tensor {

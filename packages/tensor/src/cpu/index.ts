@@ -7,7 +7,7 @@ import { gather, scatterInto, sort } from './indexing';
 import { matmul } from './matmul';
 import { argReduce, cumulative, reduce } from './reduce';
 import { CpuStorage, dataOf } from './storage';
-import { col2im, im2col } from './windows';
+import { col2im, im2col, maxPoolIndices } from './windows';
 
 function wrap(data: TypedArray, dtype: DType): CpuStorage {
   return new CpuStorage(cpuBackend, dtype, data);
@@ -79,6 +79,7 @@ export const cpuBackend: Backend = {
   },
   im2col: (x, g, padValue) => wrap(im2col(x, g, padValue), x.dtype),
   col2im: (cols, g) => wrap(col2im(cols, g), cols.dtype),
+  maxPoolIndices: (x, g) => wrap(maxPoolIndices(x, g), 'int64'),
   sort(x, dim, descending) {
     const [values, indices] = sort(x, dim, descending);
     return [wrap(values, x.dtype), wrap(indices, 'int64')];

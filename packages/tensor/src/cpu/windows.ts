@@ -75,3 +75,40 @@ export function col2im(cols: View, g: WindowGeometry): TypedArray {
   }
   return img;
 }
+
+export function maxPoolIndices(x: View, g: WindowGeometry): Float64Array {
+  const { n, c, h, w, kernel, dilation, padding, stride, out } = g;
+  const [oh, ow] = out;
+  const idx = new Float64Array(n * c * oh * ow);
+  const src = dataOf(x.storage);
+  const [sn, sc, sh, sw] = x.strides;
+  let o = 0;
+  for (let ni = 0; ni < n; ni++) {
+    for (let ci = 0; ci < c; ci++) {
+      const base = x.offset + ni * sn + ci * sc;
+      for (let oy = 0; oy < oh; oy++) {
+        const y0 = oy * stride[0] - padding[0];
+        for (let ox = 0; ox < ow; ox++, o++) {
+          const x0 = ox * stride[1] - padding[1];
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let ki = 0; ki < kernel[0]; ki++) {
+            const iy = y0 + ki * dilation[0];
+            if (iy < 0 || iy >= h) continue;
+            for (let kj = 0; kj < kernel[1]; kj++) {
+              const ix = x0 + kj * dilation[1];
+              if (ix < 0 || ix >= w) continue;
+              const v = src[base + iy * sh + ix * sw];
+              if (at < 0 || v > best || v !== v) {
+                best = v;
+                at = iy * w + ix;
+              }
+            }
+          }
+          idx[o] = at;
+        }
+      }
+    }
+  }
+  return idx;
+}
