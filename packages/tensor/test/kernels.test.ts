@@ -87,3 +87,18 @@ describe.each([1, 2])('float32 matmul on %i thread(s)', (n) => {
     expect(a.matmul(b).dataSync()).toEqual(one);
   });
 });
+
+describe('recycled CPU buffers', () => {
+  it('a scope gives its large arrays back, and they come back zeroed', () => {
+    const shape = [300, 300];
+    let inside: T.Tensor | null = null;
+    T.scope(() => {
+      inside = T.full(shape, 7);
+      inside.mul_(3);
+    });
+    // The same size again reuses the disposed array: it must not show the old values.
+    expect(T.zeros(shape).abs().sum().item()).toBe(0);
+    expect(T.randn(shape).mul(0).add(T.zeros(shape)).abs().max().item()).toBe(0);
+    expect(() => (inside as unknown as T.Tensor).sum()).toThrow(/disposed/);
+  });
+});

@@ -37,18 +37,23 @@ static void pack_a(int mc, int kc, const float *A, int rs, int cs, float *Ap) {
 
 // Bp holds nc columns as ceil(nc / NR) panels, each k-major with NR values per k (zero-padded).
 static void pack_b(int kc, int nc, const float *B, int rs, int cs, float *Bp) {
-  for (int j0 = 0; j0 < nc; j0 += NR, Bp += NR * kc) {
+  int full = cs == 1 ? nc / NR * NR : 0;
+  // Row-major B: one row at a time into every panel, so B is read as kc sequential streams one
+  // after another (a panel at a time would read kc rows at once, too many for the prefetcher
+  // when kc is small and the rows are long: conv weights' gradients, 36864x25x6).
+  for (int k = 0; k < kc; k++) {
+    const float *src = B + k * rs;
+    float *dst = Bp + k * NR;
+    for (int j0 = 0; j0 < full; j0 += NR, dst += NR * kc) {
+      wasm_v128_store(dst, wasm_v128_load(src + j0));
+      wasm_v128_store(dst + 4, wasm_v128_load(src + j0 + 4));
+    }
+  }
+  Bp += full * kc;
+  // Otherwise column by column: a transposed B (cs > rs) is then read in its own memory order.
+  for (int j0 = full; j0 < nc; j0 += NR, Bp += NR * kc) {
     int nr = nc - j0 < NR ? nc - j0 : NR;
     const float *b = B + j0 * cs;
-    if (cs == 1 && nr == NR) {
-      for (int k = 0; k < kc; k++) {
-        const float *src = b + k * rs;
-        wasm_v128_store(Bp + k * NR, wasm_v128_load(src));
-        wasm_v128_store(Bp + k * NR + 4, wasm_v128_load(src + 4));
-      }
-      continue;
-    }
-    // Column by column: a transposed B (cs > rs) is then read in its own memory order.
     for (int j = 0; j < NR; j++) {
       if (j >= nr) {
         for (int k = 0; k < kc; k++) Bp[k * NR + j] = 0.0f;
@@ -58,6 +63,15 @@ static void pack_b(int kc, int nc, const float *B, int rs, int cs, float *Bp) {
       for (int k = 0; k < kc; k++) Bp[k * NR + j] = col[k * rs];
     }
   }
+}
+
+static inline void store_row(float *r, v128_t lo, v128_t hi, int acc) {
+  if (acc) {
+    lo = wasm_f32x4_add(wasm_v128_load(r), lo);
+    hi = wasm_f32x4_add(wasm_v128_load(r + 4), hi);
+  }
+  wasm_v128_store(r, lo);
+  wasm_v128_store(r + 4, hi);
 }
 
 // C[MR x NR] (=, or += when acc) Ap * Bp over depth kc. Edge tiles go through `tile`.
@@ -80,27 +94,31 @@ static void micro(int kc, const float *restrict Ap, const float *restrict Bp, fl
     c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
     c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
   }
-  v128_t rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-  if (mr == MR && nr == NR) {
-    for (int i = 0; i < MR; i++) {
-      float *r = C + i * ldc;
-      if (acc) {
-        wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), rows[i][0]));
-        wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), rows[i][1]));
-      } else {
-        wasm_v128_store(r, rows[i][0]);
-        wasm_v128_store(r + 4, rows[i][1]);
-      }
-    }
+  if (nr == NR) {
+    // Whole rows (mr of them) go straight to C; the unrolled ifs keep the accumulators in
+    // registers (an indexed array would live on the shadow stack, which threads share).
+    store_row(C, c00, c01, acc);
+    if (mr > 1) store_row(C + ldc, c10, c11, acc);
+    if (mr > 2) store_row(C + 2 * ldc, c20, c21, acc);
+    if (mr > 3) store_row(C + 3 * ldc, c30, c31, acc);
     return;
   }
-  for (int i = 0; i < MR; i++) {
-    wasm_v128_store(tile + i * NR, rows[i][0]);
-    wasm_v128_store(tile + i * NR + 4, rows[i][1]);
+  wasm_v128_store(tile, c00);
+  wasm_v128_store(tile + 4, c01);
+  wasm_v128_store(tile + NR, c10);
+  wasm_v128_store(tile + NR + 4, c11);
+  wasm_v128_store(tile + 2 * NR, c20);
+  wasm_v128_store(tile + 2 * NR + 4, c21);
+  wasm_v128_store(tile + 3 * NR, c30);
+  wasm_v128_store(tile + 3 * NR + 4, c31);
+  for (int i = 0; i < mr; i++) {
+    float *r = C + i * ldc;
+    const float *t = tile + i * NR;
+    if (acc)
+      for (int j = 0; j < nr; j++) r[j] += t[j];
+    else
+      for (int j = 0; j < nr; j++) r[j] = t[j];
   }
-  for (int i = 0; i < mr; i++)
-    for (int j = 0; j < nr; j++)
-      C[i * ldc + j] = acc ? C[i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
 }
 
 // C[m0:m1, n0:n1] = A[m0:m1, k0:k1] * B[k0:k1, n0:n1]; C is row-major with row stride ldc.

@@ -1,12 +1,12 @@
 import type { Backend, Storage, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
-import { allocArray, arrayCtor } from '../dtype';
+import { arrayCtor } from '../dtype';
 import { contiguousStrides, numelOf } from '../shape';
 import { BINARY, IDENTITY, mapInto, UNARY, WHERE } from './elementwise';
 import { gather, scatterInto, sort } from './indexing';
 import { matmul } from './matmul';
 import { argReduce, cumulative, reduce } from './reduce';
-import { CpuStorage, dataOf } from './storage';
+import { allocArray, CpuStorage, dataOf, recycle } from './storage';
 import { col2im, im2col, maxPoolIndices } from './windows';
 
 function wrap(data: TypedArray, dtype: DType): CpuStorage {
@@ -46,6 +46,7 @@ export const cpuBackend: Backend = {
   },
   dispose(storage: Storage) {
     const s = storage as CpuStorage;
+    if (!s.disposed) recycle(s.data);
     s.data = allocArray(storage.dtype, 0);
     s.disposed = true;
   },

@@ -1,10 +1,9 @@
 import type { ScatterReduce, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
-import { allocArray } from '../dtype';
 import { contiguousStrides, numelOf } from '../shape';
 import { coalesce } from './loops';
 import { lineStarts } from './reduce';
-import { dataOf } from './storage';
+import { allocArray, dataOf } from './storage';
 
 /**
  * Walks `shape` in row-major order a line at a time: dims are merged where every view allows

@@ -1,9 +1,8 @@
 import type { View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
-import { allocArray } from '../dtype';
 import { numelOf } from '../shape';
 import { lineStarts } from './reduce';
-import { dataOf } from './storage';
+import { allocArray, dataOf } from './storage';
 import { compactEnough, wasmGemm } from './wasm/gemm';
 import { wasm } from './wasm/runtime';
 

@@ -1,9 +1,8 @@
 import type { ArgReduceOp, CumulativeOp, ReduceOp, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
-import { allocArray } from '../dtype';
 import { isContiguousLayout, numelOf } from '../shape';
 import { coalesce, H, loopDecls, nestedLoops } from './loops';
-import { dataOf } from './storage';
+import { allocArray, dataOf } from './storage';
 
 const REDUCERS: Record<ReduceOp, { init: string; step: string; bool?: boolean }> = {
   sum: { init: '0', step: 'acc += v;' },

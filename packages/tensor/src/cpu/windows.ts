@@ -5,8 +5,8 @@
  * position).
  */
 import type { View, WindowGeometry } from '../backend';
-import { allocArray, type TypedArray } from '../dtype';
-import { dataOf } from './storage';
+import type { TypedArray } from '../dtype';
+import { allocArray, dataOf } from './storage';
 
 /** Output positions o in [0, out) whose input position o * stride + start lies in [0, size). */
 function validRange(out: number, stride: number, start: number, size: number): [number, number] {
@@ -76,10 +76,10 @@ export function col2im(cols: View, g: WindowGeometry): TypedArray {
   return img;
 }
 
-export function maxPoolIndices(x: View, g: WindowGeometry): Float64Array {
+export function maxPoolIndices(x: View, g: WindowGeometry): TypedArray {
   const { n, c, h, w, kernel, dilation, padding, stride, out } = g;
   const [oh, ow] = out;
-  const idx = new Float64Array(n * c * oh * ow);
+  const idx = allocArray('int64', n * c * oh * ow);
   const src = dataOf(x.storage);
   const [sn, sc, sh, sw] = x.strides;
   let o = 0;

@@ -122,8 +122,15 @@ export function full(shape: Shape, value: number | boolean, opts: TensorOptions 
 function filled(op: string, shape: Shape, value: number | boolean, opts: TensorOptions): Tensor {
   const dtype = opts.dtype ?? inferDtype(value);
   checkShape(op, shape);
-  const data = new (arrayCtor(dtype))(numelOf(shape)).fill(castScalar(Number(value), dtype));
-  return fromArray(data, shape, { ...opts, dtype });
+  // Straight into backend memory: a host array and its copy would be two fresh allocations.
+  const be = getBackend(opts.device ?? getDefaultDevice());
+  const size = numelOf(shape);
+  const storage = be.alloc(dtype, size);
+  const v = castScalar(Number(value), dtype);
+  if (v !== 0 || Object.is(v, -0)) {
+    be.fill({ storage, dtype, shape: [size], strides: [1], offset: 0 }, v);
+  }
+  return finish(wrapStorage(storage, shape), opts);
 }
 
 export const zeros = (shape: Shape, opts: TensorOptions = {}): Tensor =>

@@ -18,16 +18,17 @@ import * as V from './views';
 /** Rejects indices outside [-size, size) along `dim` and wraps negative ones. */
 function checkedIndex(op: string, index: Tensor, size: number, dim: number): Tensor {
   checkIndexTensor(op, index);
-  const data = index.dataSync();
-  let wrap = false;
-  for (const v of data) {
-    if (v < -size || v >= size)
-      throw new IndexError(
-        `${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`,
-      );
-    if (v < 0) wrap = true;
+  if (index.numel() === 0) return index;
+  // Two reductions rather than a host copy of every index (gather's indices can be large).
+  const lo = index.min().item();
+  const hi = index.max().item();
+  if (lo < -size || hi >= size) {
+    const bad = index.dataSync().find((v) => v < -size || v >= size);
+    throw new IndexError(
+      `${op}(): index ${bad} is out of bounds for dimension ${dim} with size ${size}`,
+    );
   }
-  return wrap ? E.remainder(index, size) : index;
+  return lo < 0 ? E.remainder(index, size) : index;
 }
 
 function checkIndexShape(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): void {

@@ -88,9 +88,10 @@ export function wasmGemm(
 
   const [aLo, aHi] = spanOf(a);
   const [bLo, bHi] = spanOf(b);
-  const aBytes = align16((aHi - aLo) * 4);
-  const bBytes = align16((bHi - bLo) * 4);
-  const cBytes = align16(M * N * 4);
+  const aBytes = align64((aHi - aLo) * 4);
+  const bBytes = align64((bHi - bLo) * 4);
+  const ldc = leadingDim(N);
+  const cBytes = align64(M * ldc * 4);
   const perChunk = Math.max(1, Math.floor(Wasm.maxTasks / parts.length));
   const chunk = Math.min(batch, perChunk);
   const base = w.scratch(aBytes + bBytes + chunk * cBytes * Math.max(1, partials));
@@ -114,7 +115,7 @@ export function wasmGemm(
         i32[r + 5] = b.strides[nd - 2];
         i32[r + 6] = b.strides[nd - 1];
         i32[r + 7] = c + Math.max(0, p.partial) * cBytes;
-        i32[r + 8] = N;
+        i32[r + 8] = ldc;
         i32.set([p.m0, p.m1, p.n0, p.n1, p.k0, p.k1], r + 9);
       }
     }
@@ -122,15 +123,46 @@ export function wasmGemm(
     for (let t = t0; t < t1; t++) {
       const c = (cBase + (t - t0) * cBytes * Math.max(1, partials)) / 4;
       const dst = out.subarray(t * M * N, (t + 1) * M * N);
-      dst.set(w.f32.subarray(c, c + M * N));
-      for (let q = 1; q < partials; q++) {
-        const src = w.f32.subarray(c + (q * cBytes) / 4, c + (q * cBytes) / 4 + M * N);
-        for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+      for (let q = 0; q < Math.max(1, partials); q++) {
+        readRows(w.f32, c + (q * cBytes) / 4, ldc, dst, M, N, q > 0);
       }
     }
   }
 }
 
-function align16(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
+/**
+ * C's row stride in scratch: N, or N + 16 where rows N floats apart would fall on the same
+ * cache sets (a multiple of 4 KiB, as conv shapes often are: 64 x 28 x 28 = 49 x 1024), which
+ * made a 6 x 50176 x 25 product five times slower.
+ */
+function leadingDim(N: number): number {
+  return N >= 256 && (N % 1024 < 16 || N % 1024 > 1008) ? N + 16 : N;
+}
+
+/** Copies (or adds, for split-K partials) M rows of ldc-strided C into dense dst. */
+function readRows(
+  f32: Float32Array,
+  c: number,
+  ldc: number,
+  dst: Float32Array,
+  M: number,
+  N: number,
+  add: boolean,
+): void {
+  if (!add && ldc === N) {
+    dst.set(f32.subarray(c, c + M * N));
+    return;
+  }
+  for (let i = 0; i < M; i++) {
+    const row = f32.subarray(c + i * ldc, c + i * ldc + N);
+    if (!add) {
+      dst.set(row, i * N);
+      continue;
+    }
+    for (let j = 0, o = i * N; j < N; j++, o++) dst[o] += row[j];
+  }
+}
+
+function align64(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
 }
