@@ -8,10 +8,12 @@ import { scope, type Tensor } from '@tensile/tensor';
 export const first = (t: Tensor): number => t.reshape([-1]).slice(0, 0, 1).item();
 
 /**
- * One timed unit of work on `device`. On the gpu its tensors are textures that the garbage
- * collector never frees inside a synchronous loop, so the unit runs in a scope that frees them
- * when it ends (hence it returns numbers only); on the cpu it runs bare, as a PyTorch user's
- * loop does.
+ * One timed unit of work, in a scope that disposes its tensors when it ends (hence it returns
+ * numbers only), as Tensile's training loops do: the garbage collector never frees inside a
+ * synchronous loop, so gpu textures would pile up, and on the cpu the disposed arrays are
+ * recycled instead of freshly allocated (page faults) on the next step.
  */
-export const unitOn = (device: string, fn: () => number): (() => number) =>
-  device === 'cpu' ? fn : () => scope(fn);
+export const unit =
+  (fn: () => number): (() => number) =>
+  () =>
+    scope(fn);

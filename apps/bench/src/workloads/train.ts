@@ -1,27 +1,28 @@
 import '@tensile/autograd';
 import { CrossEntropyLoss, type Module } from '@tensile/nn';
 import { SGD } from '@tensile/optim';
-import { manualSeed, randint, randn, type Tensor } from '@tensile/tensor';
+import { manualSeed, randint, randn, scope, type Tensor } from '@tensile/tensor';
 import { msCase, time } from '../timing';
-import { unitOn } from './device';
+import { unit } from './device';
 import type { CaseResult } from './types';
 
 /**
  * A classifier's training step as a PyTorch user writes it: zeroGrad, forward, cross-entropy,
- * backward, SGD with momentum. Returns a function of one batch that yields the loss, read back
- * so the step has finished when it returns.
+ * backward, SGD with momentum, in a scope as Tensile's examples run it. Returns a function of
+ * one batch that yields the loss, read back so the step has finished when it returns.
  */
 export function trainer(net: Module, lr = 0.01): (x: Tensor, y: Tensor) => number {
   const optimizer = new SGD(net.parameters(), { lr, momentum: 0.9 });
   const lossFn = new CrossEntropyLoss();
   net.train();
-  return (x, y) => {
-    optimizer.zeroGrad();
-    const loss = lossFn.forward(net.forward(x), y) as Tensor;
-    loss.backward();
-    optimizer.step();
-    return loss.item();
-  };
+  return (x, y) =>
+    scope(() => {
+      optimizer.zeroGrad();
+      const loss = lossFn.forward(net.forward(x), y) as Tensor;
+      loss.backward();
+      optimizer.step();
+      return loss.item();
+    });
 }
 
 /**
@@ -44,7 +45,7 @@ export function trainStepCase(
     msCase(
       `batch ${xShape[0]}`,
       time(
-        unitOn(device, () => step(x, y)),
+        unit(() => step(x, y)),
         times,
       ),
       'ms/step',

@@ -1,6 +1,6 @@
 import { manualSeed, rand } from '@tensile/tensor';
 import { time } from '../timing';
-import { first, unitOn } from './device';
+import { first, unit } from './device';
 import type { CaseResult, RunOptions, Workload } from './types';
 
 export const W1_SIZES = [256, 512, 1024, 2048];
@@ -29,7 +29,7 @@ export function matmulCases(sizes: number[], device: string): CaseResult[] {
     const b = rand([n, n]).to(device);
     return matmulCase(
       n,
-      unitOn(device, () => first(a.matmul(b))),
+      unit(() => first(a.matmul(b))),
     );
   });
 }

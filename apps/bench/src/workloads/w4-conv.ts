@@ -2,7 +2,7 @@ import '@tensile/autograd';
 import { Conv2d } from '@tensile/nn';
 import { manualSeed, noGrad, randn, type Tensor } from '@tensile/tensor';
 import { msCase, time } from '../timing';
-import { first, unitOn } from './device';
+import { first, unit } from './device';
 import type { CaseResult, RunOptions, Workload } from './types';
 
 const TIMES = { warmup: 2, runs: 10 };
@@ -17,14 +17,14 @@ export const w4: Workload = {
     const x = randn([64, 3, 32, 32]).to(device);
     // Forward as in inference (no graph recorded); reading one element back forces completion.
     const forward = time(
-      unitOn(device, () => noGrad(() => first(conv.forward(x)))),
+      unit(() => noGrad(() => first(conv.forward(x)))),
       TIMES,
     );
     const xg = randn([64, 3, 32, 32]).to(device).requiresGrad_();
     // Both gradients are read, whichever the engine computes last.
     const grads = () => [conv.weight.grad, xg.grad] as Tensor[];
     const both = time(
-      unitOn(device, () => {
+      unit(() => {
         conv.zeroGrad();
         xg.grad = null;
         (conv.forward(xg) as Tensor).sum().backward();
