@@ -5,11 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { measureMemory } from '../workloads/w8-memory';
+import { startBackend } from './tfjs-backend';
 import { lenet, trainer } from './tfjs-models';
 
 const [backend, steps] = process.argv.slice(2);
-tf.enableProdMode();
-if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
+await startBackend(tf, backend);
 const step = trainer(tf, lenet(tf));
 const x = tf.randomNormal([64, 28, 28, 1]);
 const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32') as tf.Tensor1D, 10);
