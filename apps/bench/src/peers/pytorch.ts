@@ -34,13 +34,22 @@ export function runPytorch(ids: string[], opts: { quick: boolean; full: boolean 
     version: string;
     threads: number;
     blas: string;
+    mkldnn: boolean;
+    OPENBLAS_CORETYPE: string;
     config: string;
     workloads: Record<string, CaseResult[]>;
     skippedWorkloads: Record<string, string>;
   };
   return {
     name,
-    info: { version: out.version, threads: out.threads, blas: out.blas, config: out.config },
+    info: {
+      version: out.version,
+      threads: out.threads,
+      blas: out.blas,
+      mkldnn: out.mkldnn,
+      OPENBLAS_CORETYPE: out.OPENBLAS_CORETYPE,
+      config: out.config,
+    },
     workloads: out.workloads,
     skippedWorkloads: out.skippedWorkloads,
   };
