@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSplit, missingFashionMnist } from '../src/data/fashion-mnist';
+import { backendFlags, startBackend } from '../src/peers/tfjs-backend';
 import { lenet, mlp } from '../src/peers/tfjs-models';
 import { cannotTrainConv, lenetSkipped, notRun } from '../src/peers/tfjs-skips';
 import { accuracy, asTensors, batches, loaderRuns, trainModel } from '../src/peers/tfjs-w7';
@@ -14,6 +15,23 @@ beforeAll(() => {
   tf.enableProdMode();
 });
 afterAll(onBackend('cpu'));
+
+describe('tfjs backend flags', () => {
+  it('names the wasm build that runs: SIMD, one thread (tfjs loads no threaded build in Node)', async () => {
+    await startBackend(tf, 'wasm');
+    expect(await backendFlags(tf)).toEqual({
+      backend: 'wasm',
+      simd: true,
+      multithread: false,
+      threads: 1,
+    });
+  });
+
+  it('says the cpu backend is JavaScript on one thread', async () => {
+    await startBackend(tf, 'cpu');
+    expect(await backendFlags(tf)).toEqual({ backend: 'cpu', simd: false, threads: 1 });
+  });
+});
 
 describe('tfjs skips', () => {
   it('skips convolution training on wasm, for want of Conv2DBackpropFilter', async () => {
