@@ -15,7 +15,12 @@ export default defineConfig({
       'packages/*',
       'apps/*',
       ...JS_KERNELS.map((name) => ({
-        ...tensileProject(`${name} (js kernels)`, { test: { env: { TENSILE_CPU_KERNELS: 'js' } } }),
+        ...tensileProject(`${name} (js kernels)`, {
+          test: {
+            env: { TENSILE_CPU_KERNELS: 'js' },
+            exclude: ['**/node_modules/**', 'test/browser.test.ts'],
+          },
+        }),
         root: `packages/${name}`,
       })),
     ],

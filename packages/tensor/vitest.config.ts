@@ -1,3 +1,3 @@
 import { tensileProject } from '../../vitest.shared.ts';
 
-export default tensileProject('tensor');
+export default tensileProject('tensor', { slow: ['test/browser.test.ts'] });

@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The CPU backend's WebAssembly kernels in a real browser (Debian's Chromium): they load from
+ * the bundle, run on one thread, and agree with float64 products; where WebAssembly SIMD is
+ * missing the JavaScript kernels take over with a one-line notice.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const here = dirname(fileURLToPath(import.meta.url));
+
+async function bundle(): Promise<string> {
+  const out = await build({
+    entryPoints: [join(here, 'browser/entry.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0].text;
+}
+
+interface PageResult {
+  error?: string;
+  info: { tier: string; threads: number; note?: string };
+  worst: number[];
+  warnings: string[];
+}
+
+/** Runs the bundle in a fresh page; `before` runs in the page first. */
+async function inChromium(script: string, before = ''): Promise<PageResult> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage();
+    const warnings: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    await page.setContent('<!doctype html><title>tensile cpu kernels</title>');
+    if (before) await page.addScriptTag({ content: before });
+    await page.addScriptTag({ content: script });
+    await page.waitForFunction('window.done === true', undefined, { timeout: 60_000 });
+    const r = (await page.evaluate(
+      '({ error: window.error, info: window.info, worst: window.worst })',
+    )) as Omit<PageResult, 'warnings'>;
+    return { ...r, warnings };
+  } finally {
+    await browser.close();
+  }
+}
+
+const skipped = !existsSync(CHROMIUM) && process.env.CI !== 'true';
+if (skipped)
+  console.warn(`browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+
+describe.skipIf(skipped)('CPU kernels in Chromium', () => {
+  it('run the WebAssembly SIMD GEMM on one thread and agree with float64', async () => {
+    const r = await inChromium(await bundle());
+    expect(r.error).toBeUndefined();
+    expect(r.info).toEqual({
+      tier: 'wasm-simd',
+      threads: 1,
+      note: 'no worker threads with shared memory here: one thread',
+    });
+    for (const e of r.worst) expect(e).toBeLessThan(1e-4);
+    expect(r.warnings).toEqual([]);
+  }, 120_000);
+
+  it('fall back to the JavaScript kernels, with a notice, where SIMD is missing', async () => {
+    // A runtime without SIMD fails to validate any module that uses v128.
+    const noSimd = `{
+      const validate = WebAssembly.validate;
+      WebAssembly.validate = (bytes) => !new Uint8Array(bytes).includes(0x7b) && validate(bytes);
+    }`;
+    const r = await inChromium(await bundle(), noSimd);
+    expect(r.error).toBeUndefined();
+    expect(r.info.tier).toBe('js');
+    for (const e of r.worst) expect(e).toBeLessThan(1e-4);
+    expect(r.warnings).toEqual([
+      'tensile: this runtime has no WebAssembly SIMD; the CPU backend runs its JavaScript kernels',
+    ]);
+  }, 120_000);
+});
