@@ -161,13 +161,13 @@ function convNd(
       : Math.floor((size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1;
   const outputSize: Pair = [outDim(0, h), outDim(1, wd)];
   const cols = im2col(x, kernel, { stride, padding, dilation, outputSize });
-  let out = groupedProduct(w.reshape([outCh, -1]), cols, groups);
-  if (bias) out = out.add(bias.reshape([outCh, 1]));
+  const out = groupedProduct(w.reshape([outCh, -1]), cols, groups);
   const spatial = dims === 1 ? [outputSize[1]] : outputSize;
-  const result = out
-    .reshape([outCh, n, ...spatial])
-    .movedim(0, 1)
-    .contiguous();
+  const nchw = out.reshape([outCh, n, ...spatial]).movedim(0, 1);
+  // The bias add writes the [N, C, ...] layout itself: no separate copy to make it contiguous.
+  const result = bias
+    ? nchw.add(bias.reshape([1, outCh, ...spatial.map(() => 1)]))
+    : nchw.contiguous();
   return isBatched ? result : result.squeeze(0);
 }
 
