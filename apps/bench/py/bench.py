@@ -273,7 +273,11 @@ def blas():
     torch.mm(torch.ones(8, 8), torch.ones(8, 8))
     with open("/proc/self/maps") as maps:
         libs = {line.split()[-1].rsplit("/", 1)[-1] for line in maps if "blas" in line.lower()}
-    return ", ".join(sorted(libs)) or "unknown"
+    names = ", ".join(sorted(libs)) or "unknown"
+    # Netlib's reference BLAS (Debian's libblas3, the alternative python3-torch pulls in): sgemm at ~6 GFLOP/s here.
+    if not any("openblas" in lib or "mkl" in lib for lib in libs):
+        names += " (not OpenBLAS: apt-get install libopenblas0-pthread)"
+    return names
 
 
 def mkldnn():
