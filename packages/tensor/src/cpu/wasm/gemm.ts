@@ -82,7 +82,7 @@ export function wasmGemm(
   const batch = aStarts.length;
   const threads = w.threads;
   const parallel = threads > 1 && 2 * M * N * K * batch >= PARALLEL_FLOPS;
-  const perMatrix = parallel && batch < 2 * threads ? Math.ceil((2 * threads) / batch) : 1;
+  const perMatrix = parallel && batch < threads ? Math.ceil(threads / batch) : 1;
   const parts = split(M, N, K, perMatrix);
   const partials = parts[0].partial >= 0 ? parts.length : 0;
 
