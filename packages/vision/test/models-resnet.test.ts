@@ -161,7 +161,9 @@ describe.each(fixture.runs)('$builder with formula-filled weights', { timeout: 1
     const loss = F.crossEntropy(logits, tensor(run.train.targets, { dtype: 'int64' }));
     loss.backward();
     expectClose(logits, run.train.logits, 1e-4);
-    expect(loss.item()).toBeCloseTo(run.train.loss, 4);
+    // float32 products (the WebAssembly GEMM sums in float32, as torch does) through 50
+    // layers: 1.3e-4 apart on a loss of 2.3, where float64 sums came within 5e-5.
+    expect(Math.abs(loss.item() - run.train.loss)).toBeLessThanOrEqual(1e-4 * run.train.loss);
     const grads = Object.keys(run.train.gradNorms).map((k) =>
       (model.getParameter(k).grad as Tensor).norm().item(),
     );
