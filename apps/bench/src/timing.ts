@@ -19,11 +19,17 @@ export function stats(samples: number[]): Timing {
   };
 }
 
-/** Time limits that keep a slow framework's case from taking many minutes. */
-export const LIMITS = { warmupMs: 10_000, measureMs: 60_000, minRuns: 3 };
+/**
+ * Time limits that keep a slow framework's case from taking many minutes, and the least
+ * warm-up time: JavaScript and WebAssembly engines optimize code only after it has run a while
+ * (V8 tiers WebAssembly up after tens of milliseconds), which one warm-up run of a 1 ms case
+ * does not reach.
+ */
+export const LIMITS = { warmupMs: 10_000, minWarmupMs: 300, measureMs: 60_000, minRuns: 3 };
 
 /**
- * Runs `fn` `warmup` times unmeasured, then `runs` times; milliseconds per run. `fn` must have
+ * Runs `fn` `warmup` times (and for LIMITS.minWarmupMs at least) unmeasured, then `runs`
+ * times; milliseconds per run. `fn` must have
  * finished all of its work when it returns (read a result back), so that each sample is complete.
  * A slow case stops early, the same rule for every framework: warm-up after LIMITS.warmupMs (one
  * run at least), measuring after LIMITS.measureMs once it has LIMITS.minRuns samples.
@@ -31,7 +37,7 @@ export const LIMITS = { warmupMs: 10_000, measureMs: 60_000, minRuns: 3 };
 export function time(fn: () => void, opts: { warmup?: number; runs?: number } = {}): Timing {
   const { warmup = 2, runs = 5 } = opts;
   const warmStart = performance.now();
-  for (let i = 0; i < warmup; i++) {
+  for (let i = 0; i < warmup || performance.now() - warmStart < LIMITS.minWarmupMs; i++) {
     fn();
     if (performance.now() - warmStart > LIMITS.warmupMs) break;
   }
