@@ -3,8 +3,9 @@
 // This installs it with npm into .gl/ and links it as node_modules/gl, where gpu.js's
 // `require('gl')` finds it. Run it again after `pnpm install`, which may drop the link.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const GL = '8.1.6';
@@ -14,17 +15,38 @@ const built = join(dir, 'node_modules', 'gl');
 const SYSTEM =
   'g++ make python3 python-is-python3 pkg-config libx11-dev libxi-dev libxext-dev libgl-dev';
 
+// A build is kept per gl version and Node ABI in the user's cache, so a second checkout (or
+// CI on the same machine) copies it instead of compiling for minutes again.
+const cache = join(
+  process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+  'tensile',
+  `gl-${GL}-node-abi${process.versions.modules}`,
+);
+const addon = (d) => join(d, 'node_modules', 'gl', 'build', 'Release', 'webgl.node');
+
 mkdirSync(dir, { recursive: true });
 writeFileSync(
   join(dir, 'package.json'),
   `${JSON.stringify({ private: true, dependencies: { gl: GL } }, null, 2)}\n`,
 );
-console.log(`gpu:setup: installing gl@${GL} into .gl/ (compiles from source: several minutes)`);
-const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
-  cwd: dir,
-  stdio: 'inherit',
-});
-if (npm.status !== 0 || !existsSync(join(built, 'build', 'Release', 'webgl.node'))) {
+let status = 0;
+if (existsSync(addon(cache))) {
+  console.log(`gpu:setup: gl@${GL} from the build cached in ${cache}`);
+  rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+  cpSync(join(cache, 'node_modules'), join(dir, 'node_modules'), { recursive: true });
+} else {
+  console.log(`gpu:setup: installing gl@${GL} into .gl/ (compiles from source: several minutes)`);
+  status =
+    spawnSync('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
+      cwd: dir,
+      stdio: 'inherit',
+    }).status ?? 1;
+  if (status === 0 && existsSync(addon(dir))) {
+    rmSync(cache, { recursive: true, force: true });
+    cpSync(join(dir, 'node_modules'), join(cache, 'node_modules'), { recursive: true });
+  }
+}
+if (status !== 0 || !existsSync(join(built, 'build', 'Release', 'webgl.node'))) {
   console.error(
     `gpu:setup: gl did not build. It needs Debian's ${SYSTEM} (sudo bash .ci/setup-system.sh ` +
       'installs them, with xvfb for a display); then run pnpm gpu:setup again.',
