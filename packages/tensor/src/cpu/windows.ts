@@ -15,64 +15,76 @@ function validRange(out: number, stride: number, start: number, size: number): [
   return [Math.min(lo, out), Math.max(Math.min(lo, out), hi)];
 }
 
+/** A row of the column matrix: kernel position (ci, ki, kj) and the windows that see the image. */
+interface WindowRow {
+  row: number;
+  ci: number;
+  /** Image row and column of output position 0 (may be negative: padding). */
+  y0: number;
+  x0: number;
+  /** Output rows [oyLo, oyHi) and columns [oxLo, oxHi) whose input lies inside the image. */
+  oyLo: number;
+  oyHi: number;
+  oxLo: number;
+  oxHi: number;
+}
+
+/** Calls `visit` for each (channel, kernel row, kernel column) row of the column matrix. */
+function eachRow(g: WindowGeometry, visit: (r: WindowRow) => void): void {
+  const { c, h, w, kernel, dilation, padding, stride, out } = g;
+  let row = 0;
+  for (let ci = 0; ci < c; ci++) {
+    for (let ki = 0; ki < kernel[0]; ki++) {
+      const y0 = ki * dilation[0] - padding[0];
+      const [oyLo, oyHi] = validRange(out[0], stride[0], y0, h);
+      for (let kj = 0; kj < kernel[1]; kj++, row++) {
+        const x0 = kj * dilation[1] - padding[1];
+        const [oxLo, oxHi] = validRange(out[1], stride[1], x0, w);
+        visit({ row, ci, y0, x0, oyLo, oyHi, oxLo, oxHi });
+      }
+    }
+  }
+}
+
 export function im2col(x: View, g: WindowGeometry, padValue: number): TypedArray {
-  const { n, c, h, w, kernel, dilation, padding, stride, out } = g;
+  const { n, c, kernel, stride, out } = g;
   const [oh, ow] = out;
   const plane = oh * ow;
   const cols = allocArray(x.dtype, c * kernel[0] * kernel[1] * n * plane);
   if (padValue !== 0) cols.fill(padValue);
   const src = dataOf(x.storage);
   const [sn, sc, sh, sw] = x.strides;
-  let row = 0;
-  for (let ci = 0; ci < c; ci++) {
-    for (let ki = 0; ki < kernel[0]; ki++) {
-      const y0 = ki * dilation[0] - padding[0];
-      const [oyLo, oyHi] = validRange(oh, stride[0], y0, h);
-      for (let kj = 0; kj < kernel[1]; kj++, row++) {
-        const x0 = kj * dilation[1] - padding[1];
-        const [oxLo, oxHi] = validRange(ow, stride[1], x0, w);
-        for (let ni = 0; ni < n; ni++) {
-          const base = x.offset + ni * sn + ci * sc;
-          let dst = row * n * plane + ni * plane;
-          for (let oy = oyLo; oy < oyHi; oy++) {
-            let p = base + (oy * stride[0] + y0) * sh + (oxLo * stride[1] + x0) * sw;
-            const step = stride[1] * sw;
-            let d = dst + oy * ow + oxLo;
-            for (let ox = oxLo; ox < oxHi; ox++, p += step) cols[d++] = src[p];
-          }
-          dst += plane;
-        }
+  const step = stride[1] * sw;
+  eachRow(g, ({ row, ci, y0, x0, oyLo, oyHi, oxLo, oxHi }) => {
+    for (let ni = 0; ni < n; ni++) {
+      const base = x.offset + ni * sn + ci * sc;
+      const dst = (row * n + ni) * plane;
+      for (let oy = oyLo; oy < oyHi; oy++) {
+        let p = base + (oy * stride[0] + y0) * sh + (oxLo * stride[1] + x0) * sw;
+        let d = dst + oy * ow + oxLo;
+        for (let ox = oxLo; ox < oxHi; ox++, p += step) cols[d++] = src[p];
       }
     }
-  }
+  });
   return cols;
 }
 
 export function col2im(cols: View, g: WindowGeometry): TypedArray {
-  const { n, c, h, w, kernel, dilation, padding, stride, out } = g;
+  const { n, c, h, w, stride, out } = g;
   const [oh, ow] = out;
   const img = allocArray(cols.dtype, n * c * h * w);
   const src = dataOf(cols.storage);
   const [rs, cs] = cols.strides;
-  let row = 0;
-  for (let ci = 0; ci < c; ci++) {
-    for (let ki = 0; ki < kernel[0]; ki++) {
-      const y0 = ki * dilation[0] - padding[0];
-      const [oyLo, oyHi] = validRange(oh, stride[0], y0, h);
-      for (let kj = 0; kj < kernel[1]; kj++, row++) {
-        const x0 = kj * dilation[1] - padding[1];
-        const [oxLo, oxHi] = validRange(ow, stride[1], x0, w);
-        for (let ni = 0; ni < n; ni++) {
-          const base = (ni * c + ci) * h * w;
-          for (let oy = oyLo; oy < oyHi; oy++) {
-            let d = base + (oy * stride[0] + y0) * w + oxLo * stride[1] + x0;
-            let p = cols.offset + row * rs + ((ni * oh + oy) * ow + oxLo) * cs;
-            for (let ox = oxLo; ox < oxHi; ox++, p += cs, d += stride[1]) img[d] += src[p];
-          }
-        }
+  eachRow(g, ({ row, ci, y0, x0, oyLo, oyHi, oxLo, oxHi }) => {
+    for (let ni = 0; ni < n; ni++) {
+      const base = (ni * c + ci) * h * w;
+      for (let oy = oyLo; oy < oyHi; oy++) {
+        let d = base + (oy * stride[0] + y0) * w + oxLo * stride[1] + x0;
+        let p = cols.offset + row * rs + ((ni * oh + oy) * ow + oxLo) * cs;
+        for (let ox = oxLo; ox < oxHi; ox++, p += cs, d += stride[1]) img[d] += src[p];
       }
     }
-  }
+  });
   return img;
 }
 
