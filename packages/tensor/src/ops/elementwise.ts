@@ -318,12 +318,13 @@ export function binaryInplace<T extends Tensor>(
   other: TensorLike,
   opts: { alpha?: number; roundingMode?: DivOptions['roundingMode'] } = {},
 ): T {
-  const plain = (opts.alpha === undefined || opts.alpha === 1) && !opts.roundingMode;
-  if (plain && binaryInto(op, self, other)) return self;
-  const scaled = opts.alpha === undefined || opts.alpha === 1 ? other : null;
-  if (!scaled && !opts.roundingMode && other instanceof Tensor && !isGradEnabled()) {
-    // self += alpha * other: one temporary instead of two.
-    if (binaryInto(op, self, mul(other, opts.alpha as number))) return self;
+  if (!opts.roundingMode) {
+    if (opts.alpha === undefined || opts.alpha === 1) {
+      if (binaryInto(op, self, other)) return self;
+    } else if (other instanceof Tensor && !isGradEnabled()) {
+      // self += alpha * other: one temporary instead of two.
+      if (binaryInto(op, self, mul(other, opts.alpha))) return self;
+    }
   }
   const fn = { add, sub, mul, div }[op] as (a: TensorLike, b: TensorLike, o: object) => Tensor;
   return inplace(`${op}_`, self, fn(original(self, other), other, opts));

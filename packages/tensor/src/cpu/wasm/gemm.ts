@@ -21,7 +21,7 @@ export function spanOf(x: View): [number, number] {
   return [x.offset, hi + 1];
 }
 
-/** Whether a view is dense enough to copy as its span (else it is made contiguous first). */
+/** Whether a view is dense enough to copy as its span (else the JavaScript kernel takes it). */
 export function compactEnough(x: View): boolean {
   if (x.strides.some((s) => s < 0)) return false;
   const [lo, hi] = spanOf(x);
@@ -85,6 +85,8 @@ export function wasmGemm(
   const perMatrix = parallel && batch < threads ? Math.ceil(threads / batch) : 1;
   const parts = split(M, N, K, perMatrix);
   const partials = parts[0].partial >= 0 ? parts.length : 0;
+  /** C buffers per matrix: one, or one per split-K partial. */
+  const slots = Math.max(1, partials);
 
   const [aLo, aHi] = spanOf(a);
   const [bLo, bHi] = spanOf(b);
@@ -94,7 +96,7 @@ export function wasmGemm(
   const cBytes = align64(M * ldc * 4);
   const perChunk = Math.max(1, Math.floor(Wasm.maxTasks / parts.length));
   const chunk = Math.min(batch, perChunk);
-  const base = w.scratch(aBytes + bBytes + chunk * cBytes * Math.max(1, partials));
+  const base = w.scratch(aBytes + bBytes + chunk * cBytes * slots);
   w.f32.set((dataOf(a.storage) as Float32Array).subarray(aLo, aHi), base / 4);
   w.f32.set((dataOf(b.storage) as Float32Array).subarray(bLo, bHi), (base + aBytes) / 4);
   const cBase = base + aBytes + bBytes;
@@ -104,7 +106,7 @@ export function wasmGemm(
     let n = 0;
     const i32 = w.i32;
     for (let t = t0; t < t1; t++) {
-      const c = cBase + (t - t0) * cBytes * Math.max(1, partials);
+      const c = cBase + (t - t0) * cBytes * slots;
       for (const p of parts) {
         const r = w.task(n++) / 4;
         i32[r] = OP_GEMM;
@@ -121,9 +123,9 @@ export function wasmGemm(
     }
     w.run(n, parallel);
     for (let t = t0; t < t1; t++) {
-      const c = (cBase + (t - t0) * cBytes * Math.max(1, partials)) / 4;
+      const c = (cBase + (t - t0) * cBytes * slots) / 4;
       const dst = out.subarray(t * M * N, (t + 1) * M * N);
-      for (let q = 0; q < Math.max(1, partials); q++) {
+      for (let q = 0; q < slots; q++) {
         readRows(w.f32, c + (q * cBytes) / 4, ldc, dst, M, N, q > 0);
       }
     }

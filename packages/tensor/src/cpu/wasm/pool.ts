@@ -49,27 +49,31 @@ interface NodeWorker {
 type WorkerCtor = new (src: string, opts: object) => NodeWorker;
 
 export class Pool {
-  private readonly ctl = new Int32Array(new SharedArrayBuffer(64 * 4));
+  private readonly ctl: Int32Array;
   private readonly workers: NodeWorker[] = [];
+  readonly size: number;
 
   static available(): boolean {
     return builtin('node:worker_threads') !== undefined;
   }
 
-  /** Null where worker threads are missing (browsers use the single-thread build). */
-  static create(module: WasmModule, memory: WasmMemory, n: number): Pool | null {
+  /** One worker per workspace pointer. Null where worker threads are missing. */
+  static create(module: WasmModule, memory: WasmMemory, workspaces: number[]): Pool | null {
     const Worker = builtin<{ Worker: WorkerCtor }>('node:worker_threads')?.Worker;
-    return Worker ? new Pool(Worker, module, memory, n) : null;
+    return Worker ? new Pool(Worker, module, memory, workspaces) : null;
   }
 
   private constructor(
     Worker: WorkerCtor,
     module: WasmModule,
     memory: WasmMemory,
-    readonly size: number,
+    workspaces: number[],
   ) {
+    this.size = workspaces.length;
+    this.ctl = new Int32Array(new SharedArrayBuffer((WS + this.size) * 4));
     Atomics.store(this.ctl, NEXT, CLOSED);
-    for (let id = 0; id < size; id++) {
+    for (let id = 0; id < this.size; id++) {
+      this.ctl[WS + id] = workspaces[id];
       const w = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: { module, memory, ctl: this.ctl.buffer, id },
@@ -77,11 +81,6 @@ export class Pool {
       w.unref();
       this.workers.push(w);
     }
-  }
-
-  /** Workspace pointer of each worker, set before the first run. */
-  setWorkspace(id: number, ptr: number): void {
-    this.ctl[WS + id] = ptr;
   }
 
   /** Runs `count` task records at `tasks`; the caller runs what it claims through runOne. */

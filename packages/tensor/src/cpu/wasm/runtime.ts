@@ -51,7 +51,7 @@ export class Wasm {
   private f32cache: Float32Array;
   private i32cache: Int32Array;
   private pool: Pool | null = null;
-  private wsBase: number;
+  private readonly wsBase: number;
   private scratchBase = 0;
 
   constructor() {
@@ -106,10 +106,11 @@ export class Wasm {
 
   private startPool(): void {
     this.pool?.close();
-    this.pool = Pool.create(this.module, this.memory, this.threads - 1);
-    for (let id = 0; id < this.threads - 1; id++) {
-      this.pool!.setWorkspace(id, this.wsBase + (id + 1) * this.wsBytes);
-    }
+    const workspaces = Array.from(
+      { length: this.threads - 1 },
+      (_, id) => this.wsBase + (id + 1) * this.wsBytes,
+    );
+    this.pool = Pool.create(this.module, this.memory, workspaces);
   }
 
   private layout(threads: number): void {
@@ -136,37 +137,8 @@ let note: string | undefined;
 
 function simdSupported(): boolean {
   // A module whose one function returns a v128: it validates only where SIMD is supported.
-  const probe = Uint8Array.of(
-    0,
-    97,
-    115,
-    109,
-    1,
-    0,
-    0,
-    0,
-    1,
-    5,
-    1,
-    96,
-    0,
-    1,
-    123,
-    3,
-    2,
-    1,
-    0,
-    10,
-    22,
-    1,
-    20,
-    0,
-    253,
-    12,
-    ...new Array<number>(16).fill(0),
-    11,
-  );
-  return WA !== undefined && WA.validate(probe);
+  const probe = decode('AGFzbQEAAAABBQFgAAF7AwIBAAoWARQA/QwAAAAAAAAAAAAAAAAAAAAACw==');
+  return WA?.validate(probe) === true;
 }
 
 /** The kernels, or null where the JS kernels run (TENSILE_CPU_KERNELS=js, or no WASM SIMD). */
