@@ -255,7 +255,23 @@ const indexing: Case[] = [
   ['topk', (x) => x.topk(2).values, () => [rand([2, 4])]],
 ];
 
+const conv: T.ConvolutionOptions = { stride: [2, 1], padding: [1, 1], dilation: [1, 2] };
 const linalg: Case[] = [
+  [
+    'convolution',
+    (x, w, b) => T.convolution(x, w, b, conv),
+    () => [rand([2, 2, 5, 6]), rand([3, 2, 2, 3]), rand([3])],
+  ],
+  [
+    'convolutionInputGrad',
+    (g, w) => T.convolutionInputGrad(g, w, [2, 2, 5, 6], conv),
+    () => [rand([2, 3, 3, 4]), rand([3, 2, 2, 3])],
+  ],
+  [
+    'convolutionWeightGrad',
+    (g, x) => T.convolutionWeightGrad(g, x, [3, 2, 2, 3], conv),
+    () => [rand([2, 3, 3, 4]), rand([2, 2, 5, 6])],
+  ],
   ['mm', (a, b) => a.mm(b), () => [rand([2, 3]), rand([3, 2])]],
   ['bmm', (a, b) => a.bmm(b), () => [rand([2, 2, 3]), rand([2, 3, 2])]],
   ['matmul broadcast', (a, b) => a.matmul(b), () => [rand([2, 1, 2, 3]), rand([3, 3, 2])]],

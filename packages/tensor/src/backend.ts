@@ -170,6 +170,31 @@ export interface Backend {
    * a NaN always taken, padding never).
    */
   maxPoolIndices?(x: View, g: WindowGeometry): Storage;
+  /**
+   * Optional fused convolution (groups 1, ops/convolution.ts) of x [N, C, H, W] (g's image)
+   * with weight [O, C, kh, kw] and bias [O] or null: [N, O, oh, ow]. These three may return
+   * null to decline (an operand they do not take), and the op composes im2col and matmul.
+   */
+  conv2d?(x: View, weight: View, bias: View | null, g: WindowGeometry): Storage | null;
+  /** Its gradient wrt x, from the output gradient [N, O, oh, ow]: [N, C, H, W]. */
+  conv2dInputGrad?(grad: View, weight: View, g: WindowGeometry): Storage | null;
+  /** Its gradient wrt the weight, from the output gradient and x: [O, C, kh, kw]. */
+  conv2dWeightGrad?(grad: View, x: View, g: WindowGeometry): Storage | null;
+  /**
+   * Optional fused SGD step in place (ops/fused.ts): param and the momentum buffer (null
+   * without momentum) are updated in one pass. False to decline, having written nothing.
+   */
+  sgdStep?(param: View, grad: View, momentumBuffer: View | null, opts: SgdStepOptions): boolean;
+}
+
+/** One SGD step's settings, as torch.optim.SGD's (momentum > 0 where there is a buffer). */
+export interface SgdStepOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
 }
 
 const backends = new Map<string, Backend>([['cpu', cpuBackend]]);

@@ -45,6 +45,8 @@ export {
 export { resultTypeOf as resultType } from './ops/broadcast';
 export type { Im2colOptions, Pair } from './ops/conv';
 export { col2im, im2col, maxPoolIndices } from './ops/conv';
+export type { ConvolutionOptions } from './ops/convolution';
+export { convolution, convolutionInputGrad, convolutionWeightGrad } from './ops/convolution';
 export type { NestedData, RandomOptions, TensorOptions } from './ops/create';
 export {
   arange,
@@ -132,6 +134,7 @@ export {
   trunc,
   where,
 } from './ops/elementwise';
+export { fusedSgdStep, type SgdStepOptions } from './ops/fused';
 export type { ScatterOptions, ScatterReduceMode, SortOptions, TopkOptions } from './ops/indexing';
 export {
   argsort,

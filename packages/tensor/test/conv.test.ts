@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   arange,
+  type ConvolutionOptions,
   col2im,
+  convolution,
+  convolutionInputGrad,
+  convolutionWeightGrad,
   full,
   type Im2colOptions,
   im2col,
@@ -131,6 +135,9 @@ describe('maxPoolIndices', () => {
     [[2, 1, 9, 7], [3, 2], { stride: [1, 2], dilation: [2, 1] }],
     // Ceil mode's extra window reaches past the image.
     [[1, 2, 5, 5], [2, 2], { stride: [2, 2], outputSize: [3, 3] }],
+    // Rows wide enough for the kernel's four-window blocks, with borders on both sides.
+    [[2, 3, 12, 19], [3, 3], { padding: [1, 1] }],
+    [[1, 2, 11, 23], [2, 3], { stride: [2, 3], padding: [1, 1], dilation: [2, 2] }],
   ];
   it.each(cases)(
     '%j kernel %j %j: the CPU kernel agrees with the im2col composition',
@@ -141,6 +148,38 @@ describe('maxPoolIndices', () => {
       expect(fast.tolist()).toEqual(maxPoolIndices(x.to('array'), k, o).tolist());
     },
   );
+
+  it('agrees with the rule by definition on ties and NaNs in wide rows (the blocked path)', () => {
+    const values = randn([2, 2, 9, 26]).mul(2).round();
+    const x = values.where(values.ne(3), Number.NaN);
+    const [k, s, p]: Pair[] = [
+      [3, 3],
+      [1, 2],
+      [1, 1],
+    ];
+    const data = x.tolist() as number[][][][];
+    const got = maxPoolIndices(x, k, { stride: s, padding: p }).tolist() as number[][][][];
+    // torch's max_pool2d: scan the window in order, take v > best or any NaN; padding never.
+    const want = data.map((img) =>
+      img.map((plane) =>
+        got[0][0].map((row, oy) =>
+          row.map((_, ox) => {
+            let [best, at] = [0, -1];
+            for (let i = 0; i < k[0]; i++)
+              for (let j = 0; j < k[1]; j++) {
+                const [r, c] = [oy * s[0] + i - p[0], ox * s[1] + j - p[1]];
+                if (r < 0 || r >= plane.length || c < 0 || c >= plane[0].length) continue;
+                const v = plane[r][c];
+                if (at < 0 || v > best || Number.isNaN(v))
+                  [best, at] = [v, r * plane[0].length + c];
+              }
+            return at;
+          }),
+        ),
+      ),
+    );
+    expect(got).toEqual(want);
+  });
 
   it('keeps the first of equal values, the last NaN, never a padded position (as torch)', () => {
     // Expected values printed by torch 1.13's F.max_pool2d(..., return_indices=True).
@@ -191,5 +230,59 @@ describe('maxPoolIndices', () => {
         ],
       ],
     ]);
+  });
+});
+
+describe('convolution', () => {
+  beforeAll(() => registerBackend(arrayBackend));
+
+  // [x shape, weight shape, options, bias]: 1x1 (the direct path), padding, stride, dilation.
+  const cases: [number[], number[], ConvolutionOptions, boolean][] = [
+    [[3, 4, 9, 8], [5, 4, 3, 3], { padding: [1, 1] }, true],
+    [[2, 3, 7, 7], [6, 3, 1, 1], {}, false],
+    [[2, 2, 11, 9], [3, 2, 3, 2], { stride: [2, 3], padding: [2, 1], dilation: [2, 1] }, true],
+    [[1, 1, 28, 28], [6, 1, 5, 5], { padding: [2, 2] }, true],
+    [[5, 3, 6, 6], [4, 3, 2, 2], { stride: [2, 2] }, false],
+  ];
+  const close = (a: Tensor, b: Tensor) => {
+    expect(a.shape).toEqual(b.shape);
+    expect(a.to('cpu').sub(b.to('cpu')).abs().max().item()).toBeLessThan(1e-4);
+  };
+
+  it.each(cases)('%j * %j %j: the kernels agree with the composition', (xs, ws, o, hasBias) => {
+    const [x, w, b] = [randn(xs), randn(ws), hasBias ? randn([ws[0]]) : null];
+    const y = convolution(x, w, b, o);
+    close(y, convolution(x.to('array'), w.to('array'), b?.to('array') ?? null, o));
+    const g = randn(y.shape);
+    close(
+      convolutionInputGrad(g, w, xs, o),
+      convolutionInputGrad(g.to('array'), w.to('array'), xs, o),
+    );
+    close(
+      convolutionWeightGrad(g, x, ws, o),
+      convolutionWeightGrad(g.to('array'), x.to('array'), ws, o),
+    );
+  });
+
+  it('takes strided views and float64 (which the WebAssembly kernels decline)', () => {
+    const x = randn([2, 8, 3, 7]).permute([0, 2, 1, 3]);
+    const w = randn([4, 3, 3, 3]).transpose(2, 3);
+    const want = convolution(x.contiguous(), w.contiguous(), null, { padding: [1, 1] });
+    close(convolution(x, w, null, { padding: [1, 1] }), want);
+    const y = convolution(x.to('float64'), w.to('float64'), null, { padding: [1, 1] });
+    expect(y.dtype).toBe('float64');
+    close(y.to('float32'), want);
+  });
+
+  it('names the shapes that do not fit', () => {
+    expect(() => convolution(randn([1, 3, 5, 5]), randn([2, 4, 3, 3]), null)).toThrow(
+      /weight of size \[2, 4, 3, 3\].*input of size \[1, 3, 5, 5\]/,
+    );
+    expect(() => convolution(randn([1, 3, 5, 5]), randn([2, 3, 3, 3]), randn([3]))).toThrow(
+      ShapeError,
+    );
+    expect(() =>
+      convolutionInputGrad(randn([1, 2, 4, 4]), randn([2, 3, 3, 3]), [1, 3, 5, 5]),
+    ).toThrow(/expected an output gradient of size \[1, 2, 3, 3\], but got \[1, 2, 4, 4\]/);
   });
 });

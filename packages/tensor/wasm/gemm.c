@@ -121,33 +121,39 @@ static void micro(int kc, const float *restrict Ap, const float *restrict Bp, fl
   }
 }
 
-// C[m0:m1, n0:n1] = A[m0:m1, k0:k1] * B[k0:k1, n0:n1]; C is row-major with row stride ldc.
-void gemm_block(const GemmTask *t, float *ws) {
+// C[m0:m1, n0:n1] (=, or += when acc) A[m0:m1, k0:k1] * B[k0:k1, n0:n1]; C is row-major with
+// row stride ldc.
+void gemm(const float *A, int rsa, int csa, const float *B, int rsb, int csb, float *C, int ldc,
+          int m0, int m1, int n0, int n1, int k0, int k1, int acc, float *ws) {
   float *Ap = ws, *Bp = ws + MC * KC, *tile = ws + MC * KC + KC * NC;
-  const float *A = t->a, *B = t->b;
-  float *C = t->c;
-  if (t->k1 <= t->k0) {
-    for (int i = t->m0; i < t->m1; i++)
-      for (int j = t->n0; j < t->n1; j++) C[i * t->ldc + j] = 0.0f;
+  if (k1 <= k0) {
+    if (!acc)
+      for (int i = m0; i < m1; i++)
+        for (int j = n0; j < n1; j++) C[i * ldc + j] = 0.0f;
     return;
   }
-  for (int jc = t->n0; jc < t->n1; jc += NC) {
-    int nc = t->n1 - jc < NC ? t->n1 - jc : NC;
-    for (int pc = t->k0; pc < t->k1; pc += KC) {
-      int kc = t->k1 - pc < KC ? t->k1 - pc : KC;
-      pack_b(kc, nc, B + pc * t->rsb + jc * t->csb, t->rsb, t->csb, Bp);
-      for (int ic = t->m0; ic < t->m1; ic += MC) {
-        int mc = t->m1 - ic < MC ? t->m1 - ic : MC;
-        pack_a(mc, kc, A + ic * t->rsa + pc * t->csa, t->rsa, t->csa, Ap);
+  for (int jc = n0; jc < n1; jc += NC) {
+    int nc = n1 - jc < NC ? n1 - jc : NC;
+    for (int pc = k0; pc < k1; pc += KC) {
+      int kc = k1 - pc < KC ? k1 - pc : KC;
+      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, Bp);
+      for (int ic = m0; ic < m1; ic += MC) {
+        int mc = m1 - ic < MC ? m1 - ic : MC;
+        pack_a(mc, kc, A + ic * rsa + pc * csa, rsa, csa, Ap);
         for (int jr = 0; jr < nc; jr += NR) {
           int nr = nc - jr < NR ? nc - jr : NR;
           for (int ir = 0; ir < mc; ir += MR) {
             int mr = mc - ir < MR ? mc - ir : MR;
-            micro(kc, Ap + ir * kc, Bp + jr * kc, C + (ic + ir) * t->ldc + jc + jr, t->ldc,
-                  pc > t->k0, mr, nr, tile);
+            micro(kc, Ap + ir * kc, Bp + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc,
+                  acc || pc > k0, mr, nr, tile);
           }
         }
       }
     }
   }
+}
+
+void gemm_block(const GemmTask *t, float *ws) {
+  gemm(t->a, t->rsa, t->csa, t->b, t->rsb, t->csb, t->c, t->ldc, t->m0, t->m1, t->n0, t->n1,
+       t->k0, t->k1, 0, ws);
 }

@@ -9,6 +9,11 @@ int ws_bytes(void) { return gemm_ws_bytes(); }
 void run(const int *tasks, int count, int first, int step, float *ws) {
   for (int i = first; i < count; i += step) {
     const int *t = tasks + i * TASK_WORDS;
-    if (t[0] == OP_GEMM) gemm_block((const GemmTask *)t, ws);
+    if (t[0] == OP_GEMM)
+      gemm_block((const GemmTask *)t, ws);
+    else if (t[0] == OP_MAX_POOL)
+      max_pool_task((const PoolTask *)t);
+    else
+      conv_task((const ConvTask *)t, ws);
   }
 }

@@ -4,7 +4,7 @@
 #define TENSILE_KERNELS_H
 #include <wasm_simd128.h>
 
-enum { OP_GEMM = 1 };
+enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5 };
 
 // Task records are TASK_WORDS 32-bit words; the layout is mirrored in src/cpu/wasm/tasks.ts.
 #define TASK_WORDS 16
@@ -21,5 +21,37 @@ typedef struct {
 } GemmTask;
 
 void gemm_block(const GemmTask *t, float *ws);
+void gemm(const float *A, int rsa, int csa, const float *B, int rsb, int csb, float *C, int ldc,
+          int m0, int m1, int n0, int n1, int k0, int k1, int acc, float *ws);
+
+// A convolution's shape: input [C, H, W] per image, weight [O, C, kh, kw], output [O, oh, ow].
+typedef struct {
+  int c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
+} ConvGeom;
+
+// Images [n0, n1) of one convolution kernel, with this task's own column buffer.
+// Forward: x image, w weight, bias (or 0), y output. Input grad: x output grad, w weight,
+// y input grad. Weight grad: x image, w output grad, y this task's partial weight grad.
+typedef struct {
+  int op;
+  const ConvGeom *g;
+  const float *x, *w, *bias;
+  float *y, *cols;
+  int n0, n1;
+} ConvTask;
+
+void conv_task(const ConvTask *t, float *ws);
+
+// Max pooling's argmax over planes [p0, p1) of x: each window's index into its H*W plane,
+// stored as a double (int64 tensors live in Float64Arrays). g's o is unused.
+typedef struct {
+  int op;
+  const ConvGeom *g;
+  const float *x;
+  double *idx;
+  int p0, p1;
+} PoolTask;
+
+void max_pool_task(const PoolTask *t);
 
 #endif

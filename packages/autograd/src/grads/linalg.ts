@@ -1,8 +1,18 @@
 /**
  * The derivatives of matmul, the one product kernel (mm, bmm, matmul, dot, einsum use it), and
  * of im2col/col2im, from which convolution and pooling are built: each is the other's adjoint.
+ * The fused convolution and its two gradient ops differentiate into each other.
  */
-import { col2im, type Im2colOptions, im2col, type Pair, type Tensor } from '@tensile/tensor';
+import {
+  col2im,
+  convolution,
+  convolutionInputGrad,
+  convolutionWeightGrad,
+  type Im2colOptions,
+  im2col,
+  type Pair,
+  type Tensor,
+} from '@tensile/tensor';
 import { attr, type Formula, type GradContext } from './formula';
 
 /** The window geometry the op recorded (padValue is left out: padding gets no gradient). */
@@ -44,6 +54,31 @@ export const linalg: Record<string, Formula> = {
     backward: (g, c) => [
       c.needs(0) ? productLike(g, c.input(1).mT, c.input(0)) : null,
       c.needs(1) ? productLike(c.input(0).mT, g, c.input(1)) : null,
+    ],
+  },
+  // Inputs [x, weight, bias?]: the bias gradient sums over the batch and the image.
+  convolution: {
+    name: 'ConvolutionBackward0',
+    backward: (g, c) => [
+      c.needs(0) ? convolutionInputGrad(g, c.input(1), c.inputShape(0), windows(c)) : null,
+      c.needs(1) ? convolutionWeightGrad(g, c.input(0), c.inputShape(1), windows(c)) : null,
+      c.needs(2) ? g.sum([0, 2, 3]) : null,
+    ],
+  },
+  // Inputs [grad, weight]: linear in each, so its derivatives are convolutions again.
+  convolutionInputGrad: {
+    name: 'ConvolutionBackwardBackward0',
+    backward: (g, c) => [
+      c.needs(0) ? convolution(g, c.input(1), null, windows(c)) : null,
+      c.needs(1) ? convolutionWeightGrad(c.input(0), g, c.inputShape(1), windows(c)) : null,
+    ],
+  },
+  // Inputs [grad, x].
+  convolutionWeightGrad: {
+    name: 'ConvolutionBackwardBackward0',
+    backward: (g, c) => [
+      c.needs(0) ? convolution(c.input(1), g, null, windows(c)) : null,
+      c.needs(1) ? convolutionInputGrad(c.input(0), g, c.inputShape(1), windows(c)) : null,
     ],
   },
   im2col: {

@@ -1,11 +1,14 @@
 /**
- * Convolutions as one matrix product over im2col's columns (the whole batch at once), and
- * transposed convolutions as the product followed by col2im. 1-D versions run the 2-D ones
- * on a height-1 image.
+ * Convolutions with groups 1 are the tensor package's convolution op (fused kernels where the
+ * backend has them), transposed ones its input gradient. Grouped ones are one matrix product
+ * per group over im2col's columns (the whole batch at once), and col2im for transposed ones.
+ * 1-D versions run the 2-D ones on a height-1 image.
  */
 import {
   cat,
   col2im,
+  convolution,
+  convolutionInputGrad,
   fmtShape,
   im2col,
   type Pair,
@@ -160,9 +163,14 @@ function convNd(
       ? size
       : Math.floor((size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1;
   const outputSize: Pair = [outDim(0, h), outDim(1, wd)];
+  const spatial = dims === 1 ? [outputSize[1]] : outputSize;
+  if (groups === 1) {
+    const out = convolution(x, w, bias ?? null, { stride, padding, dilation, outputSize });
+    const result = dims === 1 ? out.squeeze(2) : out;
+    return isBatched ? result : result.squeeze(0);
+  }
   const cols = im2col(x, kernel, { stride, padding, dilation, outputSize });
   const out = groupedProduct(w.reshape([outCh, -1]), cols, groups);
-  const spatial = dims === 1 ? [outputSize[1]] : outputSize;
   const nchw = out.reshape([outCh, n, ...spatial]).movedim(0, 1);
   // The bias add writes the [N, C, ...] layout itself: no separate copy to make it contiguous.
   const result = bias
@@ -223,6 +231,18 @@ function convTransposeNd(
   const outSize = (i: number, size: number) =>
     (size - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1) + outputPadding[i] + 1;
   const outShape = [n, outPerGroup * groups, outSize(0, h), outSize(1, wd)];
+  if (groups === 1) {
+    // The transposed convolution is the input gradient of the convolution it transposes.
+    let out = convolutionInputGrad(x, w, outShape, {
+      stride,
+      padding,
+      dilation,
+      outputSize: [h, wd],
+    });
+    if (bias) out = out.add(bias.reshape([-1, 1, 1]));
+    if (dims === 1) out = out.squeeze(2);
+    return isBatched ? out : out.squeeze(0);
+  }
   const xm = x.movedim(1, 0).reshape([inCh, -1]);
   // Per group: W_g^T [outPerGroup*kk, inCh/g] @ x_g [inCh/g, N*H*W].
   const wt = w

@@ -1,4 +1,4 @@
-import { type Tensor, ValueError } from '@tensile/tensor';
+import { fusedSgdStep, type Tensor, ValueError } from '@tensile/tensor';
 import type { ParamGroup, Params } from '../optimizer';
 import { checkNonNegative, gradOf } from './common';
 import { ParamwiseOptimizer } from './paramwise';
@@ -44,6 +44,9 @@ export class SGD extends ParamwiseOptimizer<SGDGroup, SGDState> {
 
   protected update(p: Tensor, group: SGDGroup, state: SGDState): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    // One pass where the backend has the kernel (not on the first momentum step, which makes
+    // the buffer); the composition below is the same update, op by op.
+    if (fusedSgdStep(p, p.grad!, state.momentumBuffer, group)) return;
     let dp = gradOf(p, maximize, weightDecay);
     if (momentum !== 0) {
       let buf = state.momentumBuffer;

@@ -4,8 +4,14 @@ import { sameShape } from '../shape';
 import { coalesce, H, loopDecls, nestedLoops } from './loops';
 import { dataOf } from './storage';
 
-/** Expressions over x0, x1, x2; `bool` marks those that yield a JS boolean. */
-type Expr = { code: string; bool?: boolean };
+/**
+ * Expressions over x0, x1, x2; `bool` marks those that yield a JS boolean. `bits` is the same
+ * function on float32 bit patterns (Int32Array views of operands `floats`, every other operand
+ * an integer or bool, the output float32): integer ops without a branch where the float form
+ * branches on the data, which costs a mispredict per element on mixed signs (relu's 1.8 ms for
+ * 300K values against 0.3 ms).
+ */
+export type Expr = { code: string; bool?: boolean; bits?: { code: string; floats: number[] } };
 
 export const UNARY: Record<UnaryOp, Expr> = {
   neg: { code: '-x0' },
@@ -28,7 +34,11 @@ export const UNARY: Record<UnaryOp, Expr> = {
   cosh: { code: 'Math.cosh(x0)' },
   tanh: { code: 'Math.tanh(x0)' },
   sigmoid: { code: '1 / (1 + Math.exp(-x0))' },
-  relu: { code: '(x0 > 0 || x0 !== x0 ? x0 : 0)' },
+  relu: {
+    code: '(x0 > 0 || x0 !== x0 ? x0 : 0)',
+    // Keep x0 unless its sign bit is set, or it is a NaN (magnitude above infinity's).
+    bits: { code: 'x0 & (~(x0 >> 31) | ((0x7f800000 - (x0 & 0x7fffffff)) >> 31))', floats: [0] },
+  },
   erf: { code: 'H.erf(x0)' },
   round: { code: 'H.roundHalfEven(x0)' },
   floor: { code: 'Math.floor(x0)' },
@@ -64,14 +74,17 @@ export const BINARY: Record<BinaryOp, Expr> = {
   logicalXor: { code: '((x0 !== 0) !== (x1 !== 0))', bool: true },
 };
 
-export const WHERE: Expr = { code: '(x0 !== 0 ? x1 : x2)' };
+export const WHERE: Expr = {
+  code: '(x0 !== 0 ? x1 : x2)',
+  bits: { code: '(x1 & -(x0 !== 0)) | (x2 & ~-(x0 !== 0))', floats: [1, 2] },
+};
 export const IDENTITY: Expr = { code: 'x0' };
 
 /** Wraps an expression so that storing it gives PyTorch's cast to `dtype`. */
 function castTo(expr: Expr, dtype: DType): string {
-  if (dtype === 'bool')
-    return expr.bool ? `((${expr.code}) ? 1 : 0)` : `((${expr.code}) !== 0 ? 1 : 0)`;
-  if (expr.bool) return `((${expr.code}) ? 1 : 0)`;
+  // +(boolean) compiles without a branch; `c ? 1 : 0` mispredicts on mixed data.
+  if (dtype === 'bool') return expr.bool ? `+(${expr.code})` : `+((${expr.code}) !== 0)`;
+  if (expr.bool) return `+(${expr.code})`;
   if (dtype === 'int64') return `Math.trunc(${expr.code})`;
   return expr.code;
 }
@@ -160,16 +173,79 @@ export function mapInto(expr: Expr, dst: View, inputs: readonly View[]): void {
   const types = inputs.map((v) => v.dtype);
   const flat =
     shape.length === 1 && strides[0][0] === 1 && strides.every((st) => st[0] === 0 || st[0] === 1);
-  const kernel = flat
-    ? compileFlat(expr, dst.dtype, types, strides.slice(1).join(''))
-    : compile(expr, dst.dtype, types, shape.length);
+  const steps = strides.slice(1).join('');
+  let out = dataOf(dst.storage);
+  let ins = inputs.map((v) => dataOf(v.storage));
+  if (flat && expr === IDENTITY && copyFlat(out, dst, ins[0], inputs[0], shape[0], steps)) return;
+  let kernel: Kernel;
+  if (flat && onBits(expr, dst, inputs)) {
+    const bits = { code: expr.bits!.code };
+    kernel = compileFlat(
+      bits,
+      'int32',
+      types.map((t) => (t === 'float32' ? 'int32' : t)),
+      steps,
+    );
+    out = asBits(out);
+    ins = ins.map((a, i) => (inputs[i].dtype === 'float32' ? asBits(a) : a));
+  } else {
+    kernel = flat
+      ? compileFlat(expr, dst.dtype, types, steps)
+      : compile(expr, dst.dtype, types, shape.length);
+  }
   kernel(
-    dataOf(dst.storage),
+    out,
     dst.offset,
     strides[0],
-    inputs.map((v) => dataOf(v.storage)),
+    ins,
     inputs.map((v) => v.offset),
     strides.slice(1),
     shape,
   );
+}
+
+/**
+ * A flat copy or fill through the typed arrays' own set() and fill(), several times faster
+ * than a generated loop (16 MB: 0.35 ms against 4.7). False where the cast needs the loop.
+ */
+function copyFlat(
+  out: TypedArray,
+  dst: View,
+  src: TypedArray,
+  from: View,
+  length: number,
+  steps: string,
+): boolean {
+  if (steps === '1' && dst.dtype === from.dtype) {
+    out.set(src.subarray(from.offset, from.offset + length), dst.offset);
+    return true;
+  }
+  if (steps !== '0') return false;
+  // One element through the generated kernel gives the cast value; fill repeats it.
+  compileFlat(IDENTITY, dst.dtype, [from.dtype], '0')(
+    out,
+    dst.offset,
+    [1],
+    [src],
+    [from.offset],
+    [[0]],
+    [1],
+  );
+  out.fill(out[dst.offset] as never, dst.offset, dst.offset + length);
+  return true;
+}
+
+const FLOATS: readonly DType[] = ['float32', 'float64'];
+
+/** Whether `expr` runs on bit patterns here: float32 out and float operands, the rest integers. */
+function onBits(expr: Expr, dst: View, inputs: readonly View[]): boolean {
+  if (!expr.bits || dst.dtype !== 'float32') return false;
+  const floats = expr.bits.floats;
+  return inputs.every((v, i) =>
+    floats.includes(i) ? v.dtype === 'float32' : !FLOATS.includes(v.dtype),
+  );
+}
+
+function asBits(a: TypedArray): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, a.length);
 }

@@ -2,9 +2,11 @@ import type { Backend, Storage, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
 import { arrayCtor } from '../dtype';
 import { contiguousStrides, numelOf } from '../shape';
-import { BINARY, IDENTITY, mapInto, UNARY, WHERE } from './elementwise';
+import { conv } from './conv';
+import { BINARY, type Expr, IDENTITY, mapInto, UNARY, WHERE } from './elementwise';
 import { gather, scatterInto, sort } from './indexing';
 import { matmul } from './matmul';
+import { sgdStep } from './optim';
 import { argReduce, cumulative, reduce } from './reduce';
 import { allocArray, CpuStorage, dataOf, recycle } from './storage';
 import { col2im, im2col, maxPoolIndices } from './windows';
@@ -14,11 +16,7 @@ function wrap(data: TypedArray, dtype: DType): CpuStorage {
 }
 
 /** A fresh contiguous storage of `shape` filled by evaluating `expr` over `inputs`. */
-function map(
-  expr: { code: string; bool?: boolean },
-  inputs: readonly View[],
-  dtype: DType,
-): CpuStorage {
+function map(expr: Expr, inputs: readonly View[], dtype: DType): CpuStorage {
   const shape = inputs[0].shape;
   const out = wrap(allocArray(dtype, numelOf(shape)), dtype);
   mapInto(
@@ -81,6 +79,13 @@ export const cpuBackend: Backend = {
   im2col: (x, g, padValue) => wrap(im2col(x, g, padValue), x.dtype),
   col2im: (cols, g) => wrap(col2im(cols, g), cols.dtype),
   maxPoolIndices: (x, g) => wrap(maxPoolIndices(x, g), 'int64'),
+  conv2d: (x, weight, bias, g) =>
+    conv('forward', g, weight.shape[0], x, weight, bias, [g.n, weight.shape[0], ...g.out]),
+  conv2dInputGrad: (grad, weight, g) =>
+    conv('inputGrad', g, weight.shape[0], grad, weight, null, [g.n, g.c, g.h, g.w]),
+  conv2dWeightGrad: (grad, x, g) =>
+    conv('weightGrad', g, grad.shape[1], x, grad, null, [grad.shape[1], g.c, ...g.kernel]),
+  sgdStep,
   sort(x, dim, descending) {
     const [values, indices] = sort(x, dim, descending);
     return [wrap(values, x.dtype), wrap(indices, 'int64')];

@@ -1,6 +1,7 @@
-import type { Backend, Storage } from '../backend';
+import type { Backend, Storage, View } from '../backend';
 import { arrayCtor, type DType, allocArray as fresh, type TypedArray } from '../dtype';
 import { TensileError } from '../errors';
+import { isContiguousLayout, numelOf } from '../shape';
 
 export class CpuStorage implements Storage {
   version = 0;
@@ -24,6 +25,12 @@ export function dataOf(storage: Storage): TypedArray {
     );
   }
   return s.data;
+}
+
+/** A view's elements as one Float32Array, where it is dense float32 (the WebAssembly kernels' input). */
+export function denseFloat32(v: View): Float32Array | null {
+  if (v.dtype !== 'float32' || !isContiguousLayout(v.shape, v.strides)) return null;
+  return (dataOf(v.storage) as Float32Array).subarray(v.offset, v.offset + numelOf(v.shape));
 }
 
 /**

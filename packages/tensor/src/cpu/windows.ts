@@ -6,7 +6,9 @@
  */
 import type { View, WindowGeometry } from '../backend';
 import type { TypedArray } from '../dtype';
-import { allocArray, dataOf } from './storage';
+import { allocArray, dataOf, denseFloat32 } from './storage';
+import { wasmMaxPoolIndices } from './wasm/pooling';
+import { wasm } from './wasm/runtime';
 
 /** Output positions o in [0, out) whose input position o * stride + start lies in [0, size). */
 function validRange(out: number, stride: number, start: number, size: number): [number, number] {
@@ -92,6 +94,12 @@ export function maxPoolIndices(x: View, g: WindowGeometry): TypedArray {
   const { n, c, h, w, kernel, dilation, padding, stride, out } = g;
   const [oh, ow] = out;
   const idx = allocArray('int64', n * c * oh * ow);
+  const k = wasm();
+  const dense = k && denseFloat32(x);
+  if (k && dense) {
+    wasmMaxPoolIndices(k, g, dense, idx as Float64Array);
+    return idx;
+  }
   const src = dataOf(x.storage);
   const [sn, sc, sh, sw] = x.strides;
   let o = 0;

@@ -34,7 +34,7 @@ interface Geometry extends WindowGeometry {
   padded: Pair;
 }
 
-function geometry(op: string, input: Shape, kernel: Pair, opts: Im2colOptions): Geometry {
+export function geometry(op: string, input: Shape, kernel: Pair, opts: Im2colOptions): Geometry {
   const [n, c, h, w] = input;
   const dilation = opts.dilation ?? [1, 1];
   const padding = opts.padding ?? [0, 0];
@@ -108,7 +108,7 @@ function windows(buf: View, g: Geometry, ki?: number, kj?: number): View {
   );
 }
 
-function checkImage(op: string, x: Tensor): void {
+export function checkImage(op: string, x: Tensor): void {
   if (x.ndim !== 4)
     throw new ShapeError(
       `${op}: expected a 4-D [N, C, H, W] input, but got input of size ${fmtShape(x.shape)}`,

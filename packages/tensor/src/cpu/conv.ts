@@ -1,0 +1,30 @@
+/**
+ * The fused convolution kernels of the CPU backend: WebAssembly only. They decline (null)
+ * where the WebAssembly tier is off or an operand is not dense float32, and the convolution
+ * op then composes im2col and matmul as on any backend.
+ */
+import type { View, WindowGeometry } from '../backend';
+import { numelOf } from '../shape';
+import { allocArray, CpuStorage, denseFloat32 as dense } from './storage';
+import { type ConvKind, wasmConv } from './wasm/conv';
+import { wasm } from './wasm/runtime';
+
+/** One conv kernel into a fresh storage of `shape`, or null where it declines. */
+export function conv(
+  kind: ConvKind,
+  g: WindowGeometry,
+  outCh: number,
+  a: View,
+  b: View,
+  bias: View | null,
+  shape: number[],
+): CpuStorage | null {
+  const w = wasm();
+  if (!w) return null;
+  const [da, db] = [dense(a), dense(b)];
+  const dbias = bias && dense(bias);
+  if (!da || !db || (bias && !dbias)) return null;
+  const out = allocArray('float32', numelOf(shape)) as Float32Array;
+  wasmConv(w, kind, g, outCh, da, db, dbias, out);
+  return new CpuStorage(a.storage.backend, 'float32', out);
+}

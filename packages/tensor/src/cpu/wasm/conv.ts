@@ -1,0 +1,87 @@
+/**
+ * Convolution (groups 1) on the WebAssembly kernels: the dense operands are copied into
+ * scratch memory once, and each task takes a run of images with its own column buffer, so
+ * the column matrix never leaves the module and the output is written in NCHW order.
+ */
+import type { WindowGeometry } from '../../backend';
+import type { Wasm } from './runtime';
+
+const OPS = { forward: 2, inputGrad: 3, weightGrad: 4 } as const;
+export type ConvKind = keyof typeof OPS;
+
+/**
+ * Writes g (wasm/kernels.h: ConvGeom) into task record `slot`, past the tasks that read it;
+ * returns its byte offset.
+ */
+export function writeGeometry(w: Wasm, slot: number, g: WindowGeometry, outCh: number): number {
+  const at = w.task(slot);
+  w.i32.set(
+    [g.c, g.h, g.w, outCh, ...g.kernel, ...g.stride, ...g.padding, ...g.dilation, ...g.out],
+    at / 4,
+  );
+  return at;
+}
+
+/** Below this many flops a convolution stays on the calling thread. */
+const PARALLEL_FLOPS = 1 << 22;
+
+/**
+ * Runs one convolution kernel over the batch of `g` with `outCh` output channels.
+ * forward: a = images, b = weight, bias → out [N, O, oh, ow];
+ * inputGrad: a = output grad, b = weight → out [N, C, H, W];
+ * weightGrad: a = images, b = output grad → out [O, C, kh, kw].
+ */
+export function wasmConv(
+  w: Wasm,
+  kind: ConvKind,
+  g: WindowGeometry,
+  outCh: number,
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array | null,
+  out: Float32Array,
+): void {
+  const plane = g.out[0] * g.out[1];
+  const k = g.c * g.kernel[0] * g.kernel[1];
+  const flops = 2 * g.n * outCh * k * plane;
+  const tasks = Math.max(1, Math.min(g.n, flops >= PARALLEL_FLOPS ? w.threads : 1));
+  const weightGrad = kind === 'weightGrad';
+  const bytes = (n: number) => Math.ceil((n * 4) / 64) * 64;
+  const yFloats = weightGrad ? outCh * k : out.length;
+  const sizes = [a.length, b.length, bias?.length ?? 0, yFloats * (weightGrad ? tasks : 1)];
+  const colsBytes = bytes(k * plane);
+  const offsets: number[] = [];
+  let total = 0;
+  for (const s of sizes) {
+    offsets.push(total);
+    total += bytes(s);
+  }
+  const base = w.scratch(total + tasks * colsBytes);
+  const [aAt, bAt, biasAt, yAt] = offsets.map((o) => base + o);
+  const f32 = w.f32;
+  f32.set(a, aAt / 4);
+  f32.set(b, bAt / 4);
+  if (bias) f32.set(bias, biasAt / 4);
+
+  const i32 = w.i32;
+  const geom = writeGeometry(w, tasks, g, outCh);
+  for (let t = 0; t < tasks; t++) {
+    const r = w.task(t) / 4;
+    i32[r] = OPS[kind];
+    i32[r + 1] = geom;
+    i32[r + 2] = aAt;
+    i32[r + 3] = bAt;
+    i32[r + 4] = bias ? biasAt : 0;
+    i32[r + 5] = yAt + (weightGrad ? t * bytes(yFloats) : 0);
+    i32[r + 6] = base + total + t * colsBytes;
+    i32[r + 7] = Math.floor((g.n * t) / tasks);
+    i32[r + 8] = Math.floor((g.n * (t + 1)) / tasks);
+  }
+  w.run(tasks, tasks > 1);
+  const y = w.f32;
+  out.set(y.subarray(yAt / 4, yAt / 4 + yFloats));
+  for (let t = 1; t < (weightGrad ? tasks : 1); t++) {
+    const p = (yAt + t * bytes(yFloats)) / 4;
+    for (let i = 0; i < yFloats; i++) out[i] += y[p + i];
+  }
+}

@@ -1,0 +1,36 @@
+/** Max pooling's window argmax (maxPoolIndices) on the WebAssembly kernels. */
+import type { WindowGeometry } from '../../backend';
+import { writeGeometry } from './conv';
+import type { Wasm } from './runtime';
+
+const OP_MAX_POOL = 5;
+/** Windows below which pooling stays on the calling thread. */
+const PARALLEL_WINDOWS = 1 << 18;
+
+/** x: the dense [N, C, H, W] images of g; idx: [N, C, oh, ow], written as whole numbers. */
+export function wasmMaxPoolIndices(
+  w: Wasm,
+  g: WindowGeometry,
+  x: Float32Array,
+  idx: Float64Array,
+): void {
+  const planes = g.n * g.c;
+  const tasks = Math.min(planes, idx.length >= PARALLEL_WINDOWS ? w.threads : 1);
+  const xBytes = Math.ceil((x.length * 4) / 64) * 64;
+  const base = w.scratch(xBytes + idx.length * 8);
+  w.f32.set(x, base / 4);
+  const geom = writeGeometry(w, tasks, g, 0);
+  const i32 = w.i32;
+  for (let t = 0; t < tasks; t++) {
+    const r = w.task(t) / 4;
+    i32[r] = OP_MAX_POOL;
+    i32[r + 1] = geom;
+    i32[r + 2] = base;
+    i32[r + 3] = base + xBytes;
+    i32[r + 4] = Math.floor((planes * t) / tasks);
+    i32[r + 5] = Math.floor((planes * (t + 1)) / tasks);
+  }
+  w.run(tasks, tasks > 1);
+  const at = (base + xBytes) / 8;
+  idx.set(new Float64Array(w.memory.buffer, 0).subarray(at, at + idx.length));
+}

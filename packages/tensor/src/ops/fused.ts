@@ -1,0 +1,44 @@
+/**
+ * Fused optimizer updates (PyTorch's torch._fused_sgd_ in spirit): one pass over a parameter
+ * where the optimizer's composition of in-place ops takes four, on backends that have the
+ * kernel. Each returns false, having changed nothing, where the backend declines; the
+ * optimizer then runs its composition, which gives the same values.
+ */
+import type { SgdStepOptions } from '../backend';
+import { isGradEnabled } from '../dispatch';
+import { sameShape } from '../shape';
+import type { Tensor } from '../tensor';
+
+export type { SgdStepOptions };
+
+/** Whether the tensors can be updated in place by one kernel: same backend, dtype and shape. */
+function fusable(param: Tensor, others: readonly Tensor[]): boolean {
+  if (isGradEnabled() && [param, ...others].some((t) => t.requiresGrad)) return false;
+  return others.every(
+    (t) =>
+      t.storage.backend === param.storage.backend &&
+      t.dtype === param.dtype &&
+      sameShape(t.shape, param.shape) &&
+      t.storage !== param.storage,
+  );
+}
+
+/**
+ * One step of torch.optim.SGD's single-tensor update on `param`, in place: the momentum buffer
+ * (null while momentum is 0, or before the first step made it) is updated too.
+ */
+export function fusedSgdStep(
+  param: Tensor,
+  grad: Tensor,
+  momentumBuffer: Tensor | null,
+  opts: SgdStepOptions,
+): boolean {
+  const be = param.storage.backend;
+  const buf = momentumBuffer;
+  if (!be.sgdStep || (opts.momentum !== 0) !== (buf !== null)) return false;
+  if (!fusable(param, buf ? [grad, buf] : [grad]) || buf?.storage === grad.storage) return false;
+  if (!be.sgdStep(param, grad, buf, opts)) return false;
+  param.storage.version++;
+  if (buf) buf.storage.version++;
+  return true;
+}

@@ -1,0 +1,91 @@
+// Convolution (groups 1) one image at a time: im2col into the task's column buffer, then one
+// GEMM that writes the output in NCHW order; the gradients run the same walk backwards
+// (GEMM, then col2im) or accumulate the weight gradient over the task's images.
+#include "kernels.h"
+
+// First output position o with o * stride + start >= 0 (at most out).
+static int first_inside(int out, int stride, int start) {
+  int lo = start >= 0 ? 0 : (-start + stride - 1) / stride;
+  return lo < out ? lo : out;
+}
+
+// One past the last output position o with o * stride + start < size (at least lo).
+static int end_inside(int out, int stride, int start, int size, int lo) {
+  int room = size - 1 - start;
+  int hi = room < 0 ? 0 : room / stride + 1;
+  hi = hi < out ? hi : out;
+  return hi > lo ? hi : lo;
+}
+
+// Walks the column matrix [c*kh*kw, oh*ow] of one image: gather copies image values into the
+// columns (zeros where a window hangs over the border), otherwise the columns are added back.
+static void walk(const ConvGeom *g, float *img, float *cols, int gather) {
+  int plane = g->oh * g->ow, row = 0;
+  for (int c = 0; c < g->c; c++) {
+    float *src = img + c * g->h * g->w;
+    for (int ki = 0; ki < g->kh; ki++) {
+      int y0 = ki * g->dh - g->ph;
+      int ylo = first_inside(g->oh, g->sh, y0);
+      int yhi = end_inside(g->oh, g->sh, y0, g->h, ylo);
+      for (int kj = 0; kj < g->kw; kj++, row++) {
+        int x0 = kj * g->dw - g->pw;
+        int xlo = first_inside(g->ow, g->sw, x0);
+        int xhi = end_inside(g->ow, g->sw, x0, g->w, xlo);
+        float *d = cols + row * plane;
+        for (int oy = 0; oy < g->oh; oy++, d += g->ow) {
+          int inside = oy >= ylo && oy < yhi;
+          if (!gather) {
+            if (!inside) continue;
+            float *s = src + (oy * g->sh + y0) * g->w + x0;
+            for (int ox = xlo; ox < xhi; ox++) s[ox * g->sw] += d[ox];
+            continue;
+          }
+          if (!inside) {
+            for (int ox = 0; ox < g->ow; ox++) d[ox] = 0.0f;
+            continue;
+          }
+          const float *s = src + (oy * g->sh + y0) * g->w + x0;
+          for (int ox = 0; ox < xlo; ox++) d[ox] = 0.0f;
+          if (g->sw == 1)
+            for (int ox = xlo; ox < xhi; ox++) d[ox] = s[ox];
+          else
+            for (int ox = xlo; ox < xhi; ox++) d[ox] = s[ox * g->sw];
+          for (int ox = xhi; ox < g->ow; ox++) d[ox] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+void conv_task(const ConvTask *t, float *ws) {
+  const ConvGeom *g = t->g;
+  int plane = g->oh * g->ow, k = g->c * g->kh * g->kw, image = g->c * g->h * g->w;
+  int outs = g->o * plane;
+  // A 1x1 kernel with unit stride and no padding reads the image itself as its columns.
+  int direct = g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
+  for (int n = t->n0; n < t->n1; n++) {
+    if (t->op == OP_CONV_INPUT_GRAD) {
+      float *dx = t->y + n * image, *dcols = direct ? dx : t->cols;
+      // dcols [k, plane] = W^T [k, o] * grad[n] [o, plane]
+      gemm(t->w, 1, k, t->x + n * outs, plane, 1, dcols, plane, 0, k, 0, plane, 0, g->o, 0, ws);
+      if (!direct) {
+        for (int i = 0; i < image; i++) dx[i] = 0.0f;
+        walk(g, dx, dcols, 0);
+      }
+      continue;
+    }
+    float *img = (float *)t->x + n * image, *cols = direct ? img : t->cols;
+    if (!direct) walk(g, img, cols, 1);
+    if (t->op == OP_CONV_WEIGHT_GRAD) {
+      // dW [o, k] += grad[n] [o, plane] * cols^T [plane, k]
+      gemm(t->w + n * outs, plane, 1, cols, 1, plane, t->y, k, 0, g->o, 0, k, 0, plane,
+           n > t->n0, ws);
+      continue;
+    }
+    float *y = t->y + n * outs;
+    if (t->bias)
+      for (int o = 0; o < g->o; o++)
+        for (int p = 0; p < plane; p++) y[o * plane + p] = t->bias[o];
+    gemm(t->w, k, 1, cols, plane, 1, y, plane, 0, g->o, 0, plane, 0, k, t->bias != 0, ws);
+  }
+}
