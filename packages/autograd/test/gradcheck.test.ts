@@ -89,6 +89,7 @@ const binary: Case[] = [
   ['fmod', (a, b) => a.fmod(b), () => [f64([2.3, -3.7, 5.2]), f64([1.5, 1.7, -2.1])]],
   ['remainder', (a, b) => a.remainder(b), () => [f64([2.3, -3.7, 5.2]), f64([1.5, 1.7, -2.1])]],
   ['atan2', (a, b) => a.atan2(b), () => [rand([2, 3]), rand([2, 3])]],
+  ['reluBackward', (g, y) => T.reluBackward(g, y), () => [rand([2, 3]), rand([2, 3])]],
   ['lerp', (a, b, w) => a.lerp(b, w), () => [rand([3]), rand([3]), f64([0.2, 0.7, 0.4])]],
   ['where', (a, b) => T.where(mask([true, false, true]), a, b), () => [rand([2, 3]), rand([3])]],
   ['clamp', (x) => x.clamp(-0.5, 0.5), () => [rand([2, 3])]],

@@ -51,6 +51,7 @@ export const BINARY: Record<BinaryOp, Expr> = {
   fmod: { code: 'v0 - v1 * Math.trunc(v0 / v1)' },
   remainder: { code: 'v0 - v1 * Math.floor(v0 / v1)' },
   atan2: { code: 'atan2_(v0, v1)' },
+  reluBackward: { code: '(v1 <= 0.0 ? 0.0 : v0)' },
   eq: { code: 'v0 == v1', bool: true },
   ne: { code: 'v0 != v1', bool: true },
   lt: { code: 'v0 < v1', bool: true },

@@ -69,6 +69,7 @@ export type BinaryOp =
   | 'fmod'
   | 'remainder'
   | 'atan2'
+  | 'reluBackward'
   | 'eq'
   | 'ne'
   | 'lt'

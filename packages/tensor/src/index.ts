@@ -119,6 +119,7 @@ export {
   pow,
   reciprocal,
   relu,
+  reluBackward,
   remainder,
   round,
   rsqrt,

@@ -102,3 +102,42 @@ describe('recycled CPU buffers', () => {
     expect(() => (inside as unknown as T.Tensor).sum()).toThrow(/disposed/);
   });
 });
+
+describe('float32 kernels on bit patterns (relu, where, reluBackward)', () => {
+  // A NaN with its sign bit set cannot be written from JavaScript through a Float32Array
+  // store, so it is made from its bits.
+  const negNaN = new Float32Array(new Uint32Array([0xffc00000]).buffer)[0];
+  const specials = [1.5, -2, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  const values = T.tensor([...specials, Number.NaN, 3e38, -1e-45]);
+  const bits = (t: T.Tensor) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer));
+  const f32 = (xs: number[]) => bits(T.tensor(xs));
+
+  it('relu: keeps NaNs, zeroes -0 and -inf, as float64 does', () => {
+    expect(bits(values.relu())).toEqual(f32(Array.from(values.double().relu().dataSync())));
+    const raw = new Float32Array([negNaN, -3]);
+    const y = T.tensor(raw).relu().dataSync();
+    expect(Number.isNaN(y[0])).toBe(true);
+    expect(y[1]).toBe(0);
+  });
+
+  it('reluBackward passes the gradient where the output is > 0 or NaN', () => {
+    const g = T.full([values.numel()], 7);
+    const want = Array.from(values.dataSync()).map((y) => (y <= 0 ? 0 : 7));
+    expect(Array.from(T.reluBackward(g, values).dataSync())).toEqual(want);
+    expect(
+      Array.from(
+        T.reluBackward(T.tensor([5, 5]), T.tensor(new Float32Array([negNaN, -0]))).dataSync(),
+      ),
+    ).toEqual([5, 0]);
+    // Infinite and NaN gradients are cut too, not multiplied by zero.
+    const cut = T.reluBackward(T.tensor([Number.NaN, Number.POSITIVE_INFINITY]), T.tensor([-1, 0]));
+    expect(Array.from(cut.dataSync())).toEqual([0, 0]);
+  });
+
+  it('where selects bit patterns exactly, scalars included', () => {
+    const cond = values.gt(0);
+    expect(bits(T.where(cond, values, -0))).toEqual(
+      f32(Array.from(values.dataSync()).map((v) => (v > 0 ? v : -0))),
+    );
+  });
+});

@@ -1,5 +1,15 @@
 /** Derivatives of the unary and binary elementwise kernels, where, and clamp. */
-import { cos, cosh, sin, sinh, sub, type Tensor, where, zerosLike } from '@tensile/tensor';
+import {
+  cos,
+  cosh,
+  reluBackward,
+  sin,
+  sinh,
+  sub,
+  type Tensor,
+  where,
+  zerosLike,
+} from '@tensile/tensor';
 import type { Formula, GradContext } from './formula';
 
 type Grad = (g: Tensor, x: () => Tensor, y: () => Tensor) => Tensor;
@@ -72,7 +82,7 @@ export const elementwise: Record<string, Formula> = {
   tanh: unary('TanhBackward0', (g, _, y) => g.mul(sub(1, y().square()))),
   sigmoid: unary('SigmoidBackward0', (g, _, y) => g.mul(y().mul(sub(1, y())))),
   // threshold_backward: the gradient is cut where the output is <= 0 (NaN outputs pass it).
-  relu: unary('ReluBackward0', (g, _, y) => where(y().le(0), 0, g)),
+  relu: unary('ReluBackward0', (g, _, y) => reluBackward(g, y())),
   erf: unary('ErfBackward0', (g, x) => g.mul(x().square().neg().exp().mul(TWO_OVER_SQRT_PI))),
   reciprocal: unary('ReciprocalBackward0', (g, _, y) => g.mul(y().square()).neg()),
   sign: flat('SignBackward0'),
@@ -123,6 +133,12 @@ export const elementwise: Record<string, Formula> = {
   floorDiv: binary(
     'FloorDivideBackward0',
     (g) => zerosLike(g),
+    (g) => zerosLike(g),
+  ),
+  // Linear in the gradient; the output only selects (its derivative is 0 almost everywhere).
+  reluBackward: binary(
+    'ThresholdBackwardBackward0',
+    (g, c) => reluBackward(g, b(c)),
     (g) => zerosLike(g),
   ),
   atan2: binary(

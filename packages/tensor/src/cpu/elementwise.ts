@@ -63,6 +63,12 @@ export const BINARY: Record<BinaryOp, Expr> = {
   fmod: { code: 'x0 % x1' },
   remainder: { code: 'H.remainder(x0, x1)' },
   atan2: { code: 'Math.atan2(x0, x1)' },
+  // x0 is the gradient, x1 relu's output: cut where x1 <= 0 (a NaN output passes it).
+  reluBackward: {
+    code: '(x1 <= 0 ? 0 : x0)',
+    // Keep x0 where x1 is above +0 as an integer (positive, or a positive NaN) or any NaN.
+    bits: { code: 'x0 & (-(x1 > 0) | ((0x7f800000 - (x1 & 0x7fffffff)) >> 31))', floats: [0, 1] },
+  },
   eq: { code: 'x0 === x1', bool: true },
   ne: { code: 'x0 !== x1', bool: true },
   lt: { code: 'x0 < x1', bool: true },

@@ -154,6 +154,12 @@ export const minimum = (a: Tensor, b: TensorLike) => binary('minimum', a, b);
 export const fmod = (a: TensorLike, b: TensorLike) => binary('fmod', a, b);
 export const remainder = (a: TensorLike, b: TensorLike) => binary('remainder', a, b);
 export const atan2 = (a: TensorLike, b: TensorLike) => binary('atan2', a, b, floatOut);
+/**
+ * relu's gradient from the output gradient and relu's output: zero where the output is <= 0
+ * (PyTorch's threshold_backward(grad, output, 0)), one pass where where(le) takes two.
+ */
+export const reluBackward = (grad: TensorLike, output: TensorLike) =>
+  binary('reluBackward', grad, output);
 export const eq = (a: TensorLike, b: TensorLike) => binary('eq', a, b, toBool);
 export const ne = (a: TensorLike, b: TensorLike) => binary('ne', a, b, toBool);
 export const lt = (a: TensorLike, b: TensorLike) => binary('lt', a, b, toBool);

@@ -120,6 +120,7 @@ const BIN: Record<BinaryOp, (a: number, b: number) => number> = {
   fmod: (a, b) => a % b,
   remainder: (a, b) => a - b * Math.floor(a / b),
   atan2: Math.atan2,
+  reluBackward: (g, y) => (y <= 0 ? 0 : g),
   eq: (a, b) => +(a === b),
   ne: (a, b) => +(a !== b),
   lt: (a, b) => +(a < b),

@@ -33,6 +33,7 @@ export const CASES: Case[] = [
   ['tanh', (x) => x.tanh()],
   ['erf', (x) => x.mul(2).erf()],
   ['relu', (x) => x.relu()],
+  ['reluBackward', (x, y) => T.reluBackward(x, y)],
   ['round', (x) => x.mul(3).round()],
   ['sign', (x) => x.sign()],
   ['clamp', (x) => x.clamp(-0.5, 0.5)],

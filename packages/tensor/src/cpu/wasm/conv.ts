@@ -24,6 +24,9 @@ export function writeGeometry(w: Wasm, slot: number, g: WindowGeometry, outCh: n
 
 /** Below this many flops a convolution stays on the calling thread. */
 const PARALLEL_FLOPS = 1 << 22;
+const TASKS_PER_THREAD = 4;
+/** Bytes of column buffers that tasks beyond one per thread may take. */
+const COLS_BUDGET = 32 * 2 ** 20;
 
 /**
  * Runs one convolution kernel over the batch of `g` with `outCh` output channels.
@@ -44,7 +47,12 @@ export function wasmConv(
   const plane = g.out[0] * g.out[1];
   const k = g.c * g.kernel[0] * g.kernel[1];
   const flops = 2 * g.n * outCh * k * plane;
-  const tasks = Math.max(1, Math.min(g.n, flops >= PARALLEL_FLOPS ? w.threads : 1));
+  // Several runs of images per thread: threads claim them as they come free, so one that
+  // woke late does not leave the others waiting at the end.
+  const threads = flops >= PARALLEL_FLOPS ? w.threads : 1;
+  const byMemory = Math.floor(COLS_BUDGET / (k * plane * 4));
+  const perThread = Math.max(threads, Math.min(byMemory, threads * TASKS_PER_THREAD));
+  const tasks = Math.max(1, Math.min(g.n, perThread));
   const weightGrad = kind === 'weightGrad';
   const bytes = (n: number) => Math.ceil((n * 4) / 64) * 64;
   const yFloats = weightGrad ? outCh * k : out.length;
