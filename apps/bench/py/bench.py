@@ -70,17 +70,42 @@ def mlp():
     return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
 
 
-# Convolutional models and their inputs are channels last (NHWC), PyTorch's advice for CNNs on the CPU: Debian's
-# torch 1.13 took 3-30x longer in NCHW here (W4's forward 30 ms instead of 0.9, a W3 step 8-19 ms instead of 3).
-CHANNELS_LAST = torch.channels_last
+# Convolutional models and their inputs take the faster memory layout on this machine. Channels last (NHWC) is
+# PyTorch's advice for CNNs on the CPU, and on one machine here Debian's torch 1.13 took 3-30x longer in NCHW (W4's
+# forward 30 ms instead of 0.9, a W3 step 8-19 ms instead of 3); on another, channels last made a W3 step 2-4x slower
+# (4.7 ms in NCHW, 8-22 ms channels last, both on 2 threads).
+FORMATS = {"channels_last": torch.channels_last, "NCHW": torch.contiguous_format}
+formats = {}  # model -> the layout its figures were taken in (printed in the report's header)
 
 
-def lenet():
+def fastest_format(model, probe):
+    """The faster layout for `model`: `probe(fmt)` returns one call of its workload; each layout gets a short trial."""
+    if model not in formats:
+        trials = {name: timeit(probe(fmt), warmup=3, runs=15)["median"] for name, fmt in FORMATS.items()}
+        formats[model] = min(trials, key=trials.get)
+    return FORMATS[formats[model]]
+
+
+def lenet(fmt=torch.contiguous_format):
     return nn.Sequential(
         nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
-    ).to(memory_format=CHANNELS_LAST)
+    ).to(memory_format=fmt)
+
+
+def train_probe(model, x_shape):
+    """A train step of a fresh `model(fmt)` on one batch in that layout, for fastest_format."""
+    def probe(fmt):
+        torch.manual_seed(0)
+        step = trainer(model(fmt))
+        x, y = torch.randn(*x_shape).contiguous(memory_format=fmt), torch.randint(0, 10, (x_shape[0],))
+        return lambda: step(x, y)
+    return probe
+
+
+def lenet_format():
+    return fastest_format("LeNet-5", train_probe(lenet, (64, 1, 28, 28)))
 
 
 def trainer(net, lr=0.01):
@@ -100,12 +125,12 @@ def trainer(net, lr=0.01):
     return step
 
 
-def train_step_case(net, x_shape, batch, warmup, runs):
+def train_step_case(net, x_shape, batch, warmup, runs, fmt=torch.contiguous_format):
     torch.manual_seed(0)
     step = trainer(net)
     x, y = torch.randn(*x_shape), torch.randint(0, 10, (batch,))
     if x.dim() == 4:
-        x = x.contiguous(memory_format=CHANNELS_LAST)
+        x = x.contiguous(memory_format=fmt)
     return [ms_case(f"batch {batch}", timeit(lambda: step(x, y), warmup, runs), "ms/step")]
 
 
@@ -114,14 +139,21 @@ def w2():
 
 
 def w3():
-    return train_step_case(lenet(), (64, 1, 28, 28), 64, warmup=5, runs=50)
+    fmt = lenet_format()
+    return train_step_case(lenet(fmt), (64, 1, 28, 28), 64, warmup=5, runs=50, fmt=fmt)
 
 
 def w4():
+    def probe(fmt):
+        conv = nn.Conv2d(3, 64, 3, padding=1).to(memory_format=fmt)
+        xg = torch.randn(64, 3, 32, 32).contiguous(memory_format=fmt).requires_grad_()
+        return lambda: conv(xg).sum().backward()
+
+    fmt = fastest_format("Conv2d", probe)
     torch.manual_seed(0)
-    conv = nn.Conv2d(3, 64, 3, padding=1).to(memory_format=CHANNELS_LAST)
-    x = torch.randn(64, 3, 32, 32).contiguous(memory_format=CHANNELS_LAST)
-    xg = torch.randn(64, 3, 32, 32).contiguous(memory_format=CHANNELS_LAST).requires_grad_()
+    conv = nn.Conv2d(3, 64, 3, padding=1).to(memory_format=fmt)
+    x = torch.randn(64, 3, 32, 32).contiguous(memory_format=fmt)
+    xg = torch.randn(64, 3, 32, 32).contiguous(memory_format=fmt).requires_grad_()
 
     def forward():
         with torch.no_grad():
@@ -151,9 +183,13 @@ def w5():
 def w6():
     from torchvision.models import resnet18
 
+    def model(fmt):
+        return resnet18(num_classes=10).to(memory_format=fmt)
+
+    fmt = fastest_format("ResNet-18", train_probe(model, (32, 3, 32, 32)))
     torch.manual_seed(0)
-    net = resnet18(num_classes=10).to(memory_format=CHANNELS_LAST)
-    return train_step_case(net, (32, 3, 32, 32), 32, warmup=2, runs=5)
+    net = resnet18(num_classes=10).to(memory_format=fmt)
+    return train_step_case(net, (32, 3, 32, 32), 32, warmup=2, runs=5, fmt=fmt)
 
 
 def idx(name):
@@ -187,7 +223,8 @@ def w7_train(quick, full):
     epochs = 3 if full else 1
     suffix = f" (quick: {quick_batches} batches)" if quick else ""
     out = []
-    for name, model in (("MLP", mlp), ("LeNet-5", lenet)):
+    fmt = lenet_format()
+    for name, model in (("MLP", mlp), ("LeNet-5", lambda: lenet(fmt))):
         torch.manual_seed(0)
         net = model()
         step = trainer(net)
@@ -197,7 +234,7 @@ def w7_train(quick, full):
         for e in range(1, epochs + 1):
             t0 = time.perf_counter()
             for xb, yb in loader:
-                step(xb, yb)
+                step(xb.contiguous(memory_format=fmt) if xb.dim() == 4 else xb, yb)
             seconds.append(time.perf_counter() - t0)
             if e in (1, 3):
                 accuracies.append({"case": f"{name}: test accuracy after {e} epoch{'s' if e > 1 else ''}{suffix}",
@@ -239,11 +276,12 @@ def w7(quick, full):
 W8_STEPS = {"full": 1000, "quick": 200}
 
 
-def w8_child(steps):
+def w8_child(steps, layout):
     """W8's measuring process: LeNet-5 train steps; RSS after step 100 and the last, and the peak."""
     torch.manual_seed(0)
-    step = trainer(lenet())
-    x, y = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
+    fmt = FORMATS[layout]
+    step = trainer(lenet(fmt))
+    x, y = torch.randn(64, 1, 28, 28).contiguous(memory_format=fmt), torch.randint(0, 10, (64,))
     page = os.sysconf("SC_PAGE_SIZE")
 
     def rss():
@@ -265,8 +303,9 @@ def w8_child(steps):
 
 def w8(quick, _full):
     steps = W8_STEPS["quick" if quick else "full"]
-    child = subprocess.run([sys.executable, __file__, "--w8-child", str(steps)], capture_output=True, text=True,
-                           check=True)
+    lenet_format()
+    child = subprocess.run([sys.executable, __file__, "--w8-child", str(steps), formats["LeNet-5"]],
+                           capture_output=True, text=True, check=True)
     m = json.loads(child.stdout)
 
     def row(name, figure, ratio=True):
@@ -310,7 +349,7 @@ WITH_FLAGS = {"W7": w7, "W8": w8}
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--w8-child"]:
-        w8_child(int(args[1]))
+        w8_child(int(args[1]), args[2])
         sys.exit(0)
     quick, full = "--quick" in args, "--full" in args
     wanted = [a for a in args if not a.startswith("--")] or [*WORKLOADS, *WITH_FLAGS]
@@ -327,4 +366,5 @@ if __name__ == "__main__":
         elif wid in WITH_FLAGS:
             print(f"  PyTorch {wid}", file=sys.stderr)
             result["workloads"][wid] = WITH_FLAGS[wid](quick, full)
+    result["memoryFormats"] = formats
     print(json.dumps(result))

@@ -37,6 +37,8 @@ export function runPytorch(ids: string[], opts: { quick: boolean; full: boolean 
     mkldnn: boolean;
     OPENBLAS_CORETYPE: string;
     config: string;
+    /** The memory layout each convolutional model was timed in (the faster one here). */
+    memoryFormats: Record<string, string>;
     workloads: Record<string, CaseResult[]>;
     skippedWorkloads: Record<string, string>;
   };
@@ -48,6 +50,7 @@ export function runPytorch(ids: string[], opts: { quick: boolean; full: boolean 
       blas: out.blas,
       mkldnn: out.mkldnn,
       OPENBLAS_CORETYPE: out.OPENBLAS_CORETYPE,
+      memoryFormats: out.memoryFormats,
       config: out.config,
     },
     workloads: out.workloads,
