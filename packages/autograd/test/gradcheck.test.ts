@@ -273,6 +273,17 @@ const linalg: Case[] = [
     (g, x) => T.convolutionWeightGrad(g, x, [3, 2, 2, 3], conv),
     () => [rand([2, 3, 3, 4]), rand([2, 2, 5, 6])],
   ],
+  [
+    'maxPool (overlapping windows share an argmax)',
+    (x) => T.maxPool(x, [3, 2], { stride: [1, 2], padding: [1, 0] })[0],
+    // Distinct values a step apart: central differences never cross a tie.
+    () => [
+      T.randperm(2 * 3 * 5 * 4, { generator: gen })
+        .reshape([2, 3, 5, 4])
+        .double()
+        .requiresGrad_(),
+    ],
+  ],
   ['mm', (a, b) => a.mm(b), () => [rand([2, 3]), rand([3, 2])]],
   ['bmm', (a, b) => a.bmm(b), () => [rand([2, 2, 3]), rand([2, 3, 2])]],
   ['matmul broadcast', (a, b) => a.matmul(b), () => [rand([2, 1, 2, 3]), rand([3, 3, 2])]],

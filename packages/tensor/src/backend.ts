@@ -166,11 +166,13 @@ export interface Backend {
   /** The adjoint: cols [C*kh*kw, N*oh*ow] summed back onto a zero [N, C, H, W] image. */
   col2im?(cols: View, g: WindowGeometry): Storage;
   /**
-   * Optional fast path for maxPoolIndices (ops/conv.ts): int64 [N, C, oh, ow], the index into
-   * its H*W plane of each window's max, by PyTorch's max_pool2d rule (first of equal values,
-   * a NaN always taken, padding never).
+   * Optional fast path for max pooling (ops/pooling.ts): each window's max [N, C, oh, ow] in
+   * x's dtype (where `withValues`), and int64 indices into its H*W plane, by PyTorch's
+   * max_pool2d rule (first of equal values, a NaN always taken, padding never).
    */
-  maxPoolIndices?(x: View, g: WindowGeometry): Storage;
+  maxPool?(x: View, g: WindowGeometry, withValues: boolean): [Storage | null, Storage];
+  /** Its gradient: grad [N, C, oh, ow] added at indices into a zero [N, C, H, W] (both dense). */
+  maxPoolBackward?(grad: View, indices: View, g: WindowGeometry): Storage;
   /**
    * Optional fused convolution (groups 1, ops/convolution.ts) of x [N, C, H, W] (g's image)
    * with weight [O, C, kh, kw] and bias [O] or null: [N, O, oh, ow]. These three may return

@@ -44,7 +44,7 @@ export {
 } from './errors';
 export { resultTypeOf as resultType } from './ops/broadcast';
 export type { Im2colOptions, Pair } from './ops/conv';
-export { col2im, im2col, maxPoolIndices } from './ops/conv';
+export { col2im, im2col } from './ops/conv';
 export type { ConvolutionOptions } from './ops/convolution';
 export { convolution, convolutionInputGrad, convolutionWeightGrad } from './ops/convolution';
 export type { NestedData, RandomOptions, TensorOptions } from './ops/create';
@@ -166,6 +166,7 @@ export {
   unbind,
 } from './ops/joining';
 export { bmm, diag, diagEmbed, dot, matmul, mm, outer, trace, tril, triu } from './ops/linalg';
+export { atIndices, maxPool, maxPoolBackward, maxPoolIndices } from './ops/pooling';
 export type { GeneratorOption, MultinomialOptions } from './ops/random';
 export { bernoulli, multinomial } from './ops/random';
 export type { NormOrder, ReduceOptions, VarOptions } from './ops/reduce';

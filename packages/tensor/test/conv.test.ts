@@ -9,6 +9,8 @@ import {
   full,
   type Im2colOptions,
   im2col,
+  maxPool,
+  maxPoolBackward,
   maxPoolIndices,
   type Pair,
   randn,
@@ -146,6 +148,17 @@ describe('maxPoolIndices', () => {
       const fast = maxPoolIndices(x, k, o);
       expect(fast.dtype).toBe('int64');
       expect(fast.tolist()).toEqual(maxPoolIndices(x.to('array'), k, o).tolist());
+      // Values and indices together, and the gradient added back at the indices.
+      const [values, indices] = maxPool(x, k, o);
+      const [slowValues, slowIndices] = maxPool(x.to('array'), k, o);
+      expect(indices.tolist()).toEqual(slowIndices.tolist());
+      expect(values.tolist()).toEqual(slowValues.tolist());
+      // Windows that share an argmax add their gradients in another order: float32 rounding.
+      const g = randn(values.shape);
+      const back = maxPoolBackward(g, indices, shape, k, o);
+      const slowBack = maxPoolBackward(g.to('array'), slowIndices, shape, k, o).to('cpu');
+      expect(back.sub(slowBack).abs().max().item()).toBeLessThan(1e-5);
+      expect(back.ne(0).sum().item()).toBe(slowBack.ne(0).sum().item());
     },
   );
 

@@ -42,13 +42,15 @@ typedef struct {
 
 void conv_task(const ConvTask *t, float *ws);
 
-// Max pooling's argmax over planes [p0, p1) of x: each window's index into its H*W plane,
-// stored as a double (int64 tensors live in Float64Arrays). g's o is unused.
+// Max pooling over planes [p0, p1) of x: each window's max (into values, unless 0) and its
+// index into its H*W plane, stored as a double (int64 tensors live in Float64Arrays).
+// g's o is unused.
 typedef struct {
   int op;
   const ConvGeom *g;
   const float *x;
   double *idx;
+  float *values;
   int p0, p1;
 } PoolTask;
 

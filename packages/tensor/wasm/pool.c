@@ -27,7 +27,8 @@ static int end_in(int start, int dil, int kernel, int size) {
   } while (0)
 
 // Windows ox .. ox + 3 of output row oy, all inside the image rows [k0, k1) of the kernel.
-static void four(const ConvGeom *g, const float *x, int y0, int k0, int k1, int ox, double *idx) {
+static void four(const ConvGeom *g, const float *x, int y0, int k0, int k1, int ox, double *idx,
+                 float *values) {
   int x0 = ox * g->sw - g->pw, s = g->sw;
   int first = (y0 + k0 * g->dh) * g->w + x0;
   v128_t lane = wasm_i32x4_make(0, s, 2 * s, 3 * s);
@@ -42,14 +43,20 @@ static void four(const ConvGeom *g, const float *x, int y0, int k0, int k1, int 
       TAKE(v, iv);
     }
   }
+  if (values) wasm_v128_store(values, best);
   wasm_v128_store(idx, wasm_f64x2_convert_low_i32x4(at));
   wasm_v128_store(idx + 2, wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(at, at, 2, 3, 0, 1)));
 }
 
-// One window, on lane 0.
-static double one(const ConvGeom *g, const float *x, int y0, int k0, int k1, int x0) {
+// One window, on lane 0; its max goes to *value where value is not 0 (-inf for a window
+// with no position inside the image, whose index is -1).
+static double one(const ConvGeom *g, const float *x, int y0, int k0, int k1, int x0,
+                  float *value) {
   int j0 = first_in(x0, g->dw, g->kw), j1 = end_in(x0, g->dw, g->kw, g->w);
-  if (k0 >= k1 || j0 >= j1) return -1;
+  if (k0 >= k1 || j0 >= j1) {
+    if (value) *value = -__builtin_inff();
+    return -1;
+  }
   int first = (y0 + k0 * g->dh) * g->w + x0 + j0 * g->dw;
   v128_t best = wasm_f32x4_splat(x[first]), at = wasm_i32x4_splat(first);
   for (int ki = k0; ki < k1; ki++) {
@@ -59,6 +66,7 @@ static double one(const ConvGeom *g, const float *x, int y0, int k0, int k1, int
       TAKE(wasm_f32x4_splat(x[i]), wasm_i32x4_splat(i));
     }
   }
+  if (value) *value = wasm_f32x4_extract_lane(best, 0);
   return wasm_i32x4_extract_lane(at, 0);
 }
 
@@ -70,17 +78,21 @@ void max_pool_task(const PoolTask *t) {
   int room = g->w - 1 - (g->kw - 1) * g->dw + g->pw;
   int inHi = room < 0 ? 0 : room / g->sw + 1;
   inHi = inHi < g->ow ? inHi : g->ow;
-  double *idx = t->idx + t->p0 * g->oh * g->ow;
+  int first = t->p0 * g->oh * g->ow;
+  double *idx = t->idx + first;
+  float *val = t->values ? t->values + first : 0;
   for (int p = t->p0; p < t->p1; p++) {
     const float *x = t->x + p * plane;
-    for (int oy = 0; oy < g->oh; oy++, idx += g->ow) {
+    for (int oy = 0; oy < g->oh; oy++, idx += g->ow, val = val ? val + g->ow : 0) {
       int y0 = oy * g->sh - g->ph;
       int k0 = first_in(y0, g->dh, g->kh), k1 = end_in(y0, g->dh, g->kh, g->h);
       int ox = 0;
-      for (; ox < g->ow && ox < inLo; ox++) idx[ox] = one(g, x, y0, k0, k1, ox * g->sw - g->pw);
+      for (; ox < g->ow && ox < inLo; ox++)
+        idx[ox] = one(g, x, y0, k0, k1, ox * g->sw - g->pw, val ? val + ox : 0);
       if (k0 < k1)
-        for (; ox + 4 <= inHi; ox += 4) four(g, x, y0, k0, k1, ox, idx + ox);
-      for (; ox < g->ow; ox++) idx[ox] = one(g, x, y0, k0, k1, ox * g->sw - g->pw);
+        for (; ox + 4 <= inHi; ox += 4) four(g, x, y0, k0, k1, ox, idx + ox, val ? val + ox : 0);
+      for (; ox < g->ow; ox++)
+        idx[ox] = one(g, x, y0, k0, k1, ox * g->sw - g->pw, val ? val + ox : 0);
     }
   }
 }

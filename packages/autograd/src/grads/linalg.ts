@@ -4,12 +4,14 @@
  * The fused convolution and its two gradient ops differentiate into each other.
  */
 import {
+  atIndices,
   col2im,
   convolution,
   convolutionInputGrad,
   convolutionWeightGrad,
   type Im2colOptions,
   im2col,
+  maxPoolBackward,
   type Pair,
   type Tensor,
 } from '@tensile/tensor';
@@ -80,6 +82,24 @@ export const linalg: Record<string, Formula> = {
       c.needs(0) ? convolution(c.input(1), g, null, windows(c)) : null,
       c.needs(1) ? convolutionInputGrad(c.input(0), g, c.inputShape(1), windows(c)) : null,
     ],
+  },
+  // The indices were recorded by the forward; the gradient goes back to each window's argmax.
+  maxPool: {
+    name: 'MaxPool2DWithIndicesBackward0',
+    backward: (g, c) => [
+      maxPoolBackward(
+        g,
+        attr<Tensor>(c, 'indices'),
+        c.inputShape(0),
+        attr<Pair>(c, 'kernelSize'),
+        windows(c),
+      ),
+    ],
+  },
+  // Linear in the gradient: its derivative reads the gradient's gradient at the indices.
+  maxPoolBackward: {
+    name: 'MaxPool2DWithIndicesBackwardBackward0',
+    backward: (g, c) => [atIndices(g, attr<Tensor>(c, 'indices'))],
   },
   im2col: {
     name: 'Im2ColBackward0',

@@ -1,13 +1,13 @@
 /**
- * Pooling over image windows: max pooling gathers each window's max (maxPoolIndices; its
- * gradient goes to the argmax, as PyTorch's), average pooling divides im2col's window sums
+ * Pooling over image windows: max pooling takes each window's max (the tensor package's maxPool;
+ * its gradient goes to the argmax, as PyTorch's), average pooling divides im2col's window sums
  * by PyTorch's divisor. 1-D pooling runs the 2-D one on a height-1 image. Adaptive pooling uses
  * PyTorch's bins: start floor(i*in/out), end ceil((i+1)*in/out).
  */
 import {
   fmtShape,
   im2col,
-  maxPoolIndices,
+  maxPool,
   ones,
   type Pair,
   ShapeError,
@@ -133,18 +133,13 @@ function maxPoolNd(
 ): Tensor | ValuesIndices {
   const [x, back] = asImage(op, input, dims);
   const win = windowOf(op, x, dims, kernelSize, opts);
-  const indices = maxPoolIndices(x, win.kernel, {
+  // The gradient goes to each window's argmax.
+  const [values, indices] = maxPool(x, win.kernel, {
     stride: win.stride,
     padding: win.padding,
     dilation: win.dilation,
     outputSize: win.out,
   });
-  // The values are gathered from each plane, so the gradient goes to the argmax (scatter-add).
-  const [n, c, h, w] = x.shape;
-  const values = x
-    .reshape([n, c, h * w])
-    .gather(2, indices.reshape([n, c, -1]))
-    .reshape(indices.shape);
   const out = back(values);
   return withIndices ? valuesIndices(out, back(indices)) : out;
 }

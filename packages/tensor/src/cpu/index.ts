@@ -9,7 +9,7 @@ import { matmul } from './matmul';
 import { sgdStep } from './optim';
 import { argReduce, cumulative, reduce } from './reduce';
 import { allocArray, CpuStorage, dataOf, recycle } from './storage';
-import { col2im, im2col, maxPoolIndices } from './windows';
+import { col2im, im2col, maxPool, maxPoolBackward } from './windows';
 
 function wrap(data: TypedArray, dtype: DType): CpuStorage {
   return new CpuStorage(cpuBackend, dtype, data);
@@ -78,7 +78,11 @@ export const cpuBackend: Backend = {
   },
   im2col: (x, g, padValue) => wrap(im2col(x, g, padValue), x.dtype),
   col2im: (cols, g) => wrap(col2im(cols, g), cols.dtype),
-  maxPoolIndices: (x, g) => wrap(maxPoolIndices(x, g), 'int64'),
+  maxPool(x, g, withValues) {
+    const { values, indices } = maxPool(x, g, withValues);
+    return [values && wrap(values, x.dtype), wrap(indices, 'int64')];
+  },
+  maxPoolBackward: (grad, indices, g) => wrap(maxPoolBackward(grad, indices, g), grad.dtype),
   conv2d: (x, weight, bias, g) =>
     conv('forward', g, weight.shape[0], x, weight, bias, [g.n, weight.shape[0], ...g.out]),
   conv2dInputGrad: (grad, weight, g) =>

@@ -7,7 +7,7 @@
 import type { View, WindowGeometry } from '../backend';
 import type { TypedArray } from '../dtype';
 import { allocArray, dataOf, denseFloat32 } from './storage';
-import { wasmMaxPoolIndices } from './wasm/pooling';
+import { wasmMaxPool } from './wasm/pooling';
 import { wasm } from './wasm/runtime';
 
 /** Output positions o in [0, out) whose input position o * stride + start lies in [0, size). */
@@ -90,15 +90,21 @@ export function col2im(cols: View, g: WindowGeometry): TypedArray {
   return img;
 }
 
-export function maxPoolIndices(x: View, g: WindowGeometry): TypedArray {
+/** Each window's max (in x's dtype, where `withValues`) and its index into its H*W plane. */
+export function maxPool(
+  x: View,
+  g: WindowGeometry,
+  withValues: boolean,
+): { values: TypedArray | null; indices: TypedArray } {
   const { n, c, h, w, kernel, dilation, padding, stride, out } = g;
   const [oh, ow] = out;
   const idx = allocArray('int64', n * c * oh * ow);
+  const values = withValues ? allocArray(x.dtype, idx.length) : null;
   const k = wasm();
   const dense = k && denseFloat32(x);
   if (k && dense) {
-    wasmMaxPoolIndices(k, g, dense, idx as Float64Array);
-    return idx;
+    wasmMaxPool(k, g, dense, idx as Float64Array, values as Float32Array | null);
+    return { values, indices: idx };
   }
   const src = dataOf(x.storage);
   const [sn, sc, sh, sw] = x.strides;
@@ -126,9 +132,29 @@ export function maxPoolIndices(x: View, g: WindowGeometry): TypedArray {
             }
           }
           idx[o] = at;
+          if (values) values[o] = best;
         }
       }
     }
   }
-  return idx;
+  return { values, indices: idx };
+}
+
+/**
+ * max pooling's gradient: each output gradient added at its window's argmax in a zero image
+ * [N, C, H, W] (windows may share an argmax). grad and indices are dense [N, C, oh, ow].
+ */
+export function maxPoolBackward(grad: View, indices: View, g: WindowGeometry): TypedArray {
+  const plane = g.h * g.w;
+  const windows = g.out[0] * g.out[1];
+  const out = allocArray(grad.dtype, g.n * g.c * plane);
+  const src = dataOf(grad.storage);
+  const idx = dataOf(indices.storage);
+  for (let p = 0, o = 0; p < g.n * g.c; p++) {
+    const base = p * plane;
+    for (let e = o + windows; o < e; o++) {
+      out[base + idx[indices.offset + o]] += src[grad.offset + o];
+    }
+  }
+  return out;
 }

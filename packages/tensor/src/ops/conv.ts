@@ -5,11 +5,10 @@
  * strided copies over the Backend contract, so every backend gets them for free.
  */
 import type { View, WindowGeometry } from '../backend';
-import { apply, noGrad } from '../dispatch';
+import { apply } from '../dispatch';
 import { fmtShape, ShapeError, ValueError } from '../errors';
 import { contiguousStrides, type Shape } from '../shape';
 import { type Tensor, wrapStorage } from '../tensor';
-import { arange } from './create';
 
 export type Pair = readonly [number, number];
 
@@ -198,34 +197,6 @@ export function col2im(
       }
     }
     return wrapStorage(be.copy(interior(buf, g), cols.dtype), outputShape);
-  });
-}
-
-/**
- * For max pooling: the index into its H*W plane of the max of each window of x [N, C, H, W]
- * (PyTorch's max_pool2d indices), int64 [N, C, oh, ow]. The values are x's elements there
- * (a gather, through which gradients flow). Backends without a fast path take the windows
- * from im2col, padded with -Infinity.
- */
-export function maxPoolIndices(x: Tensor, kernelSize: Pair, opts: Im2colOptions = {}): Tensor {
-  checkImage('maxPoolIndices', x);
-  const g = geometry('maxPoolIndices', x.shape, kernelSize, opts);
-  const be = x.storage.backend;
-  if (be.maxPoolIndices) return wrapStorage(be.maxPoolIndices(x, g), [g.n, g.c, ...g.out]);
-  return noGrad(() => {
-    const [kh, kw] = g.kernel;
-    const cols = im2col(x, kernelSize, { ...opts, padValue: Number.NEGATIVE_INFINITY });
-    const k = cols.reshape([g.c, kh * kw, g.n, ...g.out]).argmax(1);
-    const row = arange(g.out[0], { device: x.device })
-      .reshape([-1, 1])
-      .mul(g.stride[0])
-      .sub(g.padding[0])
-      .add(k.floorDivide(kw).mul(g.dilation[0]));
-    const col = arange(g.out[1], { device: x.device })
-      .mul(g.stride[1])
-      .sub(g.padding[1])
-      .add(k.remainder(kw).mul(g.dilation[1]));
-    return row.mul(g.w).add(col).movedim(1, 0).contiguous();
   });
 }
 

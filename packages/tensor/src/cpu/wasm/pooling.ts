@@ -1,4 +1,4 @@
-/** Max pooling's window argmax (maxPoolIndices) on the WebAssembly kernels. */
+/** Max pooling (each window's max and its index) on the WebAssembly kernels. */
 import type { WindowGeometry } from '../../backend';
 import { writeGeometry } from './conv';
 import type { Wasm } from './runtime';
@@ -7,17 +7,22 @@ const OP_MAX_POOL = 5;
 /** Windows below which pooling stays on the calling thread. */
 const PARALLEL_WINDOWS = 1 << 18;
 
-/** x: the dense [N, C, H, W] images of g; idx: [N, C, oh, ow], written as whole numbers. */
-export function wasmMaxPoolIndices(
+/**
+ * x: the dense [N, C, H, W] images of g; idx: [N, C, oh, ow], written as whole numbers;
+ * values (where given): the maxima.
+ */
+export function wasmMaxPool(
   w: Wasm,
   g: WindowGeometry,
   x: Float32Array,
   idx: Float64Array,
+  values: Float32Array | null,
 ): void {
   const planes = g.n * g.c;
   const tasks = Math.min(planes, idx.length >= PARALLEL_WINDOWS ? w.threads : 1);
   const xBytes = Math.ceil((x.length * 4) / 64) * 64;
-  const base = w.scratch(xBytes + idx.length * 8);
+  const idxBytes = idx.length * 8;
+  const base = w.scratch(xBytes + idxBytes + (values ? idx.length * 4 : 0));
   w.f32.set(x, base / 4);
   const geom = writeGeometry(w, tasks, g, 0);
   const i32 = w.i32;
@@ -27,10 +32,13 @@ export function wasmMaxPoolIndices(
     i32[r + 1] = geom;
     i32[r + 2] = base;
     i32[r + 3] = base + xBytes;
-    i32[r + 4] = Math.floor((planes * t) / tasks);
-    i32[r + 5] = Math.floor((planes * (t + 1)) / tasks);
+    i32[r + 4] = values ? base + xBytes + idxBytes : 0;
+    i32[r + 5] = Math.floor((planes * t) / tasks);
+    i32[r + 6] = Math.floor((planes * (t + 1)) / tasks);
   }
   w.run(tasks, tasks > 1);
   const at = (base + xBytes) / 8;
   idx.set(new Float64Array(w.memory.buffer, 0).subarray(at, at + idx.length));
+  const v = (base + xBytes + idxBytes) / 4;
+  if (values) values.set(w.f32.subarray(v, v + values.length));
 }
