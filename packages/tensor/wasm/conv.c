@@ -17,8 +17,39 @@ static int end_inside(int out, int stride, int start, int size, int lo) {
   return hi > lo ? hi : lo;
 }
 
+// d[0, n) = 0, with vector stores (the last one overlapping) where n >= 4.
+static inline void zero(float *d, int n) {
+  if (n < 4) {
+    for (int i = 0; i < n; i++) d[i] = 0.0f;
+    return;
+  }
+  v128_t z = wasm_f32x4_splat(0);
+  for (int i = 0; i + 4 < n; i += 4) wasm_v128_store(d + i, z);
+  wasm_v128_store(d + n - 4, z);
+}
+
+// d[0, n) = s[0, n), likewise.
+static inline void copy(float *d, const float *s, int n) {
+  if (n < 4) {
+    for (int i = 0; i < n; i++) d[i] = s[i];
+    return;
+  }
+  for (int i = 0; i + 4 < n; i += 4) wasm_v128_store(d + i, wasm_v128_load(s + i));
+  wasm_v128_store(d + n - 4, wasm_v128_load(s + n - 4));
+}
+
+// d[0, n) += s[0, n).
+static inline void add(float *d, const float *s, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    wasm_v128_store(d + i, wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(s + i)));
+  for (; i < n; i++) d[i] += s[i];
+}
+
 // Walks the column matrix [c*kh*kw, oh*ow] of one image: gather copies image values into the
 // columns (zeros where a window hangs over the border), otherwise the columns are added back.
+// Rows of a unit-stride window are vector copies: conv rows are short (10-30 values), so the
+// loop around them costs as much as the values.
 static void walk(const ConvGeom *g, float *img, float *cols, int gather) {
   int plane = g->oh * g->ow, row = 0;
   for (int c = 0; c < g->c; c++) {
@@ -37,20 +68,19 @@ static void walk(const ConvGeom *g, float *img, float *cols, int gather) {
           if (!gather) {
             if (!inside) continue;
             float *s = src + (oy * g->sh + y0) * g->w + x0;
-            for (int ox = xlo; ox < xhi; ox++) s[ox * g->sw] += d[ox];
+            if (g->sw == 1)
+              add(s + xlo, d + xlo, xhi - xlo);
+            else
+              for (int ox = xlo; ox < xhi; ox++) s[ox * g->sw] += d[ox];
             continue;
           }
-          if (!inside) {
-            for (int ox = 0; ox < g->ow; ox++) d[ox] = 0.0f;
-            continue;
-          }
+          if (!inside || xlo > 0 || xhi < g->ow) zero(d, g->ow);
+          if (!inside) continue;
           const float *s = src + (oy * g->sh + y0) * g->w + x0;
-          for (int ox = 0; ox < xlo; ox++) d[ox] = 0.0f;
           if (g->sw == 1)
-            for (int ox = xlo; ox < xhi; ox++) d[ox] = s[ox];
+            copy(d + xlo, s + xlo, xhi - xlo);
           else
             for (int ox = xlo; ox < xhi; ox++) d[ox] = s[ox * g->sw];
-          for (int ox = xhi; ox < g->ow; ox++) d[ox] = 0.0f;
         }
       }
     }
@@ -78,8 +108,7 @@ void conv_task(const ConvTask *t, float *ws) {
     if (!direct) walk(g, img, cols, 1);
     if (t->op == OP_CONV_WEIGHT_GRAD) {
       // dW [o, k] += grad[n] [o, plane] * cols^T [plane, k]
-      gemm(t->w + n * outs, plane, 1, cols, 1, plane, t->y, k, 0, g->o, 0, k, 0, plane,
-           n > t->n0, ws);
+      gemm_nt(t->w + n * outs, plane, cols, plane, t->y, k, g->o, k, plane, n > t->n0);
       continue;
     }
     float *y = t->y + n * outs;

@@ -23,6 +23,8 @@ typedef struct {
 void gemm_block(const GemmTask *t, float *ws);
 void gemm(const float *A, int rsa, int csa, const float *B, int rsb, int csb, float *C, int ldc,
           int m0, int m1, int n0, int n1, int k0, int k1, int acc, float *ws);
+void gemm_nt(const float *A, int lda, const float *B, int ldb, float *C, int ldc, int m, int n,
+             int depth, int acc);
 
 // A convolution's shape: input [C, H, W] per image, weight [O, C, kh, kw], output [O, oh, ow].
 typedef struct {
