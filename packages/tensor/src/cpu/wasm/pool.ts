@@ -13,6 +13,8 @@ const NEXT = 1;
 const DONE = 2;
 const COUNT = 3;
 const TASKS = 4;
+/** Tasks the workers (not the caller) have run, for getKernelInfo. */
+const WORKER_TASKS = 5;
 const WS = 8; // WS + id: workspace of worker id
 
 /** Polls of the generation word before a worker sleeps: about 50 µs. */
@@ -21,66 +23,115 @@ const SPIN = 20000;
 /** No task has this index: a stale worker that claims it finds nothing to do. */
 const CLOSED = 1 << 30;
 
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctl, id } = workerData;
-const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run;
-const c = new Int32Array(ctl);
-let gen = Atomics.load(c, ${GEN});
-for (;;) {
-  // Spin a little before sleeping: kernels come in bursts (a training step's products), and
-  // a wake-up from Atomics.wait costs tens of microseconds.
-  for (let i = 0; i < ${SPIN} && Atomics.load(c, ${GEN}) === gen; i++);
-  Atomics.wait(c, ${GEN}, gen);
-  gen = Atomics.load(c, ${GEN});
+/** What a worker runs: claim task records and run them, forever. */
+const LOOP = `function loop({ module, memory, ctl, id }) {
+  const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run;
+  const c = new Int32Array(ctl);
+  let gen = Atomics.load(c, ${GEN});
   for (;;) {
-    const i = Atomics.add(c, ${NEXT}, 1);
-    const count = Atomics.load(c, ${COUNT});
-    if (i >= count) break;
-    run(Atomics.load(c, ${TASKS}), i + 1, i, 1, Atomics.load(c, ${WS} + id));
-    if (Atomics.add(c, ${DONE}, 1) + 1 === count) Atomics.notify(c, ${DONE});
+    // Spin a little before sleeping: kernels come in bursts (a training step's products), and
+    // a wake-up from Atomics.wait costs tens of microseconds.
+    for (let i = 0; i < ${SPIN} && Atomics.load(c, ${GEN}) === gen; i++);
+    Atomics.wait(c, ${GEN}, gen);
+    gen = Atomics.load(c, ${GEN});
+    for (;;) {
+      const i = Atomics.add(c, ${NEXT}, 1);
+      const count = Atomics.load(c, ${COUNT});
+      if (i >= count) break;
+      run(Atomics.load(c, ${TASKS}), i + 1, i, 1, Atomics.load(c, ${WS} + id));
+      Atomics.add(c, ${WORKER_TASKS}, 1);
+      if (Atomics.add(c, ${DONE}, 1) + 1 === count) Atomics.notify(c, ${DONE});
+    }
   }
 }`;
 
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
+/** Node: worker_threads with the setup in workerData. */
+const NODE_SOURCE = `${LOOP}\nloop(require('node:worker_threads').workerData);`;
+/** Browsers: a Web Worker that gets the setup as its first message. */
+const WEB_SOURCE = `${LOOP}\nself.onmessage = (e) => loop(e.data);`;
+
+interface AnyWorker {
+  terminate(): unknown;
 }
-type WorkerCtor = new (src: string, opts: object) => NodeWorker;
+type NodeWorkerCtor = new (src: string, opts: object) => AnyWorker & { unref(): void };
+type WebWorkerCtor = new (url: string) => AnyWorker & { postMessage(data: unknown): void };
+
+interface WebGlobals {
+  Worker?: WebWorkerCtor;
+  crossOriginIsolated?: boolean;
+  Blob?: new (parts: string[], opts: object) => unknown;
+  URL?: { createObjectURL(blob: unknown): string };
+}
+
+/** Starts one worker on the loop; null where this runtime has no workers that share memory. */
+type Spawn = (setup: object) => AnyWorker;
+
+let cached: Spawn | null | undefined;
+
+function spawner(): Spawn | null {
+  if (cached === undefined) cached = makeSpawner();
+  return cached;
+}
+
+function makeSpawner(): Spawn | null {
+  const node = builtin<{ Worker: NodeWorkerCtor }>('node:worker_threads')?.Worker;
+  if (node) {
+    return (workerData) => {
+      const w = new node(NODE_SOURCE, { eval: true, workerData });
+      w.unref();
+      return w;
+    };
+  }
+  // Browsers share memory with workers only when the page is cross-origin isolated.
+  const web = globalThis as WebGlobals;
+  if (!web.Worker || web.crossOriginIsolated !== true || !web.Blob || !web.URL) return null;
+  const url = web.URL.createObjectURL(new web.Blob([WEB_SOURCE], { type: 'text/javascript' }));
+  const Web = web.Worker;
+  return (setup) => {
+    const w = new Web(url);
+    w.postMessage(setup);
+    return w;
+  };
+}
+
+/**
+ * Whether the calling thread may block in Atomics.wait: not a browser's main thread, which
+ * spins on the done counter instead (its workers' share of a kernel is short).
+ */
+function canBlock(): boolean {
+  if (builtin('node:worker_threads')) return true;
+  return typeof (globalThis as { document?: unknown }).document === 'undefined';
+}
 
 export class Pool {
   private readonly ctl: Int32Array;
-  private readonly workers: NodeWorker[] = [];
+  private readonly workers: AnyWorker[] = [];
+  private readonly blocks = canBlock();
   readonly size: number;
 
   static available(): boolean {
-    return builtin('node:worker_threads') !== undefined;
+    return spawner() !== null;
   }
 
-  /** One worker per workspace pointer. Null where worker threads are missing. */
+  /** One worker per workspace pointer. Null where workers with shared memory are missing. */
   static create(module: WasmModule, memory: WasmMemory, workspaces: number[]): Pool | null {
-    const Worker = builtin<{ Worker: WorkerCtor }>('node:worker_threads')?.Worker;
-    return Worker ? new Pool(Worker, module, memory, workspaces) : null;
+    const spawn = spawner();
+    return spawn ? new Pool(spawn, module, memory, workspaces) : null;
   }
 
-  private constructor(
-    Worker: WorkerCtor,
-    module: WasmModule,
-    memory: WasmMemory,
-    workspaces: number[],
-  ) {
+  private constructor(spawn: Spawn, module: WasmModule, memory: WasmMemory, workspaces: number[]) {
     this.size = workspaces.length;
     this.ctl = new Int32Array(new SharedArrayBuffer((WS + this.size) * 4));
     Atomics.store(this.ctl, NEXT, CLOSED);
     for (let id = 0; id < this.size; id++) {
       this.ctl[WS + id] = workspaces[id];
-      const w = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory, ctl: this.ctl.buffer, id },
-      });
-      w.unref();
-      this.workers.push(w);
+      this.workers.push(spawn({ module, memory, ctl: this.ctl.buffer, id }));
     }
+  }
+
+  /** Task records run by the workers since the pool started. */
+  get workerTasks(): number {
+    return Atomics.load(this.ctl, WORKER_TASKS);
   }
 
   /** Runs `count` task records at `tasks`; the caller runs what it claims through runOne. */
@@ -100,7 +151,7 @@ export class Pool {
       Atomics.add(c, DONE, 1);
     }
     for (let d = Atomics.load(c, DONE); d < count; d = Atomics.load(c, DONE)) {
-      Atomics.wait(c, DONE, d);
+      if (this.blocks) Atomics.wait(c, DONE, d);
     }
   }
 

@@ -21,6 +21,11 @@ export interface KernelInfo {
   threads: number;
   /** Why the tier is 'js', or why kernels run on one thread. */
   note?: string;
+  /**
+   * Task records the worker threads have run (the calling thread runs the rest): stuck at 0
+   * while kernels run with threads > 1 would mean the workers take no share.
+   */
+  workerTasks?: number;
 }
 
 function decode(b64: string): Uint8Array {
@@ -30,7 +35,7 @@ function decode(b64: string): Uint8Array {
   return out;
 }
 
-/** Node's workers and shared memory; in browsers, single-threaded (no Atomics.wait there). */
+/** Workers over shared memory: Node's, or a cross-origin isolated page's Web Workers. */
 function canShare(): boolean {
   return typeof SharedArrayBuffer === 'function' && Pool.available();
 }
@@ -54,8 +59,8 @@ export class Wasm {
   private readonly wsBase: number;
   private scratchBase = 0;
 
-  constructor() {
-    this.threaded = canShare();
+  constructor(threaded: boolean) {
+    this.threaded = threaded;
     this.module = new WA!.Module(decode(this.threaded ? THREADS_WASM : SINGLE_WASM));
     this.memory = new WA!.Memory({ initial: 64, maximum: 65536, shared: this.threaded });
     const ex = new WA!.Instance(this.module, { env: { memory: this.memory } }).exports;
@@ -67,6 +72,10 @@ export class Wasm {
     this.i32cache = new Int32Array(this.memory.buffer);
     this.layout(getNumThreads());
     onNumThreads((n) => this.layout(n));
+  }
+
+  get workerTasks(): number {
+    return this.pool?.workerTasks ?? 0;
   }
 
   get threads(): number {
@@ -154,7 +163,14 @@ export function wasm(): Wasm | null {
     console.warn(`tensile: ${note}; the CPU backend runs its JavaScript kernels`);
     instance = null;
   } else {
-    instance = new Wasm();
+    const share = canShare();
+    try {
+      instance = new Wasm(share);
+    } catch (e) {
+      // A shared memory can fail to reserve its address space; one thread needs none of it.
+      if (!share) throw e;
+      instance = new Wasm(false);
+    }
     if (!instance.threaded) note = 'no worker threads with shared memory here: one thread';
   }
   return instance;
@@ -165,5 +181,6 @@ export function getKernelInfo(): KernelInfo {
   const w = wasm();
   const info: KernelInfo = { tier: w ? 'wasm-simd' : 'js', threads: w ? w.threads : 1 };
   if (note) info.note = note;
+  if (w?.threaded) info.workerTasks = w.workerTasks;
   return info;
 }
