@@ -188,6 +188,31 @@ export interface Backend {
    * without momentum) are updated in one pass. False to decline, having written nothing.
    */
   sgdStep?(param: View, grad: View, momentumBuffer: View | null, opts: SgdStepOptions): boolean;
+  /** Optional fused Adam/AdamW step in place (ops/fused.ts), likewise. */
+  adamStep?(
+    param: View,
+    grad: View,
+    expAvg: View,
+    expAvgSq: View,
+    maxExpAvgSq: View | null,
+    opts: AdamStepOptions,
+  ): boolean;
+}
+
+/**
+ * One Adam step's settings (torch.optim.Adam's single-tensor update): `step` counts this one;
+ * `weightDecay` is the L2 term added to the gradient, `decay` AdamW's factor on the parameter
+ * (1 - lr * weight_decay; 1 for Adam).
+ */
+export interface AdamStepOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decay: number;
+  maximize: boolean;
+  step: number;
 }
 
 /** One SGD step's settings, as torch.optim.SGD's (momentum > 0 where there is a buffer). */

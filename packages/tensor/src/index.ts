@@ -135,7 +135,12 @@ export {
   trunc,
   where,
 } from './ops/elementwise';
-export { fusedSgdStep, type SgdStepOptions } from './ops/fused';
+export {
+  type AdamStepOptions,
+  fusedAdamStep,
+  fusedSgdStep,
+  type SgdStepOptions,
+} from './ops/fused';
 export type { ScatterOptions, ScatterReduceMode, SortOptions, TopkOptions } from './ops/indexing';
 export {
   argsort,

@@ -1,4 +1,4 @@
-import { type Tensor, zeros, zerosLike } from '@tensile/tensor';
+import { fusedAdamStep, type Tensor, zeros, zerosLike } from '@tensile/tensor';
 import type { ParamGroup, Params } from '../optimizer';
 import { type AdamFamilyOptions, checkAdamFamily, gradOf, withDefaults } from './common';
 import { ParamwiseOptimizer } from './paramwise';
@@ -35,12 +35,31 @@ abstract class AdamBase extends ParamwiseOptimizer<AdamGroup, AdamState> {
 
   protected update(p: Tensor, group: AdamGroup, state: AdamState): void {
     state.step.add_(1);
-    let l2 = group.weightDecay;
-    if (this.decoupledWeightDecay) {
-      p.mul_(1 - group.lr * group.weightDecay);
-      l2 = 0;
-    }
-    adamUpdate(p, gradOf(p, group.maximize, l2), state, group);
+    const { lr, weightDecay, betas, eps, maximize } = group;
+    const decoupled = this.decoupledWeightDecay;
+    const decay = decoupled ? 1 - lr * weightDecay : 1;
+    const l2 = decoupled ? 0 : weightDecay;
+    // One pass where the backend has the kernel; the composition below is the same update.
+    const fused = fusedAdamStep(
+      p,
+      p.grad!,
+      state.expAvg,
+      state.expAvgSq,
+      state.maxExpAvgSq ?? null,
+      {
+        lr,
+        beta1: betas[0],
+        beta2: betas[1],
+        eps,
+        weightDecay: l2,
+        decay,
+        maximize,
+        step: state.step.item(),
+      },
+    );
+    if (fused) return;
+    if (decoupled) p.mul_(decay);
+    adamUpdate(p, gradOf(p, maximize, l2), state, group);
   }
 }
 

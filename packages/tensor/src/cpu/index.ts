@@ -6,7 +6,7 @@ import { conv } from './conv';
 import { BINARY, type Expr, IDENTITY, mapInto, UNARY, WHERE } from './elementwise';
 import { gather, scatterInto, sort } from './indexing';
 import { matmul } from './matmul';
-import { sgdStep } from './optim';
+import { adamStep, sgdStep } from './optim';
 import { argReduce, cumulative, reduce } from './reduce';
 import { allocArray, CpuStorage, dataOf, recycle } from './storage';
 import { col2im, im2col, maxPool, maxPoolBackward } from './windows';
@@ -90,6 +90,7 @@ export const cpuBackend: Backend = {
   conv2dWeightGrad: (grad, x, g) =>
     conv('weightGrad', g, grad.shape[1], x, grad, null, [grad.shape[1], g.c, ...g.kernel]),
   sgdStep,
+  adamStep,
   sort(x, dim, descending) {
     const [values, indices] = sort(x, dim, descending);
     return [wrap(values, x.dtype), wrap(indices, 'int64')];

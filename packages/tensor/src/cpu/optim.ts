@@ -3,7 +3,7 @@
  * the composed in-place ops round it (scalars too, as they become float32 tensors there), so
  * the fused and the composed step agree to the bit.
  */
-import type { SgdStepOptions, View } from '../backend';
+import type { AdamStepOptions, SgdStepOptions, View } from '../backend';
 import { denseFloat32 } from './storage';
 
 export function sgdStep(
@@ -40,6 +40,45 @@ export function sgdStep(
       d = nesterov ? f(d + f(m * v)) : v;
     }
     p[i] = f(p[i] + f(negLr * d));
+  }
+  return true;
+}
+
+export function adamStep(
+  param: View,
+  grad: View,
+  expAvg: View,
+  expAvgSq: View,
+  maxExpAvgSq: View | null,
+  opts: AdamStepOptions,
+): boolean {
+  const [p, g, m, v] = [param, grad, expAvg, expAvgSq].map(denseFloat32);
+  const vmax = maxExpAvgSq && denseFloat32(maxExpAvgSq);
+  if (!p || !g || !m || !v || (maxExpAvgSq && !vmax)) return false;
+  const f = Math.fround;
+  const { beta1, beta2, step } = opts;
+  const [b1, b2, keep1, keep2] = [f(beta1), f(beta2), f(1 - beta1), f(1 - beta2)];
+  const [wd, decay, eps] = [f(opts.weightDecay), f(opts.decay), f(opts.eps)];
+  const negStep = f(-(opts.lr / (1 - beta1 ** step)));
+  const bc2 = f(Math.sqrt(1 - beta2 ** step));
+  const sign = opts.maximize ? -1 : 1;
+  for (let i = 0; i < p.length; i++) {
+    let x = p[i];
+    if (opts.decay !== 1) x = f(x * decay);
+    let d = sign * g[i];
+    if (wd !== 0) d = f(d + f(wd * x));
+    const mi = f(f(m[i] * b1) + f(keep1 * d));
+    let vi = f(f(v[i] * b2) + f(keep2 * f(d * d)));
+    v[i] = vi;
+    if (vmax) {
+      // maximum(): a NaN on either side wins.
+      const w = vmax[i];
+      vi = w > vi || w !== w ? w : vi;
+      vmax[i] = vi;
+    }
+    m[i] = mi;
+    const denom = f(f(f(Math.sqrt(vi)) / bc2) + eps);
+    p[i] = f(x + f(negStep * f(mi / denom)));
   }
   return true;
 }

@@ -4,12 +4,12 @@
  * kernel. Each returns false, having changed nothing, where the backend declines; the
  * optimizer then runs its composition, which gives the same values.
  */
-import type { SgdStepOptions } from '../backend';
+import type { AdamStepOptions, SgdStepOptions } from '../backend';
 import { isGradEnabled } from '../dispatch';
 import { sameShape } from '../shape';
 import type { Tensor } from '../tensor';
 
-export type { SgdStepOptions };
+export type { AdamStepOptions, SgdStepOptions };
 
 /** Whether the tensors can be updated in place by one kernel: same backend, dtype and shape. */
 function fusable(param: Tensor, others: readonly Tensor[]): boolean {
@@ -40,5 +40,23 @@ export function fusedSgdStep(
   if (!be.sgdStep(param, grad, buf, opts)) return false;
   param.storage.version++;
   if (buf) buf.storage.version++;
+  return true;
+}
+
+/** One step of torch.optim.Adam's (AdamW's) single-tensor update, in place; amsgrad with maxExpAvgSq. */
+export function fusedAdamStep(
+  param: Tensor,
+  grad: Tensor,
+  expAvg: Tensor,
+  expAvgSq: Tensor,
+  maxExpAvgSq: Tensor | null,
+  opts: AdamStepOptions,
+): boolean {
+  const be = param.storage.backend;
+  const state = maxExpAvgSq ? [expAvg, expAvgSq, maxExpAvgSq] : [expAvg, expAvgSq];
+  if (!be.adamStep || !fusable(param, [grad, ...state])) return false;
+  if (new Set([grad, ...state].map((t) => t.storage)).size !== state.length + 1) return false;
+  if (!be.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, opts)) return false;
+  for (const t of [param, ...state]) t.storage.version++;
   return true;
 }
