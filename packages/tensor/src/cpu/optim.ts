@@ -3,7 +3,7 @@
  * the composed in-place ops round it (scalars too, as they become float32 tensors there), so
  * the fused and the composed step agree to the bit.
  */
-import type { AdamStepOptions, SgdStepOptions, View } from '../backend';
+import type { Backend, SgdStepOptions, View } from '../backend';
 import { denseFloat32 } from './storage';
 
 export function sgdStep(
@@ -44,14 +44,14 @@ export function sgdStep(
   return true;
 }
 
-export function adamStep(
-  param: View,
-  grad: View,
-  expAvg: View,
-  expAvgSq: View,
-  maxExpAvgSq: View | null,
-  opts: AdamStepOptions,
-): boolean {
+export const adamStep: NonNullable<Backend['adamStep']> = (
+  param,
+  grad,
+  expAvg,
+  expAvgSq,
+  maxExpAvgSq,
+  opts,
+) => {
   const [p, g, m, v] = [param, grad, expAvg, expAvgSq].map(denseFloat32);
   const vmax = maxExpAvgSq && denseFloat32(maxExpAvgSq);
   if (!p || !g || !m || !v || (maxExpAvgSq && !vmax)) return false;
@@ -81,4 +81,4 @@ export function adamStep(
     p[i] = f(x + f(negStep * f(mi / denom)));
   }
   return true;
-}
+};
