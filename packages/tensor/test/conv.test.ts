@@ -9,6 +9,7 @@ import {
   full,
   type Im2colOptions,
   im2col,
+  manualSeed,
   maxPool,
   maxPoolBackward,
   maxPoolIndices,
@@ -247,7 +248,10 @@ describe('maxPoolIndices', () => {
 });
 
 describe('convolution', () => {
-  beforeAll(() => registerBackend(arrayBackend));
+  beforeAll(() => {
+    registerBackend(arrayBackend);
+    manualSeed(11);
+  });
 
   // [x shape, weight shape, options, bias]: 1x1 (the direct path), padding, stride, dilation.
   const cases: [number[], number[], ConvolutionOptions, boolean][] = [

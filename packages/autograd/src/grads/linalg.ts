@@ -58,13 +58,14 @@ export const linalg: Record<string, Formula> = {
       c.needs(1) ? productLike(c.input(0).mT, g, c.input(1)) : null,
     ],
   },
-  // Inputs [x, weight, bias?]: the bias gradient sums over the batch and the image.
+  // Inputs [x, weight, bias?]: the bias gradient sums over the batch and the image, each
+  // image plane first (contiguous runs, the backends' fast sum).
   convolution: {
     name: 'ConvolutionBackward0',
     backward: (g, c) => [
       c.needs(0) ? convolutionInputGrad(g, c.input(1), c.inputShape(0), windows(c)) : null,
       c.needs(1) ? convolutionWeightGrad(g, c.input(0), c.inputShape(1), windows(c)) : null,
-      c.needs(2) ? g.sum([0, 2, 3]) : null,
+      c.needs(2) ? g.flatten(2).sum(2).sum(0) : null,
     ],
   },
   // Inputs [grad, weight]: linear in each, so its derivatives are convolutions again.
