@@ -141,3 +141,60 @@ describe('float32 kernels on bit patterns (relu, where, reluBackward)', () => {
     );
   });
 });
+
+describe('elementwise float32 runs (the WebAssembly kernels from 4096 values)', () => {
+  // Long enough for the kernel, with the values where rules differ: NaN, zeros of both signs,
+  // infinities, subnormals; every pair of them meets somewhere in the run.
+  const specials = [
+    Number.NaN,
+    0,
+    -0,
+    1,
+    -1,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    1e-45,
+    3.4e38,
+  ];
+  const n = 5000;
+  // Every ordered pair of specials first, then ordinary values.
+  const k = specials.length;
+  const pairs = (i: number, first: boolean) =>
+    i < k * k ? specials[first ? i % k : Math.floor(i / k)] : Math.sin(i * (first ? 1 : 3)) * 7;
+  const a = T.tensor(Array.from({ length: n }, (_, i) => pairs(i, true)));
+  const b = T.tensor(Array.from({ length: n }, (_, i) => pairs(i, false)));
+  const same = (got: T.Tensor, want: T.Tensor) => {
+    const g = got.dataSync();
+    const w = Float32Array.from(want.dataSync());
+    for (let i = 0; i < n; i++) {
+      if (!Object.is(g[i], w[i]))
+        throw new Error(
+          `element ${i}: ${g[i]} against ${w[i]} (inputs ${a.dataSync()[i]}, ${b.dataSync()[i]})`,
+        );
+    }
+  };
+  const d = (t: T.Tensor) => t.double();
+  it.each([
+    ['add', (x: T.Tensor, y: T.Tensor) => x.add(y)],
+    ['sub', (x: T.Tensor, y: T.Tensor) => x.sub(y)],
+    ['mul', (x: T.Tensor, y: T.Tensor) => x.mul(y)],
+    ['div', (x: T.Tensor, y: T.Tensor) => x.div(y)],
+    ['maximum', (x: T.Tensor, y: T.Tensor) => x.maximum(y)],
+    ['minimum', (x: T.Tensor, y: T.Tensor) => x.minimum(y)],
+    ['reluBackward', (x: T.Tensor, y: T.Tensor) => T.reluBackward(x, y)],
+    // A scalar float32 holds exactly, so that both sides add the same value.
+    ['add a scalar', (x: T.Tensor) => x.add(0.375)],
+    ['relu', (x: T.Tensor) => x.relu()],
+    ['sqrt', (x: T.Tensor) => x.sqrt()],
+    ['abs', (x: T.Tensor) => x.abs()],
+  ] as const)('%s: float32 as float64 rounded, to the bit', (_, f) => {
+    // float64 then rounding gives the single operation exactly for these ops.
+    same(f(a, b), f(d(a), d(b)));
+  });
+
+  it('in place, where the output is an input', () => {
+    const x = a.clone();
+    x.mul_(b);
+    same(x, d(a).mul(d(b)));
+  });
+});

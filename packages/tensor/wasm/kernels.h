@@ -4,7 +4,7 @@
 #define TENSILE_KERNELS_H
 #include <wasm_simd128.h>
 
-enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5 };
+enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6 };
 
 // Task records are TASK_WORDS 32-bit words; the layout is mirrored in src/cpu/wasm/tasks.ts.
 #define TASK_WORDS 16
@@ -57,5 +57,31 @@ typedef struct {
 } PoolTask;
 
 void max_pool_task(const PoolTask *t);
+
+// Elementwise float32 ops (src/cpu/wasm/eltwise.ts names them by these numbers).
+enum {
+  ELT_ADD = 0,
+  ELT_SUB = 1,
+  ELT_MUL = 2,
+  ELT_DIV = 3,
+  ELT_MAXIMUM = 4,
+  ELT_MINIMUM = 5,
+  ELT_RELU = 6,
+  ELT_RELU_BACKWARD = 7,
+  ELT_SQRT = 8,
+  ELT_ABS = 9
+};
+
+// out[i] = op(a[i], b[i]) (b[0] when b_step is 0; b unused by unary ops) for i in [i0, i1).
+typedef struct {
+  int op;
+  int elt;
+  const float *a, *b;
+  float *out;
+  int b_step;
+  int i0, i1;
+} EltTask;
+
+void eltwise_task(const EltTask *t);
 
 #endif

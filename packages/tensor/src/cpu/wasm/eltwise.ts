@@ -1,0 +1,61 @@
+/**
+ * Elementwise float32 ops on the WebAssembly kernels: operands copied in, one SIMD pass (on
+ * every thread for long runs), the result copied out. Dense runs only; the caller checks.
+ */
+import type { BinaryOp, UnaryOp } from '../../backend';
+import type { Wasm } from './runtime';
+
+const OP_ELTWISE = 6;
+
+/** The ops with a kernel, by their numbers in wasm/kernels.h (ELT_*). */
+export const ELTWISE: Partial<Record<BinaryOp | UnaryOp, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  relu: 6,
+  reluBackward: 7,
+  sqrt: 8,
+  abs: 9,
+};
+
+/** Runs shorter than this stay in JavaScript: the copies and the call cost more than they save. */
+export const ELTWISE_MIN = 1 << 12;
+/** Runs this long are split across the threads (shorter ones: a wake-up costs more than the half). */
+const PARALLEL = 1 << 22;
+
+/** out = op(a, b) over a run; b is a run of the same length, one broadcast value, or null. */
+export function wasmEltwise(
+  w: Wasm,
+  op: number,
+  out: Float32Array,
+  a: Float32Array,
+  b: Float32Array | null,
+  bStep: 0 | 1,
+): void {
+  const n = out.length;
+  const bytes = Math.ceil((n * 4) / 64) * 64;
+  const bLen = b ? (bStep ? n : 1) : 0;
+  const base = w.scratch(2 * bytes + Math.ceil((bLen * 4) / 64) * 64);
+  const f32 = w.f32;
+  f32.set(a.subarray(0, n), base / 4);
+  if (b) f32.set(b.subarray(0, bLen), (base + 2 * bytes) / 4);
+  const tasks = n >= PARALLEL ? w.threads : 1;
+  const i32 = w.i32;
+  for (let t = 0; t < tasks; t++) {
+    const r = w.task(t) / 4;
+    i32[r] = OP_ELTWISE;
+    i32[r + 1] = op;
+    i32[r + 2] = base;
+    i32[r + 3] = b ? base + 2 * bytes : 0;
+    i32[r + 4] = base + bytes;
+    i32[r + 5] = bStep;
+    // Split on multiples of 4 so that every task's vectors line up.
+    i32[r + 6] = Math.floor((n * t) / tasks / 4) * 4;
+    i32[r + 7] = t === tasks - 1 ? n : Math.floor((n * (t + 1)) / tasks / 4) * 4;
+  }
+  w.run(tasks, tasks > 1);
+  out.set(w.f32.subarray((base + bytes) / 4, (base + bytes) / 4 + n));
+}

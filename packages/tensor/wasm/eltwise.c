@@ -1,0 +1,45 @@
+// Elementwise float32 kernels over [i0, i1) of dense operands; b is one value broadcast when
+// b_step is 0. Each is the IEEE single operation, so the results are the JavaScript kernels'
+// to the bit (those compute in double and round, which for these ops is the same).
+#include "kernels.h"
+
+static inline v128_t apply(int op, v128_t a, v128_t b) {
+  v128_t zero = wasm_f32x4_splat(0);
+  switch (op) {
+    case ELT_ADD: return wasm_f32x4_add(a, b);
+    case ELT_SUB: return wasm_f32x4_sub(a, b);
+    case ELT_MUL: return wasm_f32x4_mul(a, b);
+    case ELT_DIV: return wasm_f32x4_div(a, b);
+    // torch.maximum's rule, a > b || isnan(a) ? a : b: a NaN on either side wins, and of two
+    // zeros the second (f32x4.max would give +0 for max(+0, -0)).
+    case ELT_MAXIMUM:
+      return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_gt(a, b), wasm_f32x4_ne(a, a)));
+    case ELT_MINIMUM:
+      return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_lt(a, b), wasm_f32x4_ne(a, a)));
+    case ELT_RELU:
+      return wasm_v128_bitselect(a, zero, wasm_v128_or(wasm_f32x4_gt(a, zero), wasm_f32x4_ne(a, a)));
+    // a is the gradient, b relu's output: cut where b <= 0 (a NaN output passes it).
+    case ELT_RELU_BACKWARD: return wasm_v128_bitselect(zero, a, wasm_f32x4_le(b, zero));
+    case ELT_SQRT: return wasm_f32x4_sqrt(a);
+    default: return wasm_f32x4_abs(a);
+  }
+}
+
+void eltwise_task(const EltTask *t) {
+  const float *a = t->a, *b = t->b;
+  float *out = t->out;
+  int i = t->i0, end = t->i1, op = t->elt;
+  v128_t bs = wasm_f32x4_splat(b ? b[0] : 0);
+  // One switch per vector is cheap next to a memory-bound loop; a loop per op would be
+  // nine copies of the same lines.
+  if (t->b_step) {
+    for (; i + 4 <= end; i += 4)
+      wasm_v128_store(out + i, apply(op, wasm_v128_load(a + i), wasm_v128_load(b + i)));
+  } else {
+    for (; i + 4 <= end; i += 4) wasm_v128_store(out + i, apply(op, wasm_v128_load(a + i), bs));
+  }
+  for (; i < end; i++) {
+    v128_t r = apply(op, wasm_f32x4_splat(a[i]), t->b_step ? wasm_f32x4_splat(b[i]) : bs);
+    out[i] = wasm_f32x4_extract_lane(r, 0);
+  }
+}
