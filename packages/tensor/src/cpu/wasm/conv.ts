@@ -4,7 +4,7 @@
  * the column matrix never leaves the module and the output is written in NCHW order.
  */
 import type { WindowGeometry } from '../../backend';
-import type { Wasm } from './runtime';
+import { share, type Wasm } from './runtime';
 
 const OPS = { forward: 2, inputGrad: 3, weightGrad: 4 } as const;
 export type ConvKind = keyof typeof OPS;
@@ -14,12 +14,18 @@ export type ConvKind = keyof typeof OPS;
  * returns its byte offset.
  */
 export function writeGeometry(w: Wasm, slot: number, g: WindowGeometry, outCh: number): number {
-  const at = w.task(slot);
-  w.i32.set(
-    [g.c, g.h, g.w, outCh, ...g.kernel, ...g.stride, ...g.padding, ...g.dilation, ...g.out],
-    at / 4,
-  );
-  return at;
+  w.setTask(slot, [
+    g.c,
+    g.h,
+    g.w,
+    outCh,
+    ...g.kernel,
+    ...g.stride,
+    ...g.padding,
+    ...g.dilation,
+    ...g.out,
+  ]);
+  return w.task(slot);
 }
 
 /** Below this many flops a convolution stays on the calling thread. */
@@ -71,19 +77,11 @@ export function wasmConv(
   f32.set(b, bAt / 4);
   if (bias) f32.set(bias, biasAt / 4);
 
-  const i32 = w.i32;
   const geom = writeGeometry(w, tasks, g, outCh);
   for (let t = 0; t < tasks; t++) {
-    const r = w.task(t) / 4;
-    i32[r] = OPS[kind];
-    i32[r + 1] = geom;
-    i32[r + 2] = aAt;
-    i32[r + 3] = bAt;
-    i32[r + 4] = bias ? biasAt : 0;
-    i32[r + 5] = yAt + (weightGrad ? t * bytes(yFloats) : 0);
-    i32[r + 6] = base + total + t * colsBytes;
-    i32[r + 7] = Math.floor((g.n * t) / tasks);
-    i32[r + 8] = Math.floor((g.n * (t + 1)) / tasks);
+    const y = yAt + (weightGrad ? t * bytes(yFloats) : 0);
+    const cols = base + total + t * colsBytes;
+    w.setTask(t, [OPS[kind], geom, aAt, bAt, bias ? biasAt : 0, y, cols, ...share(g.n, tasks, t)]);
   }
   w.run(tasks, tasks > 1);
   const y = w.f32;

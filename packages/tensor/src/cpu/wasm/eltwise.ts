@@ -3,7 +3,7 @@
  * every thread for long runs), the result copied out. Dense runs only; the caller checks.
  */
 import type { BinaryOp, UnaryOp } from '../../backend';
-import type { Wasm } from './runtime';
+import { share, type Wasm } from './runtime';
 
 const OP_ELTWISE = 6;
 
@@ -43,18 +43,10 @@ export function wasmEltwise(
   f32.set(a.subarray(0, n), base / 4);
   if (b) f32.set(b.subarray(0, bLen), (base + 2 * bytes) / 4);
   const tasks = n >= PARALLEL ? w.threads : 1;
-  const i32 = w.i32;
+  const bAt = b ? base + 2 * bytes : 0;
+  // Shares on multiples of 4, so that every task's vectors line up.
   for (let t = 0; t < tasks; t++) {
-    const r = w.task(t) / 4;
-    i32[r] = OP_ELTWISE;
-    i32[r + 1] = op;
-    i32[r + 2] = base;
-    i32[r + 3] = b ? base + 2 * bytes : 0;
-    i32[r + 4] = base + bytes;
-    i32[r + 5] = bStep;
-    // Split on multiples of 4 so that every task's vectors line up.
-    i32[r + 6] = Math.floor((n * t) / tasks / 4) * 4;
-    i32[r + 7] = t === tasks - 1 ? n : Math.floor((n * (t + 1)) / tasks / 4) * 4;
+    w.setTask(t, [OP_ELTWISE, op, base, bAt, base + bytes, bStep, ...share(n, tasks, t, 4)]);
   }
   w.run(tasks, tasks > 1);
   out.set(w.f32.subarray((base + bytes) / 4, (base + bytes) / 4 + n));

@@ -1,7 +1,7 @@
 /** Max pooling (each window's max and its index) on the WebAssembly kernels. */
 import type { WindowGeometry } from '../../backend';
 import { writeGeometry } from './conv';
-import type { Wasm } from './runtime';
+import { share, type Wasm } from './runtime';
 
 const OP_MAX_POOL = 5;
 /** Windows below which pooling stays on the calling thread. */
@@ -25,16 +25,9 @@ export function wasmMaxPool(
   const base = w.scratch(xBytes + idxBytes + (values ? idx.length * 4 : 0));
   w.f32.set(x, base / 4);
   const geom = writeGeometry(w, tasks, g, 0);
-  const i32 = w.i32;
+  const valuesAt = values ? base + xBytes + idxBytes : 0;
   for (let t = 0; t < tasks; t++) {
-    const r = w.task(t) / 4;
-    i32[r] = OP_MAX_POOL;
-    i32[r + 1] = geom;
-    i32[r + 2] = base;
-    i32[r + 3] = base + xBytes;
-    i32[r + 4] = values ? base + xBytes + idxBytes : 0;
-    i32[r + 5] = Math.floor((planes * t) / tasks);
-    i32[r + 6] = Math.floor((planes * (t + 1)) / tasks);
+    w.setTask(t, [OP_MAX_POOL, geom, base, base + xBytes, valuesAt, ...share(planes, tasks, t)]);
   }
   w.run(tasks, tasks > 1);
   const at = (base + xBytes) / 8;

@@ -103,6 +103,11 @@ export class Wasm {
 
   static readonly maxTasks = TASK_CAP;
 
+  /** Writes task record i: its words in the order of its C struct (wasm/kernels.h). */
+  setTask(i: number, words: readonly number[]): void {
+    this.i32.set(words, this.task(i) / 4);
+  }
+
   /** Runs task records 0..count-1: on worker threads too when `parallel` and there are some. */
   run(count: number, parallel: boolean): void {
     if (!parallel || this.threads < 2 || count < 2) {
@@ -135,6 +140,16 @@ export class Wasm {
     this.f32cache = new Float32Array(this.memory.buffer);
     this.i32cache = new Int32Array(this.memory.buffer);
   }
+}
+
+/**
+ * Part `part` of `parts` of the range [0, size), as [lo, hi): near-equal shares whose inner
+ * bounds are multiples of `quantum` (vector widths), the last ending at size.
+ */
+export function share(size: number, parts: number, part: number, quantum = 1): [number, number] {
+  const at = (t: number) =>
+    t >= parts ? size : Math.floor((size * t) / parts / quantum) * quantum;
+  return [at(part), at(part + 1)];
 }
 
 function align(x: number, a: number): number {
