@@ -29,6 +29,10 @@ describe('fused SGD step', () => {
   test.each(settings)('%j agrees to the bit with the composed update', (opts) =>
     bothWays((p) => new SGD([p], opts)),
   );
+  // Long enough for the WebAssembly kernel, and not a whole number of vectors.
+  test.each(settings)('%j on 6,403 values', (opts) =>
+    bothWays((p) => new SGD([p], opts), [19, 337]),
+  );
 });
 
 describe('fused Adam step', () => {
@@ -43,10 +47,10 @@ describe('fused Adam step', () => {
   test.each(settings)('%s agrees to the bit with the composed update', (_, make) => bothWays(make));
 });
 
-function bothWays(make: Make): void {
+function bothWays(make: Make, shape = [5, 7]): void {
   manualSeed(3);
-  const init = randn([5, 7]);
-  const grads = Array.from({ length: 10 }, () => randn([5, 7]));
+  const init = randn(shape);
+  const grads = Array.from({ length: 10 }, () => randn(shape));
   const dense = init.clone().requiresGrad_();
   // The same values stored column by column: the kernel declines a strided parameter.
   const strided = init.t().contiguous().t().requiresGrad_();

@@ -4,7 +4,7 @@
 #define TENSILE_KERNELS_H
 #include <wasm_simd128.h>
 
-enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6 };
+enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6, OP_SGD = 7 };
 
 // Task records are TASK_WORDS 32-bit words; the layout is mirrored in src/cpu/wasm/tasks.ts.
 #define TASK_WORDS 16
@@ -83,5 +83,19 @@ typedef struct {
 } EltTask;
 
 void eltwise_task(const EltTask *t);
+
+// One SGD step over elements [i0, i1) (multiples of 4) of p, with gradient g and momentum
+// buffer b (0 without momentum).
+typedef struct {
+  int op;
+  float *p;
+  const float *g;
+  float *b;
+  float neg_lr, momentum, weight_decay, damp;
+  int undamped, nesterov, maximize;
+  int i0, i1;
+} SgdTask;
+
+void sgd_task(const SgdTask *t);
 
 #endif

@@ -5,6 +5,9 @@
  */
 import type { Backend, SgdStepOptions, View } from '../backend';
 import { denseFloat32 } from './storage';
+import { ELTWISE_MIN } from './wasm/eltwise';
+import { wasmSgd } from './wasm/optim';
+import { wasm } from './wasm/runtime';
 
 export function sgdStep(
   param: View,
@@ -16,6 +19,11 @@ export function sgdStep(
   const g = denseFloat32(grad);
   const b = momentumBuffer && denseFloat32(momentumBuffer);
   if (!p || !g || (momentumBuffer && !b)) return false;
+  const w = p.length >= ELTWISE_MIN ? wasm() : null;
+  if (w) {
+    wasmSgd(w, p, g, b, opts);
+    return true;
+  }
   const f = Math.fround;
   const [negLr, m, wd] = [f(-opts.lr), f(opts.momentum), f(opts.weightDecay)];
   const keep = 1 - opts.dampening;
