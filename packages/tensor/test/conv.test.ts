@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   arange,
   type ConvolutionOptions,
@@ -7,6 +7,7 @@ import {
   convolutionInputGrad,
   convolutionWeightGrad,
   full,
+  getNumThreads,
   type Im2colOptions,
   im2col,
   manualSeed,
@@ -17,6 +18,7 @@ import {
   randn,
   registerBackend,
   ShapeError,
+  setNumThreads,
   type Tensor,
   tensor,
 } from '../src';
@@ -253,13 +255,15 @@ describe('convolution', () => {
     manualSeed(11);
   });
 
-  // [x shape, weight shape, options, bias]: 1x1 (the direct path), padding, stride, dilation.
+  // [x shape, weight shape, options, bias]: 1x1 (the direct path), padding, stride, dilation,
+  // all with output planes of 64 or more (the CPU's fused kernels), and one below (composed).
   const cases: [number[], number[], ConvolutionOptions, boolean][] = [
     [[3, 4, 9, 8], [5, 4, 3, 3], { padding: [1, 1] }, true],
-    [[2, 3, 7, 7], [6, 3, 1, 1], {}, false],
-    [[2, 2, 11, 9], [3, 2, 3, 2], { stride: [2, 3], padding: [2, 1], dilation: [2, 1] }, true],
+    [[2, 3, 9, 9], [6, 3, 1, 1], {}, false],
+    [[2, 2, 23, 25], [3, 2, 3, 2], { stride: [2, 3], padding: [2, 1], dilation: [2, 1] }, true],
     [[1, 1, 28, 28], [6, 1, 5, 5], { padding: [2, 2] }, true],
-    [[5, 3, 6, 6], [4, 3, 2, 2], { stride: [2, 2] }, false],
+    [[5, 3, 18, 18], [4, 3, 2, 2], { stride: [2, 2] }, false],
+    [[2, 3, 6, 6], [4, 3, 3, 3], { padding: [1, 1] }, true],
   ];
   const close = (a: Tensor, b: Tensor) => {
     expect(a.shape).toEqual(b.shape);
@@ -301,5 +305,39 @@ describe('convolution', () => {
     expect(() =>
       convolutionInputGrad(randn([1, 2, 4, 4]), randn([2, 3, 3, 3]), [1, 3, 5, 5]),
     ).toThrow(/expected an output gradient of size \[1, 2, 3, 3\], but got \[1, 2, 4, 4\]/);
+  });
+});
+
+describe('convolution on several threads', () => {
+  const threads = getNumThreads();
+  afterAll(() => setNumThreads(threads));
+
+  // Big enough to split over threads, three images (three tasks), and a weight gradient of
+  // 5 x 36 values that does not fill whole 64-byte lines: the third task's partial once ran
+  // into the first task's columns while it worked.
+  it('agrees with one thread, and with itself run after run', () => {
+    manualSeed(5);
+    const x = randn([3, 4, 62, 62]);
+    const w = randn([5, 4, 3, 3]);
+    const o: ConvolutionOptions = { padding: [1, 1] };
+    const g = randn([3, 5, 62, 62]);
+    const all = () => [
+      convolution(x, w, null, o),
+      convolutionInputGrad(g, w, x.shape, o),
+      convolutionWeightGrad(g, x, w.shape, o),
+    ];
+    setNumThreads(1);
+    const one = all();
+    setNumThreads(2);
+    // The weight gradient's partial sums group by task, and tasks follow the thread count: the
+    // same to rounding as one thread, and to the bit from run to run.
+    const first = all();
+    first.forEach((t, i) => {
+      expect(t.sub(one[i]).abs().max().item()).toBeLessThan(1e-3);
+    });
+    const want = first.map((t) => Array.from(t.dataSync()));
+    for (let run = 0; run < 30; run++) {
+      for (const [i, t] of all().entries()) expect(Array.from(t.dataSync())).toEqual(want[i]);
+    }
   });
 });

@@ -57,18 +57,21 @@ export function wasmConv(
   // woke late does not leave the others waiting at the end.
   const threads = flops >= PARALLEL_FLOPS ? w.threads : 1;
   const byMemory = Math.floor(COLS_BUDGET / (k * plane * 4));
-  const perThread = Math.max(threads, Math.min(byMemory, threads * TASKS_PER_THREAD));
-  const tasks = Math.max(1, Math.min(g.n, perThread));
+  const wanted = Math.max(threads, Math.min(byMemory, threads * TASKS_PER_THREAD));
+  const tasks = Math.max(1, Math.min(g.n, wanted));
   const weightGrad = kind === 'weightGrad';
   const bytes = (n: number) => Math.ceil((n * 4) / 64) * 64;
   const yFloats = weightGrad ? outCh * k : out.length;
-  const sizes = [a.length, b.length, bias?.length ?? 0, yFloats * (weightGrad ? tasks : 1)];
+  // Regions in bytes: images or gradient, weight or gradient, bias, then the output (for the
+  // weight gradient one partial per task, each rounded up on its own), then the columns.
+  const regions = [bytes(a.length), bytes(b.length), bytes(bias?.length ?? 0)];
+  regions.push(weightGrad ? tasks * bytes(yFloats) : bytes(yFloats));
   const colsBytes = bytes(k * plane);
   const offsets: number[] = [];
   let total = 0;
-  for (const s of sizes) {
+  for (const r of regions) {
     offsets.push(total);
-    total += bytes(s);
+    total += r;
   }
   const base = w.scratch(total + tasks * colsBytes);
   const [aAt, bAt, biasAt, yAt] = offsets.map((o) => base + o);
@@ -83,7 +86,7 @@ export function wasmConv(
     const cols = base + total + t * colsBytes;
     w.setTask(t, [OPS[kind], geom, aAt, bAt, bias ? biasAt : 0, y, cols, ...share(g.n, tasks, t)]);
   }
-  w.run(tasks, tasks > 1);
+  w.run(tasks, threads > 1);
   const y = w.f32;
   out.set(y.subarray(yAt / 4, yAt / 4 + yFloats));
   for (let t = 1; t < (weightGrad ? tasks : 1); t++) {

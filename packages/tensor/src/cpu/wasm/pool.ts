@@ -20,11 +20,26 @@ const WS = 8; // WS + id: workspace of worker id
 /** Polls of the generation word before a worker sleeps: about 50 µs. */
 const SPIN = 20000;
 
-/** No task has this index: a stale worker that claims it finds nothing to do. */
-const CLOSED = 1 << 30;
+/**
+ * Claims the next task of generation g: its index, or -1 when g has none left or is over.
+ * NEXT holds g in its high bits and the next index in its low 16, and a claim is a
+ * compare-and-swap: a worker still in an earlier generation can neither take nor skip a task
+ * of the current one (an add on a bare index could, running one task twice and counting it
+ * done twice, which let the caller read results that were still being written).
+ */
+const CLAIM = `function claim(c, g) {
+  for (;;) {
+    const v = Atomics.load(c, ${NEXT});
+    const i = v & 0xffff;
+    if (v >>> 16 !== g || i >= Atomics.load(c, ${COUNT})) return -1;
+    if (Atomics.compareExchange(c, ${NEXT}, v, v + 1) === v) return i;
+  }
+}`;
+const claim = new Function(`${CLAIM}\nreturn claim;`)() as (c: Int32Array, g: number) => number;
 
 /** What a worker runs: claim task records and run them, forever. */
-const LOOP = `function loop({ module, memory, ctl, id }) {
+const LOOP = `${CLAIM}
+function loop({ module, memory, ctl, id }) {
   const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run;
   const c = new Int32Array(ctl);
   let gen = Atomics.load(c, ${GEN});
@@ -34,13 +49,10 @@ const LOOP = `function loop({ module, memory, ctl, id }) {
     for (let i = 0; i < ${SPIN} && Atomics.load(c, ${GEN}) === gen; i++);
     Atomics.wait(c, ${GEN}, gen);
     gen = Atomics.load(c, ${GEN});
-    for (;;) {
-      const i = Atomics.add(c, ${NEXT}, 1);
-      const count = Atomics.load(c, ${COUNT});
-      if (i >= count) break;
+    for (let i = claim(c, gen); i >= 0; i = claim(c, gen)) {
       run(Atomics.load(c, ${TASKS}), i + 1, i, 1, Atomics.load(c, ${WS} + id));
       Atomics.add(c, ${WORKER_TASKS}, 1);
-      if (Atomics.add(c, ${DONE}, 1) + 1 === count) Atomics.notify(c, ${DONE});
+      if (Atomics.add(c, ${DONE}, 1) + 1 === Atomics.load(c, ${COUNT})) Atomics.notify(c, ${DONE});
     }
   }
 }`;
@@ -122,7 +134,6 @@ export class Pool {
   private constructor(spawn: Spawn, module: WasmModule, memory: WasmMemory, workspaces: number[]) {
     this.size = workspaces.length;
     this.ctl = new Int32Array(new SharedArrayBuffer((WS + this.size) * 4));
-    Atomics.store(this.ctl, NEXT, CLOSED);
     for (let id = 0; id < this.size; id++) {
       this.ctl[WS + id] = workspaces[id];
       this.workers.push(spawn({ module, memory, ctl: this.ctl.buffer, id }));
@@ -137,16 +148,14 @@ export class Pool {
   /** Runs `count` task records at `tasks`; the caller runs what it claims through runOne. */
   run(tasks: number, count: number, runOne: (i: number) => void): void {
     const c = this.ctl;
-    Atomics.store(c, NEXT, CLOSED);
+    const g = (Atomics.load(c, GEN) + 1) & 0x7fff;
     c[TASKS] = tasks;
     c[COUNT] = count;
     Atomics.store(c, DONE, 0);
-    Atomics.store(c, NEXT, 0);
-    Atomics.add(c, GEN, 1);
+    Atomics.store(c, NEXT, g << 16);
+    Atomics.store(c, GEN, g);
     Atomics.notify(c, GEN);
-    for (;;) {
-      const i = Atomics.add(c, NEXT, 1);
-      if (i >= count) break;
+    for (let i = claim(c, g); i >= 0; i = claim(c, g)) {
       runOne(i);
       Atomics.add(c, DONE, 1);
     }
