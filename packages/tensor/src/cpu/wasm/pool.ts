@@ -35,7 +35,13 @@ const CLAIM = `function claim(c, g) {
     if (Atomics.compareExchange(c, ${NEXT}, v, v + 1) === v) return i;
   }
 }`;
-const claim = new Function(`${CLAIM}\nreturn claim;`)() as (c: Int32Array, g: number) => number;
+type Claim = (c: Int32Array, g: number) => number;
+let claimFn: Claim | undefined;
+/** The same function on the calling thread (made on first use: importing evaluates nothing). */
+const claim: Claim = (c, g) => {
+  claimFn ??= new Function(`${CLAIM}\nreturn claim;`)() as Claim;
+  return claimFn(c, g);
+};
 
 /** What a worker runs: claim task records and run them, forever. */
 const LOOP = `${CLAIM}
