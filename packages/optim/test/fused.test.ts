@@ -45,6 +45,7 @@ describe('fused Adam step', () => {
     ['AdamW', (p) => new AdamW([p], { lr: 0.02, betas: [0.8, 0.99], eps: 1e-6 })],
   ];
   test.each(settings)('%s agrees to the bit with the composed update', (_, make) => bothWays(make));
+  test.each(settings)('%s on 6,403 values', (_, make) => bothWays(make, [19, 337]));
 });
 
 function bothWays(make: Make, shape = [5, 7]): void {

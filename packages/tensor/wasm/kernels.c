@@ -11,6 +11,8 @@ void run(const int *tasks, int count, int first, int step, float *ws) {
     const int *t = tasks + i * TASK_WORDS;
     if (t[0] == OP_GEMM)
       gemm_block((const GemmTask *)t, ws);
+    else if (t[0] == OP_ADAM)
+      adam_task((const AdamTask *)t);
     else if (t[0] == OP_SGD)
       sgd_task((const SgdTask *)t);
     else if (t[0] == OP_ELTWISE)

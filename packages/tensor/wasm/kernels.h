@@ -4,7 +4,7 @@
 #define TENSILE_KERNELS_H
 #include <wasm_simd128.h>
 
-enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6, OP_SGD = 7 };
+enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6, OP_SGD = 7, OP_ADAM = 8 };
 
 // Task records are TASK_WORDS 32-bit words; the layout is mirrored in src/cpu/wasm/tasks.ts.
 #define TASK_WORDS 16
@@ -97,5 +97,20 @@ typedef struct {
 } SgdTask;
 
 void sgd_task(const SgdTask *t);
+
+// One Adam/AdamW step over [i0, i1): p, g, the moment averages m and v, and v's running max
+// (0 without amsgrad). neg_step = -lr / (1 - beta1^step), bc2 = sqrt(1 - beta2^step); decay is
+// AdamW's factor on p where decayed.
+typedef struct {
+  int op;
+  float *p;
+  const float *g;
+  float *m, *v, *vmax;
+  float neg_step, beta1, beta2, keep1, keep2, weight_decay, decay, eps, bc2;
+  int decayed, maximize;
+  int i0, i1;
+} AdamTask;
+
+void adam_task(const AdamTask *t);
 
 #endif

@@ -6,7 +6,7 @@
 import type { Backend, SgdStepOptions, View } from '../backend';
 import { denseFloat32 } from './storage';
 import { ELTWISE_MIN } from './wasm/eltwise';
-import { wasmSgd } from './wasm/optim';
+import { wasmAdam, wasmSgd } from './wasm/optim';
 import { wasm } from './wasm/runtime';
 
 export function sgdStep(
@@ -63,6 +63,11 @@ export const adamStep: NonNullable<Backend['adamStep']> = (
   const [p, g, m, v] = [param, grad, expAvg, expAvgSq].map(denseFloat32);
   const vmax = maxExpAvgSq && denseFloat32(maxExpAvgSq);
   if (!p || !g || !m || !v || (maxExpAvgSq && !vmax)) return false;
+  const w = p.length >= ELTWISE_MIN ? wasm() : null;
+  if (w) {
+    wasmAdam(w, p, g, m, v, vmax, opts);
+    return true;
+  }
   const f = Math.fround;
   const { beta1, beta2, step } = opts;
   const [b1, b2, keep1, keep2] = [f(beta1), f(beta2), f(1 - beta1), f(1 - beta2)];
