@@ -171,8 +171,8 @@ export interface Backend {
    * max_pool2d rule (first of equal values, a NaN always taken, padding never).
    */
   maxPool?(x: View, g: WindowGeometry, withValues: boolean): [Storage | null, Storage];
-  /** Its gradient: grad [N, C, oh, ow] added at indices into a zero [N, C, H, W] (both dense). */
-  maxPoolBackward?(grad: View, indices: View, g: WindowGeometry): Storage;
+  /** Its gradient: grad [N, C, oh, ow] added at indices into a zero `inputShape` (both dense). */
+  maxPoolBackward?(grad: View, indices: View, inputShape: Shape): Storage;
   /**
    * Optional fused convolution (groups 1, ops/convolution.ts) of x [N, C, H, W] (g's image)
    * with weight [O, C, kh, kw] and bias [O] or null: [N, O, oh, ow]. These three may return

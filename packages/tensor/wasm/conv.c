@@ -3,17 +3,9 @@
 // (GEMM, then col2im) or accumulate the weight gradient over the task's images.
 #include "kernels.h"
 
-// First output position o with o * stride + start >= 0 (at most out).
-static int first_inside(int out, int stride, int start) {
-  int lo = start >= 0 ? 0 : (-start + stride - 1) / stride;
-  return lo < out ? lo : out;
-}
-
-// One past the last output position o with o * stride + start < size (at least lo).
+// Output positions [lo, hi) whose input position o * stride + start lies in [0, size).
 static int end_inside(int out, int stride, int start, int size, int lo) {
-  int room = size - 1 - start;
-  int hi = room < 0 ? 0 : room / stride + 1;
-  hi = hi < out ? hi : out;
+  int hi = end_in(start, stride, out, size);
   return hi > lo ? hi : lo;
 }
 
@@ -56,11 +48,11 @@ static void walk(const ConvGeom *g, float *img, float *cols, int gather) {
     float *src = img + c * g->h * g->w;
     for (int ki = 0; ki < g->kh; ki++) {
       int y0 = ki * g->dh - g->ph;
-      int ylo = first_inside(g->oh, g->sh, y0);
+      int ylo = first_in(y0, g->sh, g->oh);
       int yhi = end_inside(g->oh, g->sh, y0, g->h, ylo);
       for (int kj = 0; kj < g->kw; kj++, row++) {
         int x0 = kj * g->dw - g->pw;
-        int xlo = first_inside(g->ow, g->sw, x0);
+        int xlo = first_in(x0, g->sw, g->ow);
         int xhi = end_inside(g->ow, g->sw, x0, g->w, xlo);
         float *d = cols + row * plane;
         for (int oy = 0; oy < g->oh; oy++, d += g->ow) {

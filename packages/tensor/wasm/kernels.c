@@ -9,17 +9,13 @@ int ws_bytes(void) { return gemm_ws_bytes(); }
 void run(const int *tasks, int count, int first, int step, float *ws) {
   for (int i = first; i < count; i += step) {
     const int *t = tasks + i * TASK_WORDS;
-    if (t[0] == OP_GEMM)
-      gemm_block((const GemmTask *)t, ws);
-    else if (t[0] == OP_ADAM)
-      adam_task((const AdamTask *)t);
-    else if (t[0] == OP_SGD)
-      sgd_task((const SgdTask *)t);
-    else if (t[0] == OP_ELTWISE)
-      eltwise_task((const EltTask *)t);
-    else if (t[0] == OP_MAX_POOL)
-      max_pool_task((const PoolTask *)t);
-    else
-      conv_task((const ConvTask *)t, ws);
+    switch (t[0]) {
+      case OP_GEMM: gemm_block((const GemmTask *)t, ws); break;
+      case OP_MAX_POOL: max_pool_task((const PoolTask *)t); break;
+      case OP_ELTWISE: eltwise_task((const EltTask *)t); break;
+      case OP_SGD: sgd_task((const SgdTask *)t); break;
+      case OP_ADAM: adam_task((const AdamTask *)t); break;
+      default: conv_task((const ConvTask *)t, ws);  // the three OP_CONV_* kinds
+    }
   }
 }

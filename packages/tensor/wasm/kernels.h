@@ -6,6 +6,22 @@
 
 enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6, OP_SGD = 7, OP_ADAM = 8 };
 
+// The first i in [0, count) with start + i * step >= 0 (count if none): the first output
+// position, or kernel offset, whose input position lies past the top or left border.
+static inline int first_in(int start, int step, int count) {
+  if (start >= 0) return 0;
+  int i = (-start + step - 1) / step;
+  return i < count ? i : count;
+}
+
+// One past the last i < count with start + i * step < size (0 if none). Positions wholly
+// inside skip the division: at one per pooling window it cost more than the pooling.
+static inline int end_in(int start, int step, int count, int size) {
+  int room = size - 1 - start;
+  if (room >= (count - 1) * step) return count;
+  return room < 0 ? 0 : room / step + 1;
+}
+
 // Task records are TASK_WORDS 32-bit words; the layout is mirrored in src/cpu/wasm/tasks.ts.
 #define TASK_WORDS 16
 

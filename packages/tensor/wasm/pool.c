@@ -4,20 +4,6 @@
 // random data mispredicts half the time (2 ms against 0.1 for 75K windows).
 #include "kernels.h"
 
-// The first kernel offset k in [0, kernel) whose position start + k * dil is >= 0.
-static int first_in(int start, int dil, int kernel) {
-  if (start >= 0) return 0;
-  int k = (-start + dil - 1) / dil;
-  return k < kernel ? k : kernel;
-}
-
-// One past the last kernel offset k whose position start + k * dil is < size.
-static int end_in(int start, int dil, int kernel, int size) {
-  int room = size - 1 - start;
-  if (room >= (kernel - 1) * dil) return kernel;
-  return room < 0 ? 0 : room / dil + 1;
-}
-
 // Folds value v at index i into (best, at) lane by lane.
 #define TAKE(v, i)                                                   \
   do {                                                               \

@@ -87,15 +87,7 @@ export const linalg: Record<string, Formula> = {
   // The indices were recorded by the forward; the gradient goes back to each window's argmax.
   maxPool: {
     name: 'MaxPool2DWithIndicesBackward0',
-    backward: (g, c) => [
-      maxPoolBackward(
-        g,
-        attr<Tensor>(c, 'indices'),
-        c.inputShape(0),
-        attr<Pair>(c, 'kernelSize'),
-        windows(c),
-      ),
-    ],
+    backward: (g, c) => [maxPoolBackward(g, attr<Tensor>(c, 'indices'), c.inputShape(0))],
   },
   // Linear in the gradient: its derivative reads the gradient's gradient at the indices.
   maxPoolBackward: {

@@ -1,5 +1,5 @@
 import type { BinaryOp, UnaryOp, View } from '../backend';
-import type { DType, TypedArray } from '../dtype';
+import { type DType, isFloating, type TypedArray } from '../dtype';
 import { sameShape } from '../shape';
 import { coalesce, H, loopDecls, nestedLoops } from './loops';
 import { dataOf } from './storage';
@@ -192,7 +192,8 @@ export function mapInto(expr: Expr, dst: View, inputs: readonly View[]): void {
   const types = inputs.map((v) => v.dtype);
   const flat =
     shape.length === 1 && strides[0][0] === 1 && strides.every((st) => st[0] === 0 || st[0] === 1);
-  const steps = strides.slice(1).join('');
+  const inStrides = strides.slice(1);
+  const steps = inStrides.join('');
   let out = dataOf(dst.storage);
   let ins = inputs.map((v) => dataOf(v.storage));
   if (flat && expr === IDENTITY && copyFlat(out, dst, ins[0], inputs[0], shape[0], steps)) return;
@@ -219,7 +220,7 @@ export function mapInto(expr: Expr, dst: View, inputs: readonly View[]): void {
     strides[0],
     ins,
     inputs.map((v) => v.offset),
-    strides.slice(1),
+    inStrides,
     shape,
   );
 }
@@ -273,14 +274,12 @@ function onWasm(
   return true;
 }
 
-const FLOATS: readonly DType[] = ['float32', 'float64'];
-
 /** Whether `expr` runs on bit patterns here: float32 out and float operands, the rest integers. */
 function onBits(expr: Expr, dst: View, inputs: readonly View[]): boolean {
   if (!expr.bits || dst.dtype !== 'float32') return false;
   const floats = expr.bits.floats;
   return inputs.every((v, i) =>
-    floats.includes(i) ? v.dtype === 'float32' : !FLOATS.includes(v.dtype),
+    floats.includes(i) ? v.dtype === 'float32' : !isFloating(v.dtype),
   );
 }
 

@@ -82,7 +82,8 @@ export const cpuBackend: Backend = {
     const { values, indices } = maxPool(x, g, withValues);
     return [values && wrap(values, x.dtype), wrap(indices, 'int64')];
   },
-  maxPoolBackward: (grad, indices, g) => wrap(maxPoolBackward(grad, indices, g), grad.dtype),
+  maxPoolBackward: (grad, indices, inputShape) =>
+    wrap(maxPoolBackward(grad, indices, inputShape), grad.dtype),
   conv2d: (x, weight, bias, g) =>
     conv('forward', g, weight.shape[0], x, weight, bias, [g.n, weight.shape[0], ...g.out]),
   conv2dInputGrad: (grad, weight, g) =>

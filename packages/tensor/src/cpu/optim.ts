@@ -3,18 +3,13 @@
  * the composed in-place ops round it (scalars too, as they become float32 tensors there), so
  * the fused and the composed step agree to the bit.
  */
-import type { Backend, SgdStepOptions, View } from '../backend';
+import type { Backend } from '../backend';
 import { denseFloat32 } from './storage';
 import { ELTWISE_MIN } from './wasm/eltwise';
 import { wasmAdam, wasmSgd } from './wasm/optim';
 import { wasm } from './wasm/runtime';
 
-export function sgdStep(
-  param: View,
-  grad: View,
-  momentumBuffer: View | null,
-  opts: SgdStepOptions,
-): boolean {
+export const sgdStep: NonNullable<Backend['sgdStep']> = (param, grad, momentumBuffer, opts) => {
   const p = denseFloat32(param);
   const g = denseFloat32(grad);
   const b = momentumBuffer && denseFloat32(momentumBuffer);
@@ -50,7 +45,7 @@ export function sgdStep(
     p[i] = f(p[i] + f(negLr * d));
   }
   return true;
-}
+};
 
 export const adamStep: NonNullable<Backend['adamStep']> = (
   param,

@@ -1,5 +1,5 @@
 import type { ArgReduceOp, CumulativeOp, ReduceOp, View } from '../backend';
-import type { DType, TypedArray } from '../dtype';
+import { type DType, isFloating, type TypedArray } from '../dtype';
 import { isContiguousLayout, numelOf } from '../shape';
 import { coalesce, H, loopDecls, nestedLoops } from './loops';
 import { allocArray, dataOf } from './storage';
@@ -23,7 +23,6 @@ type ReduceKernel = (
   rst: number[],
 ) => void;
 const cache = new Map<string, ReduceKernel>();
-const FLOATS = new Set<DType>(['float32', 'float64']);
 
 function compile(op: ReduceOp, dtype: DType, nk: number, nr: number): ReduceKernel {
   const key = `${op}|${dtype}|${nk}|${nr}`;
@@ -104,7 +103,7 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], dtype: DT
   const out = allocArray(dtype, keptNumel);
   if (keptNumel === 0) return out;
   if (reducedNumel === 0) return out.fill(Number(REDUCERS[op].init));
-  if (op === 'sum' && FLOATS.has(dtype) && r.shape.length === 1 && r.strides[0][0] === 1) {
+  if (op === 'sum' && isFloating(dtype) && r.shape.length === 1 && r.strides[0][0] === 1) {
     // Each kept element sums one contiguous run (a full sum, a last-dim sum).
     const a = dataOf(x.storage);
     const sum = sumRunFor(a);

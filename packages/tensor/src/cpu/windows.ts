@@ -6,6 +6,7 @@
  */
 import type { View, WindowGeometry } from '../backend';
 import type { TypedArray } from '../dtype';
+import type { Shape } from '../shape';
 import { allocArray, dataOf, denseFloat32 } from './storage';
 import { wasmMaxPool } from './wasm/pooling';
 import { wasm } from './wasm/runtime';
@@ -144,13 +145,14 @@ export function maxPool(
  * max pooling's gradient: each output gradient added at its window's argmax in a zero image
  * [N, C, H, W] (windows may share an argmax). grad and indices are dense [N, C, oh, ow].
  */
-export function maxPoolBackward(grad: View, indices: View, g: WindowGeometry): TypedArray {
-  const plane = g.h * g.w;
-  const windows = g.out[0] * g.out[1];
-  const out = allocArray(grad.dtype, g.n * g.c * plane);
+export function maxPoolBackward(grad: View, indices: View, inputShape: Shape): TypedArray {
+  const [n, c, h, w] = inputShape;
+  const plane = h * w;
+  const windows = indices.shape[2] * indices.shape[3];
+  const out = allocArray(grad.dtype, n * c * plane);
   const src = dataOf(grad.storage);
   const idx = dataOf(indices.storage);
-  for (let p = 0, o = 0; p < g.n * g.c; p++) {
+  for (let p = 0, o = 0; p < n * c; p++) {
     const base = p * plane;
     for (let e = o + windows; o < e; o++) {
       out[base + idx[indices.offset + o]] += src[grad.offset + o];

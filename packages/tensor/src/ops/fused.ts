@@ -11,15 +11,19 @@ import type { Tensor } from '../tensor';
 
 export type { AdamStepOptions, SgdStepOptions };
 
-/** Whether the tensors can be updated in place by one kernel: same backend, dtype and shape. */
+/**
+ * Whether the tensors can be updated in place by one kernel: same backend, dtype and shape,
+ * each in a storage of its own.
+ */
 function fusable(param: Tensor, others: readonly Tensor[]): boolean {
-  if (isGradEnabled() && [param, ...others].some((t) => t.requiresGrad)) return false;
+  const all = [param, ...others];
+  if (isGradEnabled() && all.some((t) => t.requiresGrad)) return false;
+  if (new Set(all.map((t) => t.storage)).size !== all.length) return false;
   return others.every(
     (t) =>
       t.storage.backend === param.storage.backend &&
       t.dtype === param.dtype &&
-      sameShape(t.shape, param.shape) &&
-      t.storage !== param.storage,
+      sameShape(t.shape, param.shape),
   );
 }
 
@@ -36,7 +40,7 @@ export function fusedSgdStep(
   const be = param.storage.backend;
   const buf = momentumBuffer;
   if (!be.sgdStep || (opts.momentum !== 0) !== (buf !== null)) return false;
-  if (!fusable(param, buf ? [grad, buf] : [grad]) || buf?.storage === grad.storage) return false;
+  if (!fusable(param, buf ? [grad, buf] : [grad])) return false;
   if (!be.sgdStep(param, grad, buf, opts)) return false;
   param.storage.version++;
   if (buf) buf.storage.version++;
@@ -55,7 +59,6 @@ export function fusedAdamStep(
   const be = param.storage.backend;
   const state = maxExpAvgSq ? [expAvg, expAvgSq, maxExpAvgSq] : [expAvg, expAvgSq];
   if (!be.adamStep || !fusable(param, [grad, ...state])) return false;
-  if (new Set([grad, ...state].map((t) => t.storage)).size !== state.length + 1) return false;
   if (!be.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, opts)) return false;
   for (const t of [param, ...state]) t.storage.version++;
   return true;

@@ -5,7 +5,8 @@
  * -Infinity) and gather and scatter through the indices.
  */
 import { apply, noGrad } from '../dispatch';
-import type { Shape } from '../shape';
+import { fmtShape, ShapeError } from '../errors';
+import { type Shape, sameShape } from '../shape';
 import { type Tensor, wrapStorage } from '../tensor';
 import { checkImage, geometry, type Im2colOptions, im2col, type Pair } from './conv';
 import { arange, zeros } from './create';
@@ -59,7 +60,7 @@ export function maxPool(x: Tensor, kernelSize: Pair, opts: Im2colOptions = {}): 
   }
   const outShape = [g.n, g.c, ...g.out];
   // The indices are made by the forward and recorded for the backward: attrs are read after it.
-  const attrs: Record<string, unknown> = { kernelSize, ...opts, outputSize: g.out };
+  const attrs: { indices?: Tensor } = {};
   const values = apply('maxPool', [x], attrs, () => {
     const [v, i] = be.maxPool!(x, g, true);
     attrs.indices = wrapStorage(i, outShape);
@@ -69,20 +70,23 @@ export function maxPool(x: Tensor, kernelSize: Pair, opts: Im2colOptions = {}): 
 }
 
 /** max_pool2d's gradient: grad [N, C, oh, ow] added at `indices` into a zero `inputShape`. */
-export function maxPoolBackward(
-  grad: Tensor,
-  indices: Tensor,
-  inputShape: Shape,
-  kernelSize: Pair,
-  opts: Im2colOptions = {},
-): Tensor {
-  const g = geometry('max_pool2d_backward', inputShape, kernelSize, opts);
-  return apply('maxPoolBackward', [grad], { indices, inputShape, kernelSize, ...opts }, () => {
+export function maxPoolBackward(grad: Tensor, indices: Tensor, inputShape: Shape): Tensor {
+  const [n, c, h, w] = inputShape;
+  if (
+    inputShape.length !== 4 ||
+    grad.ndim !== 4 ||
+    !sameShape(grad.shape, indices.shape) ||
+    grad.shape[0] !== n ||
+    grad.shape[1] !== c
+  )
+    throw new ShapeError(
+      `max_pool2d_backward: expected a gradient and indices of one size [${n}, ${c}, oh, ow] for input ${fmtShape(inputShape)}, but got ${fmtShape(grad.shape)} and ${fmtShape(indices.shape)}`,
+    );
+  return apply('maxPoolBackward', [grad], { indices }, () => {
     const [gc, ic] = [grad.contiguous(), indices.contiguous()];
-    const fused = gc.storage.backend.maxPoolBackward?.(gc, ic, g);
+    const fused = gc.storage.backend.maxPoolBackward?.(gc, ic, inputShape);
     if (fused) return wrapStorage(fused, [...inputShape]);
-    const [n, c] = inputShape;
-    return zeros([n, c, g.h * g.w], { dtype: grad.dtype, device: grad.device })
+    return zeros([n, c, h * w], { dtype: grad.dtype, device: grad.device })
       .scatterAdd(2, ic.reshape([n, c, -1]), gc.reshape([n, c, -1]))
       .reshape([...inputShape]);
   });

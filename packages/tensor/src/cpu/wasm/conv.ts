@@ -4,7 +4,7 @@
  * the column matrix never leaves the module and the output is written in NCHW order.
  */
 import type { WindowGeometry } from '../../backend';
-import { share, type Wasm } from './runtime';
+import { floatBytes, share, type Wasm } from './runtime';
 
 const OPS = { forward: 2, inputGrad: 3, weightGrad: 4 } as const;
 export type ConvKind = keyof typeof OPS;
@@ -60,13 +60,12 @@ export function wasmConv(
   const wanted = Math.max(threads, Math.min(byMemory, threads * TASKS_PER_THREAD));
   const tasks = Math.max(1, Math.min(g.n, wanted));
   const weightGrad = kind === 'weightGrad';
-  const bytes = (n: number) => Math.ceil((n * 4) / 64) * 64;
   const yFloats = weightGrad ? outCh * k : out.length;
   // Regions in bytes: images or gradient, weight or gradient, bias, then the output (for the
   // weight gradient one partial per task, each rounded up on its own), then the columns.
-  const regions = [bytes(a.length), bytes(b.length), bytes(bias?.length ?? 0)];
-  regions.push(weightGrad ? tasks * bytes(yFloats) : bytes(yFloats));
-  const colsBytes = bytes(k * plane);
+  const regions = [floatBytes(a.length), floatBytes(b.length), floatBytes(bias?.length ?? 0)];
+  regions.push(weightGrad ? tasks * floatBytes(yFloats) : floatBytes(yFloats));
+  const colsBytes = floatBytes(k * plane);
   const offsets: number[] = [];
   let total = 0;
   for (const r of regions) {
@@ -82,7 +81,7 @@ export function wasmConv(
 
   const geom = writeGeometry(w, tasks, g, outCh);
   for (let t = 0; t < tasks; t++) {
-    const y = yAt + (weightGrad ? t * bytes(yFloats) : 0);
+    const y = yAt + (weightGrad ? t * floatBytes(yFloats) : 0);
     const cols = base + total + t * colsBytes;
     w.setTask(t, [OPS[kind], geom, aAt, bAt, bias ? biasAt : 0, y, cols, ...share(g.n, tasks, t)]);
   }
@@ -90,7 +89,7 @@ export function wasmConv(
   const y = w.f32;
   out.set(y.subarray(yAt / 4, yAt / 4 + yFloats));
   for (let t = 1; t < (weightGrad ? tasks : 1); t++) {
-    const p = (yAt + t * bytes(yFloats)) / 4;
+    const p = (yAt + t * floatBytes(yFloats)) / 4;
     for (let i = 0; i < yFloats; i++) out[i] += y[p + i];
   }
 }

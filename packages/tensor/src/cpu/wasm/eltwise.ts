@@ -3,7 +3,7 @@
  * every thread for long runs), the result copied out. Dense runs only; the caller checks.
  */
 import type { BinaryOp, UnaryOp } from '../../backend';
-import { share, type Wasm } from './runtime';
+import { floatBytes, share, type Wasm } from './runtime';
 
 const OP_ELTWISE = 6;
 
@@ -36,9 +36,9 @@ export function wasmEltwise(
   bStep: 0 | 1,
 ): void {
   const n = out.length;
-  const bytes = Math.ceil((n * 4) / 64) * 64;
+  const bytes = floatBytes(n);
   const bLen = b ? (bStep ? n : 1) : 0;
-  const base = w.scratch(2 * bytes + Math.ceil((bLen * 4) / 64) * 64);
+  const base = w.scratch(2 * bytes + floatBytes(bLen));
   const f32 = w.f32;
   f32.set(a.subarray(0, n), base / 4);
   if (b) f32.set(b.subarray(0, bLen), (base + 2 * bytes) / 4);

@@ -6,7 +6,7 @@
 import type { View } from '../../backend';
 import { numelOf } from '../../shape';
 import { dataOf } from '../storage';
-import { Wasm } from './runtime';
+import { floatBytes, Wasm } from './runtime';
 
 const OP_GEMM = 1;
 /** Below this many flops a product stays on the calling thread (a wake-up costs ~30 µs). */
@@ -90,10 +90,10 @@ export function wasmGemm(
 
   const [aLo, aHi] = spanOf(a);
   const [bLo, bHi] = spanOf(b);
-  const aBytes = align64((aHi - aLo) * 4);
-  const bBytes = align64((bHi - bLo) * 4);
+  const aBytes = floatBytes(aHi - aLo);
+  const bBytes = floatBytes(bHi - bLo);
   const ldc = leadingDim(N);
-  const cBytes = align64(M * ldc * 4);
+  const cBytes = floatBytes(M * ldc);
   const perChunk = Math.max(1, Math.floor(Wasm.maxTasks / parts.length));
   const chunk = Math.min(batch, perChunk);
   const base = w.scratch(aBytes + bBytes + chunk * cBytes * slots);
@@ -163,8 +163,4 @@ function readRows(
     }
     for (let j = 0, o = i * N; j < N; j++, o++) dst[o] += row[j];
   }
-}
-
-function align64(bytes: number): number {
-  return Math.ceil(bytes / 64) * 64;
 }

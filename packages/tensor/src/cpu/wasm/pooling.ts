@@ -1,7 +1,7 @@
 /** Max pooling (each window's max and its index) on the WebAssembly kernels. */
 import type { WindowGeometry } from '../../backend';
 import { writeGeometry } from './conv';
-import { share, type Wasm } from './runtime';
+import { floatBytes, share, type Wasm } from './runtime';
 
 const OP_MAX_POOL = 5;
 /** Windows below which pooling stays on the calling thread. */
@@ -20,7 +20,7 @@ export function wasmMaxPool(
 ): void {
   const planes = g.n * g.c;
   const tasks = Math.min(planes, idx.length >= PARALLEL_WINDOWS ? w.threads : 1);
-  const xBytes = Math.ceil((x.length * 4) / 64) * 64;
+  const xBytes = floatBytes(x.length);
   const idxBytes = idx.length * 8;
   const base = w.scratch(xBytes + idxBytes + (values ? idx.length * 4 : 0));
   w.f32.set(x, base / 4);

@@ -152,6 +152,11 @@ export function share(size: number, parts: number, part: number, quantum = 1): [
   return [at(part), at(part + 1)];
 }
 
+/** Bytes of scratch for n float32 values, rounded up to a whole 64-byte line. */
+export function floatBytes(n: number): number {
+  return align(n * 4, 64);
+}
+
 function align(x: number, a: number): number {
   return Math.ceil(x / a) * a;
 }
@@ -178,12 +183,12 @@ export function wasm(): Wasm | null {
     console.warn(`tensile: ${note}; the CPU backend runs its JavaScript kernels`);
     instance = null;
   } else {
-    const share = canShare();
+    const shared = canShare();
     try {
-      instance = new Wasm(share);
+      instance = new Wasm(shared);
     } catch (e) {
       // A shared memory can fail to reserve its address space; one thread needs none of it.
-      if (!share) throw e;
+      if (!shared) throw e;
       instance = new Wasm(false);
     }
     if (!instance.threaded) note = 'no worker threads with shared memory here: one thread';
