@@ -174,6 +174,11 @@ export interface Backend {
   /** Its gradient: grad [N, C, oh, ow] added at indices into a zero `inputShape` (both dense). */
   maxPoolBackward?(grad: View, indices: View, inputShape: Shape): Storage;
   /**
+   * Optional fused softmax (log_softmax where `log`) along `dim` in x's float dtype
+   * (ops/reduce.ts); null to decline, and the op composes amax, exp, sum and div.
+   */
+  softmax?(x: View, dim: number, log: boolean): Storage | null;
+  /**
    * Optional fused convolution (groups 1, ops/convolution.ts) of x [N, C, H, W] (g's image)
    * with weight [O, C, kh, kw] and bias [O] or null: [N, O, oh, ow]. These three may return
    * null to decline (an operand they do not take), and the op composes im2col and matmul.

@@ -198,3 +198,133 @@ describe('elementwise float32 runs (the WebAssembly kernels from 4096 values)', 
     same(x, d(a).mul(d(b)));
   });
 });
+
+/** Distance of got from want in float32 units in the last place at want (2^-149 at least). */
+function ulps(got: number, want: number): number {
+  const w = Math.fround(want);
+  if (Object.is(got, w) || (Number.isNaN(got) && Number.isNaN(w))) return 0;
+  if (!Number.isFinite(got) || !Number.isFinite(w)) return Number.POSITIVE_INFINITY;
+  const e = Math.max(Math.floor(Math.log2(Math.abs(Math.fround(want)) || 2 ** -149)), -126);
+  return Math.abs(got - want) / 2 ** (e - 23);
+}
+
+describe('exp, log, tanh and sigmoid on float32 runs (WebAssembly from 4096 values)', () => {
+  const specials = [Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  // Where the reductions and the special cases meet: exp's overflow at 88.72 and its
+  // subnormal results below -87.3, log of subnormals and of the largest float.
+  const edges = [88.72, 88.73, -87.3, -103.9, -104, -150, 1e-45, 1e-40, 1.17e-38, 3.4e38, -1e-45];
+  const n = 20000;
+  const sweep = Array.from({ length: n - specials.length - edges.length }, (_, i) => {
+    const t = i / n;
+    return i % 2 ? (t - 0.5) * 220 : Math.sign(Math.sin(i)) * 10 ** (t * 76 - 38);
+  });
+  const x = T.tensor([...specials, ...edges, ...sweep]);
+  // tanh and sigmoid compose exp with a division: a rounding or two more.
+  it.each([
+    ['exp', 2, (v: T.Tensor) => v.exp()],
+    ['log', 2, (v: T.Tensor) => v.log()],
+    ['tanh', 3, (v: T.Tensor) => v.tanh()],
+    ['sigmoid', 3, (v: T.Tensor) => v.sigmoid()],
+  ] as const)('%s: within %i ulps of float64, specials exact', (_, bound, f) => {
+    const got = f(x).dataSync();
+    const want = f(x.double()).dataSync();
+    const input = x.dataSync();
+    for (let i = 0; i < n; i++) {
+      const err = ulps(got[i], want[i]);
+      if (err > bound)
+        throw new Error(`at ${input[i]}: ${got[i]} against ${want[i]} (${err} ulps)`);
+    }
+    // A zero's sign: tanh(-0) is -0, exp(-inf) is +0.
+    for (let i = 0; i < specials.length; i++) {
+      const w = Math.fround(want[i]);
+      expect(Object.is(got[i], w) || (Number.isNaN(got[i]) && Number.isNaN(w))).toBe(true);
+    }
+  });
+});
+
+describe.each([1, 2])('softmax and log_softmax on %i thread(s)', (threads) => {
+  const check = (x: T.Tensor, dim: number) => {
+    T.setNumThreads(threads);
+    for (const [name, f] of [
+      ['softmax', T.softmax],
+      ['logSoftmax', T.logSoftmax],
+    ] as const) {
+      const got = f(x, dim).dataSync();
+      const want = f(x.double(), dim).dataSync();
+      for (let i = 0; i < want.length; i++) {
+        const ok =
+          Object.is(got[i], want[i]) ||
+          (Number.isNaN(want[i])
+            ? Number.isNaN(got[i])
+            : Math.abs(got[i] - want[i]) <= 1e-6 * (1 + Math.abs(want[i])));
+        if (!ok) throw new Error(`${name} element ${i}: ${got[i]} against ${want[i]}`);
+      }
+    }
+  };
+  it('along the last dim, the first and one in the middle', () => {
+    const x = T.randn([300, 37]).mul(5);
+    check(x, 1);
+    check(x, 0);
+    check(T.randn([6, 9, 5, 7]).mul(3), 1);
+    check(T.randn([6, 9, 5, 7]), 3);
+    check(T.randn([50000]).mul(20), 0);
+  });
+
+  it('rows with NaN, -inf and +inf as torch has them', () => {
+    const x = T.randn([64, 10]);
+    const bad = [Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    for (const [r, v] of bad.entries()) x.select(0, r).select(0, 3).fill_(v);
+    x.select(0, 5).fill_(Number.NEGATIVE_INFINITY);
+    check(x, 1);
+    check(x.t().contiguous(), 0);
+  });
+
+  it('a transposed or offset input', () => {
+    check(T.randn([40, 30]).t(), 1);
+    check(T.randn([41, 30]).narrow(0, 1, 40), 1);
+  });
+});
+
+describe('sum, amax and amin over float32 (WebAssembly from 1024 values)', () => {
+  const x = T.randn([24, 6, 9, 8]).mul(100);
+  const dimsList: number[][] = [[0], [1], [3], [0, 1], [2, 3], [0, 2, 3], [0, 1, 2, 3], [1, 3]];
+  it.each(dimsList.map((d) => [d.join(','), d]))('over dims %s', (_, dims) => {
+    for (const op of ['sum', 'amax', 'amin', 'mean'] as const) {
+      const got = x[op](dims as number[]).dataSync();
+      const want = x
+        .double()
+        [op](dims as number[])
+        .dataSync();
+      // Sums: errors of a few float32 roundings of the magnitudes summed (as PyTorch's).
+      const scale = x
+        .double()
+        .abs()
+        [op === 'mean' ? 'mean' : 'sum'](dims as number[])
+        .dataSync();
+      for (let i = 0; i < want.length; i++) {
+        const tol = op === 'sum' || op === 'mean' ? 2.5e-7 * scale[i] : 0;
+        if (!(Math.abs(got[i] - Math.fround(want[i])) <= tol))
+          throw new Error(`${op} over ${dims}: element ${i} ${got[i]} against ${want[i]}`);
+      }
+    }
+  });
+
+  it('NaN wins max and min, in any lane and in the tail', () => {
+    for (const at of [0, 5, 1029, 2047]) {
+      const v = T.randn([2048]);
+      v.select(0, at).fill_(Number.NaN);
+      expect(v.amax().item()).toBeNaN();
+      expect(v.amin().item()).toBeNaN();
+      const m = v.reshape([64, 32]);
+      expect(Number.isNaN(m.amax(0).dataSync()[at % 32])).toBe(true);
+      expect(Number.isNaN(m.amin(1).dataSync()[Math.floor(at / 32)])).toBe(true);
+      expect(m.amax(1).isnan().sum().item()).toBe(1);
+    }
+  });
+
+  it('a long sum keeps its precision', () => {
+    // A float32 accumulator per lane drifts by about 1e-3 here; double block totals do not.
+    const v = T.full([3_000_001], 0.1);
+    expect(v.sum().item()).toBe(Math.fround(3_000_001 * Math.fround(0.1)));
+  });
+});

@@ -1,7 +1,9 @@
 // Elementwise float32 kernels over [i0, i1) of dense operands; b is one value broadcast when
-// b_step is 0. Each is the IEEE single operation, so the results are the JavaScript kernels'
-// to the bit (those compute in double and round, which for these ops is the same).
+// b_step is 0. The arithmetic ones are the IEEE single operation, so the results are the
+// JavaScript kernels' to the bit (those compute in double and round, which for these ops is
+// the same); exp, log, tanh and sigmoid are within about an ulp of them (vmath.h).
 #include "kernels.h"
+#include "vmath.h"
 
 static inline v128_t apply(int op, v128_t a, v128_t b) {
   v128_t zero = wasm_f32x4_splat(0);
@@ -21,7 +23,11 @@ static inline v128_t apply(int op, v128_t a, v128_t b) {
     // a is the gradient, b relu's output: cut where b <= 0 (a NaN output passes it).
     case ELT_RELU_BACKWARD: return wasm_v128_bitselect(zero, a, wasm_f32x4_le(b, zero));
     case ELT_SQRT: return wasm_f32x4_sqrt(a);
-    default: return wasm_f32x4_abs(a);
+    case ELT_ABS: return wasm_f32x4_abs(a);
+    case ELT_EXP: return vexp(a);
+    case ELT_LOG: return vlog(a);
+    case ELT_TANH: return vtanh(a);
+    default: return vsigmoid(a);
   }
 }
 

@@ -15,6 +15,8 @@ void run(const int *tasks, int count, int first, int step, float *ws) {
       case OP_ELTWISE: eltwise_task((const EltTask *)t); break;
       case OP_SGD: sgd_task((const SgdTask *)t); break;
       case OP_ADAM: adam_task((const AdamTask *)t); break;
+      case OP_SOFTMAX: softmax_task((const SoftmaxTask *)t); break;
+      case OP_REDUCE: reduce_task((const ReduceTask *)t); break;
       default: conv_task((const ConvTask *)t, ws);  // the three OP_CONV_* kinds
     }
   }

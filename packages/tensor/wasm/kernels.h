@@ -4,7 +4,8 @@
 #define TENSILE_KERNELS_H
 #include <wasm_simd128.h>
 
-enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6, OP_SGD = 7, OP_ADAM = 8 };
+enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6, OP_SGD = 7, OP_ADAM = 8,
+       OP_SOFTMAX = 9, OP_REDUCE = 10 };
 
 // The first i in [0, count) with start + i * step >= 0 (count if none): the first output
 // position, or kernel offset, whose input position lies past the top or left border.
@@ -20,6 +21,12 @@ static inline int end_in(int start, int step, int count, int size) {
   int room = size - 1 - start;
   if (room >= (count - 1) * step) return count;
   return room < 0 ? 0 : room / step + 1;
+}
+
+// The four float32 lanes of v added, as doubles, to (lo, hi): sums kept in double.
+static inline void widen(v128_t v, v128_t *lo, v128_t *hi) {
+  *lo = wasm_f64x2_add(*lo, wasm_f64x2_promote_low_f32x4(v));
+  *hi = wasm_f64x2_add(*hi, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)));
 }
 
 // Task records are TASK_WORDS 32-bit words; the layout is mirrored in src/cpu/wasm/tasks.ts.
@@ -85,7 +92,11 @@ enum {
   ELT_RELU = 6,
   ELT_RELU_BACKWARD = 7,
   ELT_SQRT = 8,
-  ELT_ABS = 9
+  ELT_ABS = 9,
+  ELT_EXP = 10,
+  ELT_LOG = 11,
+  ELT_TANH = 12,
+  ELT_SIGMOID = 13
 };
 
 // out[i] = op(a[i], b[i]) (b[0] when b_step is 0; b unused by unary ops) for i in [i0, i1).
@@ -128,5 +139,32 @@ typedef struct {
 } AdamTask;
 
 void adam_task(const AdamTask *t);
+
+// softmax (log_softmax where `log`) of x, dense [outer, n, inner], along n, for the outer
+// indices [o0, o1).
+typedef struct {
+  int op;
+  int log;
+  const float *x;
+  float *out;
+  int n, inner;
+  int o0, o1;
+} SoftmaxTask;
+
+void softmax_task(const SoftmaxTask *t);
+
+enum { RED_SUM = 0, RED_MAX = 1, RED_MIN = 2 };
+
+// Reduces dense x [outer, rows, n, inner] along outer and n into out [rows, inner]: sums with
+// double totals (reduce.c), max and min by torch's rule (a NaN wins).
+typedef struct {
+  int op;
+  int kind;
+  const float *x;
+  double *out;
+  int outer, rows, n, inner;
+} ReduceTask;
+
+void reduce_task(const ReduceTask *t);
 
 #endif

@@ -7,7 +7,7 @@ import { BINARY, type Expr, IDENTITY, mapInto, UNARY, WHERE } from './elementwis
 import { gather, scatterInto, sort } from './indexing';
 import { matmul } from './matmul';
 import { adamStep, sgdStep } from './optim';
-import { argReduce, cumulative, reduce } from './reduce';
+import { argReduce, cumulative, reduce, softmax } from './reduce';
 import { allocArray, CpuStorage, dataOf, recycle } from './storage';
 import { col2im, im2col, maxPool, maxPoolBackward } from './windows';
 
@@ -84,6 +84,10 @@ export const cpuBackend: Backend = {
   },
   maxPoolBackward: (grad, indices, inputShape) =>
     wrap(maxPoolBackward(grad, indices, inputShape), grad.dtype),
+  softmax(x, dim, log) {
+    const out = softmax(x, dim, log);
+    return out && wrap(out, 'float32');
+  },
   conv2d: (x, weight, bias, g) =>
     conv('forward', g, weight.shape[0], x, weight, bias, [g.n, weight.shape[0], ...g.out]),
   conv2dInputGrad: (grad, weight, g) =>

@@ -1,8 +1,10 @@
 import type { ArgReduceOp, CumulativeOp, ReduceOp, View } from '../backend';
 import { type DType, isFloating, type TypedArray } from '../dtype';
-import { isContiguousLayout, numelOf } from '../shape';
+import { isContiguousLayout, numelOf, type Shape } from '../shape';
 import { coalesce, H, loopDecls, nestedLoops } from './loops';
-import { allocArray, dataOf } from './storage';
+import { allocArray, dataOf, denseFloat32 } from './storage';
+import { wasm } from './wasm/runtime';
+import { REDUCE_KINDS, type ReduceLayout, wasmReduce, wasmSoftmax } from './wasm/softmax';
 
 const REDUCERS: Record<ReduceOp, { init: string; step: string; bool?: boolean }> = {
   sum: { init: '0', step: 'acc += v;' },
@@ -103,6 +105,7 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], dtype: DT
   const out = allocArray(dtype, keptNumel);
   if (keptNumel === 0) return out;
   if (reducedNumel === 0) return out.fill(Number(REDUCERS[op].init));
+  if (dtype === 'float32' && reduceOnWasm(op, x, dims, out)) return out;
   if (op === 'sum' && isFloating(dtype) && r.shape.length === 1 && r.strides[0][0] === 1) {
     // Each kept element sums one contiguous run (a full sum, a last-dim sum).
     const a = dataOf(x.storage);
@@ -122,6 +125,55 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], dtype: DT
     r.shape,
     r.strides[0],
   );
+  return out;
+}
+
+/** Reductions of fewer values stay in JavaScript, where the call costs more than it saves. */
+const WASM_REDUCE_MIN = 1 << 10;
+
+/**
+ * x's dims as [outer, rows, n, inner] reduced along outer and n, where they fit that: size-1
+ * dims dropped and neighbours of one kind merged, the blocks must read (reduced)? kept?
+ * reduced kept?. null for other patterns, which stay in JavaScript.
+ */
+function reduceLayout(shape: Shape, dims: readonly number[]): ReduceLayout | null {
+  const blocks: { size: number; reduced: boolean }[] = [];
+  shape.forEach((size, d) => {
+    const reduced = dims.includes(d);
+    const last = blocks[blocks.length - 1];
+    if (size === 1) return;
+    if (last && last.reduced === reduced) last.size *= size;
+    else blocks.push({ size, reduced });
+  });
+  const take = (reduced: boolean) =>
+    blocks.length > 0 && blocks[blocks.length - 1].reduced === reduced ? blocks.pop()!.size : 1;
+  const inner = take(false);
+  const n = take(true);
+  const rows = take(false);
+  const outer = take(true);
+  return blocks.length === 0 ? { outer, rows, n, inner } : null;
+}
+
+/** A sum, max or min of dense float32 x on the WebAssembly kernels, into out; false where it does not apply. */
+function reduceOnWasm(op: ReduceOp, x: View, dims: readonly number[], out: TypedArray): boolean {
+  const kind = REDUCE_KINDS[op as keyof typeof REDUCE_KINDS];
+  const dense = numelOf(x.shape) >= WASM_REDUCE_MIN ? denseFloat32(x) : null;
+  const w = kind !== undefined && dense ? wasm() : null;
+  const layout = w ? reduceLayout(x.shape, dims) : null;
+  if (!w || !dense || !layout) return false;
+  out.set(wasmReduce(w, kind, dense, layout));
+  return true;
+}
+
+/** softmax (log_softmax where `log`) of dense float32 x along dim; null where it declines. */
+export function softmax(x: View, dim: number, log: boolean): Float32Array | null {
+  const dense = denseFloat32(x);
+  const w = dense ? wasm() : null;
+  if (!w || !dense || dense.length === 0 || x.shape.length === 0) return null;
+  const out = allocArray('float32', dense.length) as Float32Array;
+  const inner = numelOf(x.shape.slice(dim + 1));
+  const n = x.shape[dim];
+  wasmSoftmax(w, dense, out, dense.length / (n * inner), n, inner, log);
   return out;
 }
 

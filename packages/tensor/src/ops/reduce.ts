@@ -253,11 +253,19 @@ function cumulative(op: 'cumsum' | 'cumprod', x: Tensor, dim: number): Tensor {
 export const cumsum = (x: Tensor, dim: number) => cumulative('cumsum', x, dim);
 export const cumprod = (x: Tensor, dim: number) => cumulative('cumprod', x, dim);
 
+/** The backend's fused kernel, where it has one and takes x; null to compose. */
+function fusedSoftmax(x: Tensor, dim: number, log: boolean): Tensor | null {
+  const storage = x.storage.backend.softmax?.(x, dim, log);
+  return storage ? wrapStorage(storage, x.shape) : null;
+}
+
 /** Recorded as one op: its backward (y * (g - sum(g * y))) is cheaper than the composite's. */
 export function softmax(x: Tensor, dim: number): Tensor {
   const src = asFloat(x);
   const d = normalizeDim('softmax', dim, src.ndim);
   return apply('softmax', [src], { dim: d }, () => {
+    const fused = fusedSoftmax(src, d, false);
+    if (fused) return fused;
     const e = E.exp(E.sub(src, amax(src, d, { keepdim: true })));
     return E.div(e, sum(e, d, { keepdim: true }));
   });
@@ -267,6 +275,8 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const src = asFloat(x);
   const d = normalizeDim('logSoftmax', dim, src.ndim);
   return apply('logSoftmax', [src], { dim: d }, () => {
+    const fused = fusedSoftmax(src, d, true);
+    if (fused) return fused;
     const shifted = E.sub(src, amax(src, d, { keepdim: true }));
     return E.sub(shifted, E.log(sum(E.exp(shifted), d, { keepdim: true })));
   });

@@ -19,12 +19,20 @@ export const ELTWISE: Partial<Record<BinaryOp | UnaryOp, number>> = {
   reluBackward: 7,
   sqrt: 8,
   abs: 9,
+  exp: 10,
+  log: 11,
+  tanh: 12,
+  sigmoid: 13,
 };
+
+/** Ops whose kernel costs tens of flops a value: threads pay off on shorter runs. */
+const HEAVY = new Set([10, 11, 12, 13]);
 
 /** Runs shorter than this stay in JavaScript: the copies and the call cost more than they save. */
 export const ELTWISE_MIN = 1 << 12;
 /** Runs this long are split across the threads (shorter ones: a wake-up costs more than the half). */
 const PARALLEL = 1 << 22;
+const PARALLEL_HEAVY = 1 << 15;
 
 /** out = op(a, b) over a run; b is a run of the same length, one broadcast value, or null. */
 export function wasmEltwise(
@@ -42,7 +50,7 @@ export function wasmEltwise(
   const f32 = w.f32;
   f32.set(a.subarray(0, n), base / 4);
   if (b) f32.set(b.subarray(0, bLen), (base + 2 * bytes) / 4);
-  const tasks = n >= PARALLEL ? w.threads : 1;
+  const tasks = n >= (HEAVY.has(op) ? PARALLEL_HEAVY : PARALLEL) ? w.threads : 1;
   const bAt = b ? base + 2 * bytes : 0;
   // Shares on multiples of 4, so that every task's vectors line up.
   for (let t = 0; t < tasks; t++) {
