@@ -284,6 +284,22 @@ const linalg: Case[] = [
         .requiresGrad_(),
     ],
   ],
+  [
+    'avgPool (ceil mode, padding left out)',
+    (x) =>
+      T.avgPool(x, [3, 2], {
+        stride: [2, 1],
+        padding: [1, 1],
+        outputSize: [4, 5],
+        countIncludePad: false,
+      }),
+    () => [rand([2, 2, 6, 4])],
+  ],
+  [
+    'avgPoolBackward',
+    (g) => T.avgPoolBackward(g, [2, 2, 5, 4], [3, 2], { stride: [2, 1], divisorOverride: 5 }),
+    () => [rand([2, 2, 2, 3])],
+  ],
   ['mm', (a, b) => a.mm(b), () => [rand([2, 3]), rand([3, 2])]],
   ['bmm', (a, b) => a.bmm(b), () => [rand([2, 2, 3]), rand([2, 3, 2])]],
   ['matmul broadcast', (a, b) => a.matmul(b), () => [rand([2, 1, 2, 3]), rand([3, 3, 2])]],

@@ -174,6 +174,13 @@ export interface Backend {
   /** Its gradient: grad [N, C, oh, ow] added at indices into a zero `inputShape` (both dense). */
   maxPoolBackward?(grad: View, indices: View, inputShape: Shape): Storage;
   /**
+   * Optional fast path for average pooling (ops/pooling.ts; g's dilation is 1): [N, C, oh, ow]
+   * by avg_pool2d's divisor rules. null to decline, and the op composes im2col and sum.
+   */
+  avgPool?(x: View, g: WindowGeometry, divisor: AvgPoolDivisor): Storage | null;
+  /** Its gradient, from grad [N, C, oh, ow]: [N, C, H, W] (or null, as above). */
+  avgPoolBackward?(grad: View, g: WindowGeometry, divisor: AvgPoolDivisor): Storage | null;
+  /**
    * Optional fused softmax (log_softmax where `log`) along `dim` in x's float dtype
    * (ops/reduce.ts); null to decline, and the op composes amax, exp, sum and div.
    */
@@ -202,6 +209,15 @@ export interface Backend {
     maxExpAvgSq: View | null,
     opts: AdamStepOptions,
   ): boolean;
+}
+
+/**
+ * What an average-pooling window is divided by: `divisorOverride` where given, else its size
+ * clipped to the padded image (countIncludePad) or its positions inside the image.
+ */
+export interface AvgPoolDivisor {
+  countIncludePad: boolean;
+  divisorOverride: number | null;
 }
 
 /**

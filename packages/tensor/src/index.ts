@@ -1,5 +1,6 @@
 export type {
   ArgReduceOp,
+  AvgPoolDivisor,
   Backend,
   BinaryOp,
   CumulativeOp,
@@ -8,6 +9,7 @@ export type {
   Storage,
   UnaryOp,
   View,
+  WindowGeometry,
 } from './backend';
 export { getBackend, listBackends, registerBackend } from './backend';
 export { cpuBackend } from './cpu';
@@ -171,7 +173,15 @@ export {
   unbind,
 } from './ops/joining';
 export { bmm, diag, diagEmbed, dot, matmul, mm, outer, trace, tril, triu } from './ops/linalg';
-export { atIndices, maxPool, maxPoolBackward, maxPoolIndices } from './ops/pooling';
+export {
+  type AvgPoolWindowOptions,
+  atIndices,
+  avgPool,
+  avgPoolBackward,
+  maxPool,
+  maxPoolBackward,
+  maxPoolIndices,
+} from './ops/pooling';
 export type { GeneratorOption, MultinomialOptions } from './ops/random';
 export { bernoulli, multinomial } from './ops/random';
 export type { NormOrder, ReduceOptions, VarOptions } from './ops/reduce';

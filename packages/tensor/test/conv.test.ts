@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type AvgPoolWindowOptions,
   arange,
+  avgPool,
+  avgPoolBackward,
   type ConvolutionOptions,
   col2im,
   convolution,
@@ -339,5 +342,54 @@ describe('convolution on several threads', () => {
     for (let run = 0; run < 30; run++) {
       for (const [i, t] of all().entries()) expect(Array.from(t.dataSync())).toEqual(want[i]);
     }
+  });
+});
+
+describe('avgPool', () => {
+  const threads = getNumThreads();
+  afterAll(() => setNumThreads(threads));
+
+  // float32 runs the CPU's kernels; float64 the composition over im2col and col2im.
+  const cases: [string, number[], Pair, AvgPoolWindowOptions][] = [
+    ['2x2 stride 2', [4, 3, 16, 16], [2, 2], { stride: [2, 2] }],
+    ['3x3 stride 1 padding 1', [2, 5, 23, 29], [3, 3], { padding: [1, 1] }],
+    ['padding left out', [2, 5, 23, 29], [3, 3], { padding: [1, 1], countIncludePad: false }],
+    ['ceil mode', [3, 2, 9, 10], [3, 2], { stride: [2, 3], padding: [1, 1], outputSize: [5, 4] }],
+    [
+      'ceil mode, padding left out',
+      [3, 2, 9, 10],
+      [3, 3],
+      { stride: [2, 2], padding: [1, 1], outputSize: [5, 6], countIncludePad: false },
+    ],
+    ['a divisor override', [2, 3, 11, 13], [2, 3], { stride: [1, 2], divisorOverride: -7 }],
+    ['wide rows on two threads', [8, 16, 64, 64], [2, 2], { stride: [2, 2] }],
+  ];
+  it.each(cases)('%s: values and gradient as the composed op', (_, shape, k, o) => {
+    manualSeed(3);
+    const x = randn(shape);
+    for (const n of [1, 2]) {
+      setNumThreads(n);
+      const y = avgPool(x, k, o);
+      const want = avgPool(x.double(), k, o);
+      expect(y.shape).toEqual(want.shape);
+      expect(y.sub(want).abs().max().item()).toBeLessThan(1e-6);
+      const g = randn(y.shape);
+      const gx = avgPoolBackward(g, x.shape, k, o);
+      const gwant = avgPoolBackward(g.double(), x.shape, k, o);
+      expect(gx.shape).toEqual(x.shape);
+      expect(gx.sub(gwant).abs().max().item()).toBeLessThan(1e-5);
+    }
+  });
+
+  it('rejects what avg_pool2d rejects, naming the sizes', () => {
+    const x = randn([1, 1, 4, 4]);
+    expect(() => avgPool(x, [2, 2], { padding: [2, 2] })).toThrow(/pad should be at most half/);
+    expect(() => avgPool(x, [2, 2], { divisorOverride: 0 })).toThrow(/divisor must be not zero/);
+    expect(() => avgPool(x, [2, 2], { stride: [2, 2], outputSize: [2, 3] })).toThrow(
+      /output size \[2, 3\] puts windows wholly past input of size \[1, 1, 4, 4\]/,
+    );
+    expect(() => avgPoolBackward(randn([1, 1, 3, 3]), x.shape, [2, 2], { stride: [2, 2] })).toThrow(
+      /expected a gradient of size \[1, 1, 2, 2\].*got \[1, 1, 3, 3\]/,
+    );
   });
 });

@@ -5,7 +5,7 @@
 #include <wasm_simd128.h>
 
 enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6, OP_SGD = 7, OP_ADAM = 8,
-       OP_SOFTMAX = 9, OP_REDUCE = 10 };
+       OP_SOFTMAX = 9, OP_REDUCE = 10, OP_AVG_POOL = 11, OP_AVG_POOL_BACKWARD = 12 };
 
 // The first i in [0, count) with start + i * step >= 0 (count if none): the first output
 // position, or kernel offset, whose input position lies past the top or left border.
@@ -80,6 +80,21 @@ typedef struct {
 } PoolTask;
 
 void max_pool_task(const PoolTask *t);
+
+// Average pooling of planes [p0, p1): x [planes, h, w] to y [planes, oh, ow], or for its
+// gradient x [planes, oh, ow] to y [planes, h, w]. divisor is divisor_override (0 for none);
+// g's dilation is 1 and its o unused.
+typedef struct {
+  int op;
+  const ConvGeom *g;
+  const float *x;
+  float *y;
+  int p0, p1;
+  int include_pad;
+  float divisor;
+} AvgPoolTask;
+
+void avg_pool_task(const AvgPoolTask *t);
 
 // Elementwise float32 ops (src/cpu/wasm/eltwise.ts names them by these numbers).
 enum {

@@ -4,7 +4,10 @@
  * The fused convolution and its two gradient ops differentiate into each other.
  */
 import {
+  type AvgPoolWindowOptions,
   atIndices,
+  avgPool,
+  avgPoolBackward,
   col2im,
   convolution,
   convolutionInputGrad,
@@ -24,6 +27,18 @@ function windows(c: GradContext): Im2colOptions {
     padding: attr<Pair>(c, 'padding'),
     stride: attr<Pair>(c, 'stride'),
     outputSize: attr<Pair>(c, 'outputSize'),
+  };
+}
+
+/** The windows and divisor rule average pooling recorded. */
+function avgWindows(c: GradContext): AvgPoolWindowOptions {
+  const { padding, stride, outputSize } = windows(c);
+  return {
+    padding,
+    stride,
+    outputSize,
+    countIncludePad: attr<boolean>(c, 'countIncludePad'),
+    divisorOverride: attr<number | null>(c, 'divisorOverride'),
   };
 }
 
@@ -93,6 +108,17 @@ export const linalg: Record<string, Formula> = {
   maxPoolBackward: {
     name: 'MaxPool2DWithIndicesBackwardBackward0',
     backward: (g, c) => [atIndices(g, attr<Tensor>(c, 'indices'))],
+  },
+  avgPool: {
+    name: 'AvgPool2DBackward0',
+    backward: (g, c) => [
+      avgPoolBackward(g, c.inputShape(0), attr<Pair>(c, 'kernelSize'), avgWindows(c)),
+    ],
+  },
+  // Linear in the gradient, and avgPool's adjoint.
+  avgPoolBackward: {
+    name: 'AvgPool2DBackwardBackward0',
+    backward: (g, c) => [avgPool(g, attr<Pair>(c, 'kernelSize'), avgWindows(c))],
   },
   im2col: {
     name: 'Im2ColBackward0',

@@ -1,14 +1,13 @@
 /**
  * Pooling over image windows: max pooling takes each window's max (the tensor package's maxPool;
- * its gradient goes to the argmax, as PyTorch's), average pooling divides im2col's window sums
- * by PyTorch's divisor. 1-D pooling runs the 2-D one on a height-1 image. Adaptive pooling uses
+ * its gradient goes to the argmax, as PyTorch's), average pooling its avgPool (avg_pool2d's
+ * divisor rules). 1-D pooling runs the 2-D one on a height-1 image. Adaptive pooling uses
  * PyTorch's bins: start floor(i*in/out), end ceil((i+1)*in/out).
  */
 import {
+  avgPool,
   fmtShape,
-  im2col,
   maxPool,
-  ones,
   type Pair,
   ShapeError,
   stack,
@@ -110,19 +109,6 @@ function asImage(op: string, input: Tensor, dims: 1 | 2): [Tensor, (t: Tensor) =
   return [img, back];
 }
 
-/** The windows of [N, C, H, W] as [C, kh*kw, N, oh, ow] (the kernel positions on dim 1). */
-function columns(x: Tensor, win: Window, padValue: number): Tensor {
-  const [n, c] = x.shape;
-  const cols = im2col(x, win.kernel, {
-    stride: win.stride,
-    padding: win.padding,
-    dilation: win.dilation,
-    outputSize: win.out,
-    padValue,
-  });
-  return cols.reshape([c, win.kernel[0] * win.kernel[1], n, win.out[0], win.out[1]]);
-}
-
 function maxPoolNd(
   op: string,
   input: Tensor,
@@ -178,24 +164,16 @@ function avgPoolNd(
 ): Tensor {
   const [x, back] = asImage(op, input, dims);
   const win = windowOf(op, x, dims, kernelSize, opts);
-  const sums = columns(x, win, 0).sum(1);
-  let divisor: Tensor | number;
-  if (opts.divisorOverride != null) {
-    if (opts.divisorOverride === 0) throw new ValueError(`${op}: divisor must be not zero`);
-    divisor = opts.divisorOverride;
-  } else {
-    // Counted positions: the padded image (countIncludePad) or the image only, never the
-    // extra right/bottom region that ceil mode adds.
-    const [h, w] = [x.shape[2], x.shape[3]];
-    const include = opts.countIncludePad ?? true;
-    const p = win.padding;
-    const area = ones([1, 1, include ? h + 2 * p[0] : h, include ? w + 2 * p[1] : w], {
-      dtype: x.dtype,
-    });
-    const shifted = { ...win, padding: include ? ([0, 0] as Pair) : p };
-    divisor = columns(area, shifted, 0).sum(1);
-  }
-  return back(sums.div(divisor).movedim(1, 0).contiguous());
+  if (opts.divisorOverride === 0) throw new ValueError(`${op}: divisor must be not zero`);
+  return back(
+    avgPool(x, win.kernel, {
+      stride: win.stride,
+      padding: win.padding,
+      outputSize: win.out,
+      countIncludePad: opts.countIncludePad ?? true,
+      divisorOverride: opts.divisorOverride ?? null,
+    }),
+  );
 }
 
 export function avgPool2d(input: Tensor, kernelSize: IntOrPair, opts: AvgPoolOptions = {}): Tensor {

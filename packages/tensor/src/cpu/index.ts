@@ -9,7 +9,7 @@ import { matmul } from './matmul';
 import { adamStep, sgdStep } from './optim';
 import { argReduce, cumulative, reduce, softmax } from './reduce';
 import { allocArray, CpuStorage, dataOf, recycle } from './storage';
-import { col2im, im2col, maxPool, maxPoolBackward } from './windows';
+import { avgPool, col2im, im2col, maxPool, maxPoolBackward } from './windows';
 
 function wrap(data: TypedArray, dtype: DType): CpuStorage {
   return new CpuStorage(cpuBackend, dtype, data);
@@ -84,6 +84,14 @@ export const cpuBackend: Backend = {
   },
   maxPoolBackward: (grad, indices, inputShape) =>
     wrap(maxPoolBackward(grad, indices, inputShape), grad.dtype),
+  avgPool(x, g, d) {
+    const out = avgPool(x, g, d, false);
+    return out && wrap(out, 'float32');
+  },
+  avgPoolBackward(grad, g, d) {
+    const out = avgPool(grad, g, d, true);
+    return out && wrap(out, 'float32');
+  },
   softmax(x, dim, log) {
     const out = softmax(x, dim, log);
     return out && wrap(out, 'float32');

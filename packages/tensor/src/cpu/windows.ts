@@ -4,11 +4,11 @@
  * other backends get took a padded buffer, a 6-D copy and, for col2im, one add per kernel
  * position).
  */
-import type { View, WindowGeometry } from '../backend';
+import type { AvgPoolDivisor, View, WindowGeometry } from '../backend';
 import type { TypedArray } from '../dtype';
 import type { Shape } from '../shape';
 import { allocArray, dataOf, denseFloat32 } from './storage';
-import { wasmMaxPool } from './wasm/pooling';
+import { wasmAvgPool, wasmMaxPool } from './wasm/pooling';
 import { wasm } from './wasm/runtime';
 
 /** Output positions o in [0, out) whose input position o * stride + start lies in [0, size). */
@@ -158,5 +158,24 @@ export function maxPoolBackward(grad: View, indices: View, inputShape: Shape): T
       out[base + idx[indices.offset + o]] += src[grad.offset + o];
     }
   }
+  return out;
+}
+
+/**
+ * Average pooling (or, where `backward`, its gradient from the output gradient) of dense
+ * float32 operands on the WebAssembly kernels; null where they do not apply.
+ */
+export function avgPool(
+  x: View,
+  g: WindowGeometry,
+  d: AvgPoolDivisor,
+  backward: boolean,
+): Float32Array | null {
+  const k = wasm();
+  const dense = k && denseFloat32(x);
+  if (!k || !dense) return null;
+  const size = backward ? g.n * g.c * g.h * g.w : g.n * g.c * g.out[0] * g.out[1];
+  const out = allocArray('float32', size) as Float32Array;
+  wasmAvgPool(k, g, dense, out, backward, d);
   return out;
 }
