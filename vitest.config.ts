@@ -6,23 +6,35 @@ import { tensileProject } from './vitest.shared.ts';
 // files in the fast or the slow tier. Another run of a package's tests, e.g. with other kernels,
 // is one more entry here: { ...tensileProject(name, { test: { env } }), root: 'packages/x' }.
 
-/** The packages whose goldens and conformance suites run again on the JavaScript CPU kernels. */
-const JS_KERNELS = ['tensor', 'autograd', 'nn', 'optim'];
+/**
+ * The packages whose goldens and conformance suites run again on each other CPU tier: the
+ * plain runs take the native tier where @tensile/cpu-native is built, so the WebAssembly
+ * kernels and the JavaScript ones each get a run of their own.
+ */
+const TIERED = ['tensor', 'autograd', 'nn', 'optim'];
+const TIERS = { js: 'js kernels', wasm: 'wasm kernels' };
 
 export default defineConfig({
   test: {
     projects: [
       'packages/*',
       'apps/*',
-      ...JS_KERNELS.map((name) => ({
-        ...tensileProject(`${name} (js kernels)`, {
-          test: {
-            env: { TENSILE_CPU_KERNELS: 'js' },
-            exclude: ['**/node_modules/**', 'test/browser.test.ts'],
-          },
-        }),
-        root: `packages/${name}`,
-      })),
+      ...Object.entries(TIERS).flatMap(([tier, label]) =>
+        TIERED.map((name) => ({
+          ...tensileProject(`${name} (${label})`, {
+            test: {
+              env: { TENSILE_CPU_KERNELS: tier },
+              exclude: ['**/node_modules/**', 'test/browser.test.ts'],
+            },
+          }),
+          root: `packages/${name}`,
+        })),
+      ),
+      // The addon on OpenBLAS too (the plain run takes oneDNN where both are installed).
+      {
+        ...tensileProject('cpu-native (openblas)', { test: { env: { TENSILE_BLAS: 'openblas' } } }),
+        root: 'packages/cpu-native',
+      },
     ],
   },
 });

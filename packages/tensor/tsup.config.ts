@@ -6,4 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // The optional native tier is found through import.meta.url, also in the CJS build.
+  shims: true,
 });

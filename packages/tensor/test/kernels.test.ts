@@ -7,6 +7,7 @@ import * as T from '../src/index';
  * here against float64 products (which always run in JavaScript).
  */
 const tier = process.env.TENSILE_CPU_KERNELS === 'js' ? 'js' : 'wasm-simd';
+// TENSILE_CPU_KERNELS=wasm leaves the native tier out; unset, products take it where built.
 const threads = T.getNumThreads();
 afterEach(() => T.setNumThreads(threads));
 
@@ -34,6 +35,12 @@ describe('kernel tier', () => {
     const info = T.getKernelInfo();
     expect(info.tier).toBe(tier);
     expect(info.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('names the native tier where it runs float32 products', () => {
+    const info = T.getKernelInfo();
+    if (process.env.TENSILE_CPU_KERNELS) expect(info.native).toBeUndefined();
+    else if (process.env.TENSILE_NATIVE_REQUIRED) expect(info.native).toMatch(/^(onednn|openblas)/);
   });
 
   it('setNumThreads takes positive integers only', () => {

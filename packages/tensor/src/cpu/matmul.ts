@@ -1,6 +1,7 @@
 import type { View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
 import { numelOf } from '../shape';
+import { type NativeKernels, native } from './native';
 import { lineStarts } from './reduce';
 import { allocArray, dataOf } from './storage';
 import { compactEnough, wasmGemm } from './wasm/gemm';
@@ -182,7 +183,10 @@ export function matmul(a: View, b: View, dtype: DType): TypedArray {
   if (M * N === 0) return out;
   const aStarts = batchStarts(a);
   const bStarts = batchStarts(b);
-  const w = dtype === 'float32' && a.dtype === 'float32' && b.dtype === 'float32' ? wasm() : null;
+  const f32 = dtype === 'float32' && a.dtype === 'float32' && b.dtype === 'float32';
+  const nk = f32 && K > 0 ? native() : null;
+  if (nk && nativeGemm(nk, a, b, aStarts, bStarts, M, N, K, out as Float32Array)) return out;
+  const w = f32 ? wasm() : null;
   if (w && compactEnough(a) && compactEnough(b)) {
     wasmGemm(w, a, b, aStarts, bStarts, M, N, K, out as Float32Array);
     return out;
@@ -196,6 +200,63 @@ export function matmul(a: View, b: View, dtype: DType): TypedArray {
     gemm(Ap, Bp, out, t * M * N, M, N, K, dtype === 'int64');
   }
   return out;
+}
+
+/**
+ * How BLAS reads an op(rows x cols) matrix with strides (rs, cs): [transposed, leading
+ * dimension], or null where the layout is neither (a broadcast row, a strided slice).
+ */
+function blasForm(rows: number, cols: number, rs: number, cs: number): [0 | 1, number] | null {
+  if (cs === 1 || cols === 1) {
+    const ld = rows === 1 ? cols : rs;
+    if (ld >= cols) return [0, ld];
+  }
+  if (rs === 1 || rows === 1) {
+    const ld = cols === 1 ? rows : cs;
+    if (ld >= rows) return [1, ld];
+  }
+  return null;
+}
+
+/** The batch of products on the native tier, in place into out; false where a layout does not fit. */
+function nativeGemm(
+  nk: NativeKernels,
+  a: View,
+  b: View,
+  aStarts: Float64Array,
+  bStarts: Float64Array,
+  M: number,
+  N: number,
+  K: number,
+  out: Float32Array,
+): boolean {
+  const nd = a.shape.length;
+  const fa = blasForm(M, K, a.strides[nd - 2], a.strides[nd - 1]);
+  const fb = blasForm(K, N, b.strides[nd - 2], b.strides[nd - 1]);
+  if (!fa || !fb) return false;
+  const ad = dataOf(a.storage) as Float32Array;
+  const bd = dataOf(b.storage) as Float32Array;
+  for (let t = 0; t < aStarts.length; t++) {
+    nk.sgemm(
+      fa[0],
+      fb[0],
+      M,
+      N,
+      K,
+      1,
+      ad,
+      aStarts[t],
+      fa[1],
+      bd,
+      bStarts[t],
+      fb[1],
+      0,
+      out,
+      t * M * N,
+      N,
+    );
+  }
+  return true;
 }
 
 /** Storage offsets of each matrix in the batch, in row-major order of the batch dims. */

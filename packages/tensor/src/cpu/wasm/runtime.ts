@@ -5,6 +5,7 @@
  * costs a few percent of a GEMM and keeps every storage free of manual memory management.
  */
 import { getNumThreads, onNumThreads } from '../../threads';
+import { nativeInfo } from '../native';
 import { WA, type WasmMemory, type WasmModule } from './api';
 import { SINGLE_WASM, THREADS_WASM } from './binary';
 import { Pool } from './pool';
@@ -26,6 +27,13 @@ export interface KernelInfo {
    * while kernels run with threads > 1 would mean the workers take no share.
    */
   workerTasks?: number;
+  /**
+   * The native tier (@tensile/cpu-native, where installed and built), which runs float32
+   * matrix products: its library and version, e.g. 'onednn 2.6.3 (libdnnl.so.2)'.
+   */
+  native?: string;
+  /** Why the native tier is installed but off (no addon built, no BLAS library found). */
+  nativeNote?: string;
 }
 
 function decode(b64: string): Uint8Array {
@@ -202,5 +210,5 @@ export function getKernelInfo(): KernelInfo {
   const info: KernelInfo = { tier: w ? 'wasm-simd' : 'js', threads: w ? w.threads : 1 };
   if (note) info.note = note;
   if (w?.threaded) info.workerTasks = w.workerTasks;
-  return info;
+  return { ...info, ...nativeInfo() };
 }

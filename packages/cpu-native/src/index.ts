@@ -1,0 +1,69 @@
+/**
+ * Native CPU kernels for Tensile. @tensile/tensor loads this package when it is installed and
+ * its addon was built (`npm install` builds it where a C compiler is present; see README), and
+ * the CPU backend then runs its float32 matrix products on the system's oneDNN or OpenBLAS.
+ * Nothing here needs importing by hand; `load()` is for tools and tests.
+ */
+import { createRequire } from 'node:module';
+
+/** Which library the addon found (null: neither, and Tensile keeps its WASM kernels). */
+export interface NativeInfo {
+  /** 'onednn' or 'openblas'. */
+  blas: string | null;
+  /** The shared library loaded, e.g. 'libdnnl.so.2'. */
+  library: string | null;
+  /** oneDNN's version, or OpenBLAS's core type ('core Haswell'). */
+  detail: string | null;
+}
+
+/** The addon's functions: the contract @tensile/tensor's CPU backend calls. */
+export interface NativeKernels {
+  info(): NativeInfo;
+  /**
+   * Row-major C[m, n] = alpha * op(A)[m, k] op(B)[k, n] + beta * C, each matrix at an element
+   * offset into its Float32Array with its leading dimension; transA/transB 1 for the transpose.
+   */
+  sgemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    aOffset: number,
+    lda: number,
+    b: Float32Array,
+    bOffset: number,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    cOffset: number,
+    ldc: number,
+  ): void;
+  /** The library's thread count (OpenMP's for oneDNN). */
+  setNumThreads(n: number): void;
+}
+
+let cached: NativeKernels | null | undefined;
+let failure: string | undefined;
+
+/** The built addon with a BLAS behind it, or null (see `loadError()` for why). */
+export function load(): NativeKernels | null {
+  if (cached !== undefined) return cached;
+  try {
+    const addon = createRequire(import.meta.url)('../build/tensile_native.node') as NativeKernels;
+    cached = addon.info().blas ? addon : null;
+    if (!cached) failure = 'neither oneDNN (libdnnl) nor OpenBLAS (libopenblas) is installed';
+  } catch (e) {
+    cached = null;
+    failure = `the addon is not built (${(e as Error).message.split('\n')[0]})`;
+  }
+  return cached;
+}
+
+/** Why `load()` gave null. */
+export function loadError(): string | undefined {
+  load();
+  return failure;
+}

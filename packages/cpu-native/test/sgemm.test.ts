@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { load, loadError } from '../src/index';
+
+/**
+ * The addon on this machine's oneDNN or OpenBLAS (TENSILE_BLAS=openblas picks OpenBLAS).
+ * Where it is not built or finds no library the suite skips, unless TENSILE_NATIVE_REQUIRED
+ * is set, as in CI, which installs both libraries.
+ */
+const kernels = load();
+if (!kernels && process.env.TENSILE_NATIVE_REQUIRED)
+  throw new Error(`TENSILE_NATIVE_REQUIRED is set, but ${loadError()}`);
+
+/** Reference row-major product of op(A) op(B) in double. */
+function reference(
+  ta: number,
+  tb: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  ao: number,
+  lda: number,
+  b: Float32Array,
+  bo: number,
+  ldb: number,
+): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) {
+        const av = ta ? a[ao + p * lda + i] : a[ao + i * lda + p];
+        const bv = tb ? b[bo + j * ldb + p] : b[bo + p * ldb + j];
+        s += av * bv;
+      }
+      out[i * n + j] = s;
+    }
+  return out;
+}
+
+const random = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * 2);
+
+describe.skipIf(!kernels)(`cpu-native sgemm (${kernels?.info().blas ?? 'not loaded'})`, () => {
+  const k = kernels!;
+
+  it('reports its library', () => {
+    const info = k.info();
+    expect(['onednn', 'openblas']).toContain(info.blas);
+    expect(info.library).toMatch(/lib(dnnl|openblas)/);
+  });
+
+  it.each([
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ])('transA %i transB %i, at offsets and with padded leading dimensions', (ta, tb) => {
+    for (const [m, n, kk] of [
+      [3, 5, 7],
+      [64, 100, 33],
+      [1, 9, 4],
+      [17, 1, 250],
+    ]) {
+      const lda = (ta ? m : kk) + 3;
+      const ldb = (tb ? kk : n) + 2;
+      const a = random(5 + lda * (ta ? kk : m));
+      const b = random(7 + ldb * (tb ? n : kk));
+      const c = new Float32Array(4 + m * n).fill(Number.NaN);
+      k.sgemm(ta, tb, m, n, kk, 1, a, 5, lda, b, 7, ldb, 0, c, 4, n);
+      const want = reference(ta, tb, m, n, kk, a, 5, lda, b, 7, ldb);
+      // Elements before the output's offset are left alone.
+      expect(Array.from(c.subarray(0, 4)).every(Number.isNaN)).toBe(true);
+      for (let i = 0; i < want.length; i++)
+        expect(Math.abs(c[4 + i] - want[i])).toBeLessThanOrEqual(
+          2e-6 * Math.sqrt(kk) * (1 + Math.abs(want[i])) * 4,
+        );
+    }
+  });
+
+  it('alpha and beta scale and accumulate', () => {
+    const a = random(6);
+    const b = random(6);
+    const c = Float32Array.from([1, 2, 3, 4]);
+    k.sgemm(0, 0, 2, 2, 3, 2, a, 0, 3, b, 0, 2, 0.5, c, 0, 2);
+    const p = reference(0, 0, 2, 2, 3, a, 0, 3, b, 0, 2);
+    for (let i = 0; i < 4; i++) expect(c[i]).toBeCloseTo(2 * p[i] + 0.5 * (i + 1), 5);
+  });
+
+  it('refuses matrices outside their arrays and other types', () => {
+    const a = new Float32Array(6);
+    expect(() => k.sgemm(0, 0, 2, 2, 3, 1, a, 1, 3, a, 0, 2, 0, new Float32Array(4), 0, 2)).toThrow(
+      RangeError,
+    );
+    expect(() => k.sgemm(0, 0, 2, 2, 3, 1, a, 0, 2, a, 0, 2, 0, new Float32Array(4), 0, 2)).toThrow(
+      /outside its array/,
+    );
+    expect(() =>
+      k.sgemm(0, 0, 2, 2, 3, 1, new Float64Array(6) as never, 0, 3, a, 0, 2, 0, a, 0, 2),
+    ).toThrow(/expected a Float32Array/);
+    expect(() => (k.sgemm as (...x: unknown[]) => void)(0, 0, 2)).toThrow(/16 arguments/);
+  });
+
+  it('takes a thread count', () => {
+    k.setNumThreads(1);
+    const a = random(128 * 128);
+    const c1 = new Float32Array(128 * 128);
+    k.sgemm(0, 0, 128, 128, 128, 1, a, 0, 128, a, 0, 128, 0, c1, 0, 128);
+    k.setNumThreads(2);
+    const c2 = new Float32Array(128 * 128);
+    k.sgemm(0, 0, 128, 128, 128, 1, a, 0, 128, a, 0, 128, 0, c2, 0, 128);
+    for (let i = 0; i < c1.length; i++) expect(Math.abs(c1[i] - c2[i])).toBeLessThan(1e-3);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The optional native tier: @tensile/cpu-native's addon, where that package is installed
+ * (Node only) and its addon was built. float32 matrix products then run on the system's
+ * oneDNN or OpenBLAS straight on the tensors' own Float32Arrays, with no copies; every other
+ * op keeps the WebAssembly kernels. TENSILE_CPU_KERNELS=wasm (or js) leaves it out.
+ */
+import { builtin, getNumThreads, onNumThreads } from '../threads';
+
+export interface NativeInfo {
+  blas: string | null;
+  library: string | null;
+  detail: string | null;
+}
+
+/** The addon's contract (packages/cpu-native/native/tensile_native.c). */
+export interface NativeKernels {
+  info(): NativeInfo;
+  /** Row-major C = alpha op(A) op(B) + beta C at element offsets, with leading dimensions. */
+  sgemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    aOffset: number,
+    lda: number,
+    b: Float32Array,
+    bOffset: number,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    cOffset: number,
+    ldc: number,
+  ): void;
+  setNumThreads(n: number): void;
+}
+
+let instance: NativeKernels | null | undefined;
+let note: string | undefined;
+
+type Require = ((id: string) => unknown) & { resolve(id: string): string };
+
+export function native(): NativeKernels | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const mode = env?.TENSILE_CPU_KERNELS;
+  const mod = builtin<{ createRequire(from: string): Require }>('node:module');
+  if (mode === 'js' || mode === 'wasm' || !mod) return null;
+  const req = mod.createRequire(import.meta.url);
+  try {
+    req.resolve('@tensile/cpu-native/package.json');
+  } catch {
+    return null; // not installed: nothing to say
+  }
+  try {
+    const addon = req('@tensile/cpu-native/addon') as NativeKernels;
+    if (addon.info().blas) instance = addon;
+    else note = 'cpu-native: neither oneDNN (libdnnl) nor OpenBLAS (libopenblas) is installed';
+  } catch (e) {
+    note = `cpu-native is installed but its addon is not built (${(e as Error).message.split('\n')[0]})`;
+  }
+  const kernels = instance;
+  if (kernels) {
+    kernels.setNumThreads(getNumThreads());
+    onNumThreads((n) => kernels.setNumThreads(n));
+  }
+  return instance;
+}
+
+/** What getKernelInfo() reports of this tier. */
+export function nativeInfo(): { native?: string; nativeNote?: string } {
+  const k = native();
+  if (k) {
+    const i = k.info();
+    return { native: [i.blas, i.detail, `(${i.library})`].filter(Boolean).join(' ') };
+  }
+  return note ? { nativeNote: note } : {};
+}
