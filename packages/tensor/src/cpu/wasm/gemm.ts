@@ -9,8 +9,12 @@ import { dataOf } from '../storage';
 import { floatBytes, Wasm } from './runtime';
 
 const OP_GEMM = 1;
-/** Below this many flops a product stays on the calling thread (a wake-up costs ~30 µs). */
-const PARALLEL_FLOPS = 1 << 22;
+/**
+ * Below this many flops a product stays on the calling thread: a wake-up (~30 µs) and the wait
+ * for the slower half cost more than the half saves. At 4 MFLOP LeNet-5's 6 MFLOP Linear
+ * products ran slower on two threads than on one (W3 9.6-9.9 ms a step against 8.5-8.7).
+ */
+const PARALLEL_FLOPS = 1 << 24;
 /** Rows or columns a task takes at the least when a product is split. */
 const MIN_SPLIT = 16;
 
