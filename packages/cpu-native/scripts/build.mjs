@@ -37,7 +37,7 @@ if (r.error || r.status !== 0) {
   rmSync(tmp, { force: true });
   const why = r.error
     ? `no C compiler: ${cc} ${r.error.code ?? r.error.message}`
-    : `${cc} failed: ${(r.stderr || '').trim().split('\n')[0]}`;
+    : `${cc} failed: ${(r.stderr || '').trim().split('\n')[0] || `exit status ${r.status}`}`;
   skip(why);
 }
 // Renamed into place, so that a failed build never leaves a half-written addon behind.
