@@ -95,22 +95,29 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   return o;
 }
 
+// A whole number in [0, 2^31): sizes, offsets and leading dimensions. Bounding each keeps
+// every product below 2^62 (no overflow in the checks) and every value an int for OpenBLAS.
 static int arg_int(napi_env env, napi_value v, int64_t *out) {
-  return napi_get_value_int64(env, v, out) == napi_ok;
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0 && d <= INT32_MAX) ||
+      d != (double)(int64_t)d)
+    return 0;
+  *out = (int64_t)d;
+  return 1;
 }
 
-// A Float32Array's data and length, or NULL after throwing a TypeError.
-static float *f32(napi_env env, napi_value v, size_t *len) {
+// A Float32Array's data and length; 0 after throwing a TypeError. (An empty array's data may
+// be NULL, so the pointer cannot double as the result.)
+static int f32(napi_env env, napi_value v, float **data, size_t *len) {
   napi_typedarray_type t;
-  void *data;
   napi_value ab;
   size_t off;
-  if (napi_get_typedarray_info(env, v, &t, len, &data, &ab, &off) != napi_ok ||
+  if (napi_get_typedarray_info(env, v, &t, len, (void **)data, &ab, &off) != napi_ok ||
       t != napi_float32_array) {
     napi_throw_type_error(env, NULL, "cpu-native sgemm: expected a Float32Array");
-    return NULL;
+    return 0;
   }
-  return (float *)data;
+  return 1;
 }
 
 // Whether element [off, off + the last element of an op(rows x cols) matrix with leading
@@ -140,14 +147,18 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
            arg_int(env, argv[10], &boff) && arg_int(env, argv[11], &ldb) &&
            napi_get_value_double(env, argv[12], &beta) == napi_ok &&
            arg_int(env, argv[14], &coff) && arg_int(env, argv[15], &ldc);
-  if (!ok || m < 0 || n < 0 || k < 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) {
-    napi_throw_type_error(env, NULL, "cpu-native sgemm: sizes and offsets must be integers");
+  if (!ok) {
+    napi_throw_range_error(
+        env, NULL, "cpu-native sgemm: sizes, offsets and leading dimensions must be whole numbers in [0, 2^31)");
     return NULL;
   }
+  ta = ta != 0;
+  tb = tb != 0;
   size_t alen, blen, clen;
-  float *A = f32(env, argv[6], &alen), *B = A ? f32(env, argv[9], &blen) : NULL;
-  float *C = B ? f32(env, argv[13], &clen) : NULL;
-  if (!C) return NULL;
+  float *A, *B, *C;
+  if (!f32(env, argv[6], &A, &alen) || !f32(env, argv[9], &B, &blen) ||
+      !f32(env, argv[13], &C, &clen))
+    return NULL;
   // The kernels trust their arguments, so an out-of-range one must stop here, not corrupt memory.
   if (!fits(aoff, m, k, lda, (int)ta, alen) || !fits(boff, k, n, ldb, (int)tb, blen) ||
       !fits(coff, m, n, ldc, 0, clen)) {
@@ -155,9 +166,23 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (m == 0 || n == 0) return NULL;
+  if (k == 0) {
+    // No products: C = beta * C (the libraries return without touching C).
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) {
+        float *c = C + coff + i * ldc + j;
+        *c = beta == 0 ? 0.0f : (float)beta * *c;
+      }
+    return NULL;
+  }
   if (dnnl_sgemm) {
-    dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, (float)alpha, A + aoff, lda, B + boff, ldb,
-               (float)beta, C + coff, ldc);
+    int status = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, (float)alpha, A + aoff, lda,
+                            B + boff, ldb, (float)beta, C + coff, ldc);
+    if (status != 0) {
+      char msg[64];
+      snprintf(msg, sizeof msg, "cpu-native sgemm: oneDNN returned status %d", status);
+      napi_throw_error(env, NULL, msg);
+    }
   } else if (cblas_sgemm) {
     cblas_sgemm(101, ta ? 112 : 111, tb ? 112 : 111, (int)m, (int)n, (int)k, (float)alpha,
                 A + aoff, (int)lda, B + boff, (int)ldb, (float)beta, C + coff, (int)ldc);
@@ -172,7 +197,7 @@ static napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int64_t n = 0;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc == 1 && arg_int(env, argv[0], &n) && n > 0 && set_threads) set_threads((int)n);
+  if (argc == 1 && arg_int(env, argv[0], &n) && n > 0 && set_threads) set_threads(n < 1024 ? (int)n : 1024);
   return NULL;
 }
 

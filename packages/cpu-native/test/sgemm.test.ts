@@ -100,6 +100,30 @@ describe.skipIf(!kernels)(`cpu-native sgemm (${kernels?.info().blas ?? 'not load
     expect(() => (k.sgemm as (...x: unknown[]) => void)(0, 0, 2)).toThrow(/16 arguments/);
   });
 
+  it('refuses what is not a whole number in [0, 2^31) before the library sees it', () => {
+    const a = new Float32Array(1000);
+    const c = new Float32Array(9);
+    const call =
+      (...x: number[]) =>
+      () =>
+        k.sgemm(x[0], x[1], x[2], 1, 1, 1, a, 0, x[3], a, 0, 1, 0, c, 0, 1);
+    // A transpose flag of 2^32 once passed the bounds check as 0 and reached BLAS as 1.
+    expect(call(2 ** 32, 0, 1, 1)).toThrow(/whole numbers in \[0, 2\^31\)/);
+    // A leading dimension of 2^61 once wrapped the bounds arithmetic around.
+    expect(call(0, 0, 9, 2 ** 61)).toThrow(RangeError);
+    expect(call(0, 0, 2.5, 1)).toThrow(/whole numbers/);
+    expect(call(0, 0, Number.NaN, 1)).toThrow(/whole numbers/);
+    expect(call(0, 0, -1, 1)).toThrow(/whole numbers/);
+  });
+
+  it('a depth of 0 leaves beta * C, as BLAS defines it', () => {
+    const c = Float32Array.from([7, 7, 7, 7]);
+    k.sgemm(0, 0, 2, 2, 0, 1, new Float32Array(0), 0, 1, new Float32Array(0), 0, 2, 0.5, c, 0, 2);
+    expect(Array.from(c)).toEqual([3.5, 3.5, 3.5, 3.5]);
+    k.sgemm(0, 0, 2, 2, 0, 1, new Float32Array(0), 0, 1, new Float32Array(0), 0, 2, 0, c, 0, 2);
+    expect(Array.from(c)).toEqual([0, 0, 0, 0]);
+  });
+
   it('takes a thread count', () => {
     k.setNumThreads(1);
     const a = random(128 * 128);
