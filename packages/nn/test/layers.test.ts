@@ -7,6 +7,7 @@ import {
   Conv2d,
   ConvTranspose2d,
   CrossEntropyLoss,
+  F,
   Flatten,
   GELU,
   LeakyReLU,
@@ -87,6 +88,12 @@ describe('conv and pooling errors', () => {
   it('names the op and both shapes on a channel mismatch', () => {
     expect(() => new Conv2d(3, 8, 3).forward(randn([2, 1, 8, 8]))).toThrow(
       'Given groups=1, weight of size [8, 3, 3, 3], expected input[2, 1, 8, 8] to have 3 channels, but got 1 channels instead',
+    );
+  });
+
+  it('refuses a zero stride in pooling instead of taking the default (issue 21)', () => {
+    expect(() => F.avgPool2d(randn([1, 1, 4, 4]), 2, { stride: 0 })).toThrow(
+      /avg_pool2d: stride should be greater than zero/,
     );
   });
 

@@ -47,6 +47,9 @@ describe('basics', () => {
         .sum()
         .item(),
     ).toBeCloseTo(1, 6);
+    // Over a zero-size dim: an empty result, as torch's (issue 21).
+    expect(T.softmax(T.zeros([2, 0]), 1).shape).toEqual([2, 0]);
+    expect(T.logSoftmax(T.zeros([2, 0]).double(), 1).shape).toEqual([2, 0]);
     expect(
       T.tensor([
         [1, 2],

@@ -264,6 +264,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
   const src = asFloat(x);
   const d = normalizeDim('softmax', dim, src.ndim);
   return apply('softmax', [src], { dim: d }, () => {
+    // An empty input gives an empty result, as torch's (amax would refuse a zero-size dim).
+    if (src.numel() === 0) return src.clone();
     const fused = fusedSoftmax(src, d, false);
     if (fused) return fused;
     const e = E.exp(E.sub(src, amax(src, d, { keepdim: true })));
@@ -275,6 +277,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const src = asFloat(x);
   const d = normalizeDim('logSoftmax', dim, src.ndim);
   return apply('logSoftmax', [src], { dim: d }, () => {
+    if (src.numel() === 0) return src.clone();
     const fused = fusedSoftmax(src, d, true);
     if (fused) return fused;
     const shifted = E.sub(src, amax(src, d, { keepdim: true }));
