@@ -92,6 +92,10 @@ export function sameShape(a: Shape, b: Shape): boolean {
 }
 
 export function checkShape(op: string, shape: Shape): number[] {
+  if (!Array.isArray(shape))
+    throw new ValueError(
+      `${op}: expected a size as an array of integers, but got ${String(shape)}`,
+    );
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ValueError(
@@ -100,6 +104,21 @@ export function checkShape(op: string, shape: Shape): number[] {
     }
   }
   return [...shape];
+}
+
+/**
+ * checkShape for a tensor about to be allocated. A typed array holds at most 2^32 - 1
+ * elements (V8); past it the allocation's own error would not name the op. (Views such as
+ * expand's may be larger: they allocate nothing.)
+ */
+export function checkNewShape(op: string, shape: Shape): number[] {
+  const out = checkShape(op, shape);
+  const numel = numelOf(out);
+  if (numel > 2 ** 32 - 1)
+    throw new ValueError(
+      `${op}: a tensor of size ${fmtShape(out)} has ${numel} elements, more than the 2^32 - 1 a CPU tensor can hold`,
+    );
+  return out;
 }
 
 /** Resolves a single -1 in a requested shape against numel, as view/reshape do. */

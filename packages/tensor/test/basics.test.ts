@@ -75,3 +75,28 @@ describe('creation options given as undefined', () => {
     expect(T.zerosLike(T.arange(3), { dtype: undefined }).dtype).toBe('int64');
   });
 });
+
+describe('sizes as PyTorch takes them (issue 21)', () => {
+  it('as an array or as numbers, with or without options', () => {
+    expect(T.zeros(3).shape).toEqual([3]);
+    expect(T.ones(2, 3).shape).toEqual([2, 3]);
+    expect(T.ones(2, 3, { dtype: 'int64' }).dtype).toBe('int64');
+    expect(T.empty([4], { dtype: 'float64' }).dtype).toBe('float64');
+    expect(T.randn(2, 5).shape).toEqual([2, 5]);
+    expect(T.rand(7, { generator: new T.Generator().manualSeed(1) }).shape).toEqual([7]);
+    expect(T.zeros([]).shape).toEqual([]);
+  });
+
+  it('anything else is a named error, not a raw JavaScript one', () => {
+    expect(() => (T.zeros as (...a: unknown[]) => T.Tensor)('3')).toThrow(
+      /zeros\(\): expected a size as an array or as numbers, but got \('3'\)/,
+    );
+    expect(() => (T.ones as (...a: unknown[]) => T.Tensor)()).toThrow(T.ValueError);
+    expect(() => T.full(3 as never, 1)).toThrow(/full: expected a size as an array of integers/);
+    expect(() => T.zeros([1e6, 1e6])).toThrow(
+      /zeros: a tensor of size \[1000000, 1000000\] has 1000000000000 elements/,
+    );
+    // A view that large allocates nothing, so it stays allowed.
+    expect(T.zeros(1).expand([1e6, 1e6]).shape).toEqual([1e6, 1e6]);
+  });
+});

@@ -4,7 +4,7 @@ import type { DType, TypedArray } from '../dtype';
 import { arrayCtor, castScalar, isFloating } from '../dtype';
 import { DTypeError, ValueError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
-import { checkShape, numelOf, type Shape } from '../shape';
+import { checkNewShape, numelOf, type Shape } from '../shape';
 import { Tensor, wrapStorage } from '../tensor';
 
 export interface TensorOptions {
@@ -121,7 +121,7 @@ export function full(shape: Shape, value: number | boolean, opts: TensorOptions 
 
 function filled(op: string, shape: Shape, value: number | boolean, opts: TensorOptions): Tensor {
   const dtype = opts.dtype ?? inferDtype(value);
-  checkShape(op, shape);
+  checkNewShape(op, shape);
   // Straight into backend memory: a host array and its copy would be two fresh allocations.
   const be = getBackend(opts.device ?? getDefaultDevice());
   const size = numelOf(shape);
@@ -133,13 +133,46 @@ function filled(op: string, shape: Shape, value: number | boolean, opts: TensorO
   return finish(wrapStorage(storage, shape), opts);
 }
 
-export const zeros = (shape: Shape, opts: TensorOptions = {}): Tensor =>
-  filled('zeros', shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
-export const ones = (shape: Shape, opts: TensorOptions = {}): Tensor =>
-  filled('ones', shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+/**
+ * A size as PyTorch takes it: one array (`zeros([2, 3])`) or the sizes as arguments
+ * (`zeros(2, 3)`), then the options.
+ */
+export type SizeArgs<O> = [shape: Shape, opts?: O] | [...size: number[], opts: O] | number[];
+
+function sizeArgs<O extends object>(op: string, args: readonly unknown[]): [Shape, O] {
+  if (Array.isArray(args[0])) return [args[0] as Shape, (args[1] ?? {}) as O];
+  const last = args[args.length - 1];
+  const hasOpts = typeof last === 'object' && last !== null;
+  const sizes = hasOpts ? args.slice(0, -1) : args;
+  if (sizes.length === 0 || sizes.some((s) => typeof s !== 'number'))
+    throw new ValueError(
+      `${op}(): expected a size as an array or as numbers, but got (${args.map(describeArg).join(', ')})`,
+    );
+  return [sizes as number[], (hasOpts ? last : {}) as O];
+}
+
+function describeArg(v: unknown): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? `'${v}'` : String(v);
+  return Array.isArray(v) ? `[${v.map(describeArg).join(', ')}]` : 'an options object';
+}
+
+const defaultFloat = (opts: TensorOptions) => ({ ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+
+export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
+  const [shape, opts] = sizeArgs<TensorOptions>('zeros', args);
+  return filled('zeros', shape, 0, defaultFloat(opts));
+}
+
+export function ones(...args: SizeArgs<TensorOptions>): Tensor {
+  const [shape, opts] = sizeArgs<TensorOptions>('ones', args);
+  return filled('ones', shape, 1, defaultFloat(opts));
+}
+
 /** Uninitialized in PyTorch; zero-filled here, which is a valid "uninitialized" value. */
-export const empty = (shape: Shape, opts: TensorOptions = {}): Tensor =>
-  filled('empty', shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+export function empty(...args: SizeArgs<TensorOptions>): Tensor {
+  const [shape, opts] = sizeArgs<TensorOptions>('empty', args);
+  return filled('empty', shape, 0, defaultFloat(opts));
+}
 
 type LikeOptions = TensorOptions;
 // An option given as undefined (a layer passing its own options on) must not erase the default.
@@ -204,7 +237,7 @@ export function linspace(
 
 export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
   const dtype = opts.dtype ?? getDefaultDtype();
-  checkShape('eye', [n, m]);
+  checkNewShape('eye', [n, m]);
   const data = new (arrayCtor(dtype))(n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return fromArray(data, [n, m], { ...opts, dtype });
@@ -219,17 +252,22 @@ function randomTensor(
   const dtype = opts.dtype ?? getDefaultDtype();
   if (!isFloating(dtype))
     throw new DTypeError(`${op}: expected a floating point dtype, got ${dtype}`);
-  checkShape(op, shape);
+  checkNewShape(op, shape);
   const g = opts.generator ?? defaultGenerator;
   const data = new (arrayCtor(dtype))(numelOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = sample(g);
   return fromArray(data, shape, { ...opts, dtype });
 }
 
-export const rand = (shape: Shape, opts: RandomOptions = {}) =>
-  randomTensor('rand', shape, opts, (g) => g.random());
-export const randn = (shape: Shape, opts: RandomOptions = {}) =>
-  randomTensor('randn', shape, opts, (g) => g.normal());
+export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>('rand', args);
+  return randomTensor('rand', shape, opts, (g) => g.random());
+}
+
+export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>('randn', args);
+  return randomTensor('randn', shape, opts, (g) => g.normal());
+}
 
 export function normal(mean: number, std: number, shape: Shape, opts: RandomOptions = {}): Tensor {
   if (!(std >= 0)) throw new ValueError(`normal: expected std >= 0.0, got ${std}`);
@@ -242,7 +280,7 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
       `randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`,
     );
   const dtype = opts.dtype ?? 'int64';
-  checkShape('randint', shape);
+  checkNewShape('randint', shape);
   const g = opts.generator ?? defaultGenerator;
   const data = new (arrayCtor(dtype))(numelOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
