@@ -7,6 +7,7 @@ import {
   type RemovableHandle,
   TensileError,
   type Tensor,
+  ValueError,
 } from '@tensile/tensor';
 import {
   type BackwardHook,
@@ -296,6 +297,10 @@ export class Module {
    * is copied unless every entry can be.
    */
   loadStateDict(stateDict: StateDict, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict))
+      throw new ValueError(
+        `loadStateDict: expected the state dict to be an object of tensors, got ${stateDict === null ? 'null' : Array.isArray(stateDict) ? 'an array' : typeof stateDict}`,
+      );
     return loadState(this, this.stateDict({ keepVars: true }), stateDict, opts);
   }
 

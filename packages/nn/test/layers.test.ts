@@ -1,5 +1,5 @@
 import '@tensile/autograd';
-import { noGrad, randn, type Tensor } from '@tensile/tensor';
+import { manualSeed, noGrad, randn, type Tensor } from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   AdaptiveAvgPool2d,
@@ -97,6 +97,16 @@ describe('conv and pooling errors', () => {
     );
   });
 
+  it('adaptive pooling to 0 gives an empty result, as torch (issue 21)', () => {
+    expect(F.adaptiveAvgPool2d(randn([1, 2, 4, 4]), 0).shape).toEqual([1, 2, 0, 0]);
+  });
+
+  it('loadStateDict(null) names what it expected (issue 21)', () => {
+    expect(() => new Linear(2, 2).loadStateDict(null as never)).toThrow(
+      /loadStateDict: expected the state dict to be an object of tensors, got null/,
+    );
+  });
+
   it('rejects bad settings when the layer is built', () => {
     expect(() => new Conv2d(3, 8, 3, { groups: 2 })).toThrow(
       /in_channels must be divisible by groups/,
@@ -107,6 +117,8 @@ describe('conv and pooling errors', () => {
   });
 
   it('trains LeNet-5 end to end: loss goes down on a fixed batch', () => {
+    // Seeded: unseeded, the outcome hung on how many numbers the tests before had drawn.
+    manualSeed(0);
     const net = lenet();
     const x = randn([8, 1, 28, 28]);
     const y = randn([8, 10]).argmax(1);

@@ -36,11 +36,16 @@ const CTORS: Record<DType, ArrayCtor> = {
 };
 
 export function arrayCtor(dtype: DType): ArrayCtor {
-  return CTORS[dtype];
+  const ctor = Object.hasOwn(CTORS, dtype) ? CTORS[dtype] : undefined;
+  if (!ctor)
+    throw new DTypeError(
+      `unknown dtype '${String(dtype)}'; expected one of ${Object.keys(CTORS).join(', ')}`,
+    );
+  return ctor;
 }
 
 export function allocArray(dtype: DType, size: number): TypedArray {
-  return new CTORS[dtype](size);
+  return new (arrayCtor(dtype))(size);
 }
 
 export function isFloating(dtype: DType): boolean {

@@ -96,6 +96,23 @@ describe('sizes as PyTorch takes them (issue 21)', () => {
     expect(() => T.zeros([1e6, 1e6])).toThrow(
       /zeros: a tensor of size \[1000000, 1000000\] has 1000000000000 elements/,
     );
+    // Data that is not numbers: torch's "Could not infer dtype"; 'abc' overflowed the stack.
+    expect(() => T.tensor('abc' as never)).toThrow(/could not infer dtype of the string 'abc'/);
+    expect(() => T.tensor(null as never)).toThrow(T.DTypeError);
+    expect(() =>
+      T.tensor([
+        [1, 2],
+        [3, 'x'],
+      ] as never),
+    ).toThrow(T.DTypeError);
+    expect(() => T.tensor([[1, null]] as never, { dtype: 'float32' })).toThrow(T.DTypeError);
+    const loop: unknown[] = [];
+    loop.push(loop);
+    expect(() => T.tensor(loop as never)).toThrow(/nested deeper than 64 levels/);
+    expect(() => T.zeros([2], { dtype: 'float16' as never })).toThrow(
+      /unknown dtype 'float16'; expected one of float32, float64/,
+    );
+    expect(() => T.arange(4).roll(0.5 as never)).toThrow(/roll: shifts must be integers/);
     // A view that large allocates nothing, so it stays allowed.
     expect(T.zeros(1).expand([1e6, 1e6]).shape).toEqual([1e6, 1e6]);
   });

@@ -16,6 +16,7 @@ import {
   ValueError,
   type ValuesIndices,
   valuesIndices,
+  zeros,
 } from '@tensile/tensor';
 import { type IntOrPair, ntuple, pair } from './conv';
 
@@ -197,7 +198,10 @@ function binMatrix(size: number, out: number, like: Tensor): Tensor {
   const rows = bins(size, out).map(([s, e]) =>
     Array.from({ length: size }, (_, j) => (j >= s && j < e ? 1 / (e - s) : 0)),
   );
-  return tensor(rows, { dtype: like.dtype });
+  // No outputs: a [0, size] matrix, as adaptive pooling to 0 gives an empty result in torch.
+  return rows.length > 0
+    ? tensor(rows, { dtype: like.dtype })
+    : zeros([0, size], { dtype: like.dtype });
 }
 
 function outputPair(

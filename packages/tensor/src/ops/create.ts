@@ -43,24 +43,42 @@ function inferDtype(data: NestedData): DType {
   let sawFloat = false;
   let sawInt = false;
   let sawBool = false;
-  const visit = (d: NestedData): void => {
+  const visit = (d: NestedData, depth: number): void => {
     if (typeof d === 'boolean') sawBool = true;
     else if (typeof d === 'number') {
       if (Number.isInteger(d)) sawInt = true;
       else sawFloat = true;
-    } else for (const e of Array.from(d as ArrayLike<NestedData>)) visit(e);
+    } else {
+      checkSequence(d, depth);
+      for (const e of Array.from(d as ArrayLike<NestedData>)) visit(e, depth + 1);
+    }
   };
-  visit(data);
+  visit(data, 0);
   if (sawFloat) return getDefaultDtype();
   if (sawInt) return 'int64';
   if (sawBool) return 'bool';
   return getDefaultDtype();
 }
 
+/** Nesting deeper than this is refused (a self-containing array would never end). */
+const MAX_DEPTH = 64;
+
+/** d must be an array or a typed array of data: a string, null or object is an error, as torch's. */
+function checkSequence(d: unknown, depth: number): void {
+  if (depth > MAX_DEPTH)
+    throw new ValueError(`tensor: data nested deeper than ${MAX_DEPTH} levels`);
+  if (Array.isArray(d) || (ArrayBuffer.isView(d) && !(d instanceof DataView))) return;
+  const what = d === null ? 'null' : typeof d === 'string' ? `the string '${d}'` : typeof d;
+  throw new DTypeError(
+    `tensor: could not infer dtype of ${what}; expected numbers, booleans or arrays of them`,
+  );
+}
+
 function nestedShape(data: NestedData): number[] {
   const shape: number[] = [];
   let d: NestedData = data;
   while (typeof d !== 'number' && typeof d !== 'boolean') {
+    checkSequence(d, shape.length);
     shape.push(d.length);
     if (d.length === 0) break;
     d = (d as ArrayLike<NestedData>)[0];
@@ -77,6 +95,7 @@ function flatten(data: NestedData, shape: number[], out: TypedArray, dtype: DTyp
       out[k++] = castScalar(Number(d), dtype);
       return;
     }
+    checkSequence(d, dim);
     if (dim >= shape.length || d.length !== shape[dim]) {
       throw new ValueError(
         `tensor: expected sequence of length ${shape[dim] ?? 0} at dim ${dim} (got ${d.length})`,

@@ -163,6 +163,9 @@ export function flip(x: Tensor, dims: Shape): Tensor {
 }
 
 export function roll(x: Tensor, shifts: number | Shape, dims?: number | Shape): Tensor {
+  const all = typeof shifts === 'number' ? [shifts] : shifts;
+  if (!Array.isArray(all) || all.some((s) => !Number.isInteger(s)))
+    throw new ValueError(`roll: shifts must be integers, but got ${String(shifts)}`);
   if (dims === undefined) return V.view(roll(V.reshape(x, [-1]), shifts, 0), x.shape);
   const sh = typeof shifts === 'number' ? [shifts] : shifts;
   const ds = typeof dims === 'number' ? [dims] : dims;
