@@ -15,6 +15,9 @@ function wrap(data: TypedArray, dtype: DType): CpuStorage {
   return new CpuStorage(cpuBackend, dtype, data);
 }
 
+/** A WebAssembly kernel's float32 result as a storage, or its null (declined) passed on. */
+const wrapF32 = (data: Float32Array | null) => data && wrap(data, 'float32');
+
 /** A fresh contiguous storage of `shape` filled by evaluating `expr` over `inputs`. */
 function map(expr: Expr, inputs: readonly View[], dtype: DType): CpuStorage {
   const shape = inputs[0].shape;
@@ -84,18 +87,9 @@ export const cpuBackend: Backend = {
   },
   maxPoolBackward: (grad, indices, inputShape) =>
     wrap(maxPoolBackward(grad, indices, inputShape), grad.dtype),
-  avgPool(x, g, d) {
-    const out = avgPool(x, g, d, false);
-    return out && wrap(out, 'float32');
-  },
-  avgPoolBackward(grad, g, d) {
-    const out = avgPool(grad, g, d, true);
-    return out && wrap(out, 'float32');
-  },
-  softmax(x, dim, log) {
-    const out = softmax(x, dim, log);
-    return out && wrap(out, 'float32');
-  },
+  avgPool: (x, g, d) => wrapF32(avgPool(x, g, d, false)),
+  avgPoolBackward: (grad, g, d) => wrapF32(avgPool(grad, g, d, true)),
+  softmax: (x, dim, log) => wrapF32(softmax(x, dim, log)),
   conv2d: (x, weight, bias, g) =>
     conv('forward', g, weight.shape[0], x, weight, bias, [g.n, weight.shape[0], ...g.out]),
   conv2dInputGrad: (grad, weight, g) =>

@@ -4,38 +4,11 @@
  * oneDNN or OpenBLAS straight on the tensors' own Float32Arrays, with no copies; every other
  * op keeps the WebAssembly kernels. TENSILE_CPU_KERNELS=wasm (or js) leaves it out.
  */
+// Types only: the package itself is an optional peer, loaded at run time below.
+import type { NativeKernels } from '@tensile/cpu-native';
 import { builtin, getNumThreads, onNumThreads } from '../threads';
 
-export interface NativeInfo {
-  blas: string | null;
-  library: string | null;
-  detail: string | null;
-}
-
-/** The addon's contract (packages/cpu-native/native/tensile_native.c). */
-export interface NativeKernels {
-  info(): NativeInfo;
-  /** Row-major C = alpha op(A) op(B) + beta C at element offsets, with leading dimensions. */
-  sgemm(
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: Float32Array,
-    aOffset: number,
-    lda: number,
-    b: Float32Array,
-    bOffset: number,
-    ldb: number,
-    beta: number,
-    c: Float32Array,
-    cOffset: number,
-    ldc: number,
-  ): void;
-  setNumThreads(n: number): void;
-}
+export type { NativeKernels };
 
 let instance: NativeKernels | null | undefined;
 let note: string | undefined;

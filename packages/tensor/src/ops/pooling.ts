@@ -121,8 +121,9 @@ function avgGeometry(op: string, shape: Shape, kernelSize: Pair, opts: AvgPoolWi
     countIncludePad: opts.countIncludePad ?? true,
     divisorOverride: opts.divisorOverride ?? null,
   };
-  const attrs = { ...divisor, stride: g.stride, padding: g.padding, outputSize: g.out };
-  return { g, divisor, attrs };
+  // The windows as im2col and col2im take them.
+  const windows = { stride: g.stride, padding: g.padding, outputSize: g.out };
+  return { g, divisor, windows, attrs: { ...divisor, ...windows } };
 }
 
 /** Each window's divisor, [oh, ow], for the composed path (the kernels compute their own). */
@@ -148,16 +149,12 @@ function divisors(g: ReturnType<typeof geometry>, d: AvgPoolDivisor, like: Tenso
  */
 export function avgPool(x: Tensor, kernelSize: Pair, opts: AvgPoolWindowOptions = {}): Tensor {
   checkImage('avg_pool2d', x);
-  const { g, divisor, attrs } = avgGeometry('avg_pool2d', x.shape, kernelSize, opts);
+  const { g, divisor, windows, attrs } = avgGeometry('avg_pool2d', x.shape, kernelSize, opts);
   return apply('avgPool', [x], { ...attrs, kernelSize }, () => {
     const xc = x.contiguous();
     const fused = xc.storage.backend.avgPool?.(xc, g, divisor);
     if (fused) return wrapStorage(fused, [g.n, g.c, ...g.out]);
-    const cols = im2col(xc, kernelSize, {
-      stride: g.stride,
-      padding: g.padding,
-      outputSize: g.out,
-    });
+    const cols = im2col(xc, kernelSize, windows);
     const sums = cols.reshape([g.c, g.kernel[0] * g.kernel[1], g.n, ...g.out]).sum(1);
     return sums
       .div(divisors(g, divisor, x))
@@ -175,7 +172,7 @@ export function avgPoolBackward(
 ): Tensor {
   const op = 'avg_pool2d_backward';
   if (inputShape.length !== 4) checkImage(op, grad);
-  const { g, divisor, attrs } = avgGeometry(op, inputShape, kernelSize, opts);
+  const { g, divisor, windows, attrs } = avgGeometry(op, inputShape, kernelSize, opts);
   const want = [g.n, g.c, ...g.out];
   if (!sameShape(grad.shape, want))
     throw new ShapeError(
@@ -192,10 +189,6 @@ export function avgPoolBackward(
       .unsqueeze(1)
       .expand([c, k, n, ...g.out])
       .reshape([c * k, -1]);
-    return col2im(cols, inputShape, kernelSize, {
-      stride: g.stride,
-      padding: g.padding,
-      outputSize: g.out,
-    });
+    return col2im(cols, inputShape, kernelSize, windows);
   });
 }

@@ -253,8 +253,12 @@ function cumulative(op: 'cumsum' | 'cumprod', x: Tensor, dim: number): Tensor {
 export const cumsum = (x: Tensor, dim: number) => cumulative('cumsum', x, dim);
 export const cumprod = (x: Tensor, dim: number) => cumulative('cumprod', x, dim);
 
-/** The backend's fused kernel, where it has one and takes x; null to compose. */
-function fusedSoftmax(x: Tensor, dim: number, log: boolean): Tensor | null {
+/**
+ * softmax without the composition: an empty x gives an empty result, as torch's (amax would
+ * refuse a zero-size dim), else the backend's fused kernel where it takes x; null to compose.
+ */
+function directSoftmax(x: Tensor, dim: number, log: boolean): Tensor | null {
+  if (x.numel() === 0) return x.clone();
   const storage = x.storage.backend.softmax?.(x, dim, log);
   return storage ? wrapStorage(storage, x.shape) : null;
 }
@@ -264,9 +268,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
   const src = asFloat(x);
   const d = normalizeDim('softmax', dim, src.ndim);
   return apply('softmax', [src], { dim: d }, () => {
-    // An empty input gives an empty result, as torch's (amax would refuse a zero-size dim).
-    if (src.numel() === 0) return src.clone();
-    const fused = fusedSoftmax(src, d, false);
+    const fused = directSoftmax(src, d, false);
     if (fused) return fused;
     const e = E.exp(E.sub(src, amax(src, d, { keepdim: true })));
     return E.div(e, sum(e, d, { keepdim: true }));
@@ -277,8 +279,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const src = asFloat(x);
   const d = normalizeDim('logSoftmax', dim, src.ndim);
   return apply('logSoftmax', [src], { dim: d }, () => {
-    if (src.numel() === 0) return src.clone();
-    const fused = fusedSoftmax(src, d, true);
+    const fused = directSoftmax(src, d, true);
     if (fused) return fused;
     const shifted = E.sub(src, amax(src, d, { keepdim: true }));
     return E.sub(shifted, E.log(sum(E.exp(shifted), d, { keepdim: true })));
