@@ -6,6 +6,8 @@
 #define NAPI_VERSION 8
 #include <dlfcn.h>
 #include <node_api.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,8 +178,16 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (dnnl_sgemm) {
+    // oneDNN 2.6's JIT sgemm keeps data below the stack pointer, where a signal handler's
+    // frame overwrites it: one SIGPROF (node --cpu-prof) or SIGCHLD during a product corrupted
+    // the heap (reproduced in plain C with setitimer). Signals wait until the product is done;
+    // OpenMP's threads, first started inside such a call, inherit the blocked mask for good.
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     int status = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, (float)alpha, A + aoff, lda,
                             B + boff, ldb, (float)beta, C + coff, ldc);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (status != 0) {
       char msg[64];
       snprintf(msg, sizeof msg, "cpu-native sgemm: oneDNN returned status %d", status);

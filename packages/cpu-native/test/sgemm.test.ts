@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { load, loadError } from '../src/index';
 
@@ -133,5 +134,24 @@ describe.skipIf(!kernels)(`cpu-native sgemm (${kernels?.info().blas ?? 'not load
     const c2 = new Float32Array(128 * 128);
     k.sgemm(0, 0, 128, 128, 128, 1, a, 0, 128, a, 0, 128, 0, c2, 0, 128);
     for (let i = 0; i < c1.length; i++) expect(Math.abs(c1[i] - c2[i])).toBeLessThan(1e-3);
+  });
+
+  it('survives signals during products (node --cpu-prof samples with SIGPROF)', () => {
+    // oneDNN 2.6's sgemm once corrupted the heap when a signal arrived mid-product; 20,000
+    // products sampled every 50 µs aborted every time.
+    const addon = new URL('../build/tensile_native.node', import.meta.url).pathname;
+    const script = `
+      const k = require(${JSON.stringify(addon)});
+      k.setNumThreads(2);
+      const a = new Float32Array(32 * 576), b = new Float32Array(576 * 64), c = new Float32Array(32 * 64);
+      for (let i = 0; i < 20000; i++) k.sgemm(0, 0, 32, 64, 576, 1, a, 0, 576, b, 0, 64, 0, c, 0, 64);
+      console.log('done');`;
+    const dir = `${process.env.TMPDIR ?? '/tmp'}/tensile-native-prof-${process.pid}`;
+    const args = ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', dir, '-e', script];
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    spawnSync('rm', ['-rf', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('done');
+    expect(r.status).toBe(0);
   });
 });
