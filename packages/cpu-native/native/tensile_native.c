@@ -1,10 +1,10 @@
-// @tensile/cpu-native: float32 GEMM from the system's oneDNN or OpenBLAS, on the caller's
-// Float32Arrays without copies. The libraries are dlopen()ed at load time, so building needs
-// only a C compiler and the Node-API headers (no -dev package), and a prebuilt binary can
-// ship later: where neither library is installed, info().blas is null and Tensile keeps its
-// WebAssembly kernels.
+// @tensile/cpu-native: float32 GEMM and convolution from the system's oneDNN or OpenBLAS, on
+// the caller's Float32Arrays without copies. The libraries are dlopen()ed at load time (blas.c),
+// so building needs only a C compiler and the Node-API headers (no -dev package), and a
+// prebuilt binary can ship later: where neither library is installed, info().blas is null and
+// Tensile keeps its WebAssembly kernels. Every argument is checked here, before the kernels,
+// which trust theirs.
 #define NAPI_VERSION 8
-#include <dlfcn.h>
 #include <node_api.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,70 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-// oneDNN's row-major sgemm (dnnl.h) and OpenBLAS's cblas_sgemm (cblas.h), declared here so
-// that no header package is needed.
-typedef int (*dnnl_sgemm_t)(char, char, int64_t, int64_t, int64_t, float, const float *, int64_t,
-                            const float *, int64_t, float, float *, int64_t);
-typedef void (*cblas_sgemm_t)(int, int, int, int, int, int, float, const float *, int,
-                              const float *, int, float, float *, int);
-typedef void (*set_threads_t)(int);
-typedef char *(*corename_t)(void);
-typedef struct { int major, minor, patch; const char *hash; unsigned cpu_runtime, gpu_runtime; } dnnl_version_t;
-
-static dnnl_sgemm_t dnnl_sgemm;
-static cblas_sgemm_t cblas_sgemm;
-static set_threads_t set_threads;
-static char blas[32] = "", library[64] = "", detail[128] = "";
-
-static void *open_first(const char *const *names, char *which) {
-  for (int i = 0; names[i]; i++) {
-    void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (h) {
-      snprintf(which, 64, "%s", names[i]);
-      return h;
-    }
-  }
-  return NULL;
-}
-
-static void load_dnnl(void) {
-  const char *names[] = {"libdnnl.so.3", "libdnnl.so.2", "libdnnl.3.dylib", "libdnnl.2.dylib", NULL};
-  // OpenMP threads that spin after each product would take the cores from Tensile's own
-  // worker threads; unless the user chose otherwise they sleep at once.
-  setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
-  void *h = open_first(names, library);
-  if (!h) return;
-  dnnl_sgemm = (dnnl_sgemm_t)dlsym(h, "dnnl_sgemm");
-  if (!dnnl_sgemm) return;
-  snprintf(blas, sizeof blas, "onednn");
-  const dnnl_version_t *(*version)(void) = (const dnnl_version_t *(*)(void))dlsym(h, "dnnl_version");
-  if (version) {
-    const dnnl_version_t *v = version();
-    snprintf(detail, sizeof detail, "%d.%d.%d", v->major, v->minor, v->patch);
-  }
-  // oneDNN's CPU runtime is OpenMP (Debian's build): its thread count is libgomp's.
-  void *gomp = dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD);
-  if (gomp) set_threads = (set_threads_t)dlsym(gomp, "omp_set_num_threads");
-}
-
-static void load_openblas(void) {
-  const char *names[] = {"libopenblas.so.0", "libopenblas.0.dylib", "libopenblas.dylib", NULL};
-  void *h = open_first(names, library);
-  if (!h) return;
-  cblas_sgemm = (cblas_sgemm_t)dlsym(h, "cblas_sgemm");
-  if (!cblas_sgemm) return;
-  snprintf(blas, sizeof blas, "openblas");
-  set_threads = (set_threads_t)dlsym(h, "openblas_set_num_threads");
-  corename_t core = (corename_t)dlsym(h, "openblas_get_corename");
-  if (core) snprintf(detail, sizeof detail, "core %s", core());
-}
-
-static void load(void) {
-  const char *want = getenv("TENSILE_BLAS");
-  if (!want || strcmp(want, "openblas") != 0) load_dnnl();
-  if (!blas[0] && (!want || strcmp(want, "onednn") != 0)) load_openblas();
-  if (!blas[0]) library[0] = 0;
-}
+#include "blas.h"
+#include "conv.h"
 
 static napi_value str(napi_env env, const char *s) {
   napi_value v;
@@ -91,9 +29,9 @@ static napi_value str(napi_env env, const char *s) {
 static napi_value Info(napi_env env, napi_callback_info info) {
   napi_value o;
   napi_create_object(env, &o);
-  napi_set_named_property(env, o, "blas", str(env, blas));
-  napi_set_named_property(env, o, "library", str(env, library));
-  napi_set_named_property(env, o, "detail", str(env, detail));
+  napi_set_named_property(env, o, "blas", str(env, blas_name));
+  napi_set_named_property(env, o, "library", str(env, blas_library));
+  napi_set_named_property(env, o, "detail", str(env, blas_detail));
   return o;
 }
 
@@ -108,18 +46,79 @@ static int arg_int(napi_env env, napi_value v, int64_t *out) {
   return 1;
 }
 
-// A Float32Array's data and length; 0 after throwing a TypeError. (An empty array's data may
-// be NULL, so the pointer cannot double as the result.)
-static int f32(napi_env env, napi_value v, float **data, size_t *len) {
+// A typed array's data and length where it is of type `want`; 0 after throwing a TypeError.
+// (An empty array's data may be NULL, so the pointer cannot double as the result.)
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
   napi_typedarray_type t;
   napi_value ab;
   size_t off;
-  if (napi_get_typedarray_info(env, v, &t, len, (void **)data, &ab, &off) != napi_ok ||
-      t != napi_float32_array) {
-    napi_throw_type_error(env, NULL, "cpu-native sgemm: expected a Float32Array");
+  if (napi_get_typedarray_info(env, v, &t, len, data, &ab, &off) == napi_ok && t == want) return 1;
+  napi_throw_type_error(env, NULL,
+                        want == napi_float32_array ? "cpu-native: expected a Float32Array"
+                                                   : "cpu-native: expected a Float64Array of offsets");
+  return 0;
+}
+
+static int f32(napi_env env, napi_value v, float **data, size_t *len) {
+  return typed(env, v, napi_float32_array, (void **)data, len);
+}
+
+static int f64(napi_env env, napi_value v, double **data, size_t *len) {
+  return typed(env, v, napi_float64_array, (void **)data, len);
+}
+
+// A whole number in [0, 2^53) from a double (an offset in a Float64Array of starts).
+static int whole(double d, int64_t *out) {
+  if (!(d >= 0 && d < 9007199254740992.0) || d != (double)(int64_t)d) return 0;
+  *out = (int64_t)d;
+  return 1;
+}
+
+// oneDNN 2.6's JIT sgemm keeps data below the stack pointer, where a signal handler's frame
+// overwrites it: one SIGPROF (node --cpu-prof) or SIGCHLD during a product corrupted the heap
+// (reproduced in plain C with setitimer). So signals wait while the library works; OpenMP's
+// threads, first started inside such a call, inherit the blocked mask for good. (OpenBLAS
+// needs none of this, and the two system calls cost 2 µs here.)
+typedef struct {
+  int on;
+  sigset_t old;
+} Quiet;
+
+static Quiet quiet(void) {
+  Quiet q = {strcmp(blas_name, "onednn") == 0};
+  sigset_t all;
+  sigfillset(&all);
+  if (q.on) pthread_sigmask(SIG_BLOCK, &all, &q.old);
+  return q;
+}
+
+static void unquiet(const Quiet *q) {
+  if (q->on) pthread_sigmask(SIG_SETMASK, &q->old, NULL);
+}
+
+// Holds signals for a call into the library; 0 after throwing where there is none.
+static int begin(napi_env env, const char *op, Quiet *q) {
+  if (!blas_found()) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "cpu-native %s: neither oneDNN nor OpenBLAS was found", op);
+    napi_throw_error(env, NULL, msg);
     return 0;
   }
+  *q = quiet();
   return 1;
+}
+
+// Lets signals through again; throws where the call failed (-1: no scratch memory, else the
+// library's status).
+static napi_value finish(napi_env env, const char *op, const Quiet *q, int status) {
+  unquiet(q);
+  if (status != 0) {
+    char msg[96];
+    if (status == -1) snprintf(msg, sizeof msg, "cpu-native %s: out of memory for scratch", op);
+    else snprintf(msg, sizeof msg, "cpu-native %s: oneDNN returned status %d", op, status);
+    napi_throw_error(env, NULL, msg);
+  }
+  return NULL;
 }
 
 // Whether element [off, off + the last element of an op(rows x cols) matrix with leading
@@ -177,29 +176,109 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
       }
     return NULL;
   }
-  if (dnnl_sgemm) {
-    // oneDNN 2.6's JIT sgemm keeps data below the stack pointer, where a signal handler's
-    // frame overwrites it: one SIGPROF (node --cpu-prof) or SIGCHLD during a product corrupted
-    // the heap (reproduced in plain C with setitimer). Signals wait until the product is done;
-    // OpenMP's threads, first started inside such a call, inherit the blocked mask for good.
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    int status = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, (float)alpha, A + aoff, lda,
-                            B + boff, ldb, (float)beta, C + coff, ldc);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (status != 0) {
-      char msg[64];
-      snprintf(msg, sizeof msg, "cpu-native sgemm: oneDNN returned status %d", status);
-      napi_throw_error(env, NULL, msg);
-    }
-  } else if (cblas_sgemm) {
-    cblas_sgemm(101, ta ? 112 : 111, tb ? 112 : 111, (int)m, (int)n, (int)k, (float)alpha,
-                A + aoff, (int)lda, B + boff, (int)ldb, (float)beta, C + coff, (int)ldc);
-  } else {
-    napi_throw_error(env, NULL, "cpu-native sgemm: neither oneDNN nor OpenBLAS was found");
+  Quiet q;
+  if (!begin(env, "sgemm", &q)) return NULL;
+  int status = blas_sgemm(0, (int)ta, (int)tb, m, n, k, (float)alpha, A + aoff, lda, B + boff, ldb,
+                          (float)beta, C + coff, ldc);
+  return finish(env, "sgemm", &q, status);
+}
+
+// sgemmBatch(transA, transB, m, n, k, A, aStarts, lda, B, bStarts, ldb, C): for each t,
+// C[t] = op(A at aStarts[t]) op(B at bStarts[t]), C dense [batch, m, n]; one call for a batch
+// of small products, which would cost a call each.
+static napi_value SgemmBatch(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t ta, tb, m, n, k, lda, ldb;
+  if (argc != 12 || !(arg_int(env, argv[0], &ta) && arg_int(env, argv[1], &tb) &&
+                      arg_int(env, argv[2], &m) && arg_int(env, argv[3], &n) &&
+                      arg_int(env, argv[4], &k) && arg_int(env, argv[7], &lda) &&
+                      arg_int(env, argv[10], &ldb))) {
+    napi_throw_range_error(env, NULL, "cpu-native sgemmBatch: expected 12 arguments, sizes whole numbers in [0, 2^31)");
+    return NULL;
   }
-  return NULL;
+  ta = ta != 0;
+  tb = tb != 0;
+  size_t alen, blen, clen, batch, bbatch;
+  float *A, *B, *C;
+  double *as, *bs;
+  if (!f32(env, argv[5], &A, &alen) || !f32(env, argv[8], &B, &blen) ||
+      !f32(env, argv[11], &C, &clen) || !f64(env, argv[6], &as, &batch) ||
+      !f64(env, argv[9], &bs, &bbatch))
+    return NULL;
+  if (bbatch != batch || (double)batch * m * n != (double)clen) {
+    napi_throw_range_error(env, NULL, "cpu-native sgemmBatch: C must hold exactly one m x n matrix per start");
+    return NULL;
+  }
+  for (size_t t = 0; t < batch; t++) {
+    int64_t ao, bo;
+    if (!whole(as[t], &ao) || !whole(bs[t], &bo) || !fits(ao, m, k, lda, (int)ta, alen) ||
+        !fits(bo, k, n, ldb, (int)tb, blen)) {
+      napi_throw_range_error(env, NULL, "cpu-native sgemmBatch: a matrix lies outside its array");
+      return NULL;
+    }
+  }
+  if (clen == 0) return NULL;
+  if (k == 0) {
+    memset(C, 0, clen * sizeof(float));
+    return NULL;
+  }
+  Quiet q;
+  if (!begin(env, "sgemmBatch", &q)) return NULL;
+  int status = 0;
+  for (size_t t = 0; t < batch && !status; t++)
+    status = blas_sgemm(0, (int)ta, (int)tb, m, n, k, 1, A + (int64_t)as[t], lda, B + (int64_t)bs[t],
+                        ldb, 0, C + t * m * n, n);
+  return finish(env, "sgemmBatch", &q, status);
+}
+
+// conv(kind, geometry, a, b, bias, out): kind 0 forward, 1 input gradient, 2 weight gradient
+// (conv.h); geometry [n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow], padding the
+// top and left (an output plane smaller than the padded image pads the far sides less).
+static napi_value Conv(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t kind;
+  if (argc != 6 || !arg_int(env, argv[0], &kind) || kind > 2) {
+    napi_throw_range_error(env, NULL, "cpu-native conv: expected 6 arguments, kind 0, 1 or 2");
+    return NULL;
+  }
+  ConvGeom g;
+  int64_t *gv = &g.n;
+  uint32_t count = 0;
+  napi_get_array_length(env, argv[1], &count);
+  for (uint32_t i = 0; i < 15 && count == 15; i++) {
+    napi_value e;
+    napi_get_element(env, argv[1], i, &e);
+    if (!arg_int(env, e, &gv[i])) count = 0;
+  }
+  const char *bad = count == 15 ? conv_check(&g) : "the geometry must be 15 whole numbers in [0, 2^31)";
+  if (bad) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "cpu-native conv: %s", bad);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  napi_valuetype bt;
+  napi_typeof(env, argv[4], &bt);
+  size_t alen, blen, olen, biaslen = 0;
+  float *A, *B, *O, *bias = NULL;
+  if (!f32(env, argv[2], &A, &alen) || !f32(env, argv[3], &B, &blen) || !f32(env, argv[5], &O, &olen) ||
+      (bt != napi_null && !f32(env, argv[4], &bias, &biaslen)))
+    return NULL;
+  double images = (double)g.n * g.c * g.h * g.w, weight = (double)g.o * g.c * g.kh * g.kw;
+  double outs = (double)g.n * g.o * g.oh * g.ow;
+  double want[3][3] = {{images, weight, outs}, {outs, weight, images}, {images, outs, weight}};
+  if (want[kind][0] != (double)alen || want[kind][1] != (double)blen || want[kind][2] != (double)olen ||
+      (bt != napi_null && (kind != 0 || biaslen != (size_t)g.o))) {
+    napi_throw_range_error(env, NULL, "cpu-native conv: an array's length does not match the geometry");
+    return NULL;
+  }
+  Quiet q;
+  if (!begin(env, "conv", &q)) return NULL;
+  return finish(env, "conv", &q, conv_run((int)kind, &g, A, B, bias, O));
 }
 
 static napi_value SetNumThreads(napi_env env, napi_callback_info info) {
@@ -207,18 +286,20 @@ static napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int64_t n = 0;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc == 1 && arg_int(env, argv[0], &n) && n > 0 && set_threads) set_threads(n < 1024 ? (int)n : 1024);
+  if (argc == 1 && arg_int(env, argv[0], &n) && n > 0) blas_set_threads(n < 1024 ? (int)n : 1024);
   return NULL;
 }
 
 static napi_value Init(napi_env env, napi_value exports) {
-  load();
+  blas_load();
   napi_property_descriptor d[] = {
       {"info", 0, Info, 0, 0, 0, napi_default, 0},
       {"sgemm", 0, Sgemm, 0, 0, 0, napi_default, 0},
+      {"sgemmBatch", 0, SgemmBatch, 0, 0, 0, napi_default, 0},
+      {"conv", 0, Conv, 0, 0, 0, napi_default, 0},
       {"setNumThreads", 0, SetNumThreads, 0, 0, 0, napi_default, 0},
   };
-  napi_define_properties(env, exports, 3, d);
+  napi_define_properties(env, exports, 5, d);
   return exports;
 }
 

@@ -2,7 +2,7 @@
 // Node-API headers from npm. It never fails an install: where a piece is missing it prints
 // one line and exits 0, and Tensile's CPU backend keeps its WebAssembly kernels.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +28,16 @@ const cc = process.env.CC || 'cc';
 const out = join(root, 'build', 'tensile_native.node');
 const tmp = `${out}.${process.pid}.tmp`;
 mkdirSync(dirname(out), { recursive: true });
-const args = ['-O2', '-Wall', '-fPIC', '-shared', '-DNODE_GYP_MODULE_NAME=tensile_native'];
-args.push('-I', include, join(root, 'native', 'tensile_native.c'), '-o', tmp);
+const args = [
+  '-O3',
+  '-Wall',
+  '-fPIC',
+  '-pthread',
+  '-shared',
+  '-DNODE_GYP_MODULE_NAME=tensile_native',
+];
+const sources = readdirSync(join(root, 'native')).filter((f) => f.endsWith('.c'));
+args.push('-I', include, ...sources.map((f) => join(root, 'native', f)), '-o', tmp);
 // Node-API's symbols come from the node executable when the addon loads.
 args.push(...(process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : ['-ldl']));
 const r = spawnSync(cc, args, { encoding: 'utf8' });

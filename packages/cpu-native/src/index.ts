@@ -1,7 +1,8 @@
 /**
  * Native CPU kernels for Tensile. @tensile/tensor loads this package when it is installed and
  * its addon was built (`npm install` builds it where a C compiler is present; see README), and
- * the CPU backend then runs its float32 matrix products on the system's oneDNN or OpenBLAS.
+ * the CPU backend then runs its float32 matrix products and convolutions on the system's
+ * oneDNN or OpenBLAS.
  * Nothing here needs importing by hand; `load()` is for tools and tests.
  */
 import { createRequire } from 'node:module';
@@ -41,7 +42,40 @@ export interface NativeKernels {
     cOffset: number,
     ldc: number,
   ): void;
-  /** The library's thread count (OpenMP's for oneDNN). */
+  /**
+   * One call for a batch of products: C[t] = op(A at aStarts[t]) op(B at bStarts[t]), with C
+   * dense [aStarts.length, m, n].
+   */
+  sgemmBatch(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    aStarts: Float64Array,
+    lda: number,
+    b: Float32Array,
+    bStarts: Float64Array,
+    ldb: number,
+    c: Float32Array,
+  ): void;
+  /**
+   * Convolution (groups 1) on dense NCHW arrays; `geometry` is [n, c, h, w, outChannels, kh,
+   * kw, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW].
+   * kind 0, forward: a = images, b = weight [o, c, kh, kw], bias [o] or null, out = output;
+   * kind 1, input gradient: a = output gradient, b = weight, out = the images' gradient;
+   * kind 2, weight gradient: a = images, b = output gradient, out = the weight's gradient.
+   */
+  conv(
+    kind: 0 | 1 | 2,
+    geometry: readonly number[],
+    a: Float32Array,
+    b: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+  ): void;
+  /** The thread count for products big enough to share (OpenMP's for oneDNN). */
   setNumThreads(n: number): void;
 }
 

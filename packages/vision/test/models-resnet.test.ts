@@ -167,10 +167,13 @@ describe.each(fixture.runs)('$builder with formula-filled weights', { timeout: 1
     const grads = Object.keys(run.train.gradNorms).map((k) =>
       (model.getParameter(k).grad as Tensor).norm().item(),
     );
-    // torch's own float32 and float64 norms differ by up to 3.4e-4 here.
+    // torch's own float32 and float64 norms differ by up to 3.4e-4 here, and these norms are
+    // ill-conditioned: BatchNorm over two 1x1 planes amplifies rounding, so scaling the input
+    // by 1 + 1e-6 moved bn1.weight's by 3.4e-3. Float32 kernels that round differently (the
+    // native tier's products) land up to 6e-3 away; a wrong gradient is off by far more.
     const want = Object.values(run.train.gradNorms);
     const ratios = grads.map((g, i) => g / want[i]);
-    expect(ratios.filter((r) => !(Math.abs(r - 1) <= 2e-3))).toEqual([]);
+    expect(ratios.filter((r) => !(Math.abs(r - 1) <= 1e-2))).toEqual([]);
     const after = model.stateDict();
     for (const [key, want] of Object.entries(run.train.stats))
       expectClose(Array.from(after[key].dataSync()).slice(0, want.length), want, 1e-4);

@@ -218,22 +218,31 @@ function outputPair(
   return [o[0] ?? h, o[1] ?? w];
 }
 
+/** Adaptive average pooling of an [N, C, H, W] image to [N, C, oh, ow]. */
+function adaptiveAvgImage(x: Tensor, oh: number, ow: number): Tensor {
+  const [h, w] = [x.shape[2], x.shape[3]];
+  // Even bins (a ResNet's global pooling) are plain average-pooling windows: one fused pass
+  // where products per plane cost a call each (16,384 of them in W6's 1x1 planes).
+  if (oh > 0 && ow > 0 && h > 0 && w > 0 && h % oh === 0 && w % ow === 0) {
+    const kernel: Pair = [h / oh, w / ow];
+    return avgPool(x, kernel, { stride: kernel, outputSize: [oh, ow] });
+  }
+  return binMatrix(h, oh, x)
+    .matmul(x)
+    .matmul(binMatrix(w, ow, x).t());
+}
+
 export function adaptiveAvgPool2d(
   input: Tensor,
   outputSize: IntOrPair | readonly (number | null)[],
 ): Tensor {
   const [x, back] = asImage('adaptive_avg_pool2d', input, 2);
-  const [h, w] = [x.shape[2], x.shape[3]];
-  const [oh, ow] = outputPair(outputSize, h, w);
-  const ph = binMatrix(h, oh, x);
-  const pw = binMatrix(w, ow, x);
-  return back(ph.matmul(x).matmul(pw.t()));
+  return back(adaptiveAvgImage(x, ...outputPair(outputSize, x.shape[2], x.shape[3])));
 }
 
 export function adaptiveAvgPool1d(input: Tensor, outputSize: IntOrPair): Tensor {
   const [x, back] = asImage('adaptive_avg_pool1d', input, 1);
-  const [ow] = ntuple(1, outputSize, 'output_size');
-  return back(x.matmul(binMatrix(x.shape[3], ow, x).t()));
+  return back(adaptiveAvgImage(x, 1, ntuple(1, outputSize, 'output_size')[0]));
 }
 
 function adaptiveMaxNd(

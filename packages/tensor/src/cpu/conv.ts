@@ -1,10 +1,11 @@
 /**
- * The fused convolution kernels of the CPU backend: WebAssembly only. They decline (null)
- * where the WebAssembly tier is off or an operand is not dense float32, and the convolution
- * op then composes im2col and matmul as on any backend.
+ * The fused convolution kernels of the CPU backend: the native tier's where it is loaded,
+ * else WebAssembly's. They decline (null) where both tiers are off or an operand is not dense
+ * float32, and the convolution op then composes im2col and matmul as on any backend.
  */
 import type { View, WindowGeometry } from '../backend';
 import { numelOf } from '../shape';
+import { native } from './native';
 import { allocArray, CpuStorage, denseFloat32 as dense } from './storage';
 import { type ConvKind, wasmConv } from './wasm/conv';
 import { wasm } from './wasm/runtime';
@@ -16,6 +17,8 @@ import { wasm } from './wasm/runtime';
  */
 const MIN_PLANE = 64;
 
+const NATIVE_KIND = { forward: 0, inputGrad: 1, weightGrad: 2 } as const;
+
 /** One conv kernel into a fresh storage of `shape`, or null where it declines. */
 export function conv(
   kind: ConvKind,
@@ -26,12 +29,16 @@ export function conv(
   bias: View | null,
   shape: number[],
 ): CpuStorage | null {
-  const w = g.out[0] * g.out[1] >= MIN_PLANE ? wasm() : null;
-  if (!w) return null;
+  const nk = native();
+  const w = nk || g.out[0] * g.out[1] < MIN_PLANE ? null : wasm();
+  if (!nk && !w) return null;
   const [da, db] = [dense(a), dense(b)];
   const dbias = bias && dense(bias);
   if (!da || !db || (bias && !dbias)) return null;
   const out = allocArray('float32', numelOf(shape)) as Float32Array;
-  wasmConv(w, kind, g, outCh, da, db, dbias, out);
+  if (nk) {
+    const geometry = [g.n, g.c, g.h, g.w, outCh, ...g.kernel, ...g.stride, ...g.padding];
+    nk.conv(NATIVE_KIND[kind], [...geometry, ...g.dilation, ...g.out], da, db, dbias, out);
+  } else if (w) wasmConv(w, kind, g, outCh, da, db, dbias, out);
   return new CpuStorage(a.storage.backend, 'float32', out);
 }

@@ -236,26 +236,11 @@ function nativeGemm(
   if (!fa || !fb) return false;
   const ad = dataOf(a.storage) as Float32Array;
   const bd = dataOf(b.storage) as Float32Array;
-  for (let t = 0; t < aStarts.length; t++) {
-    nk.sgemm(
-      fa[0],
-      fb[0],
-      M,
-      N,
-      K,
-      1,
-      ad,
-      aStarts[t],
-      fa[1],
-      bd,
-      bStarts[t],
-      fb[1],
-      0,
-      out,
-      t * M * N,
-      N,
-    );
-  }
+  if (aStarts.length === 0) return true;
+  if (aStarts.length > 1)
+    nk.sgemmBatch(fa[0], fb[0], M, N, K, ad, aStarts, fa[1], bd, bStarts, fb[1], out);
+  else
+    nk.sgemm(fa[0], fb[0], M, N, K, 1, ad, aStarts[0], fa[1], bd, bStarts[0], fb[1], 0, out, 0, N);
   return true;
 }
 

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { load, loadError } from '../src/index';
+
+/** The addon's convolution against a direct float64 sum, on each library (see sgemm.test.ts). */
+const kernels = load();
+if (!kernels && process.env.TENSILE_NATIVE_REQUIRED)
+  throw new Error(`TENSILE_NATIVE_REQUIRED is set, but ${loadError()}`);
+
+interface Geom {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  o: number;
+  k: [number, number];
+  s: [number, number];
+  p: [number, number];
+  d: [number, number];
+}
+
+const outSize = (g: Geom, i: 0 | 1) =>
+  Math.floor(((i ? g.w : g.h) + 2 * g.p[i] - g.d[i] * (g.k[i] - 1) - 1) / g.s[i]) + 1;
+const geometry = (g: Geom) => [
+  g.n,
+  g.c,
+  g.h,
+  g.w,
+  g.o,
+  ...g.k,
+  ...g.s,
+  ...g.p,
+  ...g.d,
+  outSize(g, 0),
+  outSize(g, 1),
+];
+
+let seed = 7;
+const random = (n: number) =>
+  Float32Array.from({ length: n }, () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 30 - 1;
+  });
+
+/** Calls visit(n, o, oy, ox, c, ki, kj, iy, ix) for every product term of the convolution. */
+function eachTerm(g: Geom, visit: (y: number, x: number, wt: number) => void): void {
+  const [oh, ow] = [outSize(g, 0), outSize(g, 1)];
+  for (let n = 0; n < g.n; n++)
+    for (let o = 0; o < g.o; o++)
+      for (let oy = 0; oy < oh; oy++)
+        for (let ox = 0; ox < ow; ox++)
+          for (let c = 0; c < g.c; c++)
+            for (let ki = 0; ki < g.k[0]; ki++)
+              for (let kj = 0; kj < g.k[1]; kj++) {
+                const iy = oy * g.s[0] - g.p[0] + ki * g.d[0];
+                const ix = ox * g.s[1] - g.p[1] + kj * g.d[1];
+                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                visit(
+                  ((n * g.o + o) * oh + oy) * ow + ox,
+                  ((n * g.c + c) * g.h + iy) * g.w + ix,
+                  ((o * g.c + c) * g.k[0] + ki) * g.k[1] + kj,
+                );
+              }
+}
+
+const close = (got: Float32Array, want: Float64Array) => {
+  expect(got.length).toBe(want.length);
+  const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5 * scale);
+};
+
+const cases: Geom[] = [
+  { n: 2, c: 3, h: 9, w: 7, o: 4, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
+  { n: 3, c: 2, h: 8, w: 8, o: 5, k: [3, 2], s: [2, 3], p: [2, 0], d: [1, 2] },
+  { n: 5, c: 4, h: 4, w: 4, o: 6, k: [1, 1], s: [1, 1], p: [0, 0], d: [1, 1] },
+  { n: 4, c: 4, h: 5, w: 5, o: 3, k: [1, 1], s: [2, 2], p: [0, 0], d: [1, 1] },
+  { n: 1, c: 2, h: 6, w: 5, o: 2, k: [1, 1], s: [1, 1], p: [0, 0], d: [1, 1] },
+  { n: 2, c: 1, h: 3, w: 3, o: 2, k: [5, 5], s: [1, 1], p: [3, 3], d: [1, 1] },
+  { n: 70, c: 2, h: 1, w: 1, o: 3, k: [1, 1], s: [1, 1], p: [1, 1], d: [1, 1] },
+  { n: 1, c: 3, h: 80, w: 70, o: 2, k: [3, 3], s: [1, 1], p: [1, 1], d: [2, 2] },
+  // Runs of 3, 3 and 1 images (1,600-value planes).
+  { n: 7, c: 2, h: 40, w: 40, o: 3, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
+];
+
+describe.runIf(kernels)(`cpu-native conv (${kernels?.info().blas})`, () => {
+  const k = kernels as NonNullable<typeof kernels>;
+  for (const g of cases) {
+    const name = `${g.n}x${g.c}x${g.h}x${g.w} -> ${g.o}, kernel ${g.k}, stride ${g.s}, padding ${g.p}, dilation ${g.d}`;
+    it(name, () => {
+      const [oh, ow] = [outSize(g, 0), outSize(g, 1)];
+      const x = random(g.n * g.c * g.h * g.w);
+      const wt = random(g.o * g.c * g.k[0] * g.k[1]);
+      const bias = random(g.o);
+      const dy = random(g.n * g.o * oh * ow);
+      const y = new Float64Array(dy.length);
+      const dx = new Float64Array(x.length);
+      const dw = new Float64Array(wt.length);
+      for (let i = 0; i < y.length; i++) y[i] = bias[Math.floor(i / (oh * ow)) % g.o];
+      eachTerm(g, (yi, xi, wi) => {
+        y[yi] += x[xi] * wt[wi];
+        dx[xi] += dy[yi] * wt[wi];
+        dw[wi] += dy[yi] * x[xi];
+      });
+      const out = new Float32Array(y.length).fill(Number.NaN);
+      k.conv(0, geometry(g), x, wt, bias, out);
+      close(out, y);
+      const gx = new Float32Array(x.length).fill(Number.NaN);
+      k.conv(1, geometry(g), dy, wt, null, gx);
+      close(gx, dx);
+      const gw = new Float32Array(wt.length).fill(Number.NaN);
+      k.conv(2, geometry(g), x, dy, null, gw);
+      close(gw, dw);
+    });
+  }
+
+  it('empty sums give the bias or zeros', () => {
+    const g: Geom = { n: 2, c: 0, h: 3, w: 3, o: 2, k: [1, 1], s: [1, 1], p: [0, 0], d: [1, 1] };
+    const out = new Float32Array(2 * 2 * 9).fill(Number.NaN);
+    k.conv(0, geometry(g), new Float32Array(0), new Float32Array(0), Float32Array.of(1, 2), out);
+    expect(Array.from(out)).toEqual([
+      ...Array(9).fill(1),
+      ...Array(9).fill(2),
+      ...Array(9).fill(1),
+      ...Array(9).fill(2),
+    ]);
+  });
+
+  it('refuses arrays that do not match the geometry, and bad geometry', () => {
+    const g: Geom = { n: 1, c: 1, h: 3, w: 3, o: 1, k: [3, 3], s: [1, 1], p: [0, 0], d: [1, 1] };
+    const f = (n: number) => new Float32Array(n);
+    expect(() => k.conv(0, geometry(g), f(8), f(9), null, f(1))).toThrow(
+      /does not match the geometry/,
+    );
+    expect(() => k.conv(0, geometry(g), f(9), f(9), f(2), f(1))).toThrow(/does not match/);
+    expect(() => k.conv(2, geometry(g), f(9), f(1), f(1), f(9))).toThrow(/does not match/);
+    const zeroStride = geometry(g);
+    zeroStride[7] = 0;
+    expect(() => k.conv(0, zeroStride, f(9), f(9), null, f(1))).toThrow(/at least 1/);
+    expect(() => k.conv(0, geometry(g).slice(1), f(9), f(9), null, f(1))).toThrow(
+      /15 whole numbers/,
+    );
+    expect(() => k.conv(0, [...geometry(g).slice(0, 14), 2 ** 40], f(9), f(9), null, f(1))).toThrow(
+      /15 whole numbers/,
+    );
+    expect(() => k.conv(3 as 0, geometry(g), f(9), f(9), null, f(1))).toThrow(/kind 0, 1 or 2/);
+    expect(() => k.conv(0, geometry(g), new Float64Array(9) as never, f(9), null, f(1))).toThrow(
+      /Float32Array/,
+    );
+  });
+});
