@@ -3,6 +3,7 @@
 #include "blas.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,11 +72,17 @@ static void load_openblas(void) {
   if (core) snprintf(blas_detail, sizeof blas_detail, "core %s", core());
 }
 
-void blas_load(void) {
+static void load(void) {
   const char *want = getenv("TENSILE_BLAS");
   if (!want || strcmp(want, "openblas") != 0) load_dnnl();
   if (!blas_name[0] && (!want || strcmp(want, "onednn") != 0)) load_openblas();
   if (!blas_name[0]) blas_library[0] = 0;
+}
+
+// Each of Node's worker threads loads the addon again; the libraries are found once.
+void blas_load(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, load);
 }
 
 int blas_found(void) { return dnnl_sgemm || cblas_sgemm; }

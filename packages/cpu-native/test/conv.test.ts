@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { load, loadError } from '../src/index';
 
@@ -146,5 +147,32 @@ describe.runIf(kernels)(`cpu-native conv (${kernels?.info().blas})`, () => {
     expect(() => k.conv(0, geometry(g), new Float64Array(9) as never, f(9), null, f(1))).toThrow(
       /Float32Array/,
     );
+  });
+
+  it("gives each of Node's worker threads its own whole convolutions", async () => {
+    // The addon's scratch and pool are shared by the threads of a process.
+    const addon = new URL('../build/tensile_native.node', import.meta.url).pathname;
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const k = require(workerData.addon);
+      const g = [16, 32, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 8, 8];
+      const x = Float32Array.from({ length: 16 * 32 * 64 }, (_, i) => Math.sin(i + workerData.seed));
+      const w = Float32Array.from({ length: 32 * 288 }, (_, i) => Math.cos(i));
+      const first = new Float32Array(16 * 32 * 64);
+      k.conv(0, g, x, w, null, first);
+      let same = 0;
+      for (let r = 0; r < 100; r++) {
+        const y = new Float32Array(first.length);
+        k.conv(0, g, x, w, null, y);
+        if (y.every((v, i) => v === first[i])) same++;
+      }
+      parentPort.postMessage(same);`;
+    const run = (seed: number) =>
+      new Promise<number>((resolve, reject) => {
+        const w = new Worker(code, { eval: true, workerData: { addon, seed } });
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+    expect(await Promise.all([run(1), run(2), run(3)])).toEqual([100, 100, 100]);
   });
 });
