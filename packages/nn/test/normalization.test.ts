@@ -1,4 +1,4 @@
-import '@tensile/autograd';
+import { gradcheck, gradgradcheck } from '@tensile/autograd';
 import { arange, noGrad, ones, randn, type Tensor, tensor, zeros } from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
 import {
@@ -105,6 +105,20 @@ describe('BatchNorm', () => {
       .sum()
       .backward();
     for (const p of net.parameters()) expect(p.grad?.shape).toEqual([2]);
+  });
+
+  it('training mode is one fused op (NativeBatchNormBackward0) with first and second derivatives', () => {
+    const opts = { dtype: 'float64' as const, requiresGrad: true };
+    const x = randn([3, 2, 2, 3], opts);
+    const weight = randn([2], opts);
+    const bias = randn([2], opts);
+    const bn = (a: Tensor, w: Tensor, b: Tensor) =>
+      F.batchNorm(a, null, null, { training: true, weight: w, bias: b });
+    expect(bn(x, weight, bias).gradFn?.name).toBe('NativeBatchNormBackward0');
+    // The output's gradient is weighted, or the sums of x̂ over each channel (0) hide errors.
+    const loss = (a: Tensor, w: Tensor, b: Tensor) => bn(a, w, b).pow(3).sum();
+    expect(gradcheck(loss, [x, weight, bias])).toBe(true);
+    expect(gradgradcheck(bn, [x, weight, bias])).toBe(true);
   });
 
   it('names the layer, the channel count and the shape on a mismatch', () => {

@@ -186,6 +186,21 @@ export interface Backend {
    */
   softmax?(x: View, dim: number, log: boolean): Storage | null;
   /**
+   * Optional fused training-mode batch norm (ops/norm.ts) of a dense float x read as [N, C, S]
+   * with dense weight and bias [C]: [out, mean, invstd], the statistics per channel with the
+   * biased variance; float32 and float64 only. Without it nn composes batch norm from mean,
+   * sub and rsqrt.
+   */
+  batchNorm?(x: View, weight: View, bias: View, eps: number): [Storage, Storage, Storage];
+  /** Its gradient from dense grad and x, all of x's dtype: [dx, dweight, dbias]. */
+  batchNormBackward?(
+    grad: View,
+    x: View,
+    mean: View,
+    invstd: View,
+    weight: View,
+  ): [Storage, Storage, Storage];
+  /**
    * Optional fused convolution (groups 1, ops/convolution.ts) of x [N, C, H, W] (g's image)
    * with weight [O, C, kh, kw] and bias [O] or null: [N, O, oh, ow]. These three may return
    * null to decline (an operand they do not take), and the op composes im2col and matmul.

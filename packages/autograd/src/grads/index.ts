@@ -3,6 +3,7 @@ import { elementwise } from './elementwise';
 import type { Formula } from './formula';
 import { indexing } from './indexing';
 import { linalg } from './linalg';
+import { norm } from './norm';
 import { reductions } from './reductions';
 import { views } from './views';
 
@@ -13,6 +14,7 @@ export const FORMULAS: Readonly<Record<string, Formula>> = {
   ...views,
   ...indexing,
   ...linalg,
+  ...norm,
 };
 
 /**

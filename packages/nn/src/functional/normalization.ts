@@ -3,7 +3,14 @@
  * differentiable tensor ops: each standardizes over some dims with the biased variance, then
  * applies a per-channel affine. Running statistics are updated in place without recording.
  */
-import { fmtShape, noGrad, ShapeError, type Tensor, ValueError } from '@tensile/tensor';
+import {
+  batchNormTraining,
+  fmtShape,
+  noGrad,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@tensile/tensor';
 import { pad } from './vision';
 
 export interface AffineOptions {
@@ -121,9 +128,17 @@ export function batchNorm(
     return affine(normalized, weight, bias);
   }
   checkBatchSize(input);
+  const n = input.numel() / input.shape[1];
+  const fused = weight && bias ? batchNormTraining(input, weight, bias, eps) : null;
+  if (fused) {
+    // The kernel's statistics: the biased variance back from invstd = 1 / sqrt(var + eps).
+    updateRunning(runningMean, fused.mean, momentum);
+    const variance = () => fused.invstd.square().reciprocal().sub(eps);
+    if (runningVar) updateRunning(runningVar, noGrad(variance).mul(n / (n - 1)), momentum);
+    return fused.out;
+  }
   const dims = [0, ...range(2, input.ndim)];
   const s = standardize(input, dims, eps);
-  const n = input.numel() / input.shape[1];
   updateRunning(runningMean, s.mean, momentum);
   updateRunning(runningVar, s.var.mul(n / (n - 1)), momentum);
   return affine(s.out, weight, bias);

@@ -6,6 +6,7 @@ import { conv } from './conv';
 import { BINARY, type Expr, IDENTITY, mapInto, UNARY, WHERE } from './elementwise';
 import { gather, scatterInto, sort } from './indexing';
 import { matmul } from './matmul';
+import { batchNorm, batchNormBackward } from './norm';
 import { adamStep, sgdStep } from './optim';
 import { argReduce, cumulative, reduce, softmax } from './reduce';
 import { allocArray, CpuStorage, dataOf, recycle } from './storage';
@@ -90,6 +91,14 @@ export const cpuBackend: Backend = {
   avgPool: (x, g, d) => wrapF32(avgPool(x, g, d, false)),
   avgPoolBackward: (grad, g, d) => wrapF32(avgPool(grad, g, d, true)),
   softmax: (x, dim, log) => wrapF32(softmax(x, dim, log)),
+  batchNorm(x, weight, bias, eps) {
+    const r = batchNorm(x, weight, bias, eps);
+    return [wrap(r.out, x.dtype), wrap(r.mean, x.dtype), wrap(r.invstd, x.dtype)];
+  },
+  batchNormBackward(grad, x, mean, invstd, weight) {
+    const r = batchNormBackward(grad, x, mean, invstd, weight);
+    return [wrap(r.dx, x.dtype), wrap(r.dweight, x.dtype), wrap(r.dbias, x.dtype)];
+  },
   conv2d: (x, weight, bias, g) =>
     conv('forward', g, weight.shape[0], x, weight, bias, [g.n, weight.shape[0], ...g.out]),
   conv2dInputGrad: (grad, weight, g) =>
