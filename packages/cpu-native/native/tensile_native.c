@@ -15,6 +15,7 @@
 
 #include "blas.h"
 #include "conv.h"
+#include "eltwise.h"
 
 static napi_value str(napi_env env, const char *s) {
   napi_value v;
@@ -281,6 +282,34 @@ static napi_value Conv(napi_env env, napi_callback_info info) {
   return finish(env, "conv", &q, conv_run((int)kind, &g, A, B, bias, O));
 }
 
+// eltwise(op, out, a, b, bStep): out = op(a, b) over out's length (eltwise.h); b is null for
+// the unary ops, else as long as out (bStep 1) or one value (bStep 0).
+static napi_value Eltwise(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t op, step;
+  if (argc != 5 || !arg_int(env, argv[0], &op) || op >= ELTWISE_OPS || !arg_int(env, argv[4], &step) ||
+      step > 1) {
+    napi_throw_range_error(env, NULL, "cpu-native eltwise: expected 5 arguments, an op below 10, bStep 0 or 1");
+    return NULL;
+  }
+  napi_valuetype bt;
+  napi_typeof(env, argv[3], &bt);
+  size_t n, alen, blen = 0;
+  float *out, *a, *b = NULL;
+  if (!f32(env, argv[1], &out, &n) || !f32(env, argv[2], &a, &alen) ||
+      (bt != napi_null && !f32(env, argv[3], &b, &blen)))
+    return NULL;
+  int unary = op == 6 || op == 8 || op == 9;
+  if (alen < n || (unary ? b != NULL : b == NULL || blen < (step ? n : 1))) {
+    napi_throw_range_error(env, NULL, "cpu-native eltwise: an operand is shorter than the output, or b is missing or extra");
+    return NULL;
+  }
+  if (n > 0) eltwise((int)op, out, a, b, (int)step, (int64_t)n);
+  return NULL;
+}
+
 static napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -297,9 +326,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"sgemm", 0, Sgemm, 0, 0, 0, napi_default, 0},
       {"sgemmBatch", 0, SgemmBatch, 0, 0, 0, napi_default, 0},
       {"conv", 0, Conv, 0, 0, 0, napi_default, 0},
+      {"eltwise", 0, Eltwise, 0, 0, 0, napi_default, 0},
       {"setNumThreads", 0, SetNumThreads, 0, 0, 0, napi_default, 0},
   };
-  napi_define_properties(env, exports, 5, d);
+  napi_define_properties(env, exports, 6, d);
   return exports;
 }
 

@@ -30,6 +30,8 @@ const tmp = `${out}.${process.pid}.tmp`;
 mkdirSync(dirname(out), { recursive: true });
 const args = [
   '-O3',
+  // sqrtf without errno vectorizes; nothing here reads errno.
+  '-fno-math-errno',
   '-Wall',
   '-fPIC',
   '-pthread',
@@ -39,7 +41,7 @@ const args = [
 const sources = readdirSync(join(root, 'native')).filter((f) => f.endsWith('.c'));
 args.push('-I', include, ...sources.map((f) => join(root, 'native', f)), '-o', tmp);
 // Node-API's symbols come from the node executable when the addon loads.
-args.push(...(process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : ['-ldl']));
+args.push(...(process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : ['-ldl', '-lm']));
 const r = spawnSync(cc, args, { encoding: 'utf8' });
 if (r.error || r.status !== 0) {
   rmSync(tmp, { force: true });

@@ -75,6 +75,18 @@ export interface NativeKernels {
     bias: Float32Array | null,
     out: Float32Array,
   ): void;
+  /**
+   * out = op(a, b) over out's length, op numbered as the WebAssembly kernels' ELT_* (0 add,
+   * 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum, 6 relu, 7 reluBackward, 8 sqrt, 9 abs); b is
+   * null for the unary ops (6, 8, 9), else as long as out (bStep 1) or one value (bStep 0).
+   */
+  eltwise(
+    op: number,
+    out: Float32Array,
+    a: Float32Array,
+    b: Float32Array | null,
+    bStep: 0 | 1,
+  ): void;
   /** The thread count for products big enough to share (OpenMP's for oneDNN). */
   setNumThreads(n: number): void;
 }

@@ -2,6 +2,7 @@ import type { BinaryOp, UnaryOp, View } from '../backend';
 import { type DType, isFloating, type TypedArray } from '../dtype';
 import { sameShape } from '../shape';
 import { coalesce, H, loopDecls, nestedLoops } from './loops';
+import { native } from './native';
 import { dataOf } from './storage';
 import { ELTWISE, ELTWISE_MIN, wasmEltwise } from './wasm/eltwise';
 import { wasm } from './wasm/runtime';
@@ -197,7 +198,7 @@ export function mapInto(expr: Expr, dst: View, inputs: readonly View[]): void {
   let out = dataOf(dst.storage);
   let ins = inputs.map((v) => dataOf(v.storage));
   if (flat && expr === IDENTITY && copyFlat(out, dst, ins[0], inputs[0], shape[0], steps)) return;
-  if (flat && expr.elt !== undefined && onWasm(expr.elt, dst, inputs, shape[0], steps)) return;
+  if (flat && expr.elt !== undefined && onKernels(expr.elt, dst, inputs, shape[0], steps)) return;
   let kernel: Kernel;
   if (flat && onBits(expr, dst, inputs)) {
     const bits = { code: expr.bits!.code };
@@ -256,21 +257,40 @@ function copyFlat(
   return true;
 }
 
-/** A dense float32 run through the WebAssembly kernel; false where it does not apply. */
-function onWasm(
+/**
+ * Runs at least this long go to the native tier's elementwise kernels, which read the arrays
+ * where they lie (no copies, unlike the WebAssembly ones: those take runs from ELTWISE_MIN).
+ */
+const NATIVE_MIN = 1024;
+/** The native tier has the arithmetic ops (ELT_* below 10); exp, log, tanh, sigmoid stay WASM. */
+const NATIVE_ELTWISE = 10;
+
+/**
+ * A dense float32 run through the native kernel, else the WebAssembly one; false where
+ * neither applies.
+ */
+function onKernels(
   elt: number,
   dst: View,
   inputs: readonly View[],
   length: number,
   steps: string,
 ): boolean {
-  const w = length >= ELTWISE_MIN ? wasm() : null;
-  if (!w || dst.dtype !== 'float32' || steps[0] !== '1') return false;
+  if (length < NATIVE_MIN || dst.dtype !== 'float32' || steps[0] !== '1') return false;
   if (inputs.some((v) => v.dtype !== 'float32')) return false;
+  const nk = elt < NATIVE_ELTWISE ? native() : null;
+  const w = nk || length < ELTWISE_MIN ? null : wasm();
+  if (!nk && !w) return false;
   const run = (v: View, n: number) =>
     (dataOf(v.storage) as Float32Array).subarray(v.offset, v.offset + n);
   const b = inputs[1] ? run(inputs[1], steps[1] === '1' ? length : 1) : null;
-  wasmEltwise(w, elt, run(dst, length), run(inputs[0], length), b, steps[1] === '1' ? 1 : 0);
+  const [out, a, bStep] = [
+    run(dst, length),
+    run(inputs[0], length),
+    steps[1] === '1' ? 1 : 0,
+  ] as const;
+  if (nk) nk.eltwise(elt, out, a, b, bStep);
+  else if (w) wasmEltwise(w, elt, out, a, b, bStep);
   return true;
 }
 

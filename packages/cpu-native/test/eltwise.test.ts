@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { load, loadError } from '../src/index';
+
+/**
+ * The addon's elementwise ops against the same ops on float64 rounded to float32 (exact for
+ * these), over values where the rules differ. Tensile's kernels suite checks them through
+ * the tensor ops as well.
+ */
+const kernels = load();
+if (!kernels && process.env.TENSILE_NATIVE_REQUIRED)
+  throw new Error(`TENSILE_NATIVE_REQUIRED is set, but ${loadError()}`);
+
+const specials = [Number.NaN, 0, -0, 1, -1, Infinity, -Infinity, 1e-45, 3.4e38, 2.5];
+const k = specials.length;
+const a = Float32Array.from({ length: k * k + 37 }, (_, i) =>
+  i < k * k ? specials[i % k] : Math.sin(i) * 5,
+);
+const b = Float32Array.from({ length: a.length }, (_, i) =>
+  i < k * k ? specials[Math.floor(i / k)] : Math.cos(i) * 5,
+);
+
+const RULES: [string, (x: number, y: number) => number][] = [
+  ['add', (x, y) => x + y],
+  ['sub', (x, y) => x - y],
+  ['mul', (x, y) => x * y],
+  ['div', (x, y) => x / y],
+  ['maximum', (x, y) => (x > y || Number.isNaN(x) ? x : y)],
+  ['minimum', (x, y) => (x < y || Number.isNaN(x) ? x : y)],
+  ['relu', (x) => (x > 0 || Number.isNaN(x) ? x : 0)],
+  ['reluBackward', (x, y) => (y <= 0 ? 0 : x)],
+  ['sqrt', (x) => Math.sqrt(x)],
+  ['abs', (x) => Math.abs(x)],
+];
+const UNARY = new Set([6, 8, 9]);
+
+describe.runIf(kernels)('cpu-native eltwise', () => {
+  const nk = kernels as NonNullable<typeof kernels>;
+  it.each(RULES.map((r, op) => [r[0], op, r[1]] as const))('%s, to the bit', (_, op, rule) => {
+    const out = new Float32Array(a.length);
+    nk.eltwise(op, out, a, UNARY.has(op) ? null : b, 1);
+    for (let i = 0; i < a.length; i++)
+      expect(Object.is(out[i], Math.fround(rule(a[i], b[i])))).toBe(true);
+    if (UNARY.has(op)) return;
+    nk.eltwise(op, out, a, Float32Array.of(-0), 0);
+    for (let i = 0; i < a.length; i++)
+      expect(Object.is(out[i], Math.fround(rule(a[i], -0)))).toBe(true);
+  });
+
+  it('refuses short operands, a missing or extra b, and unknown ops', () => {
+    const f = (n: number) => new Float32Array(n);
+    expect(() => nk.eltwise(0, f(4), f(3), f(4), 1)).toThrow(/shorter than the output/);
+    expect(() => nk.eltwise(0, f(4), f(4), f(3), 1)).toThrow(/shorter/);
+    expect(() => nk.eltwise(0, f(4), f(4), null, 1)).toThrow(/b is missing/);
+    expect(() => nk.eltwise(6, f(4), f(4), f(4), 1)).toThrow(/extra/);
+    expect(() => nk.eltwise(0, f(4), f(4), f(0), 0)).toThrow(/shorter/);
+    expect(() => nk.eltwise(10, f(4), f(4), null, 1)).toThrow(/an op below 10/);
+    expect(() => nk.eltwise(0, f(4), f(4), f(4), 2 as 1)).toThrow(/bStep 0 or 1/);
+    expect(() => nk.eltwise(0, f(4), new Float64Array(4) as never, f(4), 1)).toThrow(
+      /Float32Array/,
+    );
+  });
+});
