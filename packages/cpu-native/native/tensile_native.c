@@ -16,6 +16,7 @@
 #include "blas.h"
 #include "conv.h"
 #include "eltwise.h"
+#include "optim.h"
 
 static napi_value str(napi_env env, const char *s) {
   napi_value v;
@@ -310,6 +311,70 @@ static napi_value Eltwise(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// Reads argv[from..] into `count` floats (each rounded from the double, as Math.fround does).
+static int scalars(napi_env env, const napi_value *argv, float *out, int count) {
+  for (int i = 0; i < count; i++) {
+    double d;
+    if (napi_get_value_double(env, argv[i], &d) != napi_ok) return 0;
+    out[i] = (float)d;
+  }
+  return 1;
+}
+
+// Float32Arrays argv[0..count) (NULL where null and `nullable` has bit i), all of one length.
+static int same_arrays(napi_env env, const napi_value *argv, float **out, int count, int nullable,
+                       size_t *n) {
+  for (int i = 0; i < count; i++) {
+    napi_valuetype t;
+    napi_typeof(env, argv[i], &t);
+    out[i] = NULL;
+    if (t == napi_null && (nullable >> i & 1)) continue;
+    size_t len;
+    if (!f32(env, argv[i], &out[i], &len)) return 0;
+    if (i == 0) *n = len;
+    if (len != *n) {
+      napi_throw_range_error(env, NULL, "cpu-native: the optimizer's arrays differ in length");
+      return 0;
+    }
+  }
+  return 1;
+}
+
+// sgd(param, grad, buffer, negLr, momentum, weightDecay, damp, undamped, nesterov, maximize)
+static napi_value Sgd(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  float *a[3], f[7];
+  size_t n = 0;
+  if (argc != 10 || !scalars(env, argv + 3, f, 7)) {
+    napi_throw_type_error(env, NULL, "cpu-native sgd: expected 3 arrays and 7 numbers");
+    return NULL;
+  }
+  if (!same_arrays(env, argv, a, 3, 4, &n)) return NULL;
+  SgdArgs s = {f[0], f[1], f[2], f[3], f[4] != 0, f[5] != 0, f[6] != 0};
+  sgd_step(&s, a[0], a[1], a[2], (int64_t)n);
+  return NULL;
+}
+
+// adam(param, grad, expAvg, expAvgSq, maxExpAvgSq, negStep, beta1, beta2, keep1, keep2,
+//      weightDecay, decay, eps, bc2, decayed, maximize)
+static napi_value Adam(napi_env env, napi_callback_info info) {
+  size_t argc = 16;
+  napi_value argv[16];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  float *a[5], f[11];
+  size_t n = 0;
+  if (argc != 16 || !scalars(env, argv + 5, f, 11)) {
+    napi_throw_type_error(env, NULL, "cpu-native adam: expected 5 arrays and 11 numbers");
+    return NULL;
+  }
+  if (!same_arrays(env, argv, a, 5, 16, &n)) return NULL;
+  AdamArgs s = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9] != 0, f[10] != 0};
+  adam_step(&s, a[0], a[1], a[2], a[3], a[4], (int64_t)n);
+  return NULL;
+}
+
 static napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -327,9 +392,11 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"sgemmBatch", 0, SgemmBatch, 0, 0, 0, napi_default, 0},
       {"conv", 0, Conv, 0, 0, 0, napi_default, 0},
       {"eltwise", 0, Eltwise, 0, 0, 0, napi_default, 0},
+      {"sgd", 0, Sgd, 0, 0, 0, napi_default, 0},
+      {"adam", 0, Adam, 0, 0, 0, napi_default, 0},
       {"setNumThreads", 0, SetNumThreads, 0, 0, 0, napi_default, 0},
   };
-  napi_define_properties(env, exports, 6, d);
+  napi_define_properties(env, exports, 8, d);
   return exports;
 }
 

@@ -32,6 +32,8 @@ const args = [
   '-O3',
   // sqrtf without errno vectorizes; nothing here reads errno.
   '-fno-math-errno',
+  // Each multiply and add rounds on its own, as the composed tensor ops round (no fused a*b+c).
+  '-ffp-contract=off',
   '-Wall',
   '-fPIC',
   '-pthread',

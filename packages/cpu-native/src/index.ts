@@ -87,6 +87,44 @@ export interface NativeKernels {
     b: Float32Array | null,
     bStep: 0 | 1,
   ): void;
+  /**
+   * torch.optim.SGD's update in place, each operation rounded to float32 (the scalars too):
+   * param, grad and the momentum buffer (or null) of one length.
+   */
+  sgd(
+    param: Float32Array,
+    grad: Float32Array,
+    buffer: Float32Array | null,
+    negLr: number,
+    momentum: number,
+    weightDecay: number,
+    damp: number,
+    undamped: number,
+    nesterov: number,
+    maximize: number,
+  ): void;
+  /**
+   * torch.optim.Adam's (and AdamW's) update in place, likewise: negStep is -lr / (1 - beta1^t),
+   * bc2 sqrt(1 - beta2^t), keep1 and keep2 1 - beta1 and 1 - beta2, decay AdamW's 1 - lr * wd.
+   */
+  adam(
+    param: Float32Array,
+    grad: Float32Array,
+    expAvg: Float32Array,
+    expAvgSq: Float32Array,
+    maxExpAvgSq: Float32Array | null,
+    negStep: number,
+    beta1: number,
+    beta2: number,
+    keep1: number,
+    keep2: number,
+    weightDecay: number,
+    decay: number,
+    eps: number,
+    bc2: number,
+    decayed: number,
+    maximize: number,
+  ): void;
   /** The thread count for products big enough to share (OpenMP's for oneDNN). */
   setNumThreads(n: number): void;
 }
