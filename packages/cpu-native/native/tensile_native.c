@@ -340,18 +340,26 @@ static int same_arrays(napi_env env, const napi_value *argv, float **out, int co
   return 1;
 }
 
+// An optimizer step's arguments: `arrays` Float32Arrays of one length (those in `nullable`
+// may be null), then `numbers` numbers; 0 after throwing.
+static int step_args(napi_env env, napi_callback_info info, const char *what, int arrays,
+                     int nullable, int numbers, float **a, float *f, size_t *n) {
+  size_t argc = 16;
+  napi_value argv[16];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if ((int)argc != arrays + numbers || !scalars(env, argv + arrays, f, numbers)) {
+    napi_throw_type_error(env, NULL, what);
+    return 0;
+  }
+  return same_arrays(env, argv, a, arrays, nullable, n);
+}
+
 // sgd(param, grad, buffer, negLr, momentum, weightDecay, damp, undamped, nesterov, maximize)
 static napi_value Sgd(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value argv[10];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   float *a[3], f[7];
   size_t n = 0;
-  if (argc != 10 || !scalars(env, argv + 3, f, 7)) {
-    napi_throw_type_error(env, NULL, "cpu-native sgd: expected 3 arrays and 7 numbers");
+  if (!step_args(env, info, "cpu-native sgd: expected 3 arrays and 7 numbers", 3, 4, 7, a, f, &n))
     return NULL;
-  }
-  if (!same_arrays(env, argv, a, 3, 4, &n)) return NULL;
   SgdArgs s = {f[0], f[1], f[2], f[3], f[4] != 0, f[5] != 0, f[6] != 0};
   sgd_step(&s, a[0], a[1], a[2], (int64_t)n);
   return NULL;
@@ -360,16 +368,10 @@ static napi_value Sgd(napi_env env, napi_callback_info info) {
 // adam(param, grad, expAvg, expAvgSq, maxExpAvgSq, negStep, beta1, beta2, keep1, keep2,
 //      weightDecay, decay, eps, bc2, decayed, maximize)
 static napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
-  napi_value argv[16];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   float *a[5], f[11];
   size_t n = 0;
-  if (argc != 16 || !scalars(env, argv + 5, f, 11)) {
-    napi_throw_type_error(env, NULL, "cpu-native adam: expected 5 arrays and 11 numbers");
+  if (!step_args(env, info, "cpu-native adam: expected 5 arrays and 11 numbers", 5, 16, 11, a, f, &n))
     return NULL;
-  }
-  if (!same_arrays(env, argv, a, 5, 16, &n)) return NULL;
   AdamArgs s = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9] != 0, f[10] != 0};
   adam_step(&s, a[0], a[1], a[2], a[3], a[4], (int64_t)n);
   return NULL;

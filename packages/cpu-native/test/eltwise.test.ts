@@ -60,3 +60,27 @@ describe.runIf(kernels)('cpu-native eltwise', () => {
     );
   });
 });
+
+describe.runIf(kernels)('cpu-native sgd and adam', () => {
+  const nk = kernels as NonNullable<typeof kernels>;
+  it('step with momentum as torch.optim.SGD, each operation in float32', () => {
+    const [p, g, b] = [Float32Array.of(1, 2), Float32Array.of(0.5, -1), Float32Array.of(0.1, 0.2)];
+    nk.sgd(p, g, b, -0.1, 0.9, 0, 1, 1, 0, 0);
+    const f = Math.fround;
+    const v = [0, 1].map((i) => f(f(f(0.1 * (i + 1)) * f(0.9)) + [0.5, -1][i]));
+    expect(Array.from(b)).toEqual(v);
+    expect(Array.from(p)).toEqual(v.map((x, i) => f(i + 1 + f(f(-0.1) * x))));
+  });
+
+  it('refuses arrays of different lengths and wrong argument lists', () => {
+    const f = (n: number) => new Float32Array(n);
+    expect(() => nk.sgd(f(3), f(2), null, -0.1, 0, 0, 1, 1, 0, 0)).toThrow(/differ in length/);
+    expect(() => (nk.sgd as (...x: unknown[]) => void)(f(2), f(2), null)).toThrow(
+      /3 arrays and 7 numbers/,
+    );
+    const adam = (m: Float32Array) =>
+      nk.adam(f(2), f(2), m, f(2), null, -1, 0.9, 0.99, 0.1, 0.01, 0, 1, 1e-8, 1, 0, 0);
+    expect(() => adam(f(1))).toThrow(/differ in length/);
+    expect(() => adam(null as never)).toThrow(/Float32Array/);
+  });
+});
