@@ -16,6 +16,7 @@
 #include "blas.h"
 #include "conv.h"
 #include "eltwise.h"
+#include "norm.h"
 #include "optim.h"
 
 static napi_value str(napi_env env, const char *s) {
@@ -377,6 +378,72 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// Float32Arrays argv[0..count) whose lengths are want[i]; 0 after throwing.
+static int sized_arrays(napi_env env, const napi_value *argv, float **out, const double *want,
+                        int count, const char *op) {
+  for (int i = 0; i < count; i++) {
+    size_t len;
+    if (!f32(env, argv[i], &out[i], &len)) return 0;
+    if ((double)len != want[i]) {
+      char msg[96];
+      snprintf(msg, sizeof msg, "cpu-native %s: array %d's length does not match [n, c, s]", op, i);
+      napi_throw_range_error(env, NULL, msg);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+// The n, c, s at argv[0..3); 0 after throwing.
+static int ncs(napi_env env, const napi_value *argv, int64_t *d, const char *op) {
+  if (arg_int(env, argv[0], &d[0]) && arg_int(env, argv[1], &d[1]) && arg_int(env, argv[2], &d[2]))
+    return 1;
+  char msg[96];
+  snprintf(msg, sizeof msg, "cpu-native %s: n, c and s must be whole numbers in [0, 2^31)", op);
+  napi_throw_range_error(env, NULL, msg);
+  return 0;
+}
+
+// batchNorm(n, c, s, eps, x, weight, bias, out, mean, invstd)
+static napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t d[3];
+  double eps;
+  if (argc != 10 || napi_get_value_double(env, argv[3], &eps) != napi_ok) {
+    napi_throw_type_error(env, NULL, "cpu-native batchNorm: expected n, c, s, eps and 6 arrays");
+    return NULL;
+  }
+  if (!ncs(env, argv, d, "batchNorm")) return NULL;
+  double all = (double)d[0] * d[1] * d[2], c = (double)d[1];
+  const double want[6] = {all, c, c, all, c, c};
+  float *a[6];
+  if (!sized_arrays(env, argv + 4, a, want, 6, "batchNorm")) return NULL;
+  const Quiet none = {0};
+  return finish(env, "batchNorm", &none, batch_norm(a[0], a[1], a[2], eps, d[0], d[1], d[2], a[3], a[4], a[5]));
+}
+
+// batchNormBackward(n, c, s, grad, x, mean, invstd, weight, dx, dweight, dbias)
+static napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t d[3];
+  if (argc != 11) {
+    napi_throw_type_error(env, NULL, "cpu-native batchNormBackward: expected n, c, s and 8 arrays");
+    return NULL;
+  }
+  if (!ncs(env, argv, d, "batchNormBackward")) return NULL;
+  double all = (double)d[0] * d[1] * d[2], c = (double)d[1];
+  const double want[8] = {all, all, c, c, c, all, c, c};
+  float *a[8];
+  if (!sized_arrays(env, argv + 3, a, want, 8, "batchNormBackward")) return NULL;
+  int status = batch_norm_backward(a[0], a[1], a[2], a[3], a[4], d[0], d[1], d[2], a[5], a[6], a[7]);
+  const Quiet none = {0};
+  return finish(env, "batchNormBackward", &none, status);
+}
+
 static napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -396,9 +463,11 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"eltwise", 0, Eltwise, 0, 0, 0, napi_default, 0},
       {"sgd", 0, Sgd, 0, 0, 0, napi_default, 0},
       {"adam", 0, Adam, 0, 0, 0, napi_default, 0},
+      {"batchNorm", 0, BatchNorm, 0, 0, 0, napi_default, 0},
+      {"batchNormBackward", 0, BatchNormBackward, 0, 0, 0, napi_default, 0},
       {"setNumThreads", 0, SetNumThreads, 0, 0, 0, napi_default, 0},
   };
-  napi_define_properties(env, exports, 8, d);
+  napi_define_properties(env, exports, 10, d);
   return exports;
 }
 

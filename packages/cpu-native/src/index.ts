@@ -125,6 +125,36 @@ export interface NativeKernels {
     decayed: number,
     maximize: number,
   ): void;
+  /**
+   * Training-mode batch norm of a dense [n, c, s] float32 x: out, and mean and invstd [c]
+   * (1 / sqrt(biased variance + eps)), with sums in double.
+   */
+  batchNorm(
+    n: number,
+    c: number,
+    s: number,
+    eps: number,
+    x: Float32Array,
+    weight: Float32Array,
+    bias: Float32Array,
+    out: Float32Array,
+    mean: Float32Array,
+    invstd: Float32Array,
+  ): void;
+  /** Its gradient into dx [n, c, s], dweight and dbias [c]. */
+  batchNormBackward(
+    n: number,
+    c: number,
+    s: number,
+    grad: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    invstd: Float32Array,
+    weight: Float32Array,
+    dx: Float32Array,
+    dweight: Float32Array,
+    dbias: Float32Array,
+  ): void;
   /** The thread count for products big enough to share (OpenMP's for oneDNN). */
   setNumThreads(n: number): void;
 }

@@ -84,3 +84,39 @@ describe.runIf(kernels)('cpu-native sgd and adam', () => {
     expect(() => adam(null as never)).toThrow(/Float32Array/);
   });
 });
+
+describe.runIf(kernels)('cpu-native batchNorm', () => {
+  const nk = kernels as NonNullable<typeof kernels>;
+  const f = (...v: number[]) => Float32Array.from(v);
+  it('normalizes each channel with the biased variance, and its gradient sums to zero', () => {
+    // [n 2, c 1, s 2]: values 1, 3, 5, 7 (mean 4, variance 5).
+    const [out, mean, invstd] = [new Float32Array(4), new Float32Array(1), new Float32Array(1)];
+    nk.batchNorm(2, 1, 2, 0, f(1, 3, 5, 7), f(2), f(1), out, mean, invstd);
+    expect(mean[0]).toBe(4);
+    expect(invstd[0]).toBe(Math.fround(1 / Math.sqrt(5)));
+    expect(Array.from(out)).toEqual(
+      [-3, -1, 1, 3].map((v) => Math.fround((v / Math.sqrt(5)) * 2 + 1)),
+    );
+    const [dx, dw, db] = [new Float32Array(4), new Float32Array(1), new Float32Array(1)];
+    nk.batchNormBackward(2, 1, 2, f(1, 0, 0, -2), f(1, 3, 5, 7), mean, invstd, f(2), dx, dw, db);
+    expect(db[0]).toBe(-1);
+    expect(Math.abs(dx.reduce((a, b) => a + b, 0))).toBeLessThan(1e-6);
+  });
+
+  it('refuses arrays whose lengths do not match [n, c, s]', () => {
+    const z = (n: number) => new Float32Array(n);
+    expect(() => nk.batchNorm(2, 1, 2, 1e-5, z(3), z(1), z(1), z(4), z(1), z(1))).toThrow(
+      /array 0's length/,
+    );
+    expect(() => nk.batchNorm(2, 1, 2, 1e-5, z(4), z(1), z(1), z(4), z(2), z(1))).toThrow(
+      /array 4's length/,
+    );
+    expect(() => nk.batchNorm(2.5, 1, 2, 1e-5, z(5), z(1), z(1), z(5), z(1), z(1))).toThrow(
+      /whole numbers/,
+    );
+    const g = z(4);
+    expect(() => nk.batchNormBackward(2, 1, 2, g, g, z(1), z(1), z(1), z(4), z(1), z(2))).toThrow(
+      /array 7's length/,
+    );
+  });
+});

@@ -1,8 +1,11 @@
 /**
  * Batch norm in training mode as two passes forward and two back over a dense [N, C, S] array,
- * where composing it took a dozen (and as many temporaries). Sums are kept in double.
+ * where composing it took a dozen (and as many temporaries). Sums are kept in double. float32
+ * runs on the native tier where it is loaded (the same sums in the same order, so the same
+ * results), float64 and the rest here.
  */
 import type { View } from '../backend';
+import { native } from './native';
 import { allocArray, dataOf } from './storage';
 
 type Floats = Float32Array | Float64Array;
@@ -23,6 +26,24 @@ function layout(shape: readonly number[]): [number, number, number] {
 export function batchNorm(x: View, weight: View, bias: View, eps: number) {
   const [n, c, s] = layout(x.shape);
   const [xs, w, b] = [dense(x), dense(weight), dense(bias)];
+  const nk = x.dtype === 'float32' ? native() : null;
+  if (nk) {
+    const out = allocArray('float32', xs.length) as Float32Array;
+    const [mean, invstd] = [new Float32Array(c), new Float32Array(c)];
+    nk.batchNorm(
+      n,
+      c,
+      s,
+      eps,
+      xs as Float32Array,
+      w as Float32Array,
+      b as Float32Array,
+      out,
+      mean,
+      invstd,
+    );
+    return { out, mean, invstd };
+  }
   const count = n * s;
   const mean = new Float64Array(c);
   for (let i = 0; i < n; i++)
@@ -58,6 +79,14 @@ export function batchNorm(x: View, weight: View, bias: View, eps: number) {
 export function batchNormBackward(grad: View, x: View, mean: View, invstd: View, weight: View) {
   const [n, c, s] = layout(x.shape);
   const [g, xs, m, r, w] = [dense(grad), dense(x), dense(mean), dense(invstd), dense(weight)];
+  const nk = x.dtype === 'float32' ? native() : null;
+  if (nk) {
+    const dx = allocArray('float32', xs.length) as Float32Array;
+    const [dweight, dbias] = [new Float32Array(c), new Float32Array(c)];
+    const f = [g, xs, m, r, w] as Float32Array[];
+    nk.batchNormBackward(n, c, s, f[0], f[1], f[2], f[3], f[4], dx, dweight, dbias);
+    return { dx, dweight, dbias };
+  }
   const count = n * s;
   const sumG = new Float64Array(c);
   const sumGX = new Float64Array(c); // sum of g * (x - mean)
