@@ -79,6 +79,9 @@ const cases: Geom[] = [
   { n: 2, c: 1, h: 3, w: 3, o: 2, k: [5, 5], s: [1, 1], p: [3, 3], d: [1, 1] },
   { n: 70, c: 2, h: 1, w: 1, o: 3, k: [1, 1], s: [1, 1], p: [1, 1], d: [1, 1] },
   { n: 1, c: 3, h: 80, w: 70, o: 2, k: [3, 3], s: [1, 1], p: [1, 1], d: [2, 2] },
+  // A ResNet's last stages on small images: planes of 1 and 4 through the offset table.
+  { n: 6, c: 5, h: 1, w: 1, o: 4, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
+  { n: 5, c: 3, h: 2, w: 2, o: 4, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
   // Runs of 3, 3 and 1 images (1,600-value planes).
   { n: 7, c: 2, h: 40, w: 40, o: 3, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
 ];
