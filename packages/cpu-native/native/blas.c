@@ -26,8 +26,10 @@ static int threads = 1;
 static __thread int current = -1;
 
 // Below this many flops a product runs on one thread: waking a second one costs 20-30 µs
-// (oneDNN, 64x10x256: 3.3 µs on one thread, 20-30 µs on two), more than such a product.
-#define SHARED_FLOPS (4.0 * (1 << 20))
+// (oneDNN, 64x10x256: 3.3 µs on one thread, 20-30 µs on two), and a train step interleaves
+// its products with other work, so the second thread is asleep again by the next one: W2's
+// 25 MFLOP products made its step 1.31-1.38 ms on two threads, 1.11-1.14 ms on one.
+#define SHARED_FLOPS (32.0 * (1 << 20))
 
 static void *open_first(const char *const *names) {
   for (int i = 0; names[i]; i++) {
