@@ -45,9 +45,13 @@ static void *open_first(const char *const *names) {
 static void load_dnnl(void) {
   const char *names[] = {"libdnnl.so.3", "libdnnl.so.2", "libdnnl.3.dylib", "libdnnl.2.dylib", NULL};
   // OpenMP threads that spin after each product would take the cores from Tensile's own
-  // worker threads; unless the user chose otherwise they sleep at once.
-  setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+  // worker threads; unless the user chose otherwise they sleep at once. libgomp reads the
+  // variable as it loads, and it is taken out again afterwards: child processes inherit the
+  // environment, and PyTorch spawned by the bench ran 2-4x slower with it.
+  int ours = getenv("OMP_WAIT_POLICY") == NULL;
+  if (ours) setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   void *h = open_first(names);
+  if (ours) unsetenv("OMP_WAIT_POLICY");
   if (!h) return;
   dnnl_sgemm = (dnnl_sgemm_t)dlsym(h, "dnnl_sgemm");
   if (!dnnl_sgemm) return;

@@ -154,4 +154,20 @@ describe.skipIf(!kernels)(`cpu-native sgemm (${kernels?.info().blas ?? 'not load
     expect(r.stdout.trim()).toBe('done');
     expect(r.status).toBe(0);
   });
+
+  it('leaves the environment as it found it (child processes inherit it)', () => {
+    // OMP_WAIT_POLICY=PASSIVE is set only while oneDNN's OpenMP loads: PyTorch spawned with it
+    // by the bench ran 2-4x slower.
+    const addon = new URL('../build/tensile_native.node', import.meta.url).pathname;
+    const script = `require(${JSON.stringify(addon)}).setNumThreads(2);
+      console.log(String(process.env.OMP_WAIT_POLICY));`;
+    const { OMP_WAIT_POLICY: _, ...env } = process.env;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
+    expect(r.stdout.trim()).toBe('undefined');
+    const mine = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: { ...env, OMP_WAIT_POLICY: 'ACTIVE' },
+    });
+    expect(mine.stdout.trim()).toBe('ACTIVE');
+  });
 });
