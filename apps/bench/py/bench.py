@@ -25,14 +25,19 @@ def stats(samples):
 
 
 # Time limits that keep a slow case from taking many minutes; the same rule as apps/bench/src/timing.ts.
-WARMUP_MS, MEASURE_MS, MIN_RUNS = 10_000, 60_000, 3
+# As src/timing.ts's LIMITS: every framework warms up for 300 ms at least (a 0.2 ms product
+# measured after one warm-up call caught PyTorch's threads asleep: W1 N=256 at 26-31 GFLOP/s
+# against 157 warm).
+WARMUP_MS, MIN_WARMUP_MS, MEASURE_MS, MIN_RUNS = 10_000, 300, 60_000, 3
 
 
 def timeit(fn, warmup=2, runs=5):
-    """Milliseconds per call after `warmup` calls; `fn` returns once its work is done (CPU ops are synchronous)."""
+    """Milliseconds per call after `warmup` calls (and MIN_WARMUP_MS at least); `fn` returns once its work is done (CPU ops are synchronous)."""
     warm_start = time.perf_counter()
-    for _ in range(warmup):
+    done = 0
+    while done < warmup or (time.perf_counter() - warm_start) * 1000 < MIN_WARMUP_MS:
         fn()
+        done += 1
         if (time.perf_counter() - warm_start) * 1000 > WARMUP_MS:
             break
     samples = []
