@@ -21,9 +21,10 @@ static dnnl_sgemm_t dnnl_sgemm;
 static cblas_sgemm_t cblas_sgemm;
 static set_threads_t set_threads;
 static int threads = 1;
-// The count last set on this thread: OpenMP's is per thread, and OpenBLAS is only ever called
-// from one (blas_concurrent).
+// The count last set on this thread (OpenMP's is per thread); OpenBLAS's is process-wide.
 static __thread int current = -1;
+static pthread_mutex_t openblas_lock = PTHREAD_MUTEX_INITIALIZER;
+static int openblas_threads = -1;
 
 // Below this many flops a product runs on one thread: waking a second one costs 20-30 µs
 // (oneDNN, 64x10x256: 3.3 µs on one thread, 20-30 µs on two), and a train step interleaves
@@ -103,13 +104,24 @@ int blas_sgemm(int use, int ta, int tb, int64_t m, int64_t n, int64_t k, float a
                const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C,
                int64_t ldc) {
   int want = use > 0 ? use : 2.0 * m * n * k < SHARED_FLOPS ? 1 : threads;
-  if (want != current && set_threads) {
+  if (dnnl_sgemm && want != current && set_threads) {
     set_threads(want);
     current = want;
   }
   if (dnnl_sgemm)
     return dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  // OpenBLAS takes ints; and its thread count is one setting for the process, so Node's worker
+  // threads multiply one at a time.
+  if (m > INT32_MAX || n > INT32_MAX || k > INT32_MAX || lda > INT32_MAX || ldb > INT32_MAX ||
+      ldc > INT32_MAX)
+    return BLAS_TOO_LARGE;
+  pthread_mutex_lock(&openblas_lock);
+  if (want != openblas_threads && set_threads) {
+    set_threads(want);
+    openblas_threads = want;
+  }
   cblas_sgemm(101, ta ? 112 : 111, tb ? 112 : 111, (int)m, (int)n, (int)k, alpha, A, (int)lda, B,
               (int)ldb, beta, C, (int)ldc);
+  pthread_mutex_unlock(&openblas_lock);
   return 0;
 }

@@ -14,8 +14,11 @@ int blas_threads(void);
 // Whether products may run on several threads of ours at once (oneDNN's may; OpenBLAS's thread
 // count is one global setting, so only the caller's thread multiplies there).
 int blas_concurrent(void);
+// A status of blas_sgemm: a size OpenBLAS's int arguments cannot take.
+#define BLAS_TOO_LARGE -2
+
 // Row-major C[m, n] = alpha * op(A) op(B) + beta * C on `threads` threads (0: by its size);
-// nonzero is the library's error status. Callers block signals around it (tensile_native.c).
+// nonzero is the library's error status (or BLAS_TOO_LARGE). Callers block signals around it (tensile_native.c).
 int blas_sgemm(int threads, int ta, int tb, int64_t m, int64_t n, int64_t k, float alpha,
                const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C,
                int64_t ldc);

@@ -8,6 +8,7 @@
 #include "conv.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #define OWN_COLS_BYTES ((int64_t)1 << 20)
 // Each thread's share of a batch must have this many columns to split it.
 #define SPLIT_COLUMNS 256
+#define MAX_SCRATCH_FLOATS 68719476736.0
 #define MAX_TASKS 64
 
 // The output plane is taken as given ('same' padding pads one side less): every window
@@ -31,6 +33,9 @@ const char *conv_check(const ConvGeom *g) {
     if (v[i] < 0 || v[i] > INT32_MAX) return "sizes must be whole numbers in [0, 2^31)";
   if (g->kh < 1 || g->kw < 1 || g->sh < 1 || g->sw < 1 || g->dh < 1 || g->dw < 1)
     return "kernel, stride and dilation must be at least 1";
+  // One image's columns and outputs must fit in scratch (and every size product in int64).
+  if (((double)g->c * g->kh * g->kw + g->o) * g->oh * g->ow > MAX_SCRATCH_FLOATS)
+    return "one image's column matrix would pass 2^36 values";
   return NULL;
 }
 
@@ -63,8 +68,8 @@ static void walk(const ConvGeom *g, float *img, float *cols, int64_t ld, int gat
         float *d = cols + row * ld;
         for (int64_t oy = 0; oy < g->oh; oy++, d += g->ow) {
           int inside = oy >= ylo && oy < yhi;
-          float *s = src + (oy * g->sh + y0) * g->w + x0;
           if (!gather) {
+            float *s = inside ? src + (oy * g->sh + y0) * g->w + x0 : NULL;
             if (inside)
               for (int64_t ox = xlo; ox < xhi; ox++) s[ox * g->sw] += d[ox];
             continue;
@@ -73,6 +78,7 @@ static void walk(const ConvGeom *g, float *img, float *cols, int64_t ld, int gat
             memset(d, 0, g->ow * sizeof(float));
             continue;
           }
+          float *s = src + (oy * g->sh + y0) * g->w + x0;
           for (int64_t ox = 0; ox < xlo; ox++) d[ox] = 0;
           if (g->sw == 1)
             for (int64_t ox = xlo; ox < xhi; ox++) d[ox] = s[ox];
@@ -148,6 +154,7 @@ static Scratch scratch[MAX_TASKS], partials[MAX_TASKS];
 
 static float *grow(Scratch *s, int64_t floats) {
   if (floats <= s->floats) return s->data;
+  if ((uint64_t)floats > SIZE_MAX / sizeof(float)) return NULL;
   float *p = realloc(s->data, floats * sizeof(float));
   if (!p) return NULL;
   s->data = p;
@@ -181,7 +188,9 @@ static int images(const Job *j, int64_t n0, int64_t n1, Scratch *s, int threads,
   const ConvGeom *g = j->g;
   int64_t plane = g->oh * g->ow, k = g->c * g->kh * g->kw, image = g->c * g->h * g->w;
   int64_t outs = g->o * plane;
-  int direct = g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
+  // The image itself is its column matrix only where the output plane is the image's plane.
+  int direct = g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0 &&
+               g->oh == g->h && g->ow == g->w;
   int64_t bytes = threads == 1 ? OWN_COLS_BYTES : SHARED_COLS_BYTES;
   int64_t run = (RUN_COLUMNS + plane - 1) / plane;
   int64_t fit = bytes / ((k + g->o) * plane * (int64_t)sizeof(float));
@@ -255,7 +264,7 @@ static int run(int kind, const ConvGeom *g, const float *a, const float *b, cons
     if (j.tasks > MAX_TASKS) j.tasks = MAX_TASKS;
   }
   int32_t *table = NULL;
-  if (plane <= SMALL_PLANE) {
+  if (plane <= SMALL_PLANE && g->h * g->w <= INT32_MAX) {
     table = malloc(g->kh * g->kw * plane * sizeof(int32_t));
     if (!table) return -1;
     offsets(g, table);

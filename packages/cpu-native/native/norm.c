@@ -6,7 +6,7 @@
 int batch_norm(const float *x, const float *w, const float *b, double eps, int64_t n, int64_t c,
                 int64_t s, float *out, float *mean, float *invstd) {
   double count = (double)n * s;
-  double *m = calloc(2 * c, sizeof(double)), *var = m + c;
+  double *m = calloc(2 * c + 1, sizeof(double)), *var = m + c;
   if (!m) return -1;
   for (int64_t i = 0; i < n; i++)
     for (int64_t ch = 0; ch < c; ch++) {
@@ -45,7 +45,7 @@ int batch_norm_backward(const float *g, const float *x, const float *mean, const
                          const float *w, int64_t n, int64_t c, int64_t s, float *dx, float *dw,
                          float *db) {
   double count = (double)n * s;
-  double *sum_g = calloc(2 * c, sizeof(double)), *sum_gx = sum_g + c;  // sum of g * (x - mean)
+  double *sum_g = calloc(2 * c + 1, sizeof(double)), *sum_gx = sum_g + c;  // sum of g * (x - mean)
   if (!sum_g) return -1;
   for (int64_t i = 0; i < n; i++)
     for (int64_t ch = 0; ch < c; ch++) {

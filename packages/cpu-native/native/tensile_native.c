@@ -118,6 +118,8 @@ static napi_value finish(napi_env env, const char *op, const Quiet *q, int statu
   if (status != 0) {
     char msg[96];
     if (status == -1) snprintf(msg, sizeof msg, "cpu-native %s: out of memory for scratch", op);
+    else if (status == BLAS_TOO_LARGE)
+      snprintf(msg, sizeof msg, "cpu-native %s: a size past 2^31 - 1, more than OpenBLAS takes", op);
     else snprintf(msg, sizeof msg, "cpu-native %s: oneDNN returned status %d", op, status);
     napi_throw_error(env, NULL, msg);
   }
@@ -214,25 +216,36 @@ static napi_value SgemmBatch(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "cpu-native sgemmBatch: C must hold exactly one m x n matrix per start");
     return NULL;
   }
+  // The offsets are checked and used from one copy: a SharedArrayBuffer's could change between.
+  int64_t *starts = malloc(2 * (batch + 1) * sizeof(int64_t));
+  if (!starts) {
+    napi_throw_error(env, NULL, "cpu-native sgemmBatch: out of memory");
+    return NULL;
+  }
   for (size_t t = 0; t < batch; t++) {
-    int64_t ao, bo;
-    if (!whole(as[t], &ao) || !whole(bs[t], &bo) || !fits(ao, m, k, lda, (int)ta, alen) ||
-        !fits(bo, k, n, ldb, (int)tb, blen)) {
+    int64_t *ao = starts + 2 * t, *bo = ao + 1;
+    if (!whole(as[t], ao) || !whole(bs[t], bo) || !fits(*ao, m, k, lda, (int)ta, alen) ||
+        !fits(*bo, k, n, ldb, (int)tb, blen)) {
+      free(starts);
       napi_throw_range_error(env, NULL, "cpu-native sgemmBatch: a matrix lies outside its array");
       return NULL;
     }
   }
-  if (clen == 0) return NULL;
-  if (k == 0) {
-    memset(C, 0, clen * sizeof(float));
+  if (clen == 0 || k == 0) {
+    if (clen > 0) memset(C, 0, clen * sizeof(float));
+    free(starts);
     return NULL;
   }
   Quiet q;
-  if (!begin(env, "sgemmBatch", &q)) return NULL;
+  if (!begin(env, "sgemmBatch", &q)) {
+    free(starts);
+    return NULL;
+  }
   int status = 0;
   for (size_t t = 0; t < batch && !status; t++)
-    status = blas_sgemm(0, (int)ta, (int)tb, m, n, k, 1, A + (int64_t)as[t], lda, B + (int64_t)bs[t],
-                        ldb, 0, C + t * m * n, n);
+    status = blas_sgemm(0, (int)ta, (int)tb, m, n, k, 1, A + starts[2 * t], lda,
+                        B + starts[2 * t + 1], ldb, 0, C + t * m * n, n);
+  free(starts);
   return finish(env, "sgemmBatch", &q, status);
 }
 
@@ -251,10 +264,11 @@ static napi_value Conv(napi_env env, napi_callback_info info) {
   ConvGeom g;
   int64_t *gv = &g.n;
   uint32_t count = 0;
-  napi_get_array_length(env, argv[1], &count);
+  if (napi_get_array_length(env, argv[1], &count) != napi_ok) count = 0;
   for (uint32_t i = 0; i < 15 && count == 15; i++) {
     napi_value e;
-    napi_get_element(env, argv[1], i, &e);
+    // A getter that throws leaves its exception pending: return with it.
+    if (napi_get_element(env, argv[1], i, &e) != napi_ok) return NULL;
     if (!arg_int(env, e, &gv[i])) count = 0;
   }
   const char *bad = count == 15 ? conv_check(&g) : "the geometry must be 15 whole numbers in [0, 2^31)";
@@ -303,8 +317,8 @@ static napi_value Eltwise(napi_env env, napi_callback_info info) {
   if (!f32(env, argv[1], &out, &n) || !f32(env, argv[2], &a, &alen) ||
       (bt != napi_null && !f32(env, argv[3], &b, &blen)))
     return NULL;
-  int unary = op == 6 || op == 8 || op == 9;
-  if (alen < n || (unary ? b != NULL : b == NULL || blen < (step ? n : 1))) {
+  int unary = op == 6 || op == 8 || op == 9, given = bt != napi_null;
+  if (alen < n || (unary ? given : !given || blen < (step ? n : 1))) {
     napi_throw_range_error(env, NULL, "cpu-native eltwise: an operand is shorter than the output, or b is missing or extra");
     return NULL;
   }

@@ -129,6 +129,32 @@ describe.runIf(kernels)(`cpu-native conv (${kernels?.info().blas})`, () => {
     ]);
   });
 
+  it('an output plane unlike the image plane never multiplies the image in place', () => {
+    // A 1x1 kernel once took the image as its columns whatever the output plane: a 64x64
+    // plane over a 2x2 image wrote 4,096 values into a 4-value gradient.
+    const g = [1, 1, 2, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 64, 64];
+    const dx = new Float32Array(4);
+    k.conv(1, g, new Float32Array(4096).fill(1), Float32Array.of(2), null, dx);
+    expect(Array.from(dx)).toEqual([2, 2, 2, 2]);
+    const y = new Float32Array(4096);
+    k.conv(0, g, Float32Array.of(1, 2, 3, 4), Float32Array.of(2), null, y);
+    expect([y[0], y[1], y[2], y[64], y[65], y[66]]).toEqual([2, 4, 0, 6, 8, 0]);
+    expect(y.reduce((a, b) => a + b, 0)).toBe(20);
+  });
+
+  it('refuses a column matrix past 2^36 values and a geometry whose getter throws', () => {
+    const g = [1, 1, 1, 1, 1, 2 ** 31 - 1, 1, 1, 1, 0, 0, 1, 1, 2 ** 16, 2 ** 15];
+    const f = (n: number) => new Float32Array(n);
+    expect(() => k.conv(0, g, f(1), f(1), null, f(1))).toThrow(/column matrix would pass/);
+    const trap = [...g];
+    Object.defineProperty(trap, 3, {
+      get() {
+        throw new Error('from the getter');
+      },
+    });
+    expect(() => k.conv(0, trap, f(1), f(1), null, f(1))).toThrow('from the getter');
+  });
+
   it('refuses arrays that do not match the geometry, and bad geometry', () => {
     const g: Geom = { n: 1, c: 1, h: 3, w: 3, o: 1, k: [3, 3], s: [1, 1], p: [0, 0], d: [1, 1] };
     const f = (n: number) => new Float32Array(n);

@@ -46,6 +46,12 @@ describe.runIf(kernels)('cpu-native eltwise', () => {
       expect(Object.is(out[i], Math.fround(rule(a[i], -0)))).toBe(true);
   });
 
+  it('takes empty runs, an empty b included', () => {
+    const e = new Float32Array(0);
+    expect(() => nk.eltwise(0, e, e, e, 1)).not.toThrow();
+    expect(() => nk.eltwise(6, e, e, null, 1)).not.toThrow();
+  });
+
   it('refuses short operands, a missing or extra b, and unknown ops', () => {
     const f = (n: number) => new Float32Array(n);
     expect(() => nk.eltwise(0, f(4), f(3), f(4), 1)).toThrow(/shorter than the output/);
