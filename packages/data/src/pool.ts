@@ -106,24 +106,17 @@ export class WorkerPool {
       this.replies.delete(seq);
       return ready;
     }
-    let timer: NodeJS.Timeout | undefined;
+    let cancel = () => {};
     try {
       return await new Promise<TaskReply>((resolve, reject) => {
         this.waiter = { seq, resolve, reject };
         if (timeoutMs > 0) {
-          timer = setTimeout(
-            () =>
-              reject(
-                new DataLoaderTimeoutError(
-                  `DataLoader timed out after ${timeoutMs / 1000} seconds`,
-                ),
-              ),
-            timeoutMs,
-          );
+          const message = `DataLoader timed out after ${timeoutMs / 1000} seconds`;
+          cancel = after(timeoutMs, () => reject(new DataLoaderTimeoutError(message)));
         }
       });
     } finally {
-      clearTimeout(timer);
+      cancel();
       this.waiter = null;
     }
   }
@@ -156,4 +149,19 @@ export class WorkerPool {
 
 function toWorkerError(err: Error, workerId: number): WorkerError {
   return new WorkerError({ workerId, name: err.name, message: err.message, stack: err.stack });
+}
+
+/** setTimeout's longest delay: a longer one (or Infinity) fires at once, with a warning. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+/** Calls `fn` after `ms` (Infinity: never), re-arming past setTimeout's limit; returns a cancel. */
+function after(ms: number, fn: () => void): () => void {
+  const deadline = performance.now() + ms;
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = deadline - performance.now();
+    timer = setTimeout(left > MAX_DELAY ? arm : fn, Math.min(Math.max(left, 0), MAX_DELAY));
+  };
+  arm();
+  return () => clearTimeout(timer);
 }

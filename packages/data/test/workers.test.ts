@@ -34,6 +34,21 @@ describe('DataLoader with workers', { timeout: 120_000 }, () => {
     expect(values(batches[1].x)).toEqual([3, 9, 4, 16, 5, 25]);
   });
 
+  it("waits without limit for timeout Infinity or past setTimeout's 24.8 days", async () => {
+    // Both once timed out at once (setTimeout fires a longer delay after 1 ms).
+    for (const timeout of [Number.POSITIVE_INFINITY, 1e7]) {
+      const loader = new DataLoader(new Squares(6, { evenDelayMs: 20 }), {
+        batchSize: 3,
+        numWorkers: 1,
+        timeout,
+      });
+      expect((await collect(loader)).map((b) => values(b.y))).toEqual([
+        [0, 1, 2],
+        [3, 4, 5],
+      ]);
+    }
+  });
+
   it('gives the same batches as numWorkers 0 for a seeded shuffle', async () => {
     const ys = async (numWorkers: number) => {
       const loader = new DataLoader(new Squares(20), {
