@@ -5,22 +5,19 @@
  * results), float64 and the rest here.
  */
 import type { View } from '../backend';
+import { numelOf } from '../shape';
 import { native } from './native';
 import { allocArray, dataOf } from './storage';
 
 type Floats = Float32Array | Float64Array;
 
 function dense(v: View): Floats {
-  return (dataOf(v.storage) as Floats).subarray(
-    v.offset,
-    v.offset + v.shape.reduce((a, b) => a * b, 1),
-  );
+  return (dataOf(v.storage) as Floats).subarray(v.offset, v.offset + numelOf(v.shape));
 }
 
 /** [N, C, S] of an input whose dim 1 holds the channels. */
 function layout(shape: readonly number[]): [number, number, number] {
-  const s = shape.slice(2).reduce((a, b) => a * b, 1);
-  return [shape[0], shape[1], s];
+  return [shape[0], shape[1], numelOf(shape.slice(2))];
 }
 
 export function batchNorm(x: View, weight: View, bias: View, eps: number) {
