@@ -30,11 +30,22 @@ export default defineConfig({
           root: `packages/${name}`,
         })),
       ),
-      // The addon on OpenBLAS too (the plain run takes oneDNN where both are installed).
+      // The addon on OpenBLAS too (the plain run takes oneDNN where both are installed), and
+      // its direct convolution on AVX2 and not at all (the plain run takes AVX-512 where the
+      // CPU has it).
       {
         ...tensileProject('cpu-native (openblas)', { test: { env: { TENSILE_BLAS: 'openblas' } } }),
         root: 'packages/cpu-native',
       },
+      ...['avx2', 'none'].map((isa) => ({
+        ...tensileProject(`cpu-native (isa ${isa})`, {
+          test: {
+            env: { TENSILE_NATIVE_ISA: isa },
+            exclude: ['**/node_modules/**', 'test/{sgemm,eltwise,install}.test.ts'],
+          },
+        }),
+        root: 'packages/cpu-native',
+      })),
     ],
   },
 });

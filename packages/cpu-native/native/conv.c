@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "direct.h"
 #include "pool.h"
 
 // Columns per product to aim for, and the most column buffer a run may hold: on one thread,
@@ -255,6 +256,8 @@ static int run(int kind, const ConvGeom *g, const float *a, const float *b, cons
     for (int64_t i = 0; i < total; i++) out[i] = kind == CONV_FORWARD && bias ? bias[(i / plane) % g->o] : 0.0f;
     return 0;
   }
+  if (kind == CONV_FORWARD && direct_fits(g)) return direct_forward(g, a, b, bias, out, blas_threads());
+  if (kind == CONV_WEIGHT_GRAD && direct_fits(g)) return direct_weight_grad(g, a, b, out, blas_threads());
   Job j = {kind, 1, blas_threads(), 0, g, a, b, bias, out, {out}};
   if (blas_concurrent()) {
     int64_t split = g->n * plane / SPLIT_COLUMNS;

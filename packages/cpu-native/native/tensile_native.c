@@ -15,9 +15,12 @@
 
 #include "blas.h"
 #include "conv.h"
+#include "direct.h"
 #include "eltwise.h"
+#include "heap.h"
 #include "norm.h"
 #include "optim.h"
+#include "reduce.h"
 
 static napi_value str(napi_env env, const char *s) {
   napi_value v;
@@ -29,12 +32,16 @@ static napi_value str(napi_env env, const char *s) {
   return v;
 }
 
+static const char *heap = "";
+
 static napi_value Info(napi_env env, napi_callback_info info) {
   napi_value o;
   napi_create_object(env, &o);
   napi_set_named_property(env, o, "blas", str(env, blas_name));
   napi_set_named_property(env, o, "library", str(env, blas_library));
   napi_set_named_property(env, o, "detail", str(env, blas_detail));
+  napi_set_named_property(env, o, "isa", str(env, direct_isa()));
+  napi_set_named_property(env, o, "heap", str(env, heap));
   return o;
 }
 
@@ -326,6 +333,32 @@ static napi_value Eltwise(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// reduce(kind, x, outer, rows, n, inner, out): out [rows, inner] = the sum (0), max (1) or
+// min (2) of dense x [outer, rows, n, inner] along outer and n.
+static napi_value Reduce(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t kind, d[4];
+  int ok = argc == 7 && arg_int(env, argv[0], &kind) && kind <= RED_MIN;
+  for (int i = 0; ok && i < 4; i++) ok = arg_int(env, argv[2 + i], &d[i]);
+  if (!ok) {
+    napi_throw_range_error(env, NULL, "cpu-native reduce: expected a kind below 3, x, 4 sizes in [0, 2^31) and out");
+    return NULL;
+  }
+  size_t xlen, olen;
+  float *x, *out;
+  if (!f32(env, argv[1], &x, &xlen) || !f32(env, argv[6], &out, &olen)) return NULL;
+  // In double: four sizes below 2^31 can overflow int64 but not a double's range.
+  if ((double)d[0] * d[1] * d[2] * d[3] > (double)xlen || (double)d[1] * d[3] > (double)olen) {
+    napi_throw_range_error(env, NULL, "cpu-native reduce: x or out is shorter than its sizes");
+    return NULL;
+  }
+  if (d[1] * d[3] == 0) return NULL;
+  const Quiet none = {0};
+  return finish(env, "reduce", &none, reduce((int)kind, x, d[0], d[1], d[2], d[3], out));
+}
+
 // Reads argv[from..] into `count` floats (each rounded from the double, as Math.fround does).
 static int scalars(napi_env env, const napi_value *argv, float *out, int count) {
   for (int i = 0; i < count; i++) {
@@ -469,6 +502,7 @@ static napi_value SetNumThreads(napi_env env, napi_callback_info info) {
 
 static napi_value Init(napi_env env, napi_value exports) {
   blas_load();
+  heap = heap_tune();
   napi_property_descriptor d[] = {
       {"info", 0, Info, 0, 0, 0, napi_default, 0},
       {"sgemm", 0, Sgemm, 0, 0, 0, napi_default, 0},
@@ -479,9 +513,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adam", 0, Adam, 0, 0, 0, napi_default, 0},
       {"batchNorm", 0, BatchNorm, 0, 0, 0, napi_default, 0},
       {"batchNormBackward", 0, BatchNormBackward, 0, 0, 0, napi_default, 0},
+      {"reduce", 0, Reduce, 0, 0, 0, napi_default, 0},
       {"setNumThreads", 0, SetNumThreads, 0, 0, 0, napi_default, 0},
   };
-  napi_define_properties(env, exports, 10, d);
+  napi_define_properties(env, exports, sizeof d / sizeof d[0], d);
   return exports;
 }
 

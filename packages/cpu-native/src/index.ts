@@ -15,6 +15,14 @@ export interface NativeInfo {
   library: string | null;
   /** oneDNN's version, or OpenBLAS's core type ('core Haswell'). */
   detail: string | null;
+  /** The vector kernels' instruction set ('avx512', 'avx2'; null: none, im2col + GEMM only). */
+  isa: string | null;
+  /**
+   * How the addon tuned malloc when it loaded (glibc's mmap and trim thresholds, so that freed
+   * tensor memory is reused rather than faulted in anew); null where it left malloc alone
+   * (not glibc, or GLIBC_TUNABLES, MALLOC_*_ or TENSILE_NATIVE_HEAP set).
+   */
+  heap: string | null;
 }
 
 /** The addon's functions: the contract @tensile/tensor's CPU backend calls. */
@@ -154,6 +162,19 @@ export interface NativeKernels {
     dx: Float32Array,
     dweight: Float32Array,
     dbias: Float32Array,
+  ): void;
+  /**
+   * out [rows, inner] = the sum (kind 0), max (1) or min (2) of dense x [outer, rows, n, inner]
+   * along outer and n, in the WebAssembly kernel's order (sums in double): the same bits.
+   */
+  reduce(
+    kind: number,
+    x: Float32Array,
+    outer: number,
+    rows: number,
+    n: number,
+    inner: number,
+    out: Float32Array,
   ): void;
   /** The thread count for products big enough to share (OpenMP's for oneDNN). */
   setNumThreads(n: number): void;

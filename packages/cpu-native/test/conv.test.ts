@@ -84,6 +84,13 @@ const cases: Geom[] = [
   { n: 5, c: 3, h: 2, w: 2, o: 4, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
   // Runs of 3, 3 and 1 images (1,600-value planes).
   { n: 7, c: 2, h: 40, w: 40, o: 3, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
+  // The direct kernels (windows of up to 32 values, column stride 1): a partial vector at each
+  // row's end, a partial last tile of rows and of channels, row strides and dilation, LeNet's
+  // and W4's first layers.
+  { n: 3, c: 3, h: 11, w: 19, o: 5, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
+  { n: 2, c: 2, h: 13, w: 17, o: 9, k: [3, 3], s: [2, 1], p: [1, 0], d: [1, 2] },
+  { n: 2, c: 1, h: 28, w: 28, o: 6, k: [5, 5], s: [1, 1], p: [2, 2], d: [1, 1] },
+  { n: 3, c: 3, h: 32, w: 32, o: 17, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
 ];
 
 describe.runIf(kernels)(`cpu-native conv (${kernels?.info().blas})`, () => {
@@ -116,6 +123,27 @@ describe.runIf(kernels)(`cpu-native conv (${kernels?.info().blas})`, () => {
       close(gw, dw);
     });
   }
+
+  it('runs the direct kernels on the instruction set asked for', () => {
+    const want = process.env.TENSILE_NATIVE_ISA;
+    if (want) expect(k.info().isa).toBe(want === 'none' ? null : want);
+    else if (process.arch !== 'x64') expect(k.info().isa).toBeNull();
+  });
+
+  it('an infinity past the output plane stays out of the weight gradient', () => {
+    // A plane given narrower than the image's (13 of 19 columns): the direct kernels' last
+    // vector reaches columns no window uses (15-17 here), where 0 * inf would be NaN.
+    const g = [1, 1, 2, 21, 1, 1, 3, 1, 1, 0, 0, 1, 1, 2, 13];
+    const x = new Float32Array(42).fill(1);
+    x[16] = Number.POSITIVE_INFINITY;
+    x[21 + 16] = Number.NaN;
+    const dw = new Float32Array(3);
+    k.conv(2, g, x, new Float32Array(26).fill(1), null, dw);
+    expect(Array.from(dw)).toEqual([26, 26, 26]);
+    const y = new Float32Array(26);
+    k.conv(0, g, x, Float32Array.of(1, 1, 1), null, y);
+    expect(Array.from(y)).toEqual(new Array(26).fill(3));
+  });
 
   it('empty sums give the bias or zeros', () => {
     const g: Geom = { n: 2, c: 0, h: 3, w: 3, o: 2, k: [1, 1], s: [1, 1], p: [0, 0], d: [1, 1] };

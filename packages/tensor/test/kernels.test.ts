@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { native } from '../src/cpu/native';
+import { wasm } from '../src/cpu/wasm/runtime';
+import { wasmReduce } from '../src/cpu/wasm/softmax';
 import * as T from '../src/index';
 
 /**
@@ -333,5 +336,53 @@ describe('sum, amax and amin over float32 (WebAssembly from 1024 values)', () =>
     // A float32 accumulator per lane drifts by about 1e-3 here; double block totals do not.
     const v = T.full([3_000_001], 0.1);
     expect(v.sum().item()).toBe(Math.fround(3_000_001 * Math.fround(0.1)));
+  });
+});
+
+// The native tier's reductions read the array in place; the WebAssembly kernel's order of
+// adds is what both must keep, lane for lane, so a sum does not change with the tier.
+const nk = native();
+const wk = nk && process.env.TENSILE_CPU_KERNELS === undefined ? wasm() : null;
+describe.runIf(nk && wk)('native reductions give the WebAssembly kernel the same bits', () => {
+  const specials = [Number.NaN, 0, -0, 1e-45, -1e-45, 3.4e38, -3.4e38, Infinity, -Infinity];
+  // 'cancel': large values that cancel in pairs between small ones, so that the double
+  // totals round differently in any other order; 'zeros': max and min of +0 and -0 keep the
+  // first one they meet.
+  const values = (n: number, kind: string) =>
+    Float32Array.from({ length: n }, (_, i) => {
+      const wave = Math.sin(i * 1.7);
+      if (kind === 'specials' && i % 97 === 3) return specials[((i / 97) | 0) % specials.length];
+      if (kind === 'cancel')
+        return i % 2 ? wave : (((i >> 1) * 7) % 2 ? 1 : -1) * 2 ** 40 * (1 + ((i >> 2) % 5) / 8);
+      if (kind === 'zeros') return wave > 0 ? 0 : -0;
+      return wave * 1e3;
+    });
+  const layouts = [
+    [1, 1, 4099, 1],
+    [1, 3, 8, 1],
+    [1, 7, 13, 1],
+    [5, 3, 1, 1],
+    [4, 6, 9, 5],
+    [3, 2, 7, 16],
+    [1, 1, 33, 4],
+    [2, 5, 1, 9],
+  ];
+  it.each(layouts.map((l) => [l.join('x'), l]))('layout %s', (_, [outer, rows, n, inner]) => {
+    for (const data of ['plain', 'specials', 'cancel', 'zeros'])
+      for (const kind of [0, 1, 2]) {
+        const x = values(outer * rows * n * inner, data);
+        const got = new Float32Array(rows * inner);
+        nk!.reduce(kind, x, outer, rows, n, inner, got);
+        const want = Float32Array.from(wasmReduce(wk!, kind, x, { outer, rows, n, inner }));
+        expect(new Uint32Array(got.buffer)).toEqual(new Uint32Array(want.buffer));
+      }
+  });
+
+  it('checks its sizes', () => {
+    const f = (n: number) => new Float32Array(n);
+    expect(() => nk!.reduce(0, f(10), 1, 2, 6, 1, f(2))).toThrow(/shorter/);
+    expect(() => nk!.reduce(0, f(12), 1, 2, 6, 1, f(1))).toThrow(/shorter/);
+    expect(() => nk!.reduce(3, f(12), 1, 2, 6, 1, f(2))).toThrow(/kind below 3/);
+    expect(() => nk!.reduce(0, f(12), 1, 2, 6.5, 1, f(2))).toThrow(/sizes/);
   });
 });

@@ -77,11 +77,15 @@ export const linalg: Record<string, Formula> = {
   // image plane first (contiguous runs, the backends' fast sum).
   convolution: {
     name: 'ConvolutionBackward0',
-    backward: (g, c) => [
-      c.needs(0) ? convolutionInputGrad(g, c.input(1), c.inputShape(0), windows(c)) : null,
-      c.needs(1) ? convolutionWeightGrad(g, c.input(0), c.inputShape(1), windows(c)) : null,
-      c.needs(2) ? g.flatten(2).sum(2).sum(0) : null,
-    ],
+    backward: (grad, c) => {
+      // One dense copy serves all three (a sum's gradient arrives as a broadcast view).
+      const g = grad.contiguous();
+      return [
+        c.needs(0) ? convolutionInputGrad(g, c.input(1), c.inputShape(0), windows(c)) : null,
+        c.needs(1) ? convolutionWeightGrad(g, c.input(0), c.inputShape(1), windows(c)) : null,
+        c.needs(2) ? g.flatten(2).sum(2).sum(0) : null,
+      ];
+    },
   },
   // Inputs [grad, weight]: linear in each, so its derivatives are convolutions again.
   convolutionInputGrad: {

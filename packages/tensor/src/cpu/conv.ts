@@ -6,7 +6,7 @@
 import type { View, WindowGeometry } from '../backend';
 import { numelOf } from '../shape';
 import { native } from './native';
-import { allocArray, CpuStorage, denseFloat32 as dense } from './storage';
+import { allocUninit, CpuStorage, denseFloat32 as dense } from './storage';
 import { type ConvKind, wasmConv } from './wasm/conv';
 import { wasm } from './wasm/runtime';
 
@@ -35,7 +35,7 @@ export function conv(
   const [da, db] = [dense(a), dense(b)];
   const dbias = bias && dense(bias);
   if (!da || !db || (bias && !dbias)) return null;
-  const out = allocArray('float32', numelOf(shape)) as Float32Array;
+  const out = allocUninit('float32', numelOf(shape)) as Float32Array;
   if (nk) {
     const geometry = [g.n, g.c, g.h, g.w, outCh, ...g.kernel, ...g.stride, ...g.padding];
     nk.conv(NATIVE_KIND[kind], [...geometry, ...g.dilation, ...g.out], da, db, dbias, out);

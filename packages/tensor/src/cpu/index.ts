@@ -9,7 +9,7 @@ import { matmul } from './matmul';
 import { batchNorm, batchNormBackward } from './norm';
 import { adamStep, sgdStep } from './optim';
 import { argReduce, cumulative, reduce, softmax } from './reduce';
-import { allocArray, CpuStorage, dataOf, recycle } from './storage';
+import { allocArray, allocUninit, CpuStorage, dataOf, recycle } from './storage';
 import { avgPool, col2im, im2col, maxPool, maxPoolBackward } from './windows';
 
 function wrap(data: TypedArray, dtype: DType): CpuStorage {
@@ -22,7 +22,7 @@ const wrapF32 = (data: Float32Array | null) => data && wrap(data, 'float32');
 /** A fresh contiguous storage of `shape` filled by evaluating `expr` over `inputs`. */
 function map(expr: Expr, inputs: readonly View[], dtype: DType): CpuStorage {
   const shape = inputs[0].shape;
-  const out = wrap(allocArray(dtype, numelOf(shape)), dtype);
+  const out = wrap(allocUninit(dtype, numelOf(shape)), dtype);
   mapInto(
     expr,
     { storage: out, dtype, shape, strides: contiguousStrides(shape), offset: 0 },

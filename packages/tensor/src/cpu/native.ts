@@ -49,7 +49,7 @@ export function nativeInfo(): { native?: string; nativeNote?: string } {
   const k = native();
   if (k) {
     const i = k.info();
-    return { native: [i.blas, i.detail, `(${i.library})`].filter(Boolean).join(' ') };
+    return { native: [i.blas, i.detail, `(${i.library})`, i.isa].filter(Boolean).join(' ') };
   }
   return note ? { nativeNote: note } : {};
 }

@@ -2,6 +2,7 @@ import type { ArgReduceOp, CumulativeOp, ReduceOp, View } from '../backend';
 import { type DType, isFloating, type TypedArray } from '../dtype';
 import { isContiguousLayout, numelOf, type Shape } from '../shape';
 import { coalesce, H, loopDecls, nestedLoops } from './loops';
+import { native } from './native';
 import { allocArray, dataOf, denseFloat32 } from './storage';
 import { wasm } from './wasm/runtime';
 import { REDUCE_KINDS, type ReduceLayout, wasmReduce, wasmSoftmax } from './wasm/softmax';
@@ -105,7 +106,7 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], dtype: DT
   const out = allocArray(dtype, keptNumel);
   if (keptNumel === 0) return out;
   if (reducedNumel === 0) return out.fill(Number(REDUCERS[op].init));
-  if (dtype === 'float32' && reduceOnWasm(op, x, dims, out)) return out;
+  if (dtype === 'float32' && reduceOnKernels(op, x, dims, out)) return out;
   if (op === 'sum' && isFloating(dtype) && r.shape.length === 1 && r.strides[0][0] === 1) {
     // Each kept element sums one contiguous run (a full sum, a last-dim sum).
     const a = dataOf(x.storage);
@@ -154,13 +155,23 @@ function reduceLayout(shape: Shape, dims: readonly number[]): ReduceLayout | nul
   return blocks.length === 0 ? { outer, rows, n, inner } : null;
 }
 
-/** A sum, max or min of dense float32 x on the WebAssembly kernels, into out; false where it does not apply. */
-function reduceOnWasm(op: ReduceOp, x: View, dims: readonly number[], out: TypedArray): boolean {
+/**
+ * A sum, max or min of dense float32 x on the native kernel (in place), else the WebAssembly
+ * one (which copies x in), into out; false where neither applies.
+ */
+function reduceOnKernels(op: ReduceOp, x: View, dims: readonly number[], out: TypedArray): boolean {
   const kind = REDUCE_KINDS[op as keyof typeof REDUCE_KINDS];
-  const dense = numelOf(x.shape) >= WASM_REDUCE_MIN ? denseFloat32(x) : null;
-  const w = kind !== undefined && dense ? wasm() : null;
-  const layout = w ? reduceLayout(x.shape, dims) : null;
-  if (!w || !dense || !layout) return false;
+  const dense = kind !== undefined && numelOf(x.shape) >= WASM_REDUCE_MIN ? denseFloat32(x) : null;
+  const layout = dense ? reduceLayout(x.shape, dims) : null;
+  if (!dense || !layout) return false;
+  const nk = native();
+  if (nk) {
+    const { outer, rows, n, inner } = layout;
+    nk.reduce(kind, dense, outer, rows, n, inner, out as Float32Array);
+    return true;
+  }
+  const w = wasm();
+  if (!w) return false;
   out.set(wasmReduce(w, kind, dense, layout));
   return true;
 }
