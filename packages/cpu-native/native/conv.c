@@ -40,20 +40,6 @@ const char *conv_check(const ConvGeom *g) {
   return NULL;
 }
 
-// First output position whose input position start + i * step is >= 0.
-static int64_t first_in(int64_t start, int64_t step, int64_t count) {
-  if (start >= 0) return 0;
-  int64_t i = (-start + step - 1) / step;
-  return i < count ? i : count;
-}
-
-// One past the last output position whose input position lies below size (at least lo).
-static int64_t end_in(int64_t start, int64_t step, int64_t count, int64_t size, int64_t lo) {
-  int64_t room = size - 1 - start;
-  int64_t hi = room >= (count - 1) * step ? count : room < 0 ? 0 : room / step + 1;
-  return hi > lo ? hi : lo;
-}
-
 // One image's column block, rows of ld floats: gather copies image values in (zeros where a
 // window hangs over the border); otherwise the columns are added back into the image.
 static void walk(const ConvGeom *g, float *img, float *cols, int64_t ld, int gather) {
@@ -62,10 +48,10 @@ static void walk(const ConvGeom *g, float *img, float *cols, int64_t ld, int gat
     float *src = img + c * g->h * g->w;
     for (int64_t ki = 0; ki < g->kh; ki++) {
       int64_t y0 = ki * g->dh - g->ph;
-      int64_t ylo = first_in(y0, g->sh, g->oh), yhi = end_in(y0, g->sh, g->oh, g->h, ylo);
+      int64_t ylo = first_in(y0, g->sh, g->oh), yhi = at_least(ylo, end_in(y0, g->sh, g->oh, g->h));
       for (int64_t kj = 0; kj < g->kw; kj++, row++) {
         int64_t x0 = kj * g->dw - g->pw;
-        int64_t xlo = first_in(x0, g->sw, g->ow), xhi = end_in(x0, g->sw, g->ow, g->w, xlo);
+        int64_t xlo = first_in(x0, g->sw, g->ow), xhi = at_least(xlo, end_in(x0, g->sw, g->ow, g->w));
         float *d = cols + row * ld;
         for (int64_t oy = 0; oy < g->oh; oy++, d += g->ow) {
           int inside = oy >= ylo && oy < yhi;

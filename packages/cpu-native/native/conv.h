@@ -11,6 +11,22 @@ typedef struct {
 
 enum { CONV_FORWARD, CONV_INPUT_GRAD, CONV_WEIGHT_GRAD };
 
+// First i of count whose position start + i * step is >= 0 (count where none is).
+static inline int64_t first_in(int64_t start, int64_t step, int64_t count) {
+  if (start >= 0) return 0;
+  int64_t i = (-start + step - 1) / step;
+  return i < count ? i : count;
+}
+
+// One past the last i < count whose position start + i * step lies below size (0 if none).
+static inline int64_t end_in(int64_t start, int64_t step, int64_t count, int64_t size) {
+  int64_t room = size - 1 - start;
+  if (room >= (count - 1) * step) return count;
+  return room < 0 ? 0 : room / step + 1;
+}
+
+static inline int64_t at_least(int64_t lo, int64_t v) { return v > lo ? v : lo; }
+
 // NULL where g is a convolution's geometry, else what is wrong with it.
 const char *conv_check(const ConvGeom *g);
 // forward: a = images [n, c, h, w], b = weight [o, c, kh, kw], bias [o] or NULL, out [n, o, oh, ow];

@@ -18,6 +18,7 @@
 #include "direct.h"
 #include "eltwise.h"
 #include "heap.h"
+#include "maxpool.h"
 #include "norm.h"
 #include "optim.h"
 #include "reduce.h"
@@ -256,6 +257,27 @@ static napi_value SgemmBatch(napi_env env, napi_callback_info info) {
   return finish(env, "sgemmBatch", &q, status);
 }
 
+// The 15 whole numbers of a geometry array (conv.h's ConvGeom), checked; 0 after throwing.
+static int geometry(napi_env env, napi_value v, const char *op, ConvGeom *g) {
+  int64_t *gv = &g->n;
+  uint32_t count = 0;
+  if (napi_get_array_length(env, v, &count) != napi_ok) count = 0;
+  for (uint32_t i = 0; i < 15 && count == 15; i++) {
+    napi_value e;
+    // A getter that throws leaves its exception pending: return with it.
+    if (napi_get_element(env, v, i, &e) != napi_ok) return 0;
+    if (!arg_int(env, e, &gv[i])) count = 0;
+  }
+  const char *bad = count == 15 ? conv_check(g) : "the geometry must be 15 whole numbers in [0, 2^31)";
+  if (bad) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "cpu-native %s: %s", op, bad);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
 // conv(kind, geometry, a, b, bias, out): kind 0 forward, 1 input gradient, 2 weight gradient
 // (conv.h); geometry [n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow], padding the
 // top and left (an output plane smaller than the padded image pads the far sides less).
@@ -269,22 +291,7 @@ static napi_value Conv(napi_env env, napi_callback_info info) {
     return NULL;
   }
   ConvGeom g;
-  int64_t *gv = &g.n;
-  uint32_t count = 0;
-  if (napi_get_array_length(env, argv[1], &count) != napi_ok) count = 0;
-  for (uint32_t i = 0; i < 15 && count == 15; i++) {
-    napi_value e;
-    // A getter that throws leaves its exception pending: return with it.
-    if (napi_get_element(env, argv[1], i, &e) != napi_ok) return NULL;
-    if (!arg_int(env, e, &gv[i])) count = 0;
-  }
-  const char *bad = count == 15 ? conv_check(&g) : "the geometry must be 15 whole numbers in [0, 2^31)";
-  if (bad) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "cpu-native conv: %s", bad);
-    napi_throw_range_error(env, NULL, msg);
-    return NULL;
-  }
+  if (!geometry(env, argv[1], "conv", &g)) return NULL;
   napi_valuetype bt;
   napi_typeof(env, argv[4], &bt);
   size_t alen, blen, olen, biaslen = 0;
@@ -303,6 +310,61 @@ static napi_value Conv(napi_env env, napi_callback_info info) {
   Quiet q;
   if (!begin(env, "conv", &q)) return NULL;
   return finish(env, "conv", &q, conv_run((int)kind, &g, A, B, bias, O));
+}
+
+// The arguments of maxPool and maxPoolBackward: geometry (as conv's, o unused), two float32
+// arrays (a, b: the images or the output gradient, then values or out) and the indices, each
+// as long as the geometry says (b may be null for maxPool); 0 after throwing.
+typedef struct {
+  ConvGeom g;
+  float *a, *b;
+  double *idx;
+} PoolArgs;
+
+static int pool_args(napi_env env, napi_callback_info info, const char *op, int backward, PoolArgs *p) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char msg[128];
+  if (argc != 4) {
+    snprintf(msg, sizeof msg, "cpu-native %s: expected geometry and three arrays", op);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  if (!geometry(env, argv[0], op, &p->g)) return 0;
+  napi_valuetype bt;
+  napi_typeof(env, argv[3], &bt);
+  size_t alen, ilen, blen = 0;
+  p->b = NULL;
+  if (!f32(env, argv[1], &p->a, &alen) || !f64(env, argv[2], &p->idx, &ilen) ||
+      ((backward || bt != napi_null) && !f32(env, argv[3], &p->b, &blen)))
+    return 0;
+  const ConvGeom *g = &p->g;
+  double images = (double)g->n * g->c * g->h * g->w, outs = (double)g->n * g->c * g->oh * g->ow;
+  if ((double)alen != (backward ? outs : images) || (double)ilen != outs ||
+      (p->b && (double)blen != (backward ? images : outs))) {
+    snprintf(msg, sizeof msg, "cpu-native %s: an array's length does not match the geometry", op);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+// maxPool(geometry, x, idx, values): windows over x [n, c, h, w] into idx [n, c, oh, ow] (a
+// Float64Array of whole numbers) and values (or null).
+static napi_value MaxPool(napi_env env, napi_callback_info info) {
+  PoolArgs p;
+  if (pool_args(env, info, "maxPool", 0, &p)) max_pool(&p.g, p.a, p.idx, p.b);
+  return NULL;
+}
+
+// maxPoolBackward(geometry, grad, idx, out): out [n, c, h, w] = grad [n, c, oh, ow] added at
+// idx; a RangeError where an index lies outside its plane.
+static napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
+  PoolArgs p;
+  if (pool_args(env, info, "maxPoolBackward", 1, &p) && max_pool_backward(&p.g, p.a, p.idx, p.b) != 0)
+    napi_throw_range_error(env, NULL, "cpu-native maxPoolBackward: an index lies outside its input plane");
+  return NULL;
 }
 
 // eltwise(op, out, a, b, bStep): out = op(a, b) over out's length (eltwise.h); b is null for
@@ -514,6 +576,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"batchNorm", 0, BatchNorm, 0, 0, 0, napi_default, 0},
       {"batchNormBackward", 0, BatchNormBackward, 0, 0, 0, napi_default, 0},
       {"reduce", 0, Reduce, 0, 0, 0, napi_default, 0},
+      {"maxPool", 0, MaxPool, 0, 0, 0, napi_default, 0},
+      {"maxPoolBackward", 0, MaxPoolBackward, 0, 0, 0, napi_default, 0},
       {"setNumThreads", 0, SetNumThreads, 0, 0, 0, napi_default, 0},
   };
   napi_define_properties(env, exports, sizeof d / sizeof d[0], d);

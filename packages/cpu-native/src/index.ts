@@ -176,6 +176,24 @@ export interface NativeKernels {
     inner: number,
     out: Float32Array,
   ): void;
+  /**
+   * Max pooling of dense x [n, c, h, w] by `geometry` (as conv's, o unused) into idx [n, c,
+   * oh, ow] (indices into each input plane, whole numbers) and values (or null), by PyTorch's
+   * rules: the first maximum in row-major order, the last NaN where there is one.
+   */
+  maxPool(
+    geometry: number[],
+    x: Float32Array,
+    idx: Float64Array,
+    values: Float32Array | null,
+  ): void;
+  /** out [n, c, h, w] = grad [n, c, oh, ow] added at idx; throws where an index is out of its plane. */
+  maxPoolBackward(
+    geometry: number[],
+    grad: Float32Array,
+    idx: Float64Array,
+    out: Float32Array,
+  ): void;
   /** The thread count for products big enough to share (OpenMP's for oneDNN). */
   setNumThreads(n: number): void;
 }

@@ -145,6 +145,31 @@ describe.runIf(kernels)(`cpu-native conv (${kernels?.info().blas})`, () => {
     expect(Array.from(y)).toEqual(new Array(26).fill(3));
   });
 
+  it('max pooling checks its arrays and the indices it adds back at', () => {
+    // 1 image, 1 channel, 4x4, 2x2 windows with stride 2: a 2x2 output.
+    const g = [1, 1, 4, 4, 1, 2, 2, 2, 2, 0, 0, 1, 1, 2, 2];
+    const x = Float32Array.from({ length: 16 }, (_, i) => (i * 7) % 16);
+    const idx = new Float64Array(4);
+    const values = new Float32Array(4);
+    k.maxPool(g, x, idx, values);
+    expect(Array.from(idx)).toEqual([4, 2, 9, 11]);
+    expect(Array.from(values)).toEqual([12, 14, 15, 13]);
+    const dx = new Float32Array(16).fill(Number.NaN);
+    k.maxPoolBackward(g, Float32Array.of(1, 2, 3, 4), idx, dx);
+    expect(Array.from(dx)).toEqual([0, 0, 2, 0, 1, 0, 0, 0, 0, 3, 0, 4, 0, 0, 0, 0]);
+    const f = (n: number) => new Float32Array(n);
+    expect(() => k.maxPool(g, f(15), idx, null)).toThrow(/does not match the geometry/);
+    expect(() => k.maxPool(g, x, new Float64Array(3), null)).toThrow(/does not match/);
+    expect(() => k.maxPool(g, x, f(4) as never, null)).toThrow(/Float64Array/);
+    for (const bad of [16, -1, 0.5, Number.NaN]) {
+      const out = f(16).fill(7);
+      expect(() => k.maxPoolBackward(g, f(4), Float64Array.of(0, 1, bad, 2), out)).toThrow(
+        /outside its input plane/,
+      );
+      expect(out.every((v) => v === 7)).toBe(true);
+    }
+  });
+
   it('empty sums give the bias or zeros', () => {
     const g: Geom = { n: 2, c: 0, h: 3, w: 3, o: 2, k: [1, 1], s: [1, 1], p: [0, 0], d: [1, 1] };
     const out = new Float32Array(2 * 2 * 9).fill(Number.NaN);

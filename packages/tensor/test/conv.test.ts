@@ -168,37 +168,38 @@ describe('maxPoolIndices', () => {
     },
   );
 
-  it('agrees with the rule by definition on ties and NaNs in wide rows (the blocked path)', () => {
-    const values = randn([2, 2, 9, 26]).mul(2).round();
-    const x = values.where(values.ne(3), Number.NaN);
-    const [k, s, p]: Pair[] = [
-      [3, 3],
-      [1, 2],
-      [1, 1],
-    ];
-    const data = x.tolist() as number[][][][];
-    const got = maxPoolIndices(x, k, { stride: s, padding: p }).tolist() as number[][][][];
-    // torch's max_pool2d: scan the window in order, take v > best or any NaN; padding never.
-    const want = data.map((img) =>
-      img.map((plane) =>
-        got[0][0].map((row, oy) =>
-          row.map((_, ox) => {
-            let [best, at] = [0, -1];
-            for (let i = 0; i < k[0]; i++)
-              for (let j = 0; j < k[1]; j++) {
-                const [r, c] = [oy * s[0] + i - p[0], ox * s[1] + j - p[1]];
-                if (r < 0 || r >= plane.length || c < 0 || c >= plane[0].length) continue;
-                const v = plane[r][c];
-                if (at < 0 || v > best || Number.isNaN(v))
-                  [best, at] = [v, r * plane[0].length + c];
-              }
-            return at;
-          }),
+  it.each([
+    ['wide rows (the blocked path)', [3, 3], [1, 2], [1, 1]],
+    ["2x2 windows, stride 2 (the native tier's own loop)", [2, 2], [2, 2], [0, 0]],
+  ] as [string, Pair, Pair, Pair][])(
+    'agrees with the rule by definition on ties and NaNs: %s',
+    (_, k, s, p) => {
+      const values = randn([2, 2, 9, 26]).mul(2).round();
+      const x = values.where(values.ne(3), Number.NaN);
+      const data = x.tolist() as number[][][][];
+      const got = maxPoolIndices(x, k, { stride: s, padding: p }).tolist() as number[][][][];
+      // torch's max_pool2d: scan the window in order, take v > best or any NaN; padding never.
+      const want = data.map((img) =>
+        img.map((plane) =>
+          got[0][0].map((row, oy) =>
+            row.map((_, ox) => {
+              let [best, at] = [0, -1];
+              for (let i = 0; i < k[0]; i++)
+                for (let j = 0; j < k[1]; j++) {
+                  const [r, c] = [oy * s[0] + i - p[0], ox * s[1] + j - p[1]];
+                  if (r < 0 || r >= plane.length || c < 0 || c >= plane[0].length) continue;
+                  const v = plane[r][c];
+                  if (at < 0 || v > best || Number.isNaN(v))
+                    [best, at] = [v, r * plane[0].length + c];
+                }
+              return at;
+            }),
+          ),
         ),
-      ),
-    );
-    expect(got).toEqual(want);
-  });
+      );
+      expect(got).toEqual(want);
+    },
+  );
 
   it('keeps the first of equal values, the last NaN, never a padded position (as torch)', () => {
     // Expected values printed by torch 1.13's F.max_pool2d(..., return_indices=True).

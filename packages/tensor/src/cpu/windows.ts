@@ -6,8 +6,9 @@
  */
 import type { AvgPoolDivisor, View, WindowGeometry } from '../backend';
 import type { TypedArray } from '../dtype';
-import type { Shape } from '../shape';
-import { allocArray, dataOf, denseFloat32 } from './storage';
+import { isContiguousLayout, type Shape } from '../shape';
+import { native } from './native';
+import { allocArray, allocUninit, dataOf, denseFloat32 } from './storage';
 import { wasmAvgPool, wasmMaxPool } from './wasm/pooling';
 import { wasm } from './wasm/runtime';
 
@@ -101,8 +102,13 @@ export function maxPool(
   const [oh, ow] = out;
   const idx = allocArray('int64', n * c * oh * ow);
   const values = withValues ? allocArray(x.dtype, idx.length) : null;
+  const nk = native();
+  const dense = denseFloat32(x);
+  if (nk && dense) {
+    nk.maxPool(poolGeometry(g), dense, idx as Float64Array, values as Float32Array | null);
+    return { values, indices: idx };
+  }
   const k = wasm();
-  const dense = k && denseFloat32(x);
   if (k && dense) {
     wasmMaxPool(k, g, dense, idx as Float64Array, values as Float32Array | null);
     return { values, indices: idx };
@@ -149,6 +155,19 @@ export function maxPoolBackward(grad: View, indices: View, inputShape: Shape): T
   const [n, c, h, w] = inputShape;
   const plane = h * w;
   const windows = indices.shape[2] * indices.shape[3];
+  const nk = native();
+  const dense = nk && denseFloat32(grad);
+  if (nk && dense && isContiguousLayout(indices.shape, indices.strides)) {
+    const out = allocUninit('float32', n * c * plane) as Float32Array;
+    const idx = (dataOf(indices.storage) as Float64Array).subarray(
+      indices.offset,
+      indices.offset + dense.length,
+    );
+    const [oh, ow] = [indices.shape[2], indices.shape[3]];
+    // Only the plane sizes matter to the gradient: windows of one value, no stride or padding.
+    nk.maxPoolBackward([n, c, h, w, c, 1, 1, 1, 1, 0, 0, 1, 1, oh, ow], dense, idx, out);
+    return out;
+  }
   const out = allocArray(grad.dtype, n * c * plane);
   const src = dataOf(grad.storage);
   const idx = dataOf(indices.storage);
@@ -178,4 +197,10 @@ export function avgPool(
   const out = allocArray('float32', size) as Float32Array;
   wasmAvgPool(k, g, dense, out, backward, d);
   return out;
+}
+
+/** g as the native tier's 15-number geometry (conv's, with the channels for o). */
+function poolGeometry(g: WindowGeometry): number[] {
+  const { n, c, h, w, kernel, stride, padding, dilation, out } = g;
+  return [n, c, h, w, c, ...kernel, ...stride, ...padding, ...dilation, ...out];
 }
