@@ -28,6 +28,17 @@ export class DeviceError extends TensileError {
   override name = 'DeviceError';
 }
 
+/**
+ * Throws a ValueError naming the first of `args` that is not a whole number (PyTorch's int
+ * parameters): a view's fraction or NaN start read and wrote outside the view.
+ */
+export function checkIntArgs(op: string, args: Record<string, number>): void {
+  for (const [name, v] of Object.entries(args)) {
+    if (!Number.isInteger(v))
+      throw new ValueError(`${op}: argument '${name}' must be an integer, but got ${v}`);
+  }
+}
+
 /** Formats a shape the way PyTorch prints it in messages: [2, 3]. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

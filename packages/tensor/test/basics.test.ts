@@ -117,3 +117,54 @@ describe('sizes as PyTorch takes them (issue 21)', () => {
     expect(T.zeros(1).expand([1e6, 1e6]).shape).toEqual([1e6, 1e6]);
   });
 });
+
+describe('view arguments must be whole numbers (issue 21)', () => {
+  it('a fraction or NaN is a ValueError, never a view reaching outside', () => {
+    const base = T.arange(10, { dtype: 'float32' });
+    const v = base.narrow(0, 2, 6);
+    expect(() => v.split(1.5)).toThrow(
+      /split: argument 'split_size' must be an integer, but got 1.5/,
+    );
+    expect(() => v.split([2.5, 3.5])).toThrow(/non-negative integer entries/);
+    expect(() => v.split(-1)).toThrow(/split_size be non-negative/);
+    expect(() => v.narrow(0, 2.5, 0.5)).toThrow(
+      /narrow: argument 'start' must be an integer, but got 2.5/,
+    );
+    expect(() => base.reshape([2, 5]).narrow(1, Number.NaN, 1)).toThrow(
+      /'start' must be an integer, but got NaN/,
+    );
+    expect(() => v.unfold(0, 1.5, 1)).toThrow(/unfold: argument 'size' must be an integer/);
+    expect(() => v.unfold(0, 2, 0.5)).toThrow(/'step' must be an integer/);
+    expect(() => v.unfold(0, -1, 1)).toThrow(/size is -1 but must be >= 0/);
+    expect(() => base.reshape([2, 5]).diagonal(1.5)).toThrow(/diagonal: argument 'offset'/);
+    expect(() => base.asStrided([2], [1], -5)).toThrow(/invalid storage offset -5/);
+    expect(() => base.asStrided([2], [1], 0.5)).toThrow(/'storageOffset' must be an integer/);
+    expect(() => base.asStrided([2], [1.5])).toThrow(/'stride\[0\]' must be an integer/);
+    expect(() => base.asStrided([2], [-1], 3)).toThrow(/negative strides/);
+    // Nothing outside v was written on the way.
+    expect(Array.from(base.dataSync())).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('a list index is PyTorch x[[0, 2]]: advanced indexing, not the whole tensor', () => {
+    const x = T.arange(12).reshape([3, 4]);
+    expect(x.index([0, 2]).tolist()).toEqual([
+      [0, 1, 2, 3],
+      [8, 9, 10, 11],
+    ]);
+    expect(x.index(':', [3, -1, 0]).tolist()).toEqual([
+      [3, 3, 0],
+      [7, 7, 4],
+      [11, 11, 8],
+    ]);
+    expect(x.index([[0], [2]], [1, 3]).tolist()).toEqual([
+      [1, 3],
+      [9, 11],
+    ]);
+    expect(x.index([true, false, true]).tolist()).toEqual(x.index([0, 2]).tolist());
+    expect(() => x.index([0, 1.5])).toThrow(/rectangular list of integers/);
+    expect(() => x.index([[0, 1], [2]])).toThrow(/rectangular/);
+    expect(() => x.index([5])).toThrow(T.IndexError);
+    expect(() => x.index({ start: 0.5 })).toThrow(/index: argument 'start' must be an integer/);
+    expect(() => x.index({ stop: Number.NaN })).toThrow(/'stop' must be an integer/);
+  });
+});

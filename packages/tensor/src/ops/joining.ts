@@ -1,5 +1,5 @@
 import { apply } from '../dispatch';
-import { fmtShape, ShapeError, ValueError } from '../errors';
+import { checkIntArgs, fmtShape, ShapeError, ValueError } from '../errors';
 import { normalizeDim, normalizeDims, type Shape } from '../shape';
 import { Tensor, wrapStorage } from '../tensor';
 import { operands, resultTypeOf } from './broadcast';
@@ -66,6 +66,11 @@ export function split(x: Tensor, splitSize: number | Shape, dim = 0): Tensor[] {
   const n = x.shape[d];
   let sizes: number[];
   if (typeof splitSize === 'number') {
+    checkIntArgs('split', { split_size: splitSize });
+    if (splitSize < 0)
+      throw new ValueError(
+        `split: split expects split_size be non-negative, but got split_size=${splitSize}`,
+      );
     if (!(splitSize > 0) && n > 0)
       throw new ValueError(
         `split: split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`,
@@ -75,6 +80,10 @@ export function split(x: Tensor, splitSize: number | Shape, dim = 0): Tensor[] {
     if (sizes.length === 0) sizes.push(0);
   } else {
     sizes = [...splitSize];
+    if (sizes.some((v) => !Number.isInteger(v) || v < 0))
+      throw new ValueError(
+        `split: split_with_sizes expects split_sizes have only non-negative integer entries, but got split_sizes=${fmtShape(sizes)}`,
+      );
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total !== n)
       throw new ShapeError(

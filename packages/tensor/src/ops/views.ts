@@ -2,7 +2,7 @@ import { getBackend } from '../backend';
 import { apply } from '../dispatch';
 import type { DType } from '../dtype';
 import { DTYPES } from '../dtype';
-import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
+import { checkIntArgs, DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
 import {
   broadcastShapes,
   checkShape,
@@ -222,6 +222,7 @@ export function slice(
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkIntArgs('narrow', { start, length });
   const d = normalizeDim('narrow', dim, x.ndim);
   const n = x.shape[d];
   const s = start < 0 ? start + n : start;
@@ -254,6 +255,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 }
 
 export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  checkIntArgs('diagonal', { offset });
   const a = normalizeDim('diagonal', dim1, x.ndim);
   const b = normalizeDim('diagonal', dim2, x.ndim);
   if (a === b)
@@ -282,6 +284,14 @@ export function asStrided(x: Tensor, size: Shape, stride: Shape, storageOffset =
     throw new ShapeError(
       `asStrided: mismatch in length of strides and shape (${size.length} vs ${stride.length})`,
     );
+  checkIntArgs('asStrided', {
+    storageOffset,
+    ...Object.fromEntries(stride.map((s, i) => [`stride[${i}]`, s])),
+  });
+  if (storageOffset < 0)
+    throw new ValueError(`asStrided: Tensor: invalid storage offset ${storageOffset}`);
+  if (stride.some((s) => s < 0))
+    throw new ValueError(`asStrided: negative strides are not supported, got ${fmtShape(stride)}`);
   let maxOff = storageOffset;
   size.forEach((s, i) => {
     if (s > 0) maxOff += (s - 1) * stride[i];
@@ -302,8 +312,10 @@ export function asStrided(x: Tensor, size: Shape, stride: Shape, storageOffset =
 
 /** Tensor.unfold: all windows of `size` along `dim` with `step`, as a new last dim (a view). */
 export function unfold(x: Tensor, dim: number, size: number, step: number): Tensor {
+  checkIntArgs('unfold', { size, step });
   const d = normalizeDim('unfold', dim, x.ndim);
   const n = x.ndim === 0 ? 1 : x.shape[d];
+  if (size < 0) throw new ValueError(`unfold: size is ${size} but must be >= 0`);
   if (size > n)
     throw new ShapeError(
       `unfold: maximum size for tensor at dimension ${d} is ${n} but size is ${size}`,
@@ -320,13 +332,42 @@ export function unfold(x: Tensor, dim: number, size: number, step: number): Tens
   });
 }
 
-/** One entry of `Tensor.index`, Python's subscript: 0, -1, ':', '1:3', '::2', '...', null, a Tensor. */
+/** Nested lists of indices (or of booleans, a mask), as Python's x[[0, 2]]. */
+export type IndexList = readonly (number | boolean | IndexList)[];
+
+/**
+ * One entry of `Tensor.index`, Python's subscript: 0, -1, ':', '1:3', '::2', '...', null, a
+ * Tensor, or a list of indices ([0, 2]: PyTorch's x[[0, 2]]).
+ */
 export type IndexSpec =
   | number
   | null
   | string
   | { start?: number | null; stop?: number | null; step?: number }
-  | Tensor;
+  | Tensor
+  | IndexList;
+
+function isIndexList(s: IndexSpec): s is IndexList {
+  return Array.isArray(s);
+}
+
+/** A list index as the int64 (or, all booleans, bool) tensor PyTorch makes of it, on `like`'s device. */
+function listIndex(list: IndexList, like: Tensor): Tensor {
+  const shape: number[] = [];
+  for (let level: unknown = list; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const flat = (list as unknown[]).flat(shape.length) as unknown[];
+  const bools = flat.length > 0 && flat.every((v) => typeof v === 'boolean');
+  if (flat.length !== shape.reduce((a, b) => a * b, 1) || (!bools && !flat.every(Number.isInteger)))
+    throw new IndexError(
+      `index: a list index must be a rectangular list of integers (or of booleans), got ${JSON.stringify(list)}`,
+    );
+  const storage = getBackend('cpu').fromArray(
+    Float64Array.from(flat, Number),
+    bools ? 'bool' : 'int64',
+  );
+  const t = wrapStorage(storage, shape);
+  return like.device === 'cpu' ? t : to(t, like.device);
+}
 
 function parseSlice(spec: string): { start: number | null; stop: number | null; step: number } {
   const parts = spec.split(':');
@@ -349,7 +390,12 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
   if (ellipsis > 1) throw new IndexError('index: an index can only have a single ellipsis');
   const consumed = specs.reduce<number>(
     (n, s) =>
-      n + (s === null || s === '...' ? 0 : s instanceof Tensor && s.dtype === 'bool' ? s.ndim : 1),
+      n +
+      (s === null || s === '...'
+        ? 0
+        : s instanceof Tensor && s.dtype === 'bool'
+          ? s.ndim
+          : boolListDims(s)),
     0,
   );
   if (consumed > x.ndim)
@@ -361,7 +407,11 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
     if (spec === '...') dim += x.ndim - consumed;
     else if (spec === null) out = unsqueeze(out, dim++);
     else if (typeof spec === 'number') out = select(out, dim, spec);
-    else if (spec instanceof Tensor) {
+    else if (isIndexList(spec)) {
+      const t = listIndex(spec, x);
+      tensorDims.push({ dim, index: t });
+      dim += t.dtype === 'bool' ? t.ndim : 1;
+    } else if (spec instanceof Tensor) {
       tensorDims.push({ dim, index: spec });
       dim += spec.dtype === 'bool' ? spec.ndim : 1;
     } else {
@@ -369,11 +419,25 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
         typeof spec === 'string'
           ? parseSlice(spec)
           : { start: spec.start ?? null, stop: spec.stop ?? null, step: spec.step ?? 1 };
+      checkIntArgs('index', {
+        ...(s.start === null ? {} : { start: s.start }),
+        ...(s.stop === null ? {} : { stop: s.stop }),
+        step: s.step,
+      });
       if (s.step <= 0) throw new ValueError(`index: step must be greater than zero, got ${s.step}`);
       out = slice(out, dim++, s.start, s.stop, s.step);
     }
   }
   return tensorDims.length > 0 ? advancedIndex(out, tensorDims) : out;
+}
+
+/** The dims a boolean list mask consumes (its depth); 1 for any other entry. */
+function boolListDims(s: IndexSpec): number {
+  if (!isIndexList(s)) return 1;
+  let depth = 0;
+  let first: unknown = s;
+  for (; Array.isArray(first); first = first[0]) depth++;
+  return typeof first === 'boolean' ? depth : 1;
 }
 
 /** Bool masks become the integer indices of their true elements, one per masked dim. */
