@@ -1,4 +1,4 @@
-import { DTypeError } from './errors';
+import { DTypeError, ValueError } from './errors';
 
 /**
  * The element types. `int64` is stored in a Float64Array: integers are exact up to 2^53,
@@ -118,7 +118,29 @@ export function resultType(
 }
 
 /** Converts a JS number to what storing it in `dtype` gives (truncation for integers, 0/1 for bool). */
+/**
+ * PyTorch's check on a number stored into an integer dtype (c10's checked_convert): NaN, an
+ * infinity or a value past the type's range is an error ("value cannot be converted to type
+ * int64 without overflow"), where a NaN had slipped into int64 storage and past every bounds
+ * check after it. Whole negative numbers down to -255 wrap into uint8, as torch's do.
+ */
+function checkIntScalar(value: number, dtype: 'int64' | 'int32' | 'uint8'): void {
+  const [lo, hi] =
+    dtype === 'int64'
+      ? [-(2 ** 63), 2 ** 63 - 1]
+      : dtype === 'int32'
+        ? [-(2 ** 31), 2 ** 31 - 1]
+        : [Number.isInteger(value) ? -255 : 0, 255];
+  // In doubles 2^63 - 1 is 2^63, which is past int64's range: the upper test is strict there.
+  const over = dtype === 'int64' ? !(value >= lo && value < hi) : !(value >= lo && value <= hi);
+  if (over)
+    throw new ValueError(
+      `value cannot be converted to type ${dtype} without overflow (got ${value})`,
+    );
+}
+
 export function castScalar(value: number, dtype: DType): number {
+  if (dtype === 'int64' || dtype === 'int32' || dtype === 'uint8') checkIntScalar(value, dtype);
   switch (dtype) {
     case 'bool':
       return value !== 0 ? 1 : 0;

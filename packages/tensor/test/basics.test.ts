@@ -168,3 +168,53 @@ describe('view arguments must be whole numbers (issue 21)', () => {
     expect(() => x.index({ stop: Number.NaN })).toThrow(/'stop' must be an integer/);
   });
 });
+
+describe('integer casts of NaN, infinities and values past the range (issue 21)', () => {
+  // Read from Debian's python3-torch 1.13: x.to(dtype).tolist() for each.
+  const values = [
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    3.7,
+    -3.7,
+    1e20,
+    -1e20,
+    300.7,
+    -1.5,
+    2 ** 31 + 0.5,
+  ];
+  const min64 = -(2 ** 63);
+  const min32 = -(2 ** 31);
+  it.each([
+    ['int64', [min64, min64, min64, 3, -3, min64, min64, 300, -1, 2147483648]],
+    ['int32', [min32, min32, min32, 3, -3, min32, min32, 300, -1, min32]],
+    ['uint8', [0, 0, 0, 3, 253, 0, 0, 44, 255, 0]],
+    ['bool', values.map(() => true)],
+  ] as const)('float32 and float64 to %s as PyTorch casts them', (dtype, want) => {
+    for (const from of ['float32', 'float64'] as const)
+      expect(T.tensor(values, { dtype: from }).to(dtype).tolist()).toEqual(want);
+  });
+
+  it('a NaN index can no longer pass a bounds check', () => {
+    const idx = T.tensor([Number.NaN]).to('int64');
+    expect(() => T.arange(4).indexSelect(0, idx)).toThrow(T.IndexError);
+  });
+
+  it('a number that does not fit an integer dtype is an error, as torch.tensor/full/fill_ give', () => {
+    const msg = /value cannot be converted to type int64 without overflow/;
+    expect(() => T.tensor([Number.NaN], { dtype: 'int64' })).toThrow(msg);
+    expect(() => T.tensor([1e19], { dtype: 'int64' })).toThrow(msg);
+    expect(() => T.full([2], Number.NaN, { dtype: 'int64' })).toThrow(msg);
+    expect(() => T.zeros([3], { dtype: 'int64' }).fill_(Number.NaN)).toThrow(msg);
+    expect(() => T.tensor([2 ** 31], { dtype: 'int32' })).toThrow(/type int32 without overflow/);
+    expect(() => T.tensor([Infinity], { dtype: 'int32' })).toThrow(/type int32/);
+    expect(() => T.tensor([300], { dtype: 'uint8' })).toThrow(/type uint8 without overflow/);
+    expect(() => T.tensor([Number.NaN], { dtype: 'uint8' })).toThrow(/type uint8/);
+    // What torch accepts: truncation, and whole negatives wrapping into uint8.
+    expect(T.tensor([2.7, -2.7], { dtype: 'int64' }).tolist()).toEqual([2, -2]);
+    expect(T.tensor([-1], { dtype: 'uint8' }).tolist()).toEqual([255]);
+    expect(T.tensor([2.7], { dtype: 'uint8' }).tolist()).toEqual([2]);
+    expect(T.tensor([Number.NaN], { dtype: 'bool' }).tolist()).toEqual([true]);
+    expect(T.full([2], 2.5, { dtype: 'int32' }).tolist()).toEqual([2, 2]);
+  });
+});

@@ -100,12 +100,17 @@ export const WHERE: Expr = {
 };
 export const IDENTITY: Expr = { code: 'x0' };
 
-/** Wraps an expression so that storing it gives PyTorch's cast to `dtype`. */
-function castTo(expr: Expr, dtype: DType): string {
+/**
+ * Wraps an expression so that storing it gives PyTorch's cast to `dtype`; `fromFloat`: some
+ * operand is floating, so int64 and int32 take PyTorch's rule for NaN and values past their
+ * range (integers narrow by wrapping, as the typed arrays store them).
+ */
+function castTo(expr: Expr, dtype: DType, fromFloat: boolean): string {
   // +(boolean) compiles without a branch; `c ? 1 : 0` mispredicts on mixed data.
   if (dtype === 'bool') return expr.bool ? `+(${expr.code})` : `+((${expr.code}) !== 0)`;
   if (expr.bool) return `+(${expr.code})`;
-  if (dtype === 'int64') return `Math.trunc(${expr.code})`;
+  if (dtype === 'int64') return fromFloat ? `H.toInt64(${expr.code})` : `Math.trunc(${expr.code})`;
+  if (dtype === 'int32' && fromFloat) return `H.toInt32(${expr.code})`;
   return expr.code;
 }
 
@@ -143,7 +148,7 @@ function compile(expr: Expr, dtype: DType, inTypes: readonly DType[], ndim: numb
     ]),
   ].join('\n');
   const loads = Array.from({ length: nIn }, (_, i) => `const x${i} = a${i}[p${i}];`).join(' ');
-  const body = `${loads}\nout[po] = ${castTo(expr, dtype)};`;
+  const body = `${loads}\nout[po] = ${castTo(expr, dtype, inTypes.some(isFloating))};`;
   const src = `return function(out, outOff, outStrides, ins, offs, strides, shape) {\n${decl}\n${nestedLoops('', ndim, ptrs, body)}\n}`;
   k = new Function('H', src)(H) as Kernel;
   cache.set(key, k);
@@ -175,7 +180,7 @@ function compileFlat(expr: Expr, dtype: DType, inTypes: readonly DType[], steps:
   const src = `return function(out, outOff, outStrides, ins, offs, strides, shape) {
 ${decl}
 const end = outOff + shape[0];
-for (let i = outOff; i < end; i++) { ${loads} out[i] = ${castTo(expr, dtype)}; }
+for (let i = outOff; i < end; i++) { ${loads} out[i] = ${castTo(expr, dtype, inTypes.some(isFloating))}; }
 }`;
   k = new Function('H', src)(H) as Kernel;
   cache.set(key, k);

@@ -72,6 +72,20 @@ export function loopDecls(
 
 /** Helpers that generated code may call as H.name(...). */
 export const H = {
+  /**
+   * A float cast to int64 as PyTorch's kernels cast it (x86's cvttsd2si): truncated, and NaN,
+   * the infinities and values past the range give the "integer indefinite" -2^63, not a NaN
+   * in int64 storage that every later bounds check lets through.
+   */
+  toInt64(x: number): number {
+    return x >= -9223372036854775808 && x < 9223372036854775808
+      ? Math.trunc(x)
+      : -9223372036854775808;
+  },
+  /** The same for int32: -2^31 for NaN, infinities and values past the range. */
+  toInt32(x: number): number {
+    return x > -2147483649 && x < 2147483648 ? Math.trunc(x) : -2147483648;
+  },
   erf(x: number): number {
     // Abramowitz-Stegun 7.1.26 is too coarse for float64 checks; use the W. J. Cody rational form.
     const ax = Math.abs(x);
