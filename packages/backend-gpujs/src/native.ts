@@ -74,10 +74,16 @@ export const NATIVE: [name: string, source: string, returnType: 'Integer' | 'Num
   ],
 ];
 NATIVE.push(
-  // NaN and infinities become 0 (the CPU's Int32Array store does the same).
+  // PyTorch's casts (x86's cvttss2si): truncation, and NaN, the infinities and values past the
+  // range give the type's "integer indefinite", -2^31 or -2^63, as the CPU backend's do.
   [
-    'castInt',
-    'float castInt(float x) { if (x != x || abs(x) > 3.4e38) return 0.0; return x < 0.0 ? -floor(-x) : floor(x); }',
+    'castInt32',
+    'float castInt32(float x) { if (x != x || x < -2147483648.0 || x >= 2147483648.0) return -2147483648.0; return x < 0.0 ? -floor(-x) : floor(x); }',
+    'Number',
+  ],
+  [
+    'castInt64',
+    'float castInt64(float x) { if (x != x || x < -9223372036854775808.0 || x >= 9223372036854775808.0) return -9223372036854775808.0; return x < 0.0 ? -floor(-x) : floor(x); }',
     'Number',
   ],
   [

@@ -97,8 +97,9 @@ export function castTo(expr: string, dtype: DType, isBool = false): string {
     case 'bool':
       return `((${expr}) != 0 ? 1 : 0)`;
     case 'int32':
+      return `castInt32(${expr})`;
     case 'int64':
-      return `castInt(${expr})`;
+      return `castInt64(${expr})`;
     case 'uint8':
       return `castU8(${expr})`;
     default:
