@@ -15,6 +15,17 @@ export type Structure =
   | Structure[]
   | { [key: string]: Structure };
 
+/**
+ * The deepest nesting saved or loaded: deeper values are refused with a SerializeError, where
+ * a recursion past the stack was a raw RangeError (a 10,000-level list on save, or a crafted
+ * file's metadata on load). Python's pickle and json stop near 1,000 levels as well.
+ */
+export const MAX_DEPTH = 1000;
+
+function tooDeep(where: string): SerializeError {
+  return new SerializeError(`${where}: nested deeper than ${MAX_DEPTH} levels`);
+}
+
 /** The key a tensor at this path is stored under: its path joined with dots (`model.fc.weight`). */
 function keyOf(path: readonly (string | number)[]): string {
   return path.length === 0 ? 'tensor' : path.join('.');
@@ -49,6 +60,7 @@ export function flatten(
     if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
     if (typeof v === 'number') return encodeNumber(v);
     if (typeof v !== 'object') throw unsupported(typeof v, path);
+    if (path.length >= MAX_DEPTH) throw tooDeep('serialize');
     if (seen.has(v)) throw new SerializeError(`serialize: a cycle at '${path.join('.')}'`);
     seen.add(v);
     let out: Structure;
@@ -77,9 +89,10 @@ export function unflatten(
 ): unknown {
   const fail = (why: string) =>
     new SerializeError(`${where}: bad structure in __metadata__: ${why}`);
-  const visit = (s: Structure): unknown => {
-    if (Array.isArray(s)) return s.map(visit);
+  const visit = (s: Structure, depth: number): unknown => {
     if (s === null || typeof s !== 'object') return s;
+    if (depth >= MAX_DEPTH) throw tooDeep(`${where}: bad structure in __metadata__`);
+    if (Array.isArray(s)) return s.map((item) => visit(item, depth + 1));
     const keys = Object.keys(s);
     if (keys.length === 1 && keys[0] === '$tensor') {
       const t = tensors.get(s.$tensor as string);
@@ -87,15 +100,15 @@ export function unflatten(
       return t;
     }
     if (keys.length === 1 && keys[0] === '$num') return decodeNumber(s.$num, fail);
-    if (keys.length === 1 && keys[0] === '$object') return visitObject(s.$object);
-    return visitObject(s);
+    if (keys.length === 1 && keys[0] === '$object') return visitObject(s.$object, depth);
+    return visitObject(s, depth);
   };
-  const visitObject = (s: Structure): Record<string, unknown> => {
+  const visitObject = (s: Structure, depth: number): Record<string, unknown> => {
     if (s === null || typeof s !== 'object' || Array.isArray(s))
       throw fail('$object is not an object');
-    return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, visit(v)]));
+    return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, visit(v, depth + 1)]));
   };
-  return visit(structure);
+  return visit(structure, 0);
 }
 
 function encodeNumber(v: number): Structure {

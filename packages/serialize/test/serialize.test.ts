@@ -188,6 +188,12 @@ describe('corrupt or truncated bytes give an error naming the file, never a part
       withHeader({ __metadata__: { tensile: '{"w":{"$tensor":"missing"}}' } }, 0),
       /no tensor 'missing'/,
     ],
+    [
+      // 100,000 levels: the rebuild had recursed past the stack (a raw RangeError).
+      'structure nested too deep',
+      withHeader({ __metadata__: { tensile: `${'['.repeat(1e5)}${']'.repeat(1e5)}` } }, 0),
+      /nested deeper than 1000 levels/,
+    ],
   ];
   for (const [what, bytes, message] of cases) {
     test(what, () => {
@@ -196,6 +202,16 @@ describe('corrupt or truncated bytes give an error naming the file, never a part
       expect(load(bytes)).toThrow(/^\/ckpt\/model\.safetensors: /);
     });
   }
+
+  test('a value nested deeper than 1000 levels is refused on save, not a stack overflow', () => {
+    let deep: unknown = tensor([1]);
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => serialize(deep)).toThrow(SerializeError);
+    expect(() => serialize(deep)).toThrow(/serialize: nested deeper than 1000 levels/);
+    let ok: unknown = 1;
+    for (let i = 0; i < 999; i++) ok = { a: ok };
+    expect(JSON.stringify(deserialize(serialize(ok)))).toBe(JSON.stringify(ok));
+  });
 
   test('a huge header length is refused before anything is read', () => {
     const bytes = new Uint8Array(good);
