@@ -36,4 +36,18 @@ describe('renderMarkdown', () => {
     }
     expect(renderMarkdown('<script>x</script>')).toBe('<p>&lt;script&gt;x&lt;/script&gt;</p>');
   });
+
+  it('reads a link as the browser does: leading control characters do not hide a scheme', () => {
+    // A browser trims C0 controls and spaces from a URL's ends: these are javascript: links.
+    for (const source of [
+      '[x](\u0001javascript:alert(1))',
+      '[x](\u0000\u001fJavaScript:alert(1))',
+      '[x](\u0008data:text/html;base64,PHNjcmlwdD4=)',
+    ])
+      expect(renderMarkdown(source)).not.toContain('href');
+    // And an allowed link keeps its target, trimmed as the browser would.
+    expect(renderMarkdown('[x](\u0001https://example.com/a?b=1&c=2)')).toContain(
+      'href="https://example.com/a?b=1&amp;c=2"',
+    );
+  });
 });

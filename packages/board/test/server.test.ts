@@ -127,3 +127,39 @@ describe('tensile-board CLI', { timeout: 120_000 }, () => {
     expect(stdout).toContain('--host HOST');
   });
 });
+
+describe('names that are Object.prototype properties (issue 21)', { timeout: 120_000 }, () => {
+  let server: BoardServer;
+
+  beforeAll(async () => {
+    const { SummaryWriter } = await import('../src/index');
+    const logDir = tempDir();
+    const w = new SummaryWriter(join(logDir, '__proto__'));
+    w.addScalar('__proto__', 1, 0);
+    w.addScalar('toString', 2, 0);
+    w.addHparams({ lr: 0.1, constructor: 3 }, { toString: 0.5, constructor: 1 }, { runName: 'hp' });
+    await w.close();
+    server = await startBoard({ logDir, port: 0 });
+  });
+
+  afterAll(() => server.close());
+
+  it('a run or tag named __proto__ is listed, and toString/constructor metrics do not break /api/hparams', async () => {
+    const runs = JSON.parse((await get(server.url, '/api/runs')).body.toString());
+    expect(runs).toContainEqual(expect.objectContaining({ name: '__proto__' }));
+    const proto = runs.find((r: { name: string }) => r.name === '__proto__');
+    expect([...proto.scalars].sort()).toEqual(['__proto__', 'toString']);
+    const scalars = JSON.parse((await get(server.url, '/api/scalars')).body.toString());
+    expect(Object.hasOwn(scalars, '__proto__')).toBe(true);
+    // Points are [step, wallTime, value].
+    const at = (tag: string, run: string) => scalars[tag][run].map((p: number[]) => p[2]);
+    expect(at('__proto__', '__proto__')).toEqual([1]);
+    expect(at('toString', '__proto__')).toEqual([2]);
+    const res = await get(server.url, '/api/hparams');
+    expect(res.status).toBe(200);
+    const hparams = JSON.parse(res.body.toString());
+    expect([...hparams.metrics].sort()).toEqual(['constructor', 'toString']);
+    expect(hparams.sessions[0].values).toEqual({ lr: 0.1, constructor: 3 });
+    expect(hparams.sessions[0].metrics).toEqual({ toString: 0.5, constructor: 1 });
+  });
+});

@@ -1,3 +1,4 @@
+import { dict } from '../dict';
 import { fields, ProtoWriter, readDouble, readString } from './wire';
 
 // Plugin payloads carried in SummaryMetadata.PluginData.content, following
@@ -102,7 +103,7 @@ export function decodeHParamsPluginData(data: Uint8Array): HParamsPluginData {
 }
 
 function decodeSessionStart(data: Uint8Array): NonNullable<HParamsPluginData['sessionStartInfo']> {
-  const info: NonNullable<HParamsPluginData['sessionStartInfo']> = { hparams: {} };
+  const info: NonNullable<HParamsPluginData['sessionStartInfo']> = { hparams: dict() };
   for (const f of fields(data)) {
     if (f.field === 4) info.groupName = readString(f);
     if (f.field !== 1) continue;

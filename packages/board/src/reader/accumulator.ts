@@ -1,3 +1,4 @@
+import { dict } from '../dict';
 import { type Event, SessionStatus, type SummaryValue } from '../proto/event';
 import { decodeGraphDef } from '../proto/graph';
 import { decodeHParamsPluginData, decodeLayout } from '../proto/plugins';
@@ -68,7 +69,7 @@ export class RunAccumulator {
   }
 
   private session(): NonNullable<RunData['hparams']> {
-    this.data.hparams ??= { values: {} };
+    this.data.hparams ??= { values: dict() };
     return this.data.hparams;
   }
 

@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { dict } from '../dict';
 import { scanRecords } from '../record/tfrecord';
 import { RunAccumulator } from './accumulator';
 import { decodeRecords } from './read-events';
@@ -91,7 +92,7 @@ export class LogDirLoader {
 
   /** Runs by name; the objects are live and keep growing with each reload(). */
   snapshot(): Record<string, RunData> {
-    const out: Record<string, RunData> = {};
+    const out = dict<RunData>();
     for (const name of [...this.runs.keys()].sort()) out[name] = this.runs.get(name)!.acc.data;
     return out;
   }

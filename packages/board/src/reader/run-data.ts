@@ -1,3 +1,4 @@
+import { dict } from '../dict';
 import type { HistogramProto } from '../proto/event';
 import type { GraphDef } from '../proto/graph';
 import type { HParamsPluginData, HParamValue, Layout } from '../proto/plugins';
@@ -49,5 +50,12 @@ export interface RunData {
 }
 
 export function emptyRun(name: string): RunData {
-  return { name, scalars: {}, histograms: {}, images: {}, text: {}, tensors: {} };
+  return {
+    name,
+    scalars: dict(),
+    histograms: dict(),
+    images: dict(),
+    text: dict(),
+    tensors: dict(),
+  };
 }

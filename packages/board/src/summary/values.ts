@@ -1,3 +1,4 @@
+import { dict } from '../dict';
 import { BoardInputError } from '../errors';
 import type { SummaryValue } from '../proto/event';
 import {
@@ -98,14 +99,14 @@ export function hparamsValues(
   metricDict: Record<string, number>,
   domainDiscrete: Record<string, HParamValue[]> = {},
 ): SummaryValue[] {
-  const hparams: Record<string, HParamValue> = {};
+  const hparams = dict<HParamValue>();
   const hparamInfos: HParamInfo[] = [];
   for (const [name, value] of Object.entries(hparamDict)) {
     if (value === null || value === undefined) continue;
     if (!((typeof value) in HPARAM_TYPE)) {
       throw new BoardInputError(`hparamDict['${name}'] should be a number, string or boolean`);
     }
-    const domain = domainDiscrete[name];
+    const domain = Object.hasOwn(domainDiscrete, name) ? domainDiscrete[name] : undefined;
     if (domain && !domain.every((d) => typeof d === typeof value)) {
       throw new BoardInputError(
         `hparamDomainDiscrete['${name}'] should hold values of the type of hparamDict['${name}']`,
@@ -119,7 +120,7 @@ export function hparamsValues(
     });
   }
   for (const name of Object.keys(domainDiscrete)) {
-    if (!(name in hparams))
+    if (!Object.hasOwn(hparams, name))
       throw new BoardInputError(`hparamDomainDiscrete['${name}'] has no value in hparamDict`);
   }
   const metricInfos = Object.keys(metricDict).map((tag) => ({ tag }));

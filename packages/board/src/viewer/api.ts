@@ -1,3 +1,4 @@
+import { dict } from '../dict';
 import type { HistogramPoint, RunData } from '../reader/run-data';
 import { renderMarkdown } from './markdown';
 
@@ -11,10 +12,10 @@ function byTag<S, T>(
   pick: (r: RunData) => Record<string, S>,
   map: (s: S, run: RunData, tag: string) => T,
 ): ByTag<T> {
-  const out: ByTag<T> = {};
+  const out: ByTag<T> = dict();
   for (const run of Object.values(runs)) {
     for (const [tag, series] of Object.entries(pick(run))) {
-      if (!Object.hasOwn(out, tag)) out[tag] = {};
+      if (!Object.hasOwn(out, tag)) out[tag] = dict();
       out[tag][run.name] = map(series, run, tag);
     }
   }

@@ -15,10 +15,24 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]).replace(/[\uE000\uE001]/g, '');
 }
 
+/**
+ * The URL as a browser's URL parser reads it: C0 controls and spaces trimmed from both ends,
+ * tabs and newlines dropped anywhere. `\u0001javascript:...` and `java\tscript:...` are
+ * javascript: links to a browser, so the scheme is checked on this form, and this form is the
+ * href.
+ */
+function asParsed(url: string): string {
+  let [start, end] = [0, url.length];
+  while (start < end && url.charCodeAt(start) <= 0x20) start++;
+  while (end > start && url.charCodeAt(end - 1) <= 0x20) end--;
+  return [...url.slice(start, end)].filter((c) => c !== '\t' && c !== '\n' && c !== '\r').join('');
+}
+
 function safeUrl(escapedUrl: string): string | undefined {
-  const url = escapedUrl.replaceAll('&amp;', '&');
-  if (/^(https?:|mailto:)/i.test(url)) return escapedUrl;
-  return /^[a-z][a-z0-9+.-]*:/i.test(url) ? undefined : escapedUrl;
+  const href = asParsed(escapedUrl);
+  const url = href.replaceAll('&amp;', '&');
+  if (/^(https?:|mailto:)/i.test(url)) return href;
+  return /^[a-z][a-z0-9+.-]*:/i.test(url) ? undefined : href;
 }
 
 /** Inline spans on already-escaped text: code, bold, italic, links. */
