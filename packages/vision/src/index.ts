@@ -54,6 +54,7 @@ export {
   encodePng,
   type ImageReadMode,
   loadImage,
+  MAX_IMAGE_PIXELS,
   type ReadImageOptions,
   readImage,
   writeJpeg,

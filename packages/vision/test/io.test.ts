@@ -10,6 +10,7 @@ import {
   ImageDecodeError,
   type ImageReadMode,
   loadImage,
+  MAX_IMAGE_PIXELS,
   readImage,
   toImage,
   writeJpeg,
@@ -91,6 +92,28 @@ describe('PNG and JPEG round trips', () => {
     const truncated = join(dir, 'truncated.png');
     writeFileSync(truncated, encodePng(tensor([[[1, 2, 3]]], { dtype: 'uint8' })).subarray(0, 30));
     expect(() => readImage(truncated)).toThrow(/cannot decode 'truncated\.png'|truncated\.png/);
+  });
+
+  it('refuses an image declaring more pixels than Pillow allows, before decoding it', () => {
+    // A PNG and a JPEG whose headers are rewritten to declare 30000x30000 (900M pixels): the
+    // PNG had decoded to gigabytes of zeros.
+    const png = encodePng(tensor([[[1, 2, 3, 4]]], { dtype: 'uint8' }));
+    new DataView(png.buffer, png.byteOffset).setUint32(16, 30000);
+    new DataView(png.buffer, png.byteOffset).setUint32(20, 30000);
+    expect(() => decodeImage(png)).toThrow(ImageDecodeError);
+    expect(() => decodeImage(png)).toThrow(
+      /declares 30000x30000 = 900000000 pixels, more than the limit of 178956970/,
+    );
+    const jpeg = encodeJpeg(tensor([[[9]], [[9]], [[9]]], { dtype: 'uint8' }));
+    const sof = jpeg.findIndex((b, i) => b === 0xff && jpeg[i + 1] === 0xc0);
+    new DataView(jpeg.buffer, jpeg.byteOffset).setUint16(sof + 5, 30000);
+    new DataView(jpeg.buffer, jpeg.byteOffset).setUint16(sof + 7, 30000);
+    expect(() => decodeImage(jpeg)).toThrow(/declares 30000x30000/);
+    // The limit is an option, and MAX_IMAGE_PIXELS is Pillow's.
+    expect(MAX_IMAGE_PIXELS).toBe(178_956_970);
+    const small = encodePng(arange(12, { dtype: 'uint8' }).reshape([3, 2, 2]));
+    expect(() => decodeImage(small, { maxPixels: 3 })).toThrow(/declares 2x2 = 4 pixels/);
+    expect(decodeImage(small, { maxPixels: 4 }).shape).toEqual([3, 2, 2]);
   });
 
   it('refuses tensors that are not uint8 [C, H, W]', () => {

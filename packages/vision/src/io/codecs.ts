@@ -40,33 +40,68 @@ export function decodePng(bytes: Uint8Array): Image {
   return convertChannels(rgba, channels);
 }
 
-/** The number of components in a JPEG's frame header (1 gray, 3 YCbCr, 4 CMYK). */
-function jpegComponents(bytes: Uint8Array): number {
+/** A JPEG's frame header: its components (1 gray, 3 YCbCr, 4 CMYK) and size, or undefined. */
+function jpegFrame(
+  bytes: Uint8Array,
+): { components: number; width: number; height: number } | undefined {
   let i = 2;
   while (i + 9 < bytes.length) {
-    if (bytes[i] !== 0xff) return 3;
+    if (bytes[i] !== 0xff) return undefined;
     const marker = bytes[i + 1];
     const isSof = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
-    if (isSof) return bytes[i + 9];
+    if (isSof)
+      return {
+        components: bytes[i + 9],
+        height: (bytes[i + 5] << 8) | bytes[i + 6],
+        width: (bytes[i + 7] << 8) | bytes[i + 8],
+      };
     i += 2 + ((bytes[i + 2] << 8) | bytes[i + 3]);
   }
-  return 3;
+  return undefined;
 }
 
 export function decodeJpeg(bytes: Uint8Array): Image {
   const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
   const rgb: Image = { width, height, channels: 3, data };
-  return jpegComponents(bytes) === 1 ? convertChannels(rgb, 1) : rgb;
+  return (jpegFrame(bytes)?.components ?? 3) === 1 ? convertChannels(rgb, 1) : rgb;
 }
 
-/** Decodes PNG or JPEG bytes, told apart by their signature. */
-export function decodeBytes(bytes: Uint8Array, what = 'image'): Image {
+/**
+ * Pillow's limit (twice `Image.MAX_IMAGE_PIXELS`, where it raises DecompressionBombError): a
+ * 68-byte PNG declaring 10000x10000 had decoded to a 1.4 GB zero tensor.
+ */
+export const MAX_IMAGE_PIXELS = 178_956_970;
+
+/** The width and height a PNG's IHDR or a JPEG's frame header declares, or undefined. */
+function declaredSize(bytes: Uint8Array, format: ImageFormat): [number, number] | undefined {
+  if (format === 'png') {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return bytes.length >= 24 ? [view.getUint32(16), view.getUint32(20)] : undefined;
+  }
+  const frame = jpegFrame(bytes);
+  return frame && [frame.width, frame.height];
+}
+
+/**
+ * Decodes PNG or JPEG bytes, told apart by their signature; images declaring more than
+ * `maxPixels` pixels are refused before any decoding.
+ */
+export function decodeBytes(
+  bytes: Uint8Array,
+  what = 'image',
+  maxPixels = MAX_IMAGE_PIXELS,
+): Image {
   const format = sniffFormat(bytes);
   if (format === undefined) {
     throw new ImageDecodeError(
       `decodeImage: ${what} is neither a PNG nor a JPEG (unknown signature)`,
     );
   }
+  const size = declaredSize(bytes, format);
+  if (size && size[0] * size[1] > maxPixels)
+    throw new ImageDecodeError(
+      `decodeImage: ${what} declares ${size[0]}x${size[1]} = ${size[0] * size[1]} pixels, more than the limit of ${maxPixels} (a decompression bomb? pass maxPixels to allow it)`,
+    );
   try {
     return format === 'png' ? decodePng(bytes) : decodeJpeg(bytes);
   } catch (e) {

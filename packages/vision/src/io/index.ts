@@ -5,12 +5,17 @@ import { imageDims } from '../tensor-util';
 import { decodeBytes, encodeJpegImage, encodePngImage } from './codecs';
 import { applyReadMode, type ImageReadMode } from './convert';
 
-export type { ImageFormat } from './codecs';
+export { type ImageFormat, MAX_IMAGE_PIXELS } from './codecs';
 export type { ImageReadMode } from './convert';
 
 export interface ReadImageOptions {
   /** Channels to return: as stored ('unchanged', the default), or converted. */
   mode?: ImageReadMode;
+  /**
+   * The most pixels an image may declare (Pillow's limit by default, MAX_IMAGE_PIXELS):
+   * larger ones are refused before decoding.
+   */
+  maxPixels?: number;
 }
 
 function bytesOf(src: string | Uint8Array): { bytes: Uint8Array; what: string } {
@@ -21,7 +26,7 @@ function bytesOf(src: string | Uint8Array): { bytes: Uint8Array; what: string } 
 /** Decodes a PNG or JPEG (a path or its bytes) into an Image (HWC), like PIL's Image.open. */
 export function loadImage(src: string | Uint8Array, opts: ReadImageOptions = {}): Image {
   const { bytes, what } = bytesOf(src);
-  return applyReadMode(decodeBytes(bytes, what), opts.mode ?? 'unchanged');
+  return applyReadMode(decodeBytes(bytes, what, opts.maxPixels), opts.mode ?? 'unchanged');
 }
 
 /** torchvision.io.decode_image: PNG or JPEG bytes to a uint8 [C, H, W] tensor. */
