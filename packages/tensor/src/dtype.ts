@@ -117,7 +117,6 @@ export function resultType(
   return res;
 }
 
-/** Converts a JS number to what storing it in `dtype` gives (truncation for integers, 0/1 for bool). */
 /**
  * PyTorch's check on a number stored into an integer dtype (c10's checked_convert): NaN, an
  * infinity or a value past the type's range is an error ("value cannot be converted to type
@@ -139,6 +138,7 @@ function checkIntScalar(value: number, dtype: 'int64' | 'int32' | 'uint8'): void
     );
 }
 
+/** Converts a JS number to what storing it in `dtype` gives (truncation for integers, 0/1 for bool). */
 export function castScalar(value: number, dtype: DType): number {
   if (dtype === 'int64' || dtype === 'int32' || dtype === 'uint8') checkIntScalar(value, dtype);
   switch (dtype) {

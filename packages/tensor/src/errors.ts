@@ -30,11 +30,12 @@ export class DeviceError extends TensileError {
 
 /**
  * Throws a ValueError naming the first of `args` that is not a whole number (PyTorch's int
- * parameters): a view's fraction or NaN start read and wrote outside the view.
+ * parameters; null stands for an optional one left out): a view's fraction or NaN start read
+ * and wrote outside the view.
  */
-export function checkIntArgs(op: string, args: Record<string, number>): void {
+export function checkIntArgs(op: string, args: Record<string, number | null>): void {
   for (const [name, v] of Object.entries(args)) {
-    if (!Number.isInteger(v))
+    if (v !== null && !Number.isInteger(v))
       throw new ValueError(`${op}: argument '${name}' must be an integer, but got ${v}`);
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { View, WindowGeometry } from '../backend';
 import { numelOf } from '../shape';
-import { native } from './native';
+import { native, nativeGeometry } from './native';
 import { allocUninit, CpuStorage, denseFloat32 as dense } from './storage';
 import { type ConvKind, wasmConv } from './wasm/conv';
 import { wasm } from './wasm/runtime';
@@ -37,8 +37,7 @@ export function conv(
   if (!da || !db || (bias && !dbias)) return null;
   const out = allocUninit('float32', numelOf(shape)) as Float32Array;
   if (nk) {
-    const geometry = [g.n, g.c, g.h, g.w, outCh, ...g.kernel, ...g.stride, ...g.padding];
-    nk.conv(NATIVE_KIND[kind], [...geometry, ...g.dilation, ...g.out], da, db, dbias, out);
+    nk.conv(NATIVE_KIND[kind], nativeGeometry(g, outCh), da, db, dbias, out);
   } else if (w) wasmConv(w, kind, g, outCh, da, db, dbias, out);
   return new CpuStorage(a.storage.backend, 'float32', out);
 }

@@ -6,6 +6,7 @@
  */
 // Types only: the package itself is an optional peer, loaded at run time below.
 import type { NativeKernels } from '@tensile/cpu-native';
+import type { WindowGeometry } from '../backend';
 import { builtin, getNumThreads, onNumThreads } from '../threads';
 
 export type { NativeKernels };
@@ -42,6 +43,15 @@ export function native(): NativeKernels | null {
     onNumThreads((n) => kernels.setNumThreads(n));
   }
   return instance;
+}
+
+/**
+ * g as the addon's 15-number geometry [n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow],
+ * with `o` output channels (pooling: the channels).
+ */
+export function nativeGeometry(g: WindowGeometry, o: number): number[] {
+  const { n, c, h, w, kernel, stride, padding, dilation, out } = g;
+  return [n, c, h, w, o, ...kernel, ...stride, ...padding, ...dilation, ...out];
 }
 
 /** What getKernelInfo() reports of this tier. */

@@ -49,16 +49,17 @@ function keyOf(ctor: { name: string }, length: number): string {
   return `${ctor.name}:${length}`;
 }
 
+/** A recycled array of `size` elements of `ctor`'s type, with its old contents, or undefined. */
+function takeRecycled(ctor: { name: string }, size: number): TypedArray | undefined {
+  if (size < RECYCLE_MIN) return undefined;
+  const a = recycled.get(keyOf(ctor, size))?.pop();
+  if (a) recycledBytes -= a.byteLength;
+  return a;
+}
+
 /** A zero-filled array for `dtype`: a recycled one of the same length where there is one. */
 export function allocArray(dtype: DType, size: number): TypedArray {
-  if (size >= RECYCLE_MIN) {
-    const a = recycled.get(keyOf(arrayCtor(dtype), size))?.pop();
-    if (a) {
-      recycledBytes -= a.byteLength;
-      return a.fill(0);
-    }
-  }
-  return fresh(dtype, size);
+  return takeRecycled(arrayCtor(dtype), size)?.fill(0) ?? fresh(dtype, size);
 }
 
 /**
@@ -78,13 +79,8 @@ const UNINIT_MIN_BYTES = 1 << 16;
  */
 export function allocUninit(dtype: DType, size: number): TypedArray {
   const ctor = arrayCtor(dtype);
-  if (size >= RECYCLE_MIN) {
-    const a = recycled.get(keyOf(ctor, size))?.pop();
-    if (a) {
-      recycledBytes -= a.byteLength;
-      return a;
-    }
-  }
+  const reused = takeRecycled(ctor, size);
+  if (reused) return reused;
   const bytes = size * ctor.BYTES_PER_ELEMENT;
   if (!unsafeBuffer || bytes < UNINIT_MIN_BYTES) return fresh(dtype, size);
   return new ctor(unsafeBuffer.allocUnsafeSlow(bytes).buffer, 0, size);

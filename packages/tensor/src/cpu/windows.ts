@@ -7,7 +7,7 @@
 import type { AvgPoolDivisor, View, WindowGeometry } from '../backend';
 import type { TypedArray } from '../dtype';
 import { isContiguousLayout, type Shape } from '../shape';
-import { native } from './native';
+import { native, nativeGeometry } from './native';
 import { allocArray, allocUninit, dataOf, denseFloat32 } from './storage';
 import { wasmAvgPool, wasmMaxPool } from './wasm/pooling';
 import { wasm } from './wasm/runtime';
@@ -105,7 +105,7 @@ export function maxPool(
   const nk = native();
   const dense = denseFloat32(x);
   if (nk && dense) {
-    nk.maxPool(poolGeometry(g), dense, idx as Float64Array, values as Float32Array | null);
+    nk.maxPool(nativeGeometry(g, g.c), dense, idx as Float64Array, values as Float32Array | null);
     return { values, indices: idx };
   }
   const k = wasm();
@@ -197,10 +197,4 @@ export function avgPool(
   const out = allocArray('float32', size) as Float32Array;
   wasmAvgPool(k, g, dense, out, backward, d);
   return out;
-}
-
-/** g as the native tier's 15-number geometry (conv's, with the channels for o). */
-function poolGeometry(g: WindowGeometry): number[] {
-  const { n, c, h, w, kernel, stride, padding, dilation, out } = g;
-  return [n, c, h, w, c, ...kernel, ...stride, ...padding, ...dilation, ...out];
 }

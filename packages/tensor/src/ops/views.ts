@@ -9,6 +9,7 @@ import {
   inferShape,
   normalizeDim,
   normalizeDims,
+  numelOf,
   type Shape,
   viewStrides,
 } from '../shape';
@@ -351,13 +352,20 @@ function isIndexList(s: IndexSpec): s is IndexList {
   return Array.isArray(s);
 }
 
+/** A nested list's shape, read down its first entries, and its first leaf. */
+function listShape(list: IndexList): { shape: number[]; first: unknown } {
+  const shape: number[] = [];
+  let level: unknown = list;
+  for (; Array.isArray(level); level = level[0]) shape.push(level.length);
+  return { shape, first: level };
+}
+
 /** A list index as the int64 (or, all booleans, bool) tensor PyTorch makes of it, on `like`'s device. */
 function listIndex(list: IndexList, like: Tensor): Tensor {
-  const shape: number[] = [];
-  for (let level: unknown = list; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const { shape } = listShape(list);
   const flat = (list as unknown[]).flat(shape.length) as unknown[];
   const bools = flat.length > 0 && flat.every((v) => typeof v === 'boolean');
-  if (flat.length !== shape.reduce((a, b) => a * b, 1) || (!bools && !flat.every(Number.isInteger)))
+  if (flat.length !== numelOf(shape) || (!bools && !flat.every(Number.isInteger)))
     throw new IndexError(
       `index: a list index must be a rectangular list of integers (or of booleans), got ${JSON.stringify(list)}`,
     );
@@ -419,11 +427,7 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
         typeof spec === 'string'
           ? parseSlice(spec)
           : { start: spec.start ?? null, stop: spec.stop ?? null, step: spec.step ?? 1 };
-      checkIntArgs('index', {
-        ...(s.start === null ? {} : { start: s.start }),
-        ...(s.stop === null ? {} : { stop: s.stop }),
-        step: s.step,
-      });
+      checkIntArgs('index', { start: s.start, stop: s.stop, step: s.step });
       if (s.step <= 0) throw new ValueError(`index: step must be greater than zero, got ${s.step}`);
       out = slice(out, dim++, s.start, s.stop, s.step);
     }
@@ -434,10 +438,8 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
 /** The dims a boolean list mask consumes (its depth); 1 for any other entry. */
 function boolListDims(s: IndexSpec): number {
   if (!isIndexList(s)) return 1;
-  let depth = 0;
-  let first: unknown = s;
-  for (; Array.isArray(first); first = first[0]) depth++;
-  return typeof first === 'boolean' ? depth : 1;
+  const { shape, first } = listShape(s);
+  return typeof first === 'boolean' ? shape.length : 1;
 }
 
 /** Bool masks become the integer indices of their true elements, one per masked dim. */
