@@ -69,14 +69,36 @@ function usefulNodes(order: readonly Node[], targets: Map<Node, unknown>): Set<N
   return useful;
 }
 
-function addGrad(buffers: Map<Node, (Tensor | null)[]>, edge: Edge, g: Tensor): void {
+const sameShape = (a: Tensor, b: Tensor) =>
+  a.ndim === b.ndim && a.shape.every((s, d) => s === b.shape[d]);
+
+/**
+ * Adds `g` to the gradient collected for edge's slot. A sum this pass made itself (`owned`)
+ * takes later terms in place, as PyTorch's InputBuffer does: a weight used at every step of a
+ * sequence then costs one buffer, not one per step. `owned` is null under createGraph, where
+ * every sum is recorded.
+ */
+function addGrad(
+  buffers: Map<Node, (Tensor | null)[]>,
+  edge: Edge,
+  g: Tensor,
+  owned: Set<Tensor> | null,
+): void {
   let buf = buffers.get(edge.node);
   if (buf === undefined) {
     buf = edge.node.outputs.map(() => null);
     buffers.set(edge.node, buf);
   }
   const prev = buf[edge.slot];
-  buf[edge.slot] = prev === null ? g : prev.add(g);
+  if (prev === null) {
+    buf[edge.slot] = g;
+  } else if (owned?.has(prev) && prev.dtype === g.dtype && sameShape(prev, g)) {
+    prev.add_(g);
+  } else {
+    const sum = prev.add(g);
+    owned?.add(sum);
+    buf[edge.slot] = sum;
+  }
 }
 
 /** Tensor hooks (each may replace the gradient), then retainGrad, for each output slot. */
@@ -113,13 +135,15 @@ function execute(roots: readonly Edge[], rootGrads: readonly Tensor[], opts: Run
   const order = topologicalOrder(roots.map((e) => e.node));
   const useful = opts.targets === null ? null : usefulNodes(order, opts.targets);
   const buffers = new Map<Node, (Tensor | null)[]>();
+  const owned = opts.createGraph ? null : new Set<Tensor>();
   roots.forEach((e, i) => {
-    addGrad(buffers, e, rootGrads[i]);
+    addGrad(buffers, e, rootGrads[i], owned);
   });
   for (const node of order) {
     const buf = buffers.get(node);
     if (buf === undefined) continue;
     buffers.delete(node);
+    for (const g of buf) if (g) owned?.delete(g);
     runHooks(node, buf);
     for (const [slot, target] of opts.targets?.get(node) ?? []) target.grad = buf[slot];
     const wanted = node.next.map((e) => e !== null && (useful === null || useful.has(e.node)));
@@ -135,7 +159,7 @@ function execute(roots: readonly Edge[], rootGrads: readonly Tensor[], opts: Run
     node.next.forEach((e, i) => {
       const g = out[i];
       if (e !== null && wanted[i] && g) {
-        addGrad(buffers, e, fit(node, i, g));
+        addGrad(buffers, e, fit(node, i, g), owned);
       }
     });
   }

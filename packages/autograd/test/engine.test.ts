@@ -43,6 +43,28 @@ describe('engine', () => {
     expect(grown).toBeLessThan(2 * 1024 * 1024);
   }, 120_000);
 
+  it('sums a gradient of many terms in place, leaving every term and passed-on sum intact', () => {
+    // z's gradient is a sum of three terms; add's backward hands that one tensor to a (its
+    // first term) and to b = 5a, whose backward then adds a second term to a: the sum handed
+    // on must not be added to in place (z's hook keeps it).
+    const x = T.tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const a = x.mul(2);
+    const z = a.add(a.mul(5));
+    const seen: T.Tensor[] = [];
+    z.registerHook((g) => {
+      seen.push(g);
+    });
+    z.add(z).add(z).sum().backward();
+    // dz = 3; da = 3 + 5 * 3; dx = 2 da.
+    expect(Array.from(x.grad!.dataSync())).toEqual([36, 36]);
+    expect(Array.from(seen[0].dataSync())).toEqual([3, 3]);
+    // A weight used at 50 steps: one gradient, the sum of all 50 products.
+    const w = T.ones([3, 4], { requiresGrad: true });
+    const hs = Array.from({ length: 50 }, (_, i) => T.full([2, 3], i + 1, { dtype: 'float32' }));
+    hs.reduce((acc, h) => acc.add(h.mm(w).sum()), T.tensor(0)).backward();
+    expect(Array.from(w.grad!.dataSync())).toEqual(Array(12).fill(2 * 1275));
+  });
+
   it('a graph is garbage once its output is dropped', async () => {
     const gc = collector();
     const x = T.tensor([1.5, 2], { requiresGrad: true });

@@ -23,6 +23,10 @@
 #include "optim.h"
 #include "reduce.h"
 
+// Bumped with every change to the functions' contract: @tensile/tensor loads only the addon
+// it was written against (a stale build falls back to the WebAssembly kernels).
+#define TENSILE_NATIVE_ABI 2
+
 static napi_value str(napi_env env, const char *s) {
   napi_value v;
   if (!s[0]) {
@@ -43,6 +47,9 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   napi_set_named_property(env, o, "detail", str(env, blas_detail));
   napi_set_named_property(env, o, "isa", str(env, direct_isa()));
   napi_set_named_property(env, o, "heap", str(env, heap));
+  napi_value abi;
+  napi_create_int32(env, TENSILE_NATIVE_ABI, &abi);
+  napi_set_named_property(env, o, "abi", abi);
   return o;
 }
 
@@ -368,15 +375,16 @@ static napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
 }
 
 // eltwise(op, out, a, b, bStep): out = op(a, b) over out's length (eltwise.h); b is null for
-// the unary ops, else as long as out (bStep 1) or one value (bStep 0).
+// the unary ops, else as long as out (bStep 1), one value (bStep 0), or a row repeated over
+// out (bStep 2: its length divides out's, as a bias added to every row).
 static napi_value Eltwise(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int64_t op, step;
   if (argc != 5 || !arg_int(env, argv[0], &op) || op >= ELTWISE_OPS || !arg_int(env, argv[4], &step) ||
-      step > 1) {
-    napi_throw_range_error(env, NULL, "cpu-native eltwise: expected 5 arguments, an op below 10, bStep 0 or 1");
+      step > 2) {
+    napi_throw_range_error(env, NULL, "cpu-native eltwise: expected 5 arguments, an op below 10, bStep 0, 1 or 2");
     return NULL;
   }
   napi_valuetype bt;
@@ -387,11 +395,16 @@ static napi_value Eltwise(napi_env env, napi_callback_info info) {
       (bt != napi_null && !f32(env, argv[3], &b, &blen)))
     return NULL;
   int unary = op == 6 || op == 8 || op == 9, given = bt != napi_null;
-  if (alen < n || (unary ? given : !given || blen < (step ? n : 1))) {
-    napi_throw_range_error(env, NULL, "cpu-native eltwise: an operand is shorter than the output, or b is missing or extra");
+  int rows = step == 2;
+  if (alen < n || (unary ? given : !given || blen < (step == 1 ? n : 1)) || (rows && (blen == 0 || n % blen))) {
+    napi_throw_range_error(env, NULL, "cpu-native eltwise: an operand is shorter than the output, b is missing or extra, or b's rows do not tile the output");
     return NULL;
   }
-  if (n > 0) eltwise((int)op, out, a, b, (int)step, (int64_t)n);
+  if (rows) {
+    for (size_t r = 0; r < n; r += blen) eltwise((int)op, out + r, a + r, b, 1, (int64_t)blen);
+  } else if (n > 0) {
+    eltwise((int)op, out, a, b, (int)step, (int64_t)n);
+  }
   return NULL;
 }
 

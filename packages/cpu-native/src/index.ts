@@ -23,6 +23,8 @@ export interface NativeInfo {
    * (not glibc, or GLIBC_TUNABLES, MALLOC_*_ or TENSILE_NATIVE_HEAP set).
    */
   heap: string | null;
+  /** The contract's number (TENSILE_NATIVE_ABI); @tensile/tensor loads only the one it knows. */
+  abi: number;
 }
 
 /** The addon's functions: the contract @tensile/tensor's CPU backend calls. */
@@ -86,14 +88,15 @@ export interface NativeKernels {
   /**
    * out = op(a, b) over out's length, op numbered as the WebAssembly kernels' ELT_* (0 add,
    * 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum, 6 relu, 7 reluBackward, 8 sqrt, 9 abs); b is
-   * null for the unary ops (6, 8, 9), else as long as out (bStep 1) or one value (bStep 0).
+   * null for the unary ops (6, 8, 9), else as long as out (bStep 1), one value (bStep 0), or
+   * one row repeated over out (bStep 2; its length divides out's: a bias on every row).
    */
   eltwise(
     op: number,
     out: Float32Array,
     a: Float32Array,
     b: Float32Array | null,
-    bStep: 0 | 1,
+    bStep: 0 | 1 | 2,
   ): void;
   /**
    * torch.optim.SGD's update in place, each operation rounded to float32 (the scalars too):

@@ -46,6 +46,14 @@ describe.runIf(kernels)('cpu-native eltwise', () => {
       expect(Object.is(out[i], Math.fround(rule(a[i], -0)))).toBe(true);
   });
 
+  it('repeats a row of b over the output (bStep 2), as a bias on every row', () => {
+    const row = Float32Array.of(1, -2, 0.5);
+    const x = Float32Array.from({ length: 12 }, (_, i) => i * 0.25);
+    const out = new Float32Array(12);
+    nk.eltwise(2, out, x, row, 2);
+    expect(Array.from(out)).toEqual(Array.from(x, (v, i) => Math.fround(v * row[i % 3])));
+  });
+
   it('takes empty runs, an empty b included', () => {
     const e = new Float32Array(0);
     expect(() => nk.eltwise(0, e, e, e, 1)).not.toThrow();
@@ -60,7 +68,10 @@ describe.runIf(kernels)('cpu-native eltwise', () => {
     expect(() => nk.eltwise(6, f(4), f(4), f(4), 1)).toThrow(/extra/);
     expect(() => nk.eltwise(0, f(4), f(4), f(0), 0)).toThrow(/shorter/);
     expect(() => nk.eltwise(10, f(4), f(4), null, 1)).toThrow(/an op below 10/);
-    expect(() => nk.eltwise(0, f(4), f(4), f(4), 2 as 1)).toThrow(/bStep 0 or 1/);
+    expect(() => nk.eltwise(0, f(4), f(4), f(4), 3 as 1)).toThrow(/bStep 0, 1 or 2/);
+    expect(() => nk.eltwise(0, f(6), f(6), f(4), 2)).toThrow(/do not tile/);
+    expect(() => nk.eltwise(0, f(6), f(6), f(0), 2)).toThrow(/do not tile/);
+    expect(() => nk.eltwise(6, f(6), f(6), null, 2)).toThrow(/do not tile/);
     expect(() => nk.eltwise(0, f(4), new Float64Array(4) as never, f(4), 1)).toThrow(
       /Float32Array/,
     );

@@ -1,4 +1,4 @@
-import '@tensile/autograd';
+import { gradcheck, gradgradcheck } from '@tensile/autograd';
 import { cat, manualSeed, randn, type Tensor, tensor, zeros } from '@tensile/tensor';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -141,6 +141,28 @@ describe('recurrent layers', () => {
     const [out, h] = b.forward(x.double());
     expect([out.dtype, h.dtype]).toEqual(['float64', 'float64']);
     close(out.float(), a.forward(x)[0]);
+  });
+
+  it("LSTM's fused cell has first and second derivatives, over packed sequences too", () => {
+    manualSeed(3);
+    const lstm = new LSTM(3, 2, { projSize: 0 }).double();
+    const opts = { dtype: 'float64' as const, requiresGrad: true };
+    const x = randn([4, 3, 3], opts);
+    const h0 = randn([1, 3, 2], opts);
+    const c0 = randn([1, 3, 2], opts);
+    const run = (a: Tensor, h: Tensor, c: Tensor) => {
+      const [out, [hN, cN]] = lstm.forward(a, [h, c]);
+      // Every output weighted, so that each gradient path counts.
+      return out.pow(3).sum().add(hN.mul(2).sum()).add(cN.pow(2).sum());
+    };
+    expect(gradcheck(run, [x, h0, c0])).toBe(true);
+    expect(gradgradcheck(run, [x, h0, c0])).toBe(true);
+    const packed = (a: Tensor) => {
+      const p = packPaddedSequence(a, [4, 3, 1]);
+      return (lstm.forward(p)[0] as PackedSequence).data.pow(2).sum();
+    };
+    expect(gradcheck(packed, [x])).toBe(true);
+    expect(gradgradcheck(packed, [x])).toBe(true);
   });
 
   it('runs an empty batch, as PyTorch', () => {

@@ -186,6 +186,20 @@ export interface Backend {
    */
   softmax?(x: View, dim: number, log: boolean): Storage | null;
   /**
+   * Optional fused LSTM cell (ops/lstm.ts) of dense float gates [B, 4H] (the input's and the
+   * hidden state's projections, torch's order i, f, g, o) and cell state cx [B, H], all of one
+   * dtype: [hy, cy, workspace], the workspace being the four activated gates [B, 4H].
+   */
+  lstmCell?(inputGates: View, hiddenGates: View, cx: View): [Storage, Storage, Storage];
+  /** Its gradient (dense operands; null gradients are zeros): [gates' grad [B, 4H], cx's grad]. */
+  lstmCellBackward?(
+    gradHy: View | null,
+    gradCy: View | null,
+    cx: View,
+    cy: View,
+    workspace: View,
+  ): [Storage, Storage];
+  /**
    * Optional fused training-mode batch norm (ops/norm.ts) of a dense float x read as [N, C, S]
    * with dense weight and bias [C]: [out, mean, invstd], the statistics per channel with the
    * biased variance; float32 and float64 only. Without it nn composes batch norm from mean,

@@ -173,6 +173,7 @@ export {
   unbind,
 } from './ops/joining';
 export { bmm, diag, diagEmbed, dot, matmul, mm, outer, trace, tril, triu } from './ops/linalg';
+export { type LstmCellOptions, lstmCell, lstmCellBackward } from './ops/lstm';
 export { type BatchNormResult, batchNormBackward, batchNormTraining } from './ops/norm';
 export {
   type AvgPoolWindowOptions,

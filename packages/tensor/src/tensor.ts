@@ -730,8 +730,12 @@ export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
 
-/** A tensor holding `storage` as a contiguous array of `shape`. */
-export function wrapStorage(storage: Storage, shape: Shape): Tensor {
+/** A tensor holding `storage` as an array of `shape`, contiguous unless `strides` say otherwise. */
+export function wrapStorage(
+  storage: Storage,
+  shape: Shape,
+  strides: Shape = contiguousStrides(shape),
+): Tensor {
   track(storage);
-  return new Tensor(storage, shape, contiguousStrides(shape), 0);
+  return new Tensor(storage, shape, strides, 0);
 }

@@ -19,7 +19,7 @@ FLAGS="--target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -fno-builtin -Wall
   -Wl,--no-entry -Wl,--import-memory -Wl,--export=run -Wl,--export=ws_bytes
   -Wl,--export=__heap_base -Wl,--initial-memory=1048576 -Wl,--max-memory=4294967296
   -Wl,--strip-all"
-SRC="kernels.c gemm.c conv.c pool.c avgpool.c dots.c eltwise.c optim.c softmax.c reduce.c"
+SRC="kernels.c gemm.c conv.c pool.c avgpool.c dots.c eltwise.c optim.c softmax.c reduce.c lstm.c"
 # shellcheck disable=SC2086
 $CC $FLAGS -matomics -mbulk-memory -Wl,--shared-memory $SRC -o "$out/kernels-threads.wasm"
 # shellcheck disable=SC2086

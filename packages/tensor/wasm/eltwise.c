@@ -31,21 +31,30 @@ static inline v128_t apply(int op, v128_t a, v128_t b) {
   }
 }
 
-void eltwise_task(const EltTask *t) {
-  const float *a = t->a, *b = t->b;
-  float *out = t->out;
-  int i = t->i0, end = t->i1, op = t->elt;
+// out = op(a, b) over [i, end): b dense (b_step 1) or its first value.
+static void run_op(int op, float *out, const float *a, const float *b, int b_step, int i, int end) {
   v128_t bs = wasm_f32x4_splat(b ? b[0] : 0);
   // One switch per vector is cheap next to a memory-bound loop; a loop per op would be
   // nine copies of the same lines.
-  if (t->b_step) {
+  if (b_step) {
     for (; i + 4 <= end; i += 4)
       wasm_v128_store(out + i, apply(op, wasm_v128_load(a + i), wasm_v128_load(b + i)));
   } else {
     for (; i + 4 <= end; i += 4) wasm_v128_store(out + i, apply(op, wasm_v128_load(a + i), bs));
   }
   for (; i < end; i++) {
-    v128_t r = apply(op, wasm_f32x4_splat(a[i]), t->b_step ? wasm_f32x4_splat(b[i]) : bs);
+    v128_t r = apply(op, wasm_f32x4_splat(a[i]), b_step ? wasm_f32x4_splat(b[i]) : bs);
     out[i] = wasm_f32x4_extract_lane(r, 0);
   }
+}
+
+void eltwise_task(const EltTask *t) {
+  if (t->b_step != 2) {
+    run_op(t->elt, t->out, t->a, t->b, t->b_step, t->i0, t->i1);
+    return;
+  }
+  // A row of b repeated: each row of the output is the dense case over b itself.
+  int p = t->b_len;
+  for (int i = t->i0; i < t->i1; i += p)
+    run_op(t->elt, t->out + i, t->a + i, t->b, 1, 0, p < t->i1 - i ? p : t->i1 - i);
 }

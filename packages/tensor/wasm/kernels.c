@@ -17,6 +17,8 @@ void run(const int *tasks, int count, int first, int step, float *ws) {
       case OP_ADAM: adam_task((const AdamTask *)t); break;
       case OP_SOFTMAX: softmax_task((const SoftmaxTask *)t); break;
       case OP_REDUCE: reduce_task((const ReduceTask *)t); break;
+      case OP_LSTM_CELL:
+      case OP_LSTM_CELL_BACKWARD: lstm_task((const LstmTask *)t); break;
       case OP_AVG_POOL:
       case OP_AVG_POOL_BACKWARD: avg_pool_task((const AvgPoolTask *)t); break;
       default: conv_task((const ConvTask *)t, ws);  // the three OP_CONV_* kinds

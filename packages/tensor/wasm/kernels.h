@@ -5,7 +5,8 @@
 #include <wasm_simd128.h>
 
 enum { OP_GEMM = 1, OP_CONV_FORWARD = 2, OP_CONV_INPUT_GRAD = 3, OP_CONV_WEIGHT_GRAD = 4, OP_MAX_POOL = 5, OP_ELTWISE = 6, OP_SGD = 7, OP_ADAM = 8,
-       OP_SOFTMAX = 9, OP_REDUCE = 10, OP_AVG_POOL = 11, OP_AVG_POOL_BACKWARD = 12 };
+       OP_SOFTMAX = 9, OP_REDUCE = 10, OP_AVG_POOL = 11, OP_AVG_POOL_BACKWARD = 12,
+       OP_LSTM_CELL = 13, OP_LSTM_CELL_BACKWARD = 14 };
 
 // The first i in [0, count) with start + i * step >= 0 (count if none): the first output
 // position, or kernel offset, whose input position lies past the top or left border.
@@ -114,7 +115,8 @@ enum {
   ELT_SIGMOID = 13
 };
 
-// out[i] = op(a[i], b[i]) (b[0] when b_step is 0; b unused by unary ops) for i in [i0, i1).
+// out[i] = op(a[i], b[i]) (b[0] when b_step is 0, b[i % b_len] when it is 2: a row repeated,
+// with i0 a multiple of b_len; b unused by unary ops) for i in [i0, i1).
 typedef struct {
   int op;
   int elt;
@@ -122,6 +124,7 @@ typedef struct {
   float *out;
   int b_step;
   int i0, i1;
+  int b_len;
 } EltTask;
 
 void eltwise_task(const EltTask *t);
@@ -181,5 +184,20 @@ typedef struct {
 } ReduceTask;
 
 void reduce_task(const ReduceTask *t);
+
+// The LSTM cell over rows [r0, r1) of `hidden` units (lstm.c), dense operands. Forward: a, b
+// the input and hidden gates [rows, 4 hidden], c the cell state [rows, hidden]; out0 = hy,
+// out1 = cy, out2 = the activated gates (the workspace). Backward: a, b the gradients of hy
+// and cy (0 for zeros), act the workspace, c and cy the cell states; out0 the gates'
+// gradient, out1 c's.
+typedef struct {
+  int op;
+  const float *a, *b, *c, *act, *cy;
+  float *out0, *out1, *out2;
+  int hidden;
+  int r0, r1;
+} LstmTask;
+
+void lstm_task(const LstmTask *t);
 
 #endif

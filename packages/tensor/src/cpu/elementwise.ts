@@ -1,7 +1,7 @@
 import type { BinaryOp, UnaryOp, View } from '../backend';
 import { type DType, isFloating, type TypedArray } from '../dtype';
 import { sameShape } from '../shape';
-import { coalesce, H, loopDecls, nestedLoops } from './loops';
+import { coalesce, H, loopDecls, nestedLoops, outputOrder } from './loops';
 import { native } from './native';
 import { dataOf } from './storage';
 import { ELTWISE, ELTWISE_MIN, wasmEltwise } from './wasm/eltwise';
@@ -194,7 +194,8 @@ export function mapInto(expr: Expr, dst: View, inputs: readonly View[]): void {
       throw new Error(`cpu kernel: operand shape ${v.shape} differs from ${dst.shape}`);
   }
   if (dst.shape.includes(0)) return;
-  const { shape, strides } = coalesce(dst.shape, [dst.strides, ...inputs.map((v) => v.strides)]);
+  const ordered = outputOrder(dst.shape, [dst.strides, ...inputs.map((v) => v.strides)]);
+  const { shape, strides } = coalesce(ordered.shape, ordered.strides);
   const types = inputs.map((v) => v.dtype);
   const flat =
     shape.length === 1 && strides[0][0] === 1 && strides.every((st) => st[0] === 0 || st[0] === 1);
@@ -203,7 +204,7 @@ export function mapInto(expr: Expr, dst: View, inputs: readonly View[]): void {
   let out = dataOf(dst.storage);
   let ins = inputs.map((v) => dataOf(v.storage));
   if (flat && expr === IDENTITY && copyFlat(out, dst, ins[0], inputs[0], shape[0], steps)) return;
-  if (flat && expr.elt !== undefined && onKernels(expr.elt, dst, inputs, shape[0], steps)) return;
+  if (expr.elt !== undefined && runsOnKernels(expr.elt, dst, inputs, shape, strides)) return;
   let kernel: Kernel;
   if (flat && onBits(expr, dst, inputs)) {
     const bits = { code: expr.bits!.code };
@@ -279,25 +280,49 @@ function onKernels(
   dst: View,
   inputs: readonly View[],
   length: number,
-  steps: string,
+  bStep: 0 | 1 | 2,
+  bLength: number,
 ): boolean {
-  if (length < NATIVE_MIN || dst.dtype !== 'float32' || steps[0] !== '1') return false;
+  if (length < NATIVE_MIN || dst.dtype !== 'float32') return false;
   if (inputs.some((v) => v.dtype !== 'float32')) return false;
   const nk = elt < NATIVE_ELTWISE ? native() : null;
   const w = nk || length < ELTWISE_MIN ? null : wasm();
   if (!nk && !w) return false;
   const run = (v: View, n: number) =>
     (dataOf(v.storage) as Float32Array).subarray(v.offset, v.offset + n);
-  const b = inputs[1] ? run(inputs[1], steps[1] === '1' ? length : 1) : null;
-  const [out, a, bStep] = [
-    run(dst, length),
-    run(inputs[0], length),
-    steps[1] === '1' ? 1 : 0,
-  ] as const;
+  const b = inputs[1] ? run(inputs[1], bLength) : null;
+  const [out, a] = [run(dst, length), run(inputs[0], length)];
   if (nk) nk.eltwise(elt, out, a, b, bStep);
   else if (w) wasmEltwise(w, elt, out, a, b, bStep);
   return true;
 }
+
+/**
+ * Dense float32 operands (coalesced `shape` and `strides`, the output's first) on the native
+ * or WebAssembly kernels: one run, the second operand dense or one value, or rows with the
+ * second operand one row repeated over them (a bias added to a matrix, as nn's linear does).
+ */
+function runsOnKernels(
+  elt: number,
+  dst: View,
+  inputs: readonly View[],
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): boolean {
+  const [o, a, b] = strides;
+  if (shape.length === 1) {
+    if (o[0] !== 1 || a[0] !== 1 || (b && b[0] > 1)) return false;
+    const bStep = b?.[0] === 1 ? 1 : 0;
+    return onKernels(elt, dst, inputs, shape[0], bStep, bStep ? shape[0] : 1);
+  }
+  if (shape.length !== 2 || !b || b[0] !== 0 || b[1] !== 1) return false;
+  const [rows, n] = shape;
+  if (o[0] !== n || o[1] !== 1 || a[0] !== n || a[1] !== 1 || n < ROW_MIN) return false;
+  return onKernels(elt, dst, inputs, rows * n, 2, n);
+}
+
+/** Rows shorter than this stay in JavaScript: the kernels would run on part-empty vectors. */
+const ROW_MIN = 16;
 
 /** Whether `expr` runs on bit patterns here: float32 out and float operands, the rest integers. */
 function onBits(expr: Expr, dst: View, inputs: readonly View[]): boolean {

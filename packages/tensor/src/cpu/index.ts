@@ -5,6 +5,7 @@ import { contiguousStrides, numelOf } from '../shape';
 import { conv } from './conv';
 import { BINARY, type Expr, IDENTITY, mapInto, UNARY, WHERE } from './elementwise';
 import { gather, scatterInto, sort } from './indexing';
+import { lstmCell, lstmCellBackward } from './lstm';
 import { matmul } from './matmul';
 import { batchNorm, batchNormBackward } from './norm';
 import { adamStep, sgdStep } from './optim';
@@ -91,6 +92,14 @@ export const cpuBackend: Backend = {
   avgPool: (x, g, d) => wrapF32(avgPool(x, g, d, false)),
   avgPoolBackward: (grad, g, d) => wrapF32(avgPool(grad, g, d, true)),
   softmax: (x, dim, log) => wrapF32(softmax(x, dim, log)),
+  lstmCell(inputGates, hiddenGates, cx) {
+    const [hy, cy, ws] = lstmCell(inputGates, hiddenGates, cx);
+    return [wrap(hy, cx.dtype), wrap(cy, cx.dtype), wrap(ws, cx.dtype)];
+  },
+  lstmCellBackward(gradHy, gradCy, cx, cy, workspace) {
+    const [dg, dc] = lstmCellBackward(gradHy, gradCy, cx, cy, workspace);
+    return [wrap(dg, cx.dtype), wrap(dc, cx.dtype)];
+  },
   batchNorm(x, weight, bias, eps) {
     const r = batchNorm(x, weight, bias, eps);
     return [wrap(r.out, x.dtype), wrap(r.mean, x.dtype), wrap(r.invstd, x.dtype)];

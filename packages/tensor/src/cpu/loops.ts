@@ -4,6 +4,23 @@
  */
 
 /**
+ * The dims reordered so the first operand's (an elementwise output's) strides descend, for
+ * maps only, where the order of the work is free: a column-major sum of column-major operands
+ * then coalesces into one flat run instead of a strided walk.
+ */
+export function outputOrder(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): { shape: readonly number[]; strides: readonly (readonly number[])[] } {
+  const lead = strides[0];
+  let sorted = true;
+  for (let d = 1; d < shape.length; d++) if (lead[d] > lead[d - 1]) sorted = false;
+  if (sorted) return { shape, strides };
+  const order = shape.map((_, d) => d).sort((p, q) => lead[q] - lead[p] || p - q);
+  return { shape: order.map((d) => shape[d]), strides: strides.map((s) => order.map((d) => s[d])) };
+}
+
+/**
  * Drops size-1 dims and merges neighbours that are laid out contiguously for every operand,
  * so most elementwise work runs as one or two flat loops.
  */

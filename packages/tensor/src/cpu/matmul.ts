@@ -3,7 +3,7 @@ import type { DType, TypedArray } from '../dtype';
 import { numelOf } from '../shape';
 import { type NativeKernels, native } from './native';
 import { lineStarts } from './reduce';
-import { allocArray, dataOf } from './storage';
+import { allocArray, allocUninit, dataOf } from './storage';
 import { compactEnough, wasmGemm } from './wasm/gemm';
 import { wasm } from './wasm/runtime';
 
@@ -179,18 +179,32 @@ export function matmul(a: View, b: View, dtype: DType): TypedArray {
   const [M, K] = [a.shape[nd - 2], a.shape[nd - 1]];
   const N = b.shape[nd - 1];
   const batch = numelOf(a.shape.slice(0, -2));
-  const out = allocArray(dtype, batch * M * N);
+  const f32 = dtype === 'float32' && a.dtype === 'float32' && b.dtype === 'float32';
+  if (M * N === 0 || K === 0 || !f32)
+    return loopMatmul(a, b, dtype, allocArray(dtype, batch * M * N));
+  // The kernels below write every element: no zeroing pass (a page fault per 4 KiB on a fresh one).
+  const out = allocUninit(dtype, batch * M * N) as Float32Array;
+  const aStarts = batchStarts(a);
+  const bStarts = batchStarts(b);
+  const nk = native();
+  if (nk && nativeGemm(nk, a, b, aStarts, bStarts, M, N, K, out)) return out;
+  const w = wasm();
+  if (w && compactEnough(a) && compactEnough(b)) {
+    wasmGemm(w, a, b, aStarts, bStarts, M, N, K, out);
+    return out;
+  }
+  return loopMatmul(a, b, dtype, out.fill(0));
+}
+
+/** The product in JavaScript, summed into `out` (zeros). */
+function loopMatmul(a: View, b: View, dtype: DType, out: TypedArray): TypedArray {
+  const nd = a.shape.length;
+  const [M, K] = [a.shape[nd - 2], a.shape[nd - 1]];
+  const N = b.shape[nd - 1];
+  const batch = numelOf(a.shape.slice(0, -2));
   if (M * N === 0) return out;
   const aStarts = batchStarts(a);
   const bStarts = batchStarts(b);
-  const f32 = dtype === 'float32' && a.dtype === 'float32' && b.dtype === 'float32';
-  const nk = f32 && K > 0 ? native() : null;
-  if (nk && nativeGemm(nk, a, b, aStarts, bStarts, M, N, K, out as Float32Array)) return out;
-  const w = f32 ? wasm() : null;
-  if (w && compactEnough(a) && compactEnough(b)) {
-    wasmGemm(w, a, b, aStarts, bStarts, M, N, K, out as Float32Array);
-    return out;
-  }
   const ad = dataOf(a.storage);
   const bd = dataOf(b.storage);
   for (let t = 0; t < batch; t++) {

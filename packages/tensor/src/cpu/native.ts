@@ -11,6 +11,9 @@ import { builtin, getNumThreads, onNumThreads } from '../threads';
 
 export type { NativeKernels };
 
+/** The addon contract this code calls (TENSILE_NATIVE_ABI in cpu-native's C). */
+const NATIVE_ABI = 2;
+
 let instance: NativeKernels | null | undefined;
 let note: string | undefined;
 
@@ -32,7 +35,10 @@ export function native(): NativeKernels | null {
   }
   try {
     const addon = req('@tensile/cpu-native/addon') as NativeKernels;
-    if (addon.info().blas) instance = addon;
+    const info = addon.info();
+    if (info.abi !== NATIVE_ABI)
+      note = `cpu-native's addon was built for another version of Tensile (contract ${info.abi ?? 1}, this one needs ${NATIVE_ABI}): rebuild it (npm rebuild @tensile/cpu-native)`;
+    else if (info.blas) instance = addon;
     else note = 'cpu-native: neither oneDNN (libdnnl) nor OpenBLAS (libopenblas) is installed';
   } catch (e) {
     note = `cpu-native is installed but its addon is not built (${(e as Error).message.split('\n')[0]})`;

@@ -3,7 +3,7 @@ import { getDefaultDtype } from '../defaults';
 import type { DType, PromotionOperand } from '../dtype';
 import { allocArray, castScalar, resultType } from '../dtype';
 import { DeviceError } from '../errors';
-import { broadcastStrides, type Shape } from '../shape';
+import { broadcastStrides, type Shape, sameShape } from '../shape';
 import { Tensor, type TensorLike, wrapStorage } from '../tensor';
 
 /** x's elements read as `shape` (stride 0 on broadcast dims), without recording anything. */
@@ -64,4 +64,45 @@ export function operands(
       dtype === 'float32' && (x.dtype === 'float64' || x.dtype === 'int64' || x.dtype === 'int32');
     return lossy ? x.to(dtype) : x;
   });
+}
+
+/**
+ * Where the full-size operands of an elementwise op share one dense layout other than
+ * row-major (transposed gradients, permuted images), the dims of `shape` in that memory order,
+ * outermost first; else null. The result then takes the same layout, as PyTorch's
+ * TensorIterator gives it: a sum of transposed tensors stays transposed, and every later sum
+ * of that kind is one flat pass instead of a strided one.
+ */
+export function denseOrder(operands: readonly Tensor[], shape: Shape): number[] | null {
+  if (shape.length < 2 || shape.includes(0)) return null;
+  const full = operands.filter((t) => sameShape(t.shape, shape));
+  if (full.length === 0) return null;
+  const strides = full[0].strides;
+  if (full.some((t) => !sameShape(t.strides, strides))) return null;
+  const order = shape.map((_, d) => d).sort((p, q) => strides[q] - strides[p] || p - q);
+  const moved = order.filter((d) => shape[d] !== 1);
+  if (moved.every((d, k) => k === 0 || d > moved[k - 1])) return null;
+  let expected = 1;
+  for (let k = order.length - 1; k >= 0; k--) {
+    const d = order[k];
+    if (shape[d] !== 1 && strides[d] !== expected) return null;
+    expected *= shape[d];
+  }
+  return order;
+}
+
+/** A view with its dims taken in `order` (a permutation). */
+export function permuteView(v: View, order: readonly number[]): View {
+  return { ...v, shape: order.map((d) => v.shape[d]), strides: order.map((d) => v.strides[d]) };
+}
+
+/** Strides of `shape` laid out densely in `order` (denseOrder's), outermost first. */
+export function orderedStrides(shape: Shape, order: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let k = order.length - 1; k >= 0; k--) {
+    strides[order[k]] = s;
+    s *= shape[order[k]];
+  }
+  return strides;
 }

@@ -1,17 +1,45 @@
-import type { BinaryOp, UnaryOp, View } from '../backend';
+import type { BinaryOp, Storage, UnaryOp, View } from '../backend';
 import { getDefaultDtype } from '../defaults';
 import { apply, isGradEnabled, rebaseInplace } from '../dispatch';
 import type { DType } from '../dtype';
 import { allocArray, isFloating, isIntegral } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, TensileError, ValueError } from '../errors';
-import { broadcastShapes, sameShape } from '../shape';
+import { broadcastShapes, type Shape, sameShape } from '../shape';
 import { Tensor, type TensorLike, wrapStorage } from '../tensor';
-import { broadcastView, operands, resultTypeOf } from './broadcast';
+import {
+  broadcastView,
+  denseOrder,
+  operands,
+  orderedStrides,
+  permuteView,
+  resultTypeOf,
+} from './broadcast';
 
 const floatOut = (dtype: DType): DType => (isFloating(dtype) ? dtype : getDefaultDtype());
 
 function unary(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
-  return apply(op, [x], {}, () => wrapStorage(x.storage.backend.unary(op, x, dtype), x.shape));
+  return apply(op, [x], {}, () =>
+    laidOut([x], x.shape, (v) => x.storage.backend.unary(op, v(x), dtype)),
+  );
+}
+
+/**
+ * An elementwise result of `shape` from `compute`, which reads each operand through `view`:
+ * in the operands' shared dense layout where they have one (denseOrder), else row-major.
+ */
+function laidOut(
+  operands: readonly Tensor[],
+  shape: Shape,
+  compute: (view: (t: Tensor) => View) => Storage,
+): Tensor {
+  const order = denseOrder(operands, shape);
+  if (!order)
+    return wrapStorage(
+      compute((t) => broadcastView(t, shape)),
+      shape,
+    );
+  const storage = compute((t) => permuteView(broadcastView(t, shape), order));
+  return wrapStorage(storage, shape, orderedStrides(shape, order));
 }
 
 /** A float op: integer and bool inputs give the default float dtype, as in PyTorch. */
@@ -99,10 +127,7 @@ function binary(
     throw new ValueError(`${op}: ZeroDivisionError (integer division by zero)`);
   }
   return apply(op, [A, B], {}, () =>
-    wrapStorage(
-      A.storage.backend.binary(op, broadcastView(A, shape), broadcastView(B, shape), dtype),
-      shape,
-    ),
+    laidOut([A, B], shape, (v) => A.storage.backend.binary(op, v(A), v(B), dtype)),
   );
 }
 

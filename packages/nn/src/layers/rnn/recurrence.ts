@@ -6,7 +6,15 @@
  * sequences first, so padded and packed input share one loop.
  */
 import { Function as AutogradFunction, type FunctionCtx } from '@tensile/autograd';
-import { cat, split, stack, type Tensor } from '@tensile/tensor';
+import {
+  cat,
+  isGradEnabled,
+  lstmCell,
+  lstmCellBackward,
+  split,
+  stack,
+  type Tensor,
+} from '@tensile/tensor';
 import { dropout } from '../../functional/dropout';
 
 export type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -64,19 +72,37 @@ export function makeStep(mode: Mode, w: CellWeights): Step {
       return (x, [h]) => [x.add(h.matmul(wHhT)).relu()];
     case 'LSTM': {
       const wHrT = w.wHr?.t() ?? null;
-      return (x, [h, c]) => lstmStep(x.add(h.matmul(wHhT)), c, wHrT);
+      return (x, [h, c]) => {
+        const [hy, cy] = LstmCell.apply(x, h.matmul(wHhT), c);
+        return [wHrT ? hy.matmul(wHrT) : hy, cy];
+      };
     }
     case 'GRU':
       return (x, [h]) => [gruStep(x, h, wHhT, w.bHh)];
   }
 }
 
-/** Gates i, f, g, o; c' = f c + i g; h' = o tanh(c'), projected by W_hr when there is one. */
-function lstmStep(gates: Tensor, c: Tensor, wHrT: Tensor | null): Tensor[] {
-  const [i, f, g, o] = splitParts(gates, Array(4).fill(gates.shape[1] / 4), 1);
-  const c2 = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
-  const h = o.sigmoid().mul(c2.tanh());
-  return [wHrT ? h.matmul(wHrT) : h, c2];
+/**
+ * The LSTM cell (gates i, f, g, o; c' = f c + i g; h' = o tanh(c')) as one node of the graph,
+ * on the fused kernels both ways. Under createGraph its backward recomputes the cell from
+ * recorded tensor ops, so that the gradient is differentiable again.
+ */
+class LstmCell extends AutogradFunction {
+  static override forward(ctx: FunctionCtx, xGates: Tensor, hGates: Tensor, c: Tensor): Tensor[] {
+    const [hy, cy, ws] = lstmCell(xGates, hGates, c);
+    ctx.saveForBackward(xGates, hGates, c, cy, ws);
+    return [hy, cy];
+  }
+
+  static override backward(ctx: FunctionCtx, gh: Tensor, gc: Tensor): Tensor[] {
+    const [xGates, hGates, c, cy, ws] = ctx.savedTensors as Tensor[];
+    const differentiable = isGradEnabled();
+    const [y, work] = differentiable
+      ? lstmCell(xGates, hGates, c, { differentiable }).slice(1)
+      : [cy, ws];
+    const [dGates, dc] = lstmCellBackward(gh, gc, c, y, work, { differentiable });
+    return [dGates, dGates, dc];
+  }
 }
 
 /** Gates r, z, n; h' = (1 - z) n + z h, written n + z (h - n). */

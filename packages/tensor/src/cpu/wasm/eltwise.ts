@@ -34,27 +34,32 @@ export const ELTWISE_MIN = 1 << 12;
 const PARALLEL = 1 << 22;
 const PARALLEL_HEAVY = 1 << 15;
 
-/** out = op(a, b) over a run; b is a run of the same length, one broadcast value, or null. */
+/**
+ * out = op(a, b) over a run; b is a run of the same length (bStep 1), one broadcast value
+ * (bStep 0), one row repeated over the run (bStep 2: its length divides out's), or null.
+ */
 export function wasmEltwise(
   w: Wasm,
   op: number,
   out: Float32Array,
   a: Float32Array,
   b: Float32Array | null,
-  bStep: 0 | 1,
+  bStep: 0 | 1 | 2,
 ): void {
   const n = out.length;
   const bytes = floatBytes(n);
-  const bLen = b ? (bStep ? n : 1) : 0;
+  const bLen = b ? [1, n, b.length][bStep] : 0;
   const base = w.scratch(2 * bytes + floatBytes(bLen));
   const f32 = w.f32;
   f32.set(a.subarray(0, n), base / 4);
   if (b) f32.set(b.subarray(0, bLen), (base + 2 * bytes) / 4);
   const tasks = n >= (HEAVY.has(op) ? PARALLEL_HEAVY : PARALLEL) ? w.threads : 1;
   const bAt = b ? base + 2 * bytes : 0;
-  // Shares on multiples of 4, so that every task's vectors line up.
+  // Shares on multiples of 4, so that every task's vectors line up (of whole rows for bStep 2).
+  const quantum = bStep === 2 ? bLen : 4;
   for (let t = 0; t < tasks; t++) {
-    w.setTask(t, [OP_ELTWISE, op, base, bAt, base + bytes, bStep, ...share(n, tasks, t, 4)]);
+    const range = share(n, tasks, t, quantum);
+    w.setTask(t, [OP_ELTWISE, op, base, bAt, base + bytes, bStep, ...range, bLen]);
   }
   w.run(tasks, tasks > 1);
   out.set(w.f32.subarray((base + bytes) / 4, (base + bytes) / 4 + n));
