@@ -11,12 +11,14 @@ import {
   type RemovableHandle,
   type Tensor,
   type TensorHook,
+  watchStorages,
   zeros,
 } from '@tensile/tensor';
 import { AutogradError } from './errors';
 import { expandable, sumTo } from './grads/util';
 import { rebaseInplace, record } from './history';
-import { accumulateGrad, type Edge, edgeOf, type Node } from './node';
+import { AccumulateGrad, accumulateGrad, type Edge, edgeOf, type Node } from './node';
+import { PassGradients } from './pass';
 
 /** A tensor whose gradient is collected instead of (or before) being accumulated. */
 interface Target {
@@ -69,20 +71,12 @@ function usefulNodes(order: readonly Node[], targets: Map<Node, unknown>): Set<N
   return useful;
 }
 
-const sameShape = (a: Tensor, b: Tensor) =>
-  a.ndim === b.ndim && a.shape.every((s, d) => s === b.shape[d]);
-
-/**
- * Adds `g` to the gradient collected for edge's slot. A sum this pass made itself (`owned`)
- * takes later terms in place, as PyTorch's InputBuffer does: a weight used at every step of a
- * sequence then costs one buffer, not one per step. `owned` is null under createGraph, where
- * every sum is recorded.
- */
+/** Adds `g` to the gradient collected for edge's slot (in place where `pass` allows). */
 function addGrad(
   buffers: Map<Node, (Tensor | null)[]>,
   edge: Edge,
   g: Tensor,
-  owned: Set<Tensor> | null,
+  pass: PassGradients,
 ): void {
   let buf = buffers.get(edge.node);
   if (buf === undefined) {
@@ -90,24 +84,19 @@ function addGrad(
     buffers.set(edge.node, buf);
   }
   const prev = buf[edge.slot];
-  if (prev === null) {
-    buf[edge.slot] = g;
-  } else if (owned?.has(prev) && prev.dtype === g.dtype && sameShape(prev, g)) {
-    prev.add_(g);
-  } else {
-    const sum = prev.add(g);
-    owned?.add(sum);
-    buf[edge.slot] = sum;
-  }
+  const next = pass.deliver(g);
+  buf[edge.slot] = prev === null ? next : pass.sum(prev, next);
 }
 
 /** Tensor hooks (each may replace the gradient), then retainGrad, for each output slot. */
-function runHooks(node: Node, buf: (Tensor | null)[]): void {
+function runHooks(node: Node, buf: (Tensor | null)[], pass: PassGradients): void {
   buf.forEach((g, slot) => {
     if (g === null) return;
     for (const hook of node.hooks?.get(slot)?.values() ?? []) {
+      pass.expose(g);
       const replaced = hook(g);
       if (replaced) g = replaced;
+      pass.expose(g);
     }
     buf[slot] = g;
     const kept = node.retained?.get(slot);
@@ -132,19 +121,28 @@ function fit(node: Node, i: number, g: Tensor): Tensor {
 }
 
 function execute(roots: readonly Edge[], rootGrads: readonly Tensor[], opts: RunOptions): void {
+  const pass = new PassGradients(!opts.createGraph);
+  watchStorages(pass.fresh, () => run(roots, rootGrads, opts, pass));
+}
+
+function run(
+  roots: readonly Edge[],
+  rootGrads: readonly Tensor[],
+  opts: RunOptions,
+  pass: PassGradients,
+): void {
   const order = topologicalOrder(roots.map((e) => e.node));
   const useful = opts.targets === null ? null : usefulNodes(order, opts.targets);
   const buffers = new Map<Node, (Tensor | null)[]>();
-  const owned = opts.createGraph ? null : new Set<Tensor>();
   roots.forEach((e, i) => {
-    addGrad(buffers, e, rootGrads[i], owned);
+    addGrad(buffers, e, rootGrads[i], pass);
   });
   for (const node of order) {
     const buf = buffers.get(node);
     if (buf === undefined) continue;
     buffers.delete(node);
-    for (const g of buf) if (g) owned?.delete(g);
-    runHooks(node, buf);
+    pass.handOver(buf);
+    runHooks(node, buf, pass);
     for (const [slot, target] of opts.targets?.get(node) ?? []) target.grad = buf[slot];
     const wanted = node.next.map((e) => e !== null && (useful === null || useful.has(e.node)));
     // With targets, a node runs only if it feeds one (so leaves' sinks never run: the
@@ -154,12 +152,17 @@ function execute(roots: readonly Edge[], rootGrads: readonly Tensor[], opts: Run
       const meta = node.outputs[k];
       return g ?? zeros(meta.shape, { dtype: meta.dtype, device: meta.device });
     });
+    if (node instanceof AccumulateGrad) {
+      accumulateGrad(node.variable, grads[0], pass.take(node.variable, grads[0]));
+      continue;
+    }
     const out = node.apply(grads, wanted);
     if (!opts.retainGraph) node.release();
     node.next.forEach((e, i) => {
       const g = out[i];
       if (e !== null && wanted[i] && g) {
-        addGrad(buffers, e, fit(node, i, g), owned);
+        if (node.userCode) pass.expose(g);
+        addGrad(buffers, e, fit(node, i, g), pass);
       }
     });
   }

@@ -69,6 +69,7 @@ export interface FunctionClass {
 
 class FunctionNode extends Node {
   readonly name: string;
+  override readonly userCode = true;
 
   constructor(
     private readonly fn: FunctionClass,

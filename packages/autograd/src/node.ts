@@ -71,6 +71,8 @@ export abstract class Node implements GradFn {
   hooks?: Map<number, Map<number, TensorHook>>;
   /** Non-leaf tensors whose gradient is kept in .grad (retainGrad), per output slot. */
   retained?: Map<number, Tensor>;
+  /** Whether apply runs user code (a custom Function), which may keep what it returns. */
+  readonly userCode: boolean = false;
 
   constructor(
     readonly next: readonly (Edge | null)[],
@@ -111,12 +113,13 @@ export class AccumulateGrad extends Node {
 }
 
 /**
- * Adds `g` into `t.grad`. The first gradient is cloned: `g` may be a view or be shared with the
- * graph, and users zero .grad in place. Under createGraph (grad mode on) the sum is out of place
- * and recorded, so .grad stays differentiable.
+ * Adds `g` into `t.grad`. The first gradient is cloned (`g` may be a view or be shared with
+ * the graph, and users zero .grad in place) unless `own`: the engine knows nothing else holds
+ * it. Under createGraph (grad mode on) the sum is out of place and recorded, so .grad stays
+ * differentiable.
  */
-export function accumulateGrad(t: Tensor, g: Tensor): void {
-  if (t.grad === null) t.grad = g.clone();
+export function accumulateGrad(t: Tensor, g: Tensor, own = false): void {
+  if (t.grad === null) t.grad = own ? g : g.clone();
   else if (isGradEnabled()) t.grad = t.grad.add(g);
   else t.grad.add_(g);
 }

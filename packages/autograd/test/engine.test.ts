@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as T from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
-import { grad, makeDot, noGrad } from '../src/index';
+import { Function, type FunctionCtx, grad, makeDot, noGrad } from '../src/index';
 
 /** global.gc without --expose-gc on the command line (vitest starts the workers). */
 function collector(): () => void {
@@ -63,6 +63,51 @@ describe('engine', () => {
     const hs = Array.from({ length: 50 }, (_, i) => T.full([2, 3], i + 1, { dtype: 'float32' }));
     hs.reduce((acc, h) => acc.add(h.mm(w).sum()), T.tensor(0)).backward();
     expect(Array.from(w.grad!.dataSync())).toEqual(Array(12).fill(2 * 1275));
+  });
+
+  it('a leaf takes its first gradient without a copy only where nothing else holds it', () => {
+    const opts = { dtype: 'float64' as const, requiresGrad: true };
+    // add's backward hands one tensor to both leaves: they must not share it.
+    const [a, b] = [T.tensor([1, 2], opts), T.tensor([3, 4], opts)];
+    a.add(b).mul(2).sum().backward();
+    a.grad!.add_(10);
+    expect(Array.from(b.grad!.dataSync())).toEqual([2, 2]);
+    // A hook saw the gradient and kept it.
+    const c = T.tensor([1, 2], opts);
+    let seen: T.Tensor | null = null;
+    c.registerHook((g) => {
+      seen = g;
+    });
+    c.mul(3).sum().backward();
+    c.grad!.zero_();
+    expect(Array.from(seen!.dataSync())).toEqual([3, 3]);
+    // A custom Function's backward returned a tensor it also kept.
+    const kept: T.Tensor[] = [];
+    class Keep extends Function {
+      static override forward(_ctx: FunctionCtx, x: T.Tensor) {
+        return x.mul(1);
+      }
+      static override backward(_ctx: FunctionCtx, g: T.Tensor) {
+        const out = g.mul(2);
+        kept.push(out);
+        return out;
+      }
+    }
+    const d = T.tensor([1, 2], opts);
+    (Keep.apply(d) as T.Tensor).sum().backward();
+    d.grad!.zero_();
+    expect(Array.from(kept[0].dataSync())).toEqual([2, 2]);
+    // The gradient given to backward() is the caller's.
+    const e = T.tensor([1, 2], opts);
+    const root = T.tensor([5, 6], { dtype: 'float64' });
+    e.backward(root);
+    e.grad!.zero_();
+    expect(Array.from(root.dataSync())).toEqual([5, 6]);
+    // Taken or copied, later backward passes add into it.
+    const f = T.tensor([1, 2], opts);
+    f.mul(2).sum().backward();
+    f.mul(2).sum().backward();
+    expect(Array.from(f.grad!.dataSync())).toEqual([4, 4]);
   });
 
   it('a graph is garbage once its output is dropped', async () => {

@@ -233,7 +233,7 @@ export {
 } from './ops/views';
 export type { GeneratorState } from './random';
 export { defaultGenerator, Generator, manualSeed } from './random';
-export { keep, scope } from './scope';
+export { keep, scope, watchStorages } from './scope';
 export type { Shape } from './shape';
 export { broadcastShapes, contiguousStrides, numelOf } from './shape';
 export type { GradFn, TensorLike, ValuesIndices } from './tensor';

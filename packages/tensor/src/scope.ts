@@ -10,10 +10,25 @@ import type { Tensor } from './tensor';
  */
 const open: Set<Storage>[] = [];
 const kept = new WeakSet<Storage>();
+const watchers: Set<Storage>[] = [];
 
 /** Called for every new storage a tensor wraps. */
 export function track(storage: Storage): void {
   if (open.length > 0) open[open.length - 1].add(storage);
+  for (const w of watchers) w.add(storage);
+}
+
+/**
+ * Runs `fn`, adding to `into` every new storage a tensor made inside it wraps: the autograd
+ * engine's way to know a gradient nothing outside its pass can hold.
+ */
+export function watchStorages<T>(into: Set<Storage>, fn: () => T): T {
+  watchers.push(into);
+  try {
+    return fn();
+  } finally {
+    watchers.pop();
+  }
 }
 
 /** Storages reachable from a scope's result: tensors in arrays, Maps and plain objects. */
