@@ -6,6 +6,11 @@
 
 #include <math.h>
 
+#include "pool.h"
+
+// Values from which a part of the work is worth a thread's wake-up.
+#define MIN_PART (1 << 16)
+
 #define LOOP(expr)                                                 \
   do {                                                             \
     if (b_step) {                                                  \
@@ -24,7 +29,7 @@
     }                                                              \
   } while (0)
 
-void eltwise(int op, float *out, const float *a, const float *b, int b_step, int64_t n) {
+static void run(int op, float *out, const float *a, const float *b, int b_step, int64_t n) {
   switch (op) {
     case 0: LOOP(x + y); break;
     case 1: LOOP(x - y); break;
@@ -39,4 +44,34 @@ void eltwise(int op, float *out, const float *a, const float *b, int b_step, int
     case 8: LOOP(sqrtf(x)); break;
     default: LOOP(fabsf(x)); break;
   }
+}
+
+typedef struct {
+  int op, b_step;
+  float *out;
+  const float *a, *b;
+  int64_t period;
+} Elt;
+
+static void range(void *arg, int64_t lo, int64_t hi) {
+  const Elt *t = arg;
+  run(t->op, t->out + lo, t->a + lo, t->b_step ? t->b + lo : t->b, t->b_step, hi - lo);
+}
+
+// Rows [lo, hi) of `period` values, b's one row over each.
+static void rows(void *arg, int64_t lo, int64_t hi) {
+  const Elt *t = arg;
+  for (int64_t r = lo; r < hi; r++)
+    run(t->op, t->out + r * t->period, t->a + r * t->period, t->b, 1, t->period);
+}
+
+void eltwise(int op, float *out, const float *a, const float *b, int b_step, int64_t n) {
+  Elt t = {op, b_step, out, a, b, 0};
+  pool_for(n, 16, MIN_PART, range, &t);
+}
+
+void eltwise_rows(int op, float *out, const float *a, const float *b, int64_t period, int64_t n) {
+  Elt t = {op, 1, out, a, b, period};
+  int64_t count = n / period;
+  pool_for(count, 1, MIN_PART / period + 1, rows, &t);
 }

@@ -5,7 +5,8 @@
 #define TENSILE_NORM_H
 #include <stdint.h>
 
-// Both return 0, or -1 where memory for the sums could not be had.
+// Both return 0, or -1 where memory for the sums could not be had. Channels are split across
+// the threads (pool.h).
 // out = (x - mean) * invstd * w + b, with the biased variance; mean and invstd [c] are written.
 int batch_norm(const float *x, const float *w, const float *b, double eps, int64_t n, int64_t c,
                 int64_t s, float *out, float *mean, float *invstd);

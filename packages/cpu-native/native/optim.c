@@ -2,7 +2,12 @@
 
 #include <math.h>
 
-void sgd_step(const SgdArgs *s, float *p, const float *g, float *b, int64_t n) {
+#include "pool.h"
+
+// Values from which a part of the work is worth a thread's wake-up.
+#define MIN_PART (1 << 16)
+
+static void sgd_run(const SgdArgs *s, float *p, const float *g, float *b, int64_t n) {
   if (b && s->undamped && s->weight_decay == 0 && !s->maximize && !s->nesterov) {
     // The common case (momentum alone) as one branch-free loop, which vectorizes.
     for (int64_t i = 0; i < n; i++) {
@@ -24,8 +29,8 @@ void sgd_step(const SgdArgs *s, float *p, const float *g, float *b, int64_t n) {
   }
 }
 
-void adam_step(const AdamArgs *s, float *p, const float *g, float *m, float *v, float *vmax,
-               int64_t n) {
+static void adam_run(const AdamArgs *s, float *p, const float *g, float *m, float *v, float *vmax,
+                     int64_t n) {
   for (int64_t i = 0; i < n; i++) {
     float x = p[i], d = s->maximize ? -g[i] : g[i];
     if (s->decayed) x = x * s->decay;
@@ -43,4 +48,35 @@ void adam_step(const AdamArgs *s, float *p, const float *g, float *m, float *v, 
     float denom = sqrtf(vi) / s->bc2 + s->eps;
     p[i] = x + s->neg_step * (mi / denom);
   }
+}
+
+typedef struct {
+  const SgdArgs *sgd;
+  const AdamArgs *adam;
+  float *p, *b, *m, *v, *vmax;
+  const float *g;
+} Step;
+
+#define AT(ptr, lo) ((ptr) ? (ptr) + (lo) : 0)
+
+static void sgd_range(void *arg, int64_t lo, int64_t hi) {
+  const Step *t = arg;
+  sgd_run(t->sgd, t->p + lo, t->g + lo, AT(t->b, lo), hi - lo);
+}
+
+static void adam_range(void *arg, int64_t lo, int64_t hi) {
+  const Step *t = arg;
+  adam_run(t->adam, t->p + lo, t->g + lo, t->m + lo, t->v + lo, AT(t->vmax, lo), hi - lo);
+}
+
+// Each element's update reads only its own values: any split gives the same bits.
+void sgd_step(const SgdArgs *s, float *p, const float *g, float *b, int64_t n) {
+  Step t = {.sgd = s, .p = p, .g = g, .b = b};
+  pool_for(n, 16, MIN_PART, sgd_range, &t);
+}
+
+void adam_step(const AdamArgs *s, float *p, const float *g, float *m, float *v, float *vmax,
+               int64_t n) {
+  Step t = {.adam = s, .p = p, .g = g, .m = m, .v = v, .vmax = vmax};
+  pool_for(n, 16, MIN_PART, adam_range, &t);
 }

@@ -401,7 +401,7 @@ static napi_value Eltwise(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (rows) {
-    for (size_t r = 0; r < n; r += blen) eltwise((int)op, out + r, a + r, b, 1, (int64_t)blen);
+    eltwise_rows((int)op, out, a, b, (int64_t)blen, (int64_t)n);
   } else if (n > 0) {
     eltwise((int)op, out, a, b, (int)step, (int64_t)n);
   }
@@ -571,7 +571,9 @@ static napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int64_t n = 0;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc == 1 && arg_int(env, argv[0], &n) && n > 0) blas_set_threads(n < 1024 ? (int)n : 1024);
+  if (argc == 1 && arg_int(env, argv[0], &n) && n > 0) {
+    blas_set_threads(n < 1024 ? (int)n : 1024);
+  }
   return NULL;
 }
 

@@ -137,3 +137,48 @@ describe.runIf(kernels)('cpu-native batchNorm', () => {
     );
   });
 });
+
+describe.runIf(kernels)('cpu-native kernels on the thread pool', () => {
+  const nk = kernels as NonNullable<typeof kernels>;
+  const rand = (n: number, seed: number) =>
+    Float32Array.from({ length: n }, (_, i) => (Math.sin(i * 12.9898 + seed) * 43758.5453) % 3);
+  /** Runs `fn` on one thread and on two and expects the same arrays, bit for bit. */
+  function sameOnThreads(fn: () => Float32Array[]) {
+    nk.setNumThreads(1);
+    const one = fn();
+    nk.setNumThreads(2);
+    const two = fn();
+    const bytes = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+    expect(two.map((t, i) => bytes(t).equals(bytes(one[i])))).toEqual(one.map(() => true));
+  }
+
+  it('splits long runs without changing a bit: elementwise, rows, SGD, Adam, batch norm', () => {
+    const n = 300_007; // long enough for both threads, and not a multiple of the split
+    const [a, b, row] = [rand(n, 1), rand(n, 2), rand(211, 3)];
+    sameOnThreads(() => {
+      const out = new Float32Array(n);
+      nk.eltwise(3, out, a, b, 1);
+      const rows = new Float32Array(211 * 2000);
+      nk.eltwise(0, rows, rand(rows.length, 4), row, 2);
+      const [p, m] = [rand(n, 5), rand(n, 6)];
+      nk.sgd(p, b, m, -0.1, 0.9, 0, 1, 1, 0, 0);
+      const [q, m1, v1] = [rand(n, 7), rand(n, 8), rand(n, 9).map(Math.abs)];
+      nk.adam(q, b, m1, v1, null, -0.01, 0.9, 0.999, 0.1, 0.001, 0, 1, 1e-8, 0.99, 0, 0);
+      return [out, rows, p, m, q, m1, v1];
+    });
+    const [nb, c, s] = [8, 16, 1000];
+    const x = rand(nb * c * s, 10);
+    const w = rand(c, 11);
+    sameOnThreads(() => {
+      const [out, mean, invstd] = [
+        new Float32Array(x.length),
+        new Float32Array(c),
+        new Float32Array(c),
+      ];
+      nk.batchNorm(nb, c, s, 1e-5, x, w, rand(c, 12), out, mean, invstd);
+      const [dx, dw, db] = [new Float32Array(x.length), new Float32Array(c), new Float32Array(c)];
+      nk.batchNormBackward(nb, c, s, rand(x.length, 13), x, mean, invstd, w, dx, dw, db);
+      return [out, mean, invstd, dx, dw, db];
+    });
+  });
+});

@@ -74,11 +74,15 @@ export function operands(
  * of that kind is one flat pass instead of a strided one.
  */
 export function denseOrder(operands: readonly Tensor[], shape: Shape): number[] | null {
-  if (shape.length < 2 || shape.includes(0)) return null;
-  const full = operands.filter((t) => sameShape(t.shape, shape));
-  if (full.length === 0) return null;
-  const strides = full[0].strides;
-  if (full.some((t) => !sameShape(t.strides, strides))) return null;
+  if (shape.length < 2) return null;
+  let strides: Shape | null = null;
+  for (const t of operands) {
+    if (!sameShape(t.shape, shape)) continue;
+    if (strides === null) strides = t.strides;
+    else if (!sameShape(t.strides, strides)) return null;
+  }
+  // Row-major (strides that never grow) is the default layout: the common case ends here.
+  if (strides === null || descending(strides) || shape.includes(0)) return null;
   const order = shape.map((_, d) => d).sort((p, q) => strides[q] - strides[p] || p - q);
   const moved = order.filter((d) => shape[d] !== 1);
   if (moved.every((d, k) => k === 0 || d > moved[k - 1])) return null;
@@ -89,6 +93,11 @@ export function denseOrder(operands: readonly Tensor[], shape: Shape): number[] 
     expected *= shape[d];
   }
   return order;
+}
+
+function descending(strides: Shape): boolean {
+  for (let d = 1; d < strides.length; d++) if (strides[d] > strides[d - 1]) return false;
+  return true;
 }
 
 /** A view with its dims taken in `order` (a permutation). */
