@@ -289,6 +289,37 @@ describe('convolution', () => {
     );
   });
 
+  // Windows whose kernel reaches past the image on every position: 1x1 and 2x2 planes (ResNet's
+  // last stages on 32x32 images), a plane of one row, dilation: the dead taps are cut.
+  const dead: [number[], number[], ConvolutionOptions][] = [
+    [[3, 8, 1, 1], [5, 8, 3, 3], { padding: [1, 1] }],
+    [[2, 4, 2, 2], [6, 4, 3, 3], { padding: [1, 1], stride: [2, 2] }],
+    [[2, 3, 1, 9], [4, 3, 3, 3], { padding: [1, 1] }],
+    [[2, 3, 1, 1], [4, 3, 3, 3], { padding: [2, 2], dilation: [2, 2] }],
+    [[2, 3, 3, 1], [4, 3, 5, 3], { padding: [2, 1], stride: [1, 2] }],
+  ];
+
+  it.each(dead)('%j * %j %j: taps that never meet the image change nothing', (xs, ws, o) => {
+    const [x, w] = [randn(xs), randn(ws)];
+    const kernel: [number, number] = [ws[2], ws[3]];
+    const y = convolution(x, w, null, o);
+    // im2col + matmul over the whole kernel, its dead taps included.
+    const cols = im2col(x, kernel, { ...o, outputSize: [y.shape[2], y.shape[3]] });
+    const want = w
+      .reshape([ws[0], -1])
+      .matmul(cols)
+      .reshape([ws[0], xs[0], ...y.shape.slice(2)]);
+    close(y, want.movedim(0, 1));
+    const g = randn(y.shape);
+    const gm = g.movedim(1, 0).reshape([ws[0], -1]);
+    const size = { ...o, outputSize: [y.shape[2], y.shape[3]] as [number, number] };
+    close(
+      convolutionInputGrad(g, w, xs, o),
+      col2im(w.reshape([ws[0], -1]).mT.matmul(gm), xs, kernel, size),
+    );
+    close(convolutionWeightGrad(g, x, ws, o), gm.matmul(cols.mT).reshape(ws));
+  });
+
   it('takes strided views and float64 (which the WebAssembly kernels decline)', () => {
     const x = randn([2, 8, 3, 7]).permute([0, 2, 1, 3]);
     const w = randn([4, 3, 3, 3]).transpose(2, 3);

@@ -11,6 +11,7 @@ import { fmtShape, ShapeError } from '../errors';
 import type { Shape } from '../shape';
 import { type Tensor, wrapStorage } from '../tensor';
 import { checkImage, col2im, geometry, type Im2colOptions, im2col, type Pair } from './conv';
+import { zeros } from './create';
 
 /** Stride, padding, dilation and the output size (the floor rule when left out). */
 export type ConvolutionOptions = Omit<Im2colOptions, 'padValue'>;
@@ -39,6 +40,65 @@ function gradMatrix(grad: Tensor): Tensor {
   return grad.movedim(1, 0).reshape([grad.shape[1], -1]);
 }
 
+/** Kernel taps [first, end) along one axis that some window reads inside the image. */
+function liveTaps(size: number, k: number, stride: number, pad: number, dil: number, out: number) {
+  const live = (t: number) => {
+    const c = t * dil - pad;
+    const o = c >= 0 ? 0 : Math.ceil(-c / stride);
+    return o < out && o * stride + c < size;
+  };
+  let [first, end] = [0, k];
+  while (first < end && !live(first)) first++;
+  while (end > first && !live(end - 1)) end--;
+  return [first, end] as const;
+}
+
+/** What a convolution runs on: the kernel (cropped to its live taps) and its geometry. */
+interface Plan {
+  kernel: Pair;
+  opts: ConvolutionOptions;
+  g: WindowGeometry;
+  /** The live taps [rows, cols] of the full kernel, or null where all are. */
+  crop: [readonly [number, number], readonly [number, number]] | null;
+}
+
+/**
+ * The taps that read inside the image somewhere: a 3x3 kernel over a 1x1 plane with padding
+ * 1 reads only its centre, and im2col + GEMM over the rest multiplied 8 zeros in 9 (ResNet-18's
+ * last stage on 32x32 images). The others are cut, the padding shrunk to match.
+ */
+function plan(
+  op: string,
+  input: Shape,
+  kernel: Pair,
+  opts: ConvolutionOptions,
+  g: WindowGeometry,
+): Plan {
+  const axis = (i: 0 | 1) =>
+    liveTaps(input[2 + i], kernel[i], g.stride[i], g.padding[i], g.dilation[i], g.out[i]);
+  const [rows, cols] = [axis(0), axis(1)];
+  const padding: Pair = [
+    g.padding[0] - rows[0] * g.dilation[0],
+    g.padding[1] - cols[0] * g.dilation[1],
+  ];
+  const whole = rows[1] - rows[0] === kernel[0] && cols[1] - cols[0] === kernel[1];
+  if (whole || rows[0] === rows[1] || cols[0] === cols[1] || padding.some((p) => p < 0))
+    return { kernel, opts: { ...opts, outputSize: g.out }, g, crop: null };
+  const cropped: Pair = [rows[1] - rows[0], cols[1] - cols[0]];
+  const o = { ...opts, padding, outputSize: g.out };
+  return { kernel: cropped, opts: o, g: geometry(op, input, cropped, o), crop: [rows, cols] };
+}
+
+/** The weight's live taps (all of it without a crop). */
+function cropWeight(weight: Tensor, p: Plan): Tensor {
+  if (!p.crop) return weight.contiguous();
+  const [[r0, r1], [c0, c1]] = p.crop;
+  return weight
+    .narrow(2, r0, r1 - r0)
+    .narrow(3, c0, c1 - c0)
+    .contiguous();
+}
+
 /** x [N, C, H, W] convolved with weight [O, C, kh, kw], plus bias [O]: [N, O, oh, ow]. */
 export function convolution(
   x: Tensor,
@@ -57,10 +117,11 @@ export function convolution(
   const g = geometry(op, x.shape, kernel, opts);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return apply('convolution', inputs, attrsOf(g, opts), () => {
-    const [xc, wc, bc] = [x.contiguous(), weight.contiguous(), bias?.contiguous() ?? null];
-    const fused = x.storage.backend.conv2d?.(xc, wc, bc, g);
+    const p = plan(op, x.shape, kernel, opts, g);
+    const [xc, wc, bc] = [x.contiguous(), cropWeight(weight, p), bias?.contiguous() ?? null];
+    const fused = x.storage.backend.conv2d?.(xc, wc, bc, p.g);
     if (fused) return wrapStorage(fused, [g.n, o, ...g.out]);
-    const cols = im2col(xc, kernel, { ...opts, outputSize: g.out });
+    const cols = im2col(xc, p.kernel, p.opts);
     const out = wc
       .reshape([o, -1])
       .matmul(cols)
@@ -82,11 +143,12 @@ export function convolutionInputGrad(
   const g = geometry(op, inputShape, kernel, opts);
   checkGrad(op, grad, [g.n, weight.shape[0], ...g.out]);
   return apply('convolutionInputGrad', [grad, weight], { ...attrsOf(g, opts), inputShape }, () => {
-    const [gc, wc] = [grad.contiguous(), weight.contiguous()];
-    const fused = grad.storage.backend.conv2dInputGrad?.(gc, wc, g);
+    const p = plan(op, inputShape, kernel, opts, g);
+    const [gc, wc] = [grad.contiguous(), cropWeight(weight, p)];
+    const fused = grad.storage.backend.conv2dInputGrad?.(gc, wc, p.g);
     if (fused) return wrapStorage(fused, [...inputShape]);
     const cols = wc.reshape([weight.shape[0], -1]).mT.matmul(gradMatrix(gc));
-    return col2im(cols, inputShape, kernel, { ...opts, outputSize: g.out });
+    return col2im(cols, inputShape, p.kernel, p.opts);
   });
 }
 
@@ -103,12 +165,23 @@ export function convolutionWeightGrad(
   const g = geometry(op, x.shape, kernel, opts);
   checkGrad(op, grad, [g.n, weightShape[0], ...g.out]);
   return apply('convolutionWeightGrad', [grad, x], { ...attrsOf(g, opts), weightShape }, () => {
+    const p = plan(op, x.shape, kernel, opts, g);
+    const live: Shape = [weightShape[0], weightShape[1], ...p.kernel];
     const [gc, xc] = [grad.contiguous(), x.contiguous()];
-    const fused = grad.storage.backend.conv2dWeightGrad?.(gc, xc, g);
-    if (fused) return wrapStorage(fused, [...weightShape]);
-    const cols = im2col(xc, kernel, { ...opts, outputSize: g.out });
-    return gradMatrix(gc)
-      .matmul(cols.mT)
-      .reshape([...weightShape]);
+    const fused = grad.storage.backend.conv2dWeightGrad?.(gc, xc, p.g);
+    const dw = fused
+      ? wrapStorage(fused, live)
+      : gradMatrix(gc)
+          .matmul(im2col(xc, p.kernel, p.opts).mT)
+          .reshape(live);
+    if (!p.crop) return dw;
+    // The dead taps' gradient is zero: they never met the image.
+    const [[r0, r1], [c0, c1]] = p.crop;
+    const full = zeros(weightShape, { dtype: dw.dtype, device: dw.device });
+    full
+      .narrow(2, r0, r1 - r0)
+      .narrow(3, c0, c1 - c0)
+      .copy_(dw);
+    return full;
   });
 }
