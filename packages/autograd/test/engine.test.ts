@@ -3,7 +3,13 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as T from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
-import { Function, type FunctionCtx, grad, makeDot, noGrad } from '../src/index';
+import {
+  Function as AutogradFunction,
+  type FunctionCtx,
+  grad,
+  makeDot,
+  noGrad,
+} from '../src/index';
 
 /** global.gc without --expose-gc on the command line (vitest starts the workers). */
 function collector(): () => void {
@@ -83,7 +89,7 @@ describe('engine', () => {
     expect(Array.from(seen!.dataSync())).toEqual([3, 3]);
     // A custom Function's backward returned a tensor it also kept.
     const kept: T.Tensor[] = [];
-    class Keep extends Function {
+    class Keep extends AutogradFunction {
       static override forward(_ctx: FunctionCtx, x: T.Tensor) {
         return x.mul(1);
       }

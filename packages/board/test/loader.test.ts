@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } f
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LogDirLoader, loadRuns, readEvents, SummaryWriter } from '../src/index';
+import { encodeRecord } from '../src/record/tfrecord';
 import { eventFile, tempDir } from './helpers';
 
 async function writeLoss(dir: string, values: number[]): Promise<string> {
@@ -56,6 +57,39 @@ describe('reading log dirs', () => {
     expect(loader.snapshot()['.'].scalars.loss.map((p) => p.value)).toEqual([1]);
     expect(errors[0].message).toMatch(new RegExp(`^${path}: corrupt record at byte offset \\d+`));
     await expect(loadRuns(dir)).rejects.toThrow(path);
+  });
+
+  it('skips a record that passes its checksum but does not decode, once, and loads the rest', async () => {
+    const dir = tempDir();
+    const good = readFileSync(await writeLoss(join(dir, 'a'), [1, 2]));
+    await writeLoss(join(dir, 'b'), [7]);
+    // After the good records: an Event that does not parse (wire type 7), an Event whose
+    // graph does not (field 4, graph_def, holding the same byte), then one more good file.
+    const path = join(dir, 'a', 'events.out.tfevents.2.host');
+    const bad = [Uint8Array.of(0x0f), Uint8Array.of(0x22, 0x01, 0x0f)].map(encodeRecord);
+    writeFileSync(path, Buffer.concat([good, ...bad]));
+    const errors: Error[] = [];
+    const loader = new LogDirLoader(dir, (err) => errors.push(err));
+    await loader.reload();
+    await loader.reload();
+    // Both files of run a, twice over: each point once, and each bad record reported once.
+    expect(loader.snapshot().a.scalars.loss.map((p) => p.value)).toEqual([1, 2, 1, 2]);
+    expect(loader.snapshot().b.scalars.loss.map((p) => p.value)).toEqual([7]);
+    expect(errors.map((e) => e.name)).toEqual(['RecordCorruptionError', 'RecordCorruptionError']);
+    expect(errors[0].message).toMatch(
+      `${path}: corrupt record at byte offset ${good.length}: not an Event`,
+    );
+    expect(errors[1].message).toMatch(`byte offset ${good.length + 17}: unreadable event`);
+    // Appended records still load after the bad ones.
+    appendFileSync(path, good);
+    await loader.reload();
+    expect(loader.snapshot().a.scalars.loss.map((p) => p.value)).toEqual([1, 2, 1, 2, 1, 2]);
+    // Without a callback the error is thrown, and the next reload goes on past it.
+    const strict = new LogDirLoader(dir);
+    await expect(strict.reload()).rejects.toThrow(/not an Event/);
+    await expect(strict.reload()).rejects.toThrow(/unreadable event/);
+    await strict.reload();
+    expect(strict.snapshot().a.scalars.loss.map((p) => p.value)).toEqual([1, 2, 1, 2, 1, 2]);
   });
 
   it('names runs by sub-directory and never follows symlinks out of the log dir', async () => {

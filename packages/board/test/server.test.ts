@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BoardServer, startBoard } from '../src/index';
 import { writeDashboardRuns } from './dashboard-data';
 import { tempDir } from './helpers';
@@ -161,5 +162,47 @@ describe('names that are Object.prototype properties (issue 21)', { timeout: 120
     expect([...hparams.metrics].sort()).toEqual(['constructor', 'toString']);
     expect(hparams.sessions[0].values).toEqual({ lr: 0.1, constructor: 3 });
     expect(hparams.sessions[0].metrics).toEqual({ toString: 0.5, constructor: 1 });
+  });
+});
+
+describe('an undecodable record (issue 21)', { timeout: 120_000 }, () => {
+  let server: BoardServer;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    const { SummaryWriter } = await import('../src/index');
+    const { encodeRecord } = await import('../src/record/tfrecord');
+    const logDir = tempDir();
+    for (const run of ['a', 'b']) {
+      const w = new SummaryWriter(join(logDir, run));
+      w.addScalar('loss', run === 'a' ? 1 : 2, 0);
+      await w.close();
+    }
+    // A checksum-valid record that is not an Event, in the first run's directory.
+    writeFileSync(
+      join(logDir, 'a', 'events.out.tfevents.9.host'),
+      encodeRecord(Uint8Array.of(0x0f)),
+    );
+    vi.spyOn(console, 'error').mockImplementation((m: string) => {
+      logged.push(m);
+    });
+    server = await startBoard({ logDir, port: 0 });
+  });
+
+  afterAll(() => {
+    vi.restoreAllMocks();
+    return server.close();
+  });
+
+  it('is logged once, and every run still loads', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await get(server.url, '/api/runs');
+      expect(res.status).toBe(200);
+      const runs = JSON.parse(res.body.toString()).map((r: { name: string }) => r.name);
+      expect(runs).toEqual(['a', 'b']);
+    }
+    const scalars = JSON.parse((await get(server.url, '/api/scalars')).body.toString());
+    expect(scalars.loss.a.map((p: number[]) => p[2])).toEqual([1]);
+    expect(logged.filter((m) => m.includes('not an Event'))).toHaveLength(1);
   });
 });

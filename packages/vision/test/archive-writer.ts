@@ -23,7 +23,11 @@ export function tarBytes(files: Record<string, Uint8Array>): Buffer {
 }
 
 /** A zip archive with deflated entries (and a directory entry), read back by its central directory. */
-export function zipBytes(files: Record<string, Uint8Array>): Buffer {
+/** A zip of `files`; `declared` overrides an entry's uncompressed size in its headers. */
+export function zipBytes(
+  files: Record<string, Uint8Array>,
+  declared: Record<string, number> = {},
+): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -35,13 +39,13 @@ export function zipBytes(files: Record<string, Uint8Array>): Buffer {
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(isDir ? 0 : 8, 8);
     local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(declared[name] ?? data.length, 22);
     local.writeUInt16LE(nameBytes.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(isDir ? 0 : 8, 10);
     central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(declared[name] ?? data.length, 24);
     central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, packed);

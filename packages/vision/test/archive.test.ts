@@ -29,4 +29,18 @@ describe('archives', () => {
       /x.zip is not a zip file, or is truncated/,
     );
   });
+
+  it('inflates a zip entry no further than its declared size (issue 21)', () => {
+    // 64 MB of zeros deflate to about 64 KB; the directory says 10 bytes.
+    const bomb = { 'big.bin': new Uint8Array(64 << 20) };
+    expect(() => extractZip(zipBytes(bomb, { 'big.bin': 10 }), 'x.zip')).toThrow(
+      /x.zip: big.bin does not inflate to the 10 bytes its directory declares/,
+    );
+    expect(() => extractZip(zipBytes(files, { 'a/one.txt': 9 }), 'x.zip')).toThrow(
+      'x.zip: a/one.txt holds 5 bytes, but its directory declares 9',
+    );
+    expect(() => extractZip(zipBytes(files, { 'a/one.txt': 0xffffffff }), 'x.zip')).toThrow(
+      /a\/one.txt is a zip64 entry/,
+    );
+  });
 });

@@ -7,8 +7,14 @@ export function planes(k: number): Uint8Array {
 }
 
 // A Python 2 cPickle (protocol 2) of a CIFAR batch, opcode for opcode as in the real files:
-// str keys as SHORT_BINSTRING, the numpy array via numpy.core.multiarray._reconstruct.
-export function py2Batch(images: number[], labels: number[], labelsKey = 'labels'): Buffer {
+// str keys as SHORT_BINSTRING, the numpy array via numpy.core.multiarray._reconstruct;
+// `fortran` stores the [N, 3072] array column-major (numpy's fortran_order), as numpy would.
+export function py2Batch(
+  images: number[],
+  labels: number[],
+  labelsKey = 'labels',
+  fortran = false,
+): Buffer {
   const parts: Buffer[] = [];
   const op = (s: string) => parts.push(Buffer.from(s, 'latin1'));
   const str = (s: string) => {
@@ -28,8 +34,12 @@ export function py2Batch(images: number[], labels: number[], labelsKey = 'labels
   str('u1');
   op('K\x00K\x01\x87Rq\x06(K\x03');
   str('|');
-  op('NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tbI00\nT');
-  const raw = Buffer.concat(images.map(planes));
+  op(`NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tbI0${fortran ? 1 : 0}\nT`);
+  const rows = Buffer.concat(images.map(planes));
+  const n = images.length;
+  const raw = fortran
+    ? Buffer.from(rows.map((_, k) => rows[(k % n) * 3072 + Math.floor(k / n)]))
+    : rows;
   const len = Buffer.alloc(4);
   len.writeUInt32LE(raw.length);
   parts.push(len, raw);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tensor } from '@tensile/tensor';
@@ -78,13 +78,11 @@ describe('CIFAR10', () => {
       py2Batch([0, 1], [42, 99], 'fine_labels'),
     );
     writeFileSync(join(root, 'cifar-100-python', 'test'), py2Batch([2], [3], 'fine_labels'));
-    writeFileSync(
-      join(root, 'cifar-100-python', 'meta'),
-      py2Meta('fine_label_names', ['apple', 'zebra']),
-    );
+    const hundred = Array.from({ length: 100 }, (_, i) => `class${i}`);
+    writeFileSync(join(root, 'cifar-100-python', 'meta'), py2Meta('fine_label_names', hundred));
     const ds = new CIFAR100(root);
     expect(ds.targets).toEqual([42, 99]);
-    expect(ds.classes).toEqual(['apple', 'zebra']);
+    expect(ds.classes).toEqual(hundred);
 
     const bin = mkdtempSync(join(tmpdir(), 'vision-cifar100-'));
     mkdirSync(join(bin, 'cifar-100-binary'));
@@ -95,8 +93,52 @@ describe('CIFAR10', () => {
       Buffer.concat([rec(1, 42, 0), rec(2, 99, 1)]),
     );
     writeFileSync(join(bin, 'cifar-100-binary', 'test.bin'), rec(0, 3, 2));
-    writeFileSync(join(bin, 'cifar-100-binary', 'fine_label_names.txt'), 'apple\nzebra\n');
+    writeFileSync(join(bin, 'cifar-100-binary', 'fine_label_names.txt'), hundred.join('\n'));
     expect(new CIFAR100(bin).targets).toEqual([42, 99]);
+  });
+
+  it("reads a Fortran-ordered batch in numpy's logical order (issue 21)", () => {
+    const c = pythonRoot();
+    const f = pythonRoot();
+    for (let b = 1; b <= 5; b++)
+      writeFileSync(
+        join(f, 'cifar-10-batches-py', `data_batch_${b}`),
+        py2Batch([b * 2, b * 2 + 1], [b, (b + 5) % 10], 'labels', true),
+      );
+    expect(
+      Buffer.from(new CIFAR10(f).data.dataSync()).equals(
+        Buffer.from(new CIFAR10(c).data.dataSync()),
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses labels that are not class indices, in either release (issue 21)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'vision-cifar-'));
+    mkdirSync(join(root, 'cifar-10-batches-py'));
+    writeFileSync(join(root, 'cifar-10-batches-py', 'batches.meta'), py2Meta('label_names', NAMES));
+    for (const name of [
+      'data_batch_1',
+      'data_batch_2',
+      'data_batch_3',
+      'data_batch_4',
+      'data_batch_5',
+      'test_batch',
+    ])
+      writeFileSync(
+        join(root, 'cifar-10-batches-py', name),
+        py2Batch([0], [name === 'data_batch_3' ? 10 : 1]),
+      );
+    expect(() => new CIFAR10(root)).toThrow(DatasetError);
+    expect(() => new CIFAR10(root)).toThrow(
+      /data_batch_3' is corrupt: label 0 is 10, not a class index in \[0, 10\)/,
+    );
+    const bin = binaryRoot();
+    const bytes = readFileSync(join(bin, 'cifar-10-batches-bin', 'test_batch.bin'));
+    bytes[0] = 200;
+    writeFileSync(join(bin, 'cifar-10-batches-bin', 'test_batch.bin'), bytes);
+    expect(() => new CIFAR10(bin, { train: false })).toThrow(
+      /test_batch.bin' is corrupt: label 0 is 200/,
+    );
   });
 
   it('says where the files go when missing, and names truncated files', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { arange, tensor } from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,6 +18,29 @@ import {
   writePng,
 } from '../src';
 import { type EncodedTensor, expectTensor, loadFixture } from './helpers';
+
+/** A gray 8-bit PNG of `filtered` pixel data (filter bytes included), chunk CRCs and all. */
+function pngFile(width: number, height: number, interlace: number, filtered: Uint8Array) {
+  const chunk = (type: string, data: Uint8Array) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 0, 0, 0, interlace], 8);
+  const signature = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(filtered)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
+}
 
 interface IoCase {
   id: string;
@@ -114,6 +138,45 @@ describe('PNG and JPEG round trips', () => {
     const small = encodePng(arange(12, { dtype: 'uint8' }).reshape([3, 2, 2]));
     expect(() => decodeImage(small, { maxPixels: 3 })).toThrow(/declares 2x2 = 4 pixels/);
     expect(decodeImage(small, { maxPixels: 4 }).shape).toEqual([3, 2, 2]);
+  });
+
+  it('refuses pixel data shorter than the header declares, interlaced or not, as Pillow', () => {
+    // A 5x3 gray image, its rows filtered with filter 0, Adam7-interlaced or plain.
+    const pixel = (x: number, y: number) => 10 * y + x;
+    const passes = [
+      [0, 0, 8, 8],
+      [4, 0, 8, 8],
+      [0, 4, 4, 8],
+      [2, 0, 4, 4],
+      [0, 2, 2, 4],
+      [1, 0, 2, 2],
+      [0, 1, 1, 2],
+    ];
+    const rows = (x0: number, y0: number, dx: number, dy: number) => {
+      const out: number[] = [];
+      for (let y = y0; y < 3; y += dy) {
+        const row = [];
+        for (let x = x0; x < 5; x += dx) row.push(pixel(x, y));
+        if (row.length) out.push(0, ...row);
+      }
+      return out;
+    };
+    const plain = rows(0, 0, 1, 1);
+    const interlaced = passes.flatMap(([x0, y0, dx, dy]) => rows(x0, y0, dx, dy));
+    const want = Array.from({ length: 15 }, (_, i) => pixel(i % 5, Math.floor(i / 5)));
+    for (const [data, interlace] of [
+      [plain, 0],
+      [interlaced, 1],
+    ] as const) {
+      const png = (raw: number[]) => pngFile(5, 3, interlace, Uint8Array.from(raw));
+      expect(Array.from(decodeImage(png(data)).dataSync())).toEqual(want);
+      for (const cut of [1, 6]) {
+        expect(() => decodeImage(png(data.slice(0, -cut)))).toThrow(ImageDecodeError);
+        expect(() => decodeImage(png(data.slice(0, -cut)))).toThrow(
+          `image file is truncated: 5x3 needs ${data.length} bytes of pixel data, it holds ${data.length - cut}`,
+        );
+      }
+    }
   });
 
   it('refuses tensors that are not uint8 [C, H, W]', () => {

@@ -2,9 +2,10 @@ import type { Dirent } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { dict } from '../dict';
-import { scanRecords } from '../record/tfrecord';
+import { RecordCorruptionError } from '../errors';
+import { RECORD_OVERHEAD, scanRecords } from '../record/tfrecord';
 import { RunAccumulator } from './accumulator';
-import { decodeRecords } from './read-events';
+import { decodeRecord } from './read-events';
 import type { RunData } from './run-data';
 
 /** TensorBoard's test for an event file: 'tfevents' in the file name. */
@@ -39,6 +40,12 @@ export async function findEventFiles(logDir: string): Promise<Map<string, string
   return runs;
 }
 
+/** An error folding in the record at `offset`, as the corruption of that record. */
+function asCorruption(err: unknown, file: string, offset: number): Error {
+  if (err instanceof RecordCorruptionError) return err;
+  return new RecordCorruptionError(file, offset, `unreadable event (${(err as Error).message})`);
+}
+
 interface RunState {
   acc: RunAccumulator;
   /** Bytes of each file already folded in; -1 once a file turned out corrupt. */
@@ -48,7 +55,9 @@ interface RunState {
 /**
  * Loads a log dir incrementally: each reload() reads only bytes appended since the last one,
  * so a viewer can follow a run that is still training. An incomplete last record is retried
- * on the next reload; a corrupt file is reported to `onError` and then left alone.
+ * on the next reload. A record that passes its checksum but does not decode is reported to
+ * `onError` and skipped; a checksum mismatch is reported and the rest of that file left alone.
+ * Either way the other files and runs load.
  */
 export class LogDirLoader {
   private readonly runs = new Map<string, RunState>();
@@ -85,7 +94,16 @@ export class LogDirLoader {
       await handle.close();
     }
     const scan = scanRecords(buf, file, offset);
-    for (const event of decodeRecords(scan.records, file)) run.acc.add(event);
+    for (const record of scan.records) {
+      // Past each record before it is folded in: a record that fails (an Event or graph that
+      // does not parse) goes to onError once, and nothing before it is added twice.
+      run.offsets.set(file, record.offset + RECORD_OVERHEAD + record.data.length);
+      try {
+        run.acc.add(decodeRecord(record, file));
+      } catch (err) {
+        this.onError(asCorruption(err, file, record.offset));
+      }
+    }
     run.offsets.set(file, scan.error ? -1 : scan.end);
     if (scan.error) this.onError(scan.error);
   }

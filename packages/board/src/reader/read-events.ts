@@ -3,22 +3,25 @@ import { RecordCorruptionError } from '../errors';
 import { decodeEvent, type Event } from '../proto/event';
 import { scanRecords } from '../record/tfrecord';
 
-/** Decodes records into events; a record that passes its checksum but fails to parse is corruption too. */
+/** A record that passes its checksum but fails to parse is corruption too. */
+export function decodeRecord(record: { offset: number; data: Uint8Array }, file: string): Event {
+  try {
+    return decodeEvent(record.data);
+  } catch (err) {
+    throw new RecordCorruptionError(
+      file,
+      record.offset,
+      `not an Event proto (${(err as Error).message})`,
+    );
+  }
+}
+
+/** Decodes records into events, throwing at the first that does not parse. */
 export function decodeRecords(
   records: { offset: number; data: Uint8Array }[],
   file: string,
 ): Event[] {
-  return records.map(({ offset, data }) => {
-    try {
-      return decodeEvent(data);
-    } catch (err) {
-      throw new RecordCorruptionError(
-        file,
-        offset,
-        `not an Event proto (${(err as Error).message})`,
-      );
-    }
-  });
+  return records.map((r) => decodeRecord(r, file));
 }
 
 /**

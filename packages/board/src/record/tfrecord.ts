@@ -4,6 +4,8 @@ import { maskedCrc32c } from './crc';
 // TFRecord framing: uint64 length, masked CRC32C of those 8 bytes, data, masked CRC32C of data.
 const HEADER = 12;
 const FOOTER = 4;
+/** Framing bytes around a record's data. */
+export const RECORD_OVERHEAD = HEADER + FOOTER;
 
 export function encodeRecord(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(HEADER + data.length + FOOTER);

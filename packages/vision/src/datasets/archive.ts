@@ -42,6 +42,28 @@ export function extractTar(bytes: Uint8Array, what = 'tar archive'): ArchiveEntr
   return entries;
 }
 
+/**
+ * An entry's bytes, inflated no further than the size its directory declares: a few hundred
+ * kilobytes of deflated zeros would otherwise inflate to gigabytes before anything is checked.
+ */
+function unpack(raw: Uint8Array, method: number, size: number, what: string): Uint8Array {
+  if (size === 0xffffffff)
+    throw new DatasetError(`${what} is a zip64 entry, which is not supported`);
+  let data: Uint8Array;
+  try {
+    data = method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) });
+  } catch (e) {
+    throw new DatasetError(
+      `${what} does not inflate to the ${size} bytes its directory declares: ${(e as Error).message}`,
+    );
+  }
+  if (data.length !== size)
+    throw new DatasetError(
+      `${what} holds ${data.length} bytes, but its directory declares ${size}`,
+    );
+  return data;
+}
+
 /** The files of a zip archive (stored or deflated entries), read through its central directory. */
 export function extractZip(bytes: Uint8Array, what = 'zip archive'): ArchiveEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -64,6 +86,7 @@ export function extractZip(bytes: Uint8Array, what = 'zip archive'): ArchiveEntr
       throw new DatasetError(`${what}: corrupt central directory`);
     const method = view.getUint16(p + 10, true);
     const compressed = view.getUint32(p + 20, true);
+    const size = view.getUint32(p + 24, true);
     const nameLen = view.getUint16(p + 28, true);
     const extraLen = view.getUint16(p + 30, true);
     const commentLen = view.getUint16(p + 32, true);
@@ -76,7 +99,7 @@ export function extractZip(bytes: Uint8Array, what = 'zip archive'): ArchiveEntr
     if (raw.length < compressed) throw new DatasetError(`${what} is truncated in ${name}`);
     if (method !== 0 && method !== 8)
       throw new DatasetError(`${what}: ${name} uses unsupported compression method ${method}`);
-    entries.push({ name, data: method === 0 ? raw : inflateRawSync(raw) });
+    entries.push({ name, data: unpack(raw, method, size, `${what}: ${name}`) });
   }
   return entries;
 }

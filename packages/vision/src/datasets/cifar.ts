@@ -107,7 +107,33 @@ function readPickle(path: string): Map<string, unknown> {
   return obj;
 }
 
+/** Throws unless every label of `path` is a class index (a corrupt file had been read as is). */
+function checkLabels(labels: readonly unknown[], classes: number, path: string): void {
+  const bad = labels.findIndex(
+    (t) => !(Number.isInteger(t) && (t as number) >= 0 && (t as number) < classes),
+  );
+  if (bad >= 0)
+    throw new DatasetError(
+      `'${path}' is corrupt: label ${bad} is ${String(labels[bad])}, not a class index in [0, ${classes})`,
+    );
+}
+
+/**
+ * A batch's rows in C order. numpy reads a Fortran-ordered array in its logical (C) order
+ * when torchvision reshapes it, so its bytes are transposed here rather than read as stored.
+ */
+function rowMajor(data: NdArray): Uint8Array {
+  if (!data.fortranOrder) return data.data;
+  const [rows, cols] = data.shape;
+  const out = new Uint8Array(data.data.length);
+  for (let j = 0; j < cols; j++)
+    for (let i = 0; i < rows; i++) out[i * cols + j] = data.data[j * rows + i];
+  return out;
+}
+
 function loadPython(dir: string, r: CIFARRelease['python'], train: boolean): Loaded {
+  const meta = readPickle(join(dir, r.meta)).get(r.namesKey) as unknown[] | undefined;
+  if (!meta) throw new DatasetError(`'${join(dir, r.meta)}' has no '${r.namesKey}'`);
   const chunks: Uint8Array[] = [];
   const targets: number[] = [];
   for (const name of train ? r.train : r.test) {
@@ -115,21 +141,26 @@ function loadPython(dir: string, r: CIFARRelease['python'], train: boolean): Loa
     const entry = readPickle(path);
     const data = entry.get('data') as NdArray | undefined;
     const labels = (entry.get(r.labelsKey) ?? entry.get('labels')) as number[] | undefined;
-    if (!data || !labels || data.dtype !== '|u1' || data.data.length !== labels.length * PIXELS) {
+    const n = Array.isArray(labels) ? labels.length : -1;
+    const shaped = data?.shape?.length === 2 && data.shape[0] === n && data.shape[1] === PIXELS;
+    if (!data || !labels || data.dtype !== '|u1' || !shaped || data.data.length !== n * PIXELS) {
       throw new DatasetError(
         `'${path}' is not a CIFAR batch: expected 'data' (uint8 [N, 3072]) and '${r.labelsKey}' of N labels`,
       );
     }
-    chunks.push(data.data);
+    checkLabels(labels, meta.length, path);
+    chunks.push(rowMajor(data));
     targets.push(...labels);
   }
-  const meta = readPickle(join(dir, r.meta)).get(r.namesKey) as unknown[] | undefined;
-  if (!meta) throw new DatasetError(`'${join(dir, r.meta)}' has no '${r.namesKey}'`);
   return { pixels: Buffer.concat(chunks), targets, classes: meta.map(pyString) };
 }
 
 function loadBinary(dir: string, r: CIFARRelease['binary'], train: boolean): Loaded {
   const record = r.labelBytes + PIXELS;
+  const classes = readFileSync(join(dir, r.names), 'utf8')
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   const chunks: Uint8Array[] = [];
   const targets: number[] = [];
   for (const name of train ? r.train : r.test) {
@@ -140,15 +171,14 @@ function loadBinary(dir: string, r: CIFARRelease['binary'], train: boolean): Loa
         `'${path}' is truncated or corrupt: ${bytes.length} bytes is not a whole number of ${record}-byte records`,
       );
     }
+    const labels: number[] = [];
     for (let off = 0; off < bytes.length; off += record) {
-      targets.push(bytes[off + r.labelOffset]);
+      labels.push(bytes[off + r.labelOffset]);
       chunks.push(bytes.subarray(off + r.labelBytes, off + record));
     }
+    checkLabels(labels, classes.length, path);
+    targets.push(...labels);
   }
-  const classes = readFileSync(join(dir, r.names), 'utf8')
-    .split(/\r?\n/)
-    .map((s) => s.trim())
-    .filter(Boolean);
   return { pixels: Buffer.concat(chunks), targets, classes };
 }
 

@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { ImageDecodeError } from '../errors';
 import { checkImage, type Image } from '../image';
 import { convertChannels } from './convert';
+import { shortPngData } from './png-data';
 
 export type ImageFormat = 'png' | 'jpeg';
 
@@ -27,6 +28,8 @@ const PNG_CHANNELS: Record<number, Image['channels']> = { 0: 1, 2: 3, 3: 3, 4: 2
 
 /** PNG of any bit depth and color type; 16-bit samples are scaled to 8 bits by pngjs. */
 export function decodePng(bytes: Uint8Array): Image {
+  const short = shortPngData(bytes);
+  if (short) throw new ImageDecodeError(short);
   const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const rgba: Image = {
     width: png.width,
