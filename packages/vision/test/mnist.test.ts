@@ -117,6 +117,18 @@ describe('MNIST', () => {
     expect(() => new MNIST(root)).toThrow(/cannot gunzip '.*train-images-idx3-ubyte.gz'/);
   });
 
+  it('inflates a gzipped IDX file only as far as its header declares (issue 21)', () => {
+    const root = makeRoot('MNIST', 3, { gz: true });
+    const raw = join(root, 'MNIST', 'raw');
+    // A header for 3 labels, then 64 MB of zeros: about 64 KB gzipped.
+    const bomb = new Uint8Array(64 << 20);
+    bomb.set(idxBytes([3], Uint8Array.of(1, 2, 3)));
+    writeFileSync(join(raw, 'train-labels-idx1-ubyte.gz'), gzip(bomb));
+    expect(() => new MNIST(root)).toThrow(
+      /train-labels-idx1-ubyte.gz' inflates past the 11 bytes its header declares/,
+    );
+  });
+
   it('batches through a DataLoader with worker threads', async () => {
     const ds = new MNIST(makeRoot('MNIST', 10), { transform: new ToTensor() });
     const loader = new DataLoader(ds, { batchSize: 4, numWorkers: 2 });

@@ -89,6 +89,26 @@ describe('SVHN', () => {
     });
   }
 
+  it('inflates a compressed element only as far as the element inside declares (issue 21)', () => {
+    const small = matrix('y', 6, [1, 1], 9, new Uint8Array(8));
+    // The element, then 64 MB of zeros in the same deflate stream (about 64 KB of it).
+    const stream = deflateSync(Buffer.concat([small, Buffer.alloc(64 << 20)]));
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(15, 0);
+    head.writeUInt32LE(stream.length, 4);
+    const file = Buffer.concat([matFile([], false), head, stream]);
+    expect(() => readMat(file, 'bomb.mat')).toThrow(DatasetError);
+    expect(() => readMat(file, 'bomb.mat')).toThrow(
+      `bomb.mat: a compressed element inflates past the ${small.length} bytes its header declares`,
+    );
+    // The same element alone reads.
+    const alone = deflateSync(small);
+    head.writeUInt32LE(alone.length, 4);
+    expect(readMat(Buffer.concat([matFile([], false), head, alone])).get('y')?.dims).toEqual([
+      1, 1,
+    ]);
+  });
+
   it('reads the other splits and says where files go when missing', () => {
     const root = mkdtempSync(join(tmpdir(), 'vision-svhn-'));
     writeFileSync(join(root, 'test_32x32.mat'), svhnFile(1, false));

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { DType, TypedArray } from '@tensile/tensor';
 import { DatasetError } from '../errors';
-import { readMaybeGzip } from './files';
+import { inflate, inflateHead, isGzip } from './files';
 
 /** An IDX file's contents (the MNIST format, LeCun's "sn3 pascalvincent" tensors). */
 export interface IdxArray {
@@ -19,8 +20,8 @@ const TYPES: Record<number, [number, DType, (v: DataView, o: number) => number]>
   14: [8, 'float64', (v, o) => v.getFloat64(o)],
 };
 
-/** Parses IDX bytes (big-endian): magic 0 0 type ndim, ndim int32 sizes, then the values. */
-export function parseIdx(bytes: Uint8Array, what: string): IdxArray {
+/** The header at the start of `bytes`: the type, the shape, and the bytes the whole file takes. */
+function idxHeader(bytes: Uint8Array, what: string) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const type = TYPES[bytes[2]];
   const ndim = bytes[3];
@@ -42,14 +43,23 @@ export function parseIdx(bytes: Uint8Array, what: string): IdxArray {
       `${what} is truncated: the IDX header needs ${header} bytes, the file has ${bytes.length}`,
     );
   const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
-  const [size, dtype, read] = type;
   const count = shape.reduce((a, b) => a * b, 1);
-  const expected = header + count * size;
+  return { type, header, shape, count, expected: header + count * type[0] };
+}
+
+/** The longest IDX header: magic and four sizes. */
+const MAX_HEADER = 4 + 4 * 4;
+
+/** Parses IDX bytes (big-endian): magic 0 0 type ndim, ndim int32 sizes, then the values. */
+export function parseIdx(bytes: Uint8Array, what: string): IdxArray {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { type, header, shape, count, expected } = idxHeader(bytes, what);
   if (bytes.length !== expected) {
     throw new DatasetError(
       `${what} is ${bytes.length < expected ? 'truncated' : 'corrupt'}: an IDX array of shape [${shape.join(', ')}] needs ${expected} bytes, the file has ${bytes.length}`,
     );
   }
+  const [size, dtype, read] = type;
   if (dtype === 'uint8') return { dtype, shape, data: bytes.slice(header) };
   const data =
     dtype === 'float32'
@@ -61,7 +71,16 @@ export function parseIdx(bytes: Uint8Array, what: string): IdxArray {
   return { dtype, shape, data };
 }
 
-/** Reads an IDX file, gzipped or not. */
+/**
+ * Reads an IDX file, gzipped or not. A gzipped one is inflated only as far as its header
+ * declares (a 512 KB .gz had inflated 547 MB before the size check).
+ */
 export function readIdx(path: string): IdxArray {
-  return parseIdx(readMaybeGzip(path), `'${path}'`);
+  const what = `'${path}'`;
+  const bytes = readFileSync(path);
+  if (!isGzip(bytes)) return parseIdx(bytes, what);
+  const head = inflateHead(bytes, MAX_HEADER);
+  // A stream too damaged to show a header: a bounded inflate names the damage.
+  if (head.length < 4) return parseIdx(inflate(bytes, what, { maxBytes: MAX_HEADER }), what);
+  return parseIdx(inflate(bytes, what, { maxBytes: idxHeader(head, what).expected }), what);
 }

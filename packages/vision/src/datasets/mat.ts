@@ -1,5 +1,5 @@
-import { inflateSync } from 'node:zlib';
 import { DatasetError } from '../errors';
+import { inflate, inflateHead } from './files';
 
 /** A numeric MATLAB array: its class, dimensions and values in column-major order. */
 export interface MatArray {
@@ -91,6 +91,21 @@ function matrix(bytes: Uint8Array, le: boolean, what: string): [string, MatArray
 }
 
 /**
+ * A compressed element's content, inflated only as far as the element inside declares: its
+ * 8-byte tag, then its size in bytes.
+ */
+function inflateElement(data: Uint8Array, le: boolean, what: string): Uint8Array {
+  const head = inflateHead(data, 8, 'zlib');
+  const where = `${what}: a compressed element`;
+  if (head.length < 8) return inflate(data, where, { format: 'zlib', maxBytes: 8 });
+  const view = new DataView(head.buffer, head.byteOffset, 8);
+  const small = view.getUint32(0, le) >>> 16 !== 0;
+  // The inner element is padded to a multiple of 8 bytes, as everywhere in the file.
+  const size = small ? 0 : Math.ceil(view.getUint32(4, le) / 8) * 8;
+  return inflate(data, where, { format: 'zlib', maxBytes: 8 + size });
+}
+
+/**
  * Reads the numeric arrays of a MATLAB level-5 .mat file (scipy.io.loadmat's format for
  * MATLAB up to v7; compressed elements too). v7.3 files are HDF5 and are refused.
  */
@@ -107,15 +122,7 @@ export function readMat(bytes: Uint8Array, what = 'MAT file'): Map<string, MatAr
   for (let off = 128; off < bytes.length; ) {
     let e = element(bytes, off, le, what);
     off = e.next;
-    if (e.type === MI_COMPRESSED) {
-      let inflated: Uint8Array;
-      try {
-        inflated = inflateSync(e.data);
-      } catch (err) {
-        throw new DatasetError(`${what}: corrupt compressed element: ${(err as Error).message}`);
-      }
-      e = element(inflated, 0, le, what);
-    }
+    if (e.type === MI_COMPRESSED) e = element(inflateElement(e.data, le, what), 0, le, what);
     if (e.type !== MI_MATRIX) continue;
     const m = matrix(e.data, le, what);
     if (m) out.set(m[0], m[1]);
