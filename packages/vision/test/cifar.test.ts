@@ -164,4 +164,22 @@ describe('unpickle', () => {
     const evil = Buffer.from('\x80\x02cos\nsystem\nU\x02ls\x85R.', 'latin1');
     expect(() => unpickle(evil)).toThrow(/refusing to load global os.system/);
   });
+
+  it('keeps shared and self-referring lists shared: a memo bomb, a list in itself', () => {
+    // L0 = []; Li = [L(i-1), L(i-1)] for i up to 16, memoized: 65,536 copies if each is copied (a
+    // regression fails on identity here, where 60 levels would hang).
+    const ops = ['\x80\x02]q\x00'];
+    for (let i = 1; i <= 16; i++)
+      ops.push(
+        `](h${String.fromCharCode(i - 1)}h${String.fromCharCode(i - 1)}eq${String.fromCharCode(i)}`,
+      );
+    const bomb = Buffer.from(`${ops.join('')}.`, 'latin1');
+    expect(bomb.length).toBeLessThan(160);
+    const top = unpickle(bomb) as unknown[];
+    expect(top).toHaveLength(2);
+    expect(top[0]).toBe(top[1]);
+    // A list appended to itself (memo get, APPEND) comes back holding itself.
+    const self = unpickle(Buffer.from('\x80\x02]q\x00h\x00a.', 'latin1')) as unknown[];
+    expect(self[0]).toBe(self);
+  });
 });

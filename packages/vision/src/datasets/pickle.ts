@@ -68,24 +68,53 @@ function build(obj: Py, state: Py): void {
   else throw new DatasetError('pickle: BUILD on an object the reader does not know');
 }
 
-/** Turns finished numpy placeholders into NdArrays, recursively. */
-function finish(x: Py): Py {
-  if (x instanceof PendingArray) {
-    const [, shape, dtype, fortran, raw] = x.state ?? [];
-    const d = dtype as PendingDtype;
-    const order = d.byteorder === '=' ? '<' : d.byteorder; // native is little-endian here
-    const data =
-      raw instanceof Uint8Array ? raw : Uint8Array.from(pyString(raw), (c) => c.charCodeAt(0));
-    return {
-      dtype: `${order}${d.code}`,
-      shape: [...(shape as number[])],
-      data,
-      fortranOrder: Boolean(fortran),
-    } satisfies NdArray;
-  }
-  if (Array.isArray(x)) return x.map(finish);
-  if (x instanceof Map) return new Map([...x].map(([k, v]) => [k, finish(v)]));
-  return x;
+/**
+ * Turns finished numpy placeholders into NdArrays throughout `x`. Each list, tuple and dict is
+ * converted once and its copy shared wherever the original was (the memo lets a pickle refer
+ * to one object many times, or to itself): copying each reference anew made a 200-byte pickle
+ * of lists of lists take exponential time, and a list holding itself overflow the stack.
+ */
+function finish(root: Py): Py {
+  const done = new Map<object, Py>();
+  const todo: (() => void)[] = [];
+  const convert = (x: Py): Py => {
+    if (x instanceof PendingArray) return ndarray(x);
+    if (!Array.isArray(x) && !(x instanceof Map)) return x;
+    const seen = done.get(x);
+    if (seen !== undefined) return seen;
+    if (Array.isArray(x)) {
+      const out: Py[] = [];
+      done.set(x, out);
+      todo.push(() => {
+        for (const v of x) out.push(convert(v));
+      });
+      return out;
+    }
+    const out = new Map<string, Py>();
+    done.set(x, out);
+    todo.push(() => {
+      for (const [k, v] of x as Map<string, Py>) out.set(k, convert(v));
+    });
+    return out;
+  };
+  const result = convert(root);
+  // Filled from a work list, not by recursion: nesting depth is the file's to choose.
+  while (todo.length > 0) todo.pop()!();
+  return result;
+}
+
+function ndarray(x: PendingArray): NdArray {
+  const [, shape, dtype, fortran, raw] = x.state ?? [];
+  const d = dtype as PendingDtype;
+  const order = d.byteorder === '=' ? '<' : d.byteorder; // native is little-endian here
+  const data =
+    raw instanceof Uint8Array ? raw : Uint8Array.from(pyString(raw), (c) => c.charCodeAt(0));
+  return {
+    dtype: `${order}${d.code}`,
+    shape: [...(shape as number[])],
+    data,
+    fortranOrder: Boolean(fortran),
+  };
 }
 
 /** A cursor over the pickle's bytes; errors name the file and the offset. */
