@@ -109,6 +109,18 @@ describe('SVHN', () => {
     ]);
   });
 
+  it('reads an array longer than a JavaScript array can be (issue 21: SVHN train, 225M values)', () => {
+    // 140M bytes: past V8's largest array (2^27 elements), which Array.from had hit.
+    const n = 140_000_000;
+    const x = new Uint8Array(n);
+    x[0] = 7;
+    x[n - 1] = 9;
+    const file = matFile([matrix('X', 9, [n, 1], 2, x)], false);
+    const m = readMat(file).get('X');
+    expect(m?.data).toBeInstanceOf(Uint8Array);
+    expect([m?.data.length, m?.data[0], m?.data[n - 1]]).toEqual([n, 7, 9]);
+  });
+
   it('reads the other splits and says where files go when missing', () => {
     const root = mkdtempSync(join(tmpdir(), 'vision-svhn-'));
     writeFileSync(join(root, 'test_32x32.mat'), svhnFile(1, false));

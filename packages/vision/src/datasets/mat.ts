@@ -78,7 +78,6 @@ function matrix(bytes: Uint8Array, le: boolean, what: string): [string, MatArray
   const nameEl = element(bytes, dimsEl.next, le, what);
   const name = Buffer.from(nameEl.data).toString('latin1');
   if (!cls) return undefined; // cells, structs, chars: not needed by the datasets
-  const values = numbers(element(bytes, nameEl.next, le, what), le, what);
   const Ctor =
     cls === 'double'
       ? Float64Array
@@ -87,7 +86,29 @@ function matrix(bytes: Uint8Array, le: boolean, what: string): [string, MatArray
         : cls === 'uint8'
           ? Uint8Array
           : Int32Array;
-  return [name, { className: cls, dims: numbers(dimsEl, le, what), data: Ctor.from(values) }];
+  const data = values(element(bytes, nameEl.next, le, what), Ctor, le, what);
+  return [name, { className: cls, dims: numbers(dimsEl, le, what), data }];
+}
+
+/**
+ * An element's values straight into a typed array of the class: SVHN's training split holds
+ * 225M values, which as a JavaScript array failed with "Invalid array length".
+ */
+function values(
+  e: Element,
+  Ctor: new (n: number) => MatArray['data'],
+  le: boolean,
+  what: string,
+): MatArray['data'] {
+  const s = STORAGE[e.type];
+  if (!s) throw new DatasetError(`${what}: unsupported MAT data type ${e.type}`);
+  const n = Math.floor(e.data.length / s[0]);
+  // Bytes stored as bytes: one copy.
+  if (e.type === 2 && Ctor === Uint8Array) return e.data.slice();
+  const out = new Ctor(n);
+  const v = new DataView(e.data.buffer, e.data.byteOffset, e.data.byteLength);
+  for (let i = 0; i < n; i++) out[i] = s[1](v, i * s[0], le);
+  return out;
 }
 
 /**
