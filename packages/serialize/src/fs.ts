@@ -1,15 +1,22 @@
-import { deserialize, serialize } from './serialize';
+import type { Tensor } from '@tensile/tensor';
+import { decodeHeader, headerLength, tensorFromBytes } from './safetensors';
+import { assemble, serializeParts } from './serialize';
+
+/** Bytes per read or write call: Node refuses single calls past 2 GiB. */
+const CHUNK = 1 << 30;
 
 /**
  * Writes `serialize(value)` to `path` atomically: into a temporary file in the same directory,
- * flushed to disk, then renamed over the target, so a crash leaves the old file or the new one,
- * never a partial one. Node only (the module loads `node:fs` when called).
+ * one tensor at a time, flushed to disk, then renamed over the target, so a crash leaves the old
+ * file or the new one, never a partial one. Temporary files that a killed save left for this
+ * path are removed first. Node only (the module loads `node:fs` when called).
  */
 export async function save(value: unknown, path: string): Promise<void> {
-  const bytes = serialize(value);
+  const parts = serializeParts(value);
   const { open, rename, rm } = await import('node:fs/promises');
   const { basename, dirname, join } = await import('node:path');
   const dir = dirname(path);
+  await removeStaleTemps(dir, basename(path));
   const tmp = join(
     dir,
     `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
@@ -17,7 +24,10 @@ export async function save(value: unknown, path: string): Promise<void> {
   try {
     const file = await open(tmp, 'wx');
     try {
-      await file.writeFile(bytes);
+      for (const part of parts) {
+        for (let at = 0; at < part.length; at += CHUNK)
+          await file.write(part, at, Math.min(CHUNK, part.length - at));
+      }
       await file.sync();
     } finally {
       await file.close();
@@ -30,10 +40,67 @@ export async function save(value: unknown, path: string): Promise<void> {
   await syncDirectory(dir);
 }
 
-/** Reads a file written by `save` (or any safetensors file) and decodes it; errors name the file. */
+/**
+ * Removes `.name.<pid>.<random>.tmp` files in `dir` whose writing process is gone (a save
+ * killed with SIGKILL, or a power loss); those of running processes are left alone.
+ */
+async function removeStaleTemps(dir: string, name: string): Promise<void> {
+  const { readdir, rm } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  let found: string[];
+  try {
+    found = await readdir(dir);
+  } catch {
+    return; // the directory does not exist: open() will say so
+  }
+  const prefix = `.${name}.`;
+  for (const f of found) {
+    if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
+    const pid = Number(f.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) await rm(join(dir, f), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process
+  }
+}
+
+/**
+ * Reads a file written by `save` (or any safetensors file) and decodes it, one tensor at a time
+ * (whole-file reads stop at 2 GiB); errors name the file.
+ */
 export async function load<T = unknown>(path: string): Promise<T> {
-  const { readFile } = await import('node:fs/promises');
-  return deserialize<T>(await readFile(path), { source: path });
+  const { open } = await import('node:fs/promises');
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const read = async (position: number, length: number) => {
+      const out = new Uint8Array(length);
+      for (let at = 0; at < length; ) {
+        const { bytesRead } = await file.read(out, at, Math.min(CHUNK, length - at), position + at);
+        if (bytesRead === 0) break; // shrank while reading: the checks below fail
+        at += bytesRead;
+      }
+      return out;
+    };
+    const n = headerLength(await read(0, Math.min(8, size)), size, path);
+    const dataStart = 8 + n;
+    const { metadata, infos } = decodeHeader(await read(8, n), size - dataStart, path);
+    const tensors = new Map<string, Tensor>();
+    for (const info of infos)
+      tensors.set(
+        info.key,
+        tensorFromBytes(info, await read(dataStart + info.begin, info.end - info.begin), path),
+      );
+    return assemble<T>(metadata, tensors, path);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Makes the rename durable where the platform allows fsync on a directory (not on Windows). */

@@ -24,11 +24,13 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * The safetensors layout: an 8-byte little-endian header length, the JSON header (padded with
  * spaces to a multiple of 8), then every tensor's bytes, contiguous and row-major. Larger element
  * types come first so each tensor is aligned to its element size, as the Python library does.
+ * Returned as parts, the length and header first, so that a file can be written one tensor at a
+ * time (a checkpoint past 2 GiB had been built in memory three times over).
  */
-export function encodeSafetensors(
+export function encodeSafetensorsParts(
   entries: TensorEntry[],
   metadata: Record<string, string>,
-): Uint8Array {
+): Uint8Array[] {
   checkByteOrder();
   const blobs = entries
     .map(({ key, tensor: t }) => ({ key, t, bytes: tensorBytes(key, t) }))
@@ -45,42 +47,70 @@ export function encodeSafetensors(
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerLength = Math.ceil(json.length / 8) * 8;
-  const out = new Uint8Array(8 + headerLength + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
-  out.fill(0x20, 8, 8 + headerLength);
-  out.set(json, 8);
-  let at = 8 + headerLength;
-  for (const { bytes } of blobs) {
-    out.set(bytes, at);
-    at += bytes.length;
+  const head = new Uint8Array(8 + headerLength);
+  new DataView(head.buffer).setBigUint64(0, BigInt(headerLength), true);
+  head.fill(0x20, 8);
+  head.set(json, 8);
+  return [head, ...blobs.map((b) => b.bytes)];
+}
+
+/** encodeSafetensorsParts' bytes in one array. */
+export function encodeSafetensors(
+  entries: TensorEntry[],
+  metadata: Record<string, string>,
+): Uint8Array {
+  const parts = encodeSafetensorsParts(entries, metadata);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
   return out;
 }
 
+/** Where each tensor lies in a file's data, and its dtype and shape. */
+export interface TensorInfo {
+  key: string;
+  dtype: DType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
 /**
- * Parses and checks a whole safetensors file before building any tensor: header length, JSON,
- * dtypes, shapes, and that the data offsets tile the data exactly. `where` names the file in errors.
+ * The header length in a file's first 8 bytes, checked against the file's size: `fileSize` is
+ * the whole file's. `where` names the file in errors.
  */
-export function decodeSafetensors(bytes: Uint8Array, where: string): Safetensors {
+export function headerLength(first8: Uint8Array, fileSize: number, where: string): number {
+  const fail = (why: string) => new SerializeError(`${where}: ${why}`);
+  if (fileSize < 8)
+    throw fail(`${fileSize} bytes is too short for a safetensors file (truncated?)`);
+  const n = Number(new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true));
+  if (n > MAX_HEADER_BYTES || n > fileSize - 8)
+    throw fail(
+      `bad header length ${n}: the file has ${fileSize - 8} bytes after the 8-byte length (truncated or not a safetensors file)`,
+    );
+  return n;
+}
+
+/**
+ * Parses and checks a header before any tensor is read: JSON, dtypes, shapes, and that the
+ * data offsets tile the `dataLength` bytes of data exactly.
+ */
+export function decodeHeader(
+  raw: Uint8Array,
+  dataLength: number,
+  where: string,
+): { metadata: Record<string, string>; infos: TensorInfo[] } {
   checkByteOrder();
   const fail = (why: string) => new SerializeError(`${where}: ${why}`);
-  if (bytes.length < 8)
-    throw fail(`${bytes.length} bytes is too short for a safetensors file (truncated?)`);
-  const headerLength = Number(
-    new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true),
-  );
-  if (headerLength > MAX_HEADER_BYTES || headerLength > bytes.length - 8)
-    throw fail(
-      `bad header length ${headerLength}: the file has ${bytes.length - 8} bytes after the 8-byte length (truncated or not a safetensors file)`,
-    );
-  const header = parseHeader(bytes.subarray(8, 8 + headerLength), fail);
-  const data = bytes.subarray(8 + headerLength);
+  const header = parseHeader(raw, fail);
   const metadata: Record<string, string> = {};
-  const infos: Array<{ key: string; dtype: DType; shape: number[]; begin: number; end: number }> =
-    [];
+  const infos: TensorInfo[] = [];
   for (const [key, info] of Object.entries(header)) {
     if (key === METADATA) Object.assign(metadata, checkMetadata(info, fail));
-    else infos.push({ key, ...checkInfo(key, info, data.length, fail) });
+    else infos.push({ key, ...checkInfo(key, info, dataLength, fail) });
   }
   // The tensors must cover the data exactly, without gaps or overlaps.
   let covered = 0;
@@ -91,13 +121,35 @@ export function decodeSafetensors(bytes: Uint8Array, where: string): Safetensors
       );
     covered = info.end;
   }
-  if (covered !== data.length)
+  if (covered !== dataLength)
     throw fail(
-      `size mismatch: the header describes ${covered} bytes of tensor data but the file has ${data.length} (truncated or corrupt)`,
+      `size mismatch: the header describes ${covered} bytes of tensor data but the file has ${dataLength} (truncated or corrupt)`,
     );
+  return { metadata, infos };
+}
+
+/** Parses and checks a whole safetensors file before building any tensor. */
+export function decodeSafetensors(bytes: Uint8Array, where: string): Safetensors {
+  const n = headerLength(bytes.subarray(0, 8), bytes.length, where);
+  const data = bytes.subarray(8 + n);
+  const { metadata, infos } = decodeHeader(bytes.subarray(8, 8 + n), data.length, where);
   const tensors = new Map<string, Tensor>();
-  for (const info of infos) tensors.set(info.key, readTensor(info, data, fail));
+  for (const info of infos) {
+    // A copy (Node's Buffer.slice would be a view): the typed arrays need an aligned buffer.
+    tensors.set(
+      info.key,
+      tensorFromBytes(info, new Uint8Array(data.subarray(info.begin, info.end)), where),
+    );
+  }
   return { metadata, tensors };
+}
+
+/** The tensor of `info` from its own bytes (an array of exactly its length, at offset 0). */
+export function tensorFromBytes(info: TensorInfo, bytes: Uint8Array, where: string): Tensor {
+  const fail = (why: string) => new SerializeError(`${where}: ${why}`);
+  return tensor(typedArray(info, bytes.buffer as ArrayBuffer, fail), { dtype: info.dtype }).reshape(
+    info.shape,
+  );
 }
 
 function checkByteOrder(): void {
@@ -177,16 +229,6 @@ function checkInfo(
       `tensor '${key}' of dtype ${code} and shape [${shape.join(', ')}] needs ${expected} bytes, its data_offsets span ${end - begin}`,
     );
   return { dtype, shape, begin, end };
-}
-
-function readTensor(
-  info: { key: string; dtype: DType; shape: number[]; begin: number; end: number },
-  data: Uint8Array,
-  fail: (why: string) => SerializeError,
-): Tensor {
-  // A copy (Node's Buffer.slice would be a view): the typed arrays below need an aligned buffer.
-  const buffer = new Uint8Array(data.subarray(info.begin, info.end)).buffer;
-  return tensor(typedArray(info, buffer, fail), { dtype: info.dtype }).reshape(info.shape);
 }
 
 function typedArray(

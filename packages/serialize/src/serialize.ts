@@ -1,5 +1,6 @@
+import type { Tensor } from '@tensile/tensor';
 import { SerializeError } from './errors';
-import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, encodeSafetensorsParts } from './safetensors';
 import { flatten, type Structure, unflatten } from './structure';
 
 /** The `__metadata__` entry holding the JSON structure around the tensors. */
@@ -18,6 +19,15 @@ export function serialize(value: unknown): Uint8Array {
   return encodeSafetensors(entries, { format: 'pt', [STRUCTURE_KEY]: JSON.stringify(structure) });
 }
 
+/** serialize's bytes as parts (the header, then each tensor's bytes), for writing in turn. */
+export function serializeParts(value: unknown): Uint8Array[] {
+  const { structure, entries } = flatten(value, RESERVED);
+  return encodeSafetensorsParts(entries, {
+    format: 'pt',
+    [STRUCTURE_KEY]: JSON.stringify(structure),
+  });
+}
+
 export interface DeserializeOptions {
   /** Names the bytes' origin (a file path) in error messages. */
   source?: string;
@@ -31,6 +41,15 @@ export interface DeserializeOptions {
 export function deserialize<T = unknown>(bytes: Uint8Array, opts: DeserializeOptions = {}): T {
   const where = opts.source ?? 'deserialize';
   const { metadata, tensors } = decodeSafetensors(bytes, where);
+  return assemble<T>(metadata, tensors, where);
+}
+
+/** The value around decoded tensors: the structure in `metadata`, or a flat object of them. */
+export function assemble<T>(
+  metadata: Record<string, string>,
+  tensors: Map<string, Tensor>,
+  where: string,
+): T {
   const json = metadata[STRUCTURE_KEY];
   if (json === undefined) return Object.fromEntries(tensors) as T;
   let structure: Structure;

@@ -58,4 +58,32 @@ describe('save / load', () => {
       `${path}: tensor 'w' has data_offsets [0, 24] outside`,
     );
   });
+
+  test('removes temporary files a killed save left, and only those (issue 21)', async () => {
+    const path = join(dir, 'ckpt.safetensors');
+    // A pid that is not running (beyond Linux's pid_max), one that is (this process), and
+    // another checkpoint's leftover.
+    const dead = '.ckpt.safetensors.4194999.abc.tmp';
+    const live = `.ckpt.safetensors.${process.pid}.def.tmp`;
+    const other = '.other.safetensors.4194999.ghi.tmp';
+    for (const f of [dead, live, other]) writeFileSync(join(dir, f), 'partial');
+    await save({ v: 1 }, path);
+    expect(readdirSync(dir).sort()).toEqual([live, other, 'ckpt.safetensors'].sort());
+  });
+
+  test('writes and reads one tensor at a time: many tensors and mixed dtypes round-trip', async () => {
+    const path = join(dir, 'ckpt.safetensors');
+    const value = {
+      a: tensor([1.5, -2], { dtype: 'float64' }),
+      b: Array.from({ length: 40 }, (_, i) => tensor([i, i + 1], { dtype: 'int64' })),
+      c: tensor([[1, 2, 3]], { dtype: 'float32' }),
+      d: tensor([true, false], { dtype: 'bool' }),
+    };
+    await save(value, path);
+    expect(readFileSync(path)).toEqual(Buffer.from(serialize(value)));
+    const back = await load<typeof value>(path);
+    expect(back.a.tolist()).toEqual([1.5, -2]);
+    expect(back.b[39].tolist()).toEqual([39, 40]);
+    expect([back.c.shape, back.d.dtype]).toEqual([[1, 3], 'bool']);
+  });
 });
