@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, extractTar, extractZip } from '../src';
+import { writeEntries } from '../src/datasets/archive';
 import { tarBytes, zipBytes } from './archive-writer';
 
 const files = { 'a/one.txt': Buffer.from('hello'), 'a/b/two.bin': Buffer.alloc(700, 7) };
@@ -41,6 +45,19 @@ describe('archives', () => {
     );
     expect(() => extractZip(zipBytes(files, { 'a/one.txt': 0xffffffff }), 'x.zip')).toThrow(
       /a\/one.txt is a zip64 entry/,
+    );
+  });
+
+  it("writes under a root spelled with a trailing slash, './' or '..' parts (issue 21)", () => {
+    const entries = extractTar(tarBytes(files));
+    const base = mkdtempSync(join(tmpdir(), 'vision-root-'));
+    const rel = relative(process.cwd(), base);
+    for (const root of [`${base}/`, `./${rel}/a/`, `${base}/x/../b`]) {
+      writeEntries(entries, root);
+      expect(readFileSync(join(root, 'a/one.txt'), 'utf8')).toBe('hello');
+    }
+    expect(() => writeEntries([{ name: '../evil', data: new Uint8Array(1) }], `${base}/`)).toThrow(
+      /points outside/,
     );
   });
 });

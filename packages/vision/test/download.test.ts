@@ -1,5 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,11 +43,14 @@ const files: Record<string, Uint8Array> = {
   '/cifar.tar.gz': gzip(tarBytes(cifarFiles)),
   '/file.bin': payload,
   '/flaky.bin': payload,
+  '/busy.bin': payload,
+  '/badrange.bin': payload,
   '/mnist/train-images-idx3-ubyte.gz': gzip(mnist.images),
   '/mnist/train-labels-idx1-ubyte.gz': gzip(mnist.labels),
 };
 const requests: { url: string; headers: IncomingHttpHeaders }[] = [];
 let flakyDrops = 0;
+let busy = 0;
 
 // Serves `files` with Range support; /flaky.bin drops the connection mid-file twice.
 const server: Server = createServer((req, res) => {
@@ -50,6 +60,34 @@ const server: Server = createServer((req, res) => {
     res.writeHead(302, { Location: '/file.bin' }).end();
     return;
   }
+  if (req.url === '/busy.bin' && busy++ < 2) {
+    res.writeHead(503).end();
+    return;
+  }
+  if (req.url === '/down.bin') {
+    res.writeHead(503).end();
+    return;
+  }
+  if (req.url === '/login.bin') {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<html>sign in</html>');
+    return;
+  }
+  if (req.url === '/endless.bin') {
+    // 3 MB without a Content-Length.
+    res.writeHead(200);
+    for (let i = 0; i < 30; i++) res.write(Buffer.alloc(100_000));
+    res.end();
+    return;
+  }
+  if (req.url === '/badrange.bin' && req.headers.range) {
+    // Asked for the rest, sends the file from byte 0 under a 206 that says so.
+    res.writeHead(206, {
+      'Content-Length': payload.length,
+      'Content-Range': `bytes 0-${payload.length - 1}/${payload.length}`,
+    });
+    res.end(payload);
+    return;
+  }
   if (!body) {
     res.writeHead(404).end();
     return;
@@ -57,7 +95,9 @@ const server: Server = createServer((req, res) => {
   const range = /bytes=(\d+)-/.exec(req.headers.range ?? '');
   const start = range ? Number(range[1]) : 0;
   const rest = body.subarray(start);
-  res.writeHead(range ? 206 : 200, { 'Content-Length': rest.length });
+  const headers: Record<string, string | number> = { 'Content-Length': rest.length };
+  if (range) headers['Content-Range'] = `bytes ${start}-${body.length - 1}/${body.length}`;
+  res.writeHead(range ? 206 : 200, headers);
   if (req.url === '/flaky.bin' && flakyDrops < 2) {
     flakyDrops++;
     res.write(rest.subarray(0, 100_000), () => res.destroy());
@@ -120,6 +160,54 @@ describe('downloadUrl', () => {
       DownloadError,
     );
     expect(requests.length).toBe(before + 1); // no retries for an HTTP 404
+  });
+
+  it('retries a busy server (HTTP 503), and says so when it stays down (issue 21)', async () => {
+    const path = await downloadUrl(`${base}/busy.bin`, tmp(), {
+      md5: md5(payload),
+      progress: false,
+    });
+    expect(md5(readFileSync(path))).toBe(md5(payload));
+    await expect(
+      downloadUrl(`${base}/down.bin`, tmp(), { maxRetries: 1, progress: false }),
+    ).rejects.toThrow(/down.bin failed after 2 attempts: .*HTTP 503/);
+  });
+
+  it('refuses an HTML page and a response past maxBytes, before or while writing (issue 21)', async () => {
+    await expect(downloadUrl(`${base}/login.bin`, tmp(), { progress: false })).rejects.toThrow(
+      /login.bin answered with an HTML page/,
+    );
+    const dir = tmp();
+    await expect(
+      downloadUrl(`${base}/endless.bin`, dir, { maxBytes: 1 << 20, progress: false }),
+    ).rejects.toThrow(/passed 1048576 bytes \(maxBytes\)/);
+    expect(statSync(join(dir, 'endless.bin.part')).size).toBeLessThanOrEqual(1 << 20);
+    await expect(
+      downloadUrl(`${base}/file.bin`, tmp(), { maxBytes: 1000, progress: false }),
+    ).rejects.toThrow(/file.bin is 300000 bytes, more than maxBytes \(1000\)/);
+  });
+
+  it('restarts where a 206 is for other bytes, and never resumes a part it cannot check (issue 21)', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'badrange.bin.part'), payload.subarray(0, 1000));
+    const path = await downloadUrl(`${base}/badrange.bin`, dir, {
+      md5: md5(payload),
+      progress: false,
+    });
+    expect(md5(readFileSync(path))).toBe(md5(payload));
+    // Without an md5, a leftover part (of another file, say) is not resumed.
+    const other = tmp();
+    writeFileSync(join(other, 'file.bin.part'), Buffer.from('garbage'));
+    const fresh = await downloadUrl(`${base}/file.bin`, other, { progress: false });
+    expect(md5(readFileSync(fresh))).toBe(md5(payload));
+  });
+
+  it('a full disk is a DownloadError, not a crash or a hang (issue 21)', async () => {
+    const dir = tmp();
+    symlinkSync('/dev/full', join(dir, 'file.bin.part'));
+    await expect(
+      downloadUrl(`${base}/file.bin`, dir, { md5: md5(payload), maxRetries: 0, progress: false }),
+    ).rejects.toThrow(/cannot write .*file.bin.part: ENOSPC/);
   });
 
   it('gives up after its retries when the server is unreachable', async () => {

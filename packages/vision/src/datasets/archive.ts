@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, normalize, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { DatasetError } from '../errors';
 
@@ -107,8 +107,10 @@ export function extractZip(bytes: Uint8Array, what = 'zip archive'): ArchiveEntr
 /** Writes entries under `dir`, refusing names that would leave it. */
 export function writeEntries(entries: readonly ArchiveEntry[], dir: string): void {
   for (const e of entries) {
-    const path = normalize(join(dir, e.name));
-    if (!path.startsWith(normalize(dir) + sep))
+    // Resolved paths, so that '.', './data/' and '/x/' are roots like any other.
+    const path = resolve(dir, e.name);
+    const rel = relative(resolve(dir), path);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
       throw new DatasetError(`archive entry '${e.name}' points outside ${dir}`);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, e.data);

@@ -15,7 +15,14 @@ export interface DownloadOptions {
   maxRetries?: number;
   /** Draw a progress bar (on stderr); default true. */
   progress?: boolean;
+  /** Refuse a response longer than this many bytes (default 16 GiB). */
+  maxBytes?: number;
 }
+
+const MAX_BYTES = 2 ** 34;
+
+/** A failure worth another attempt: a dropped connection, or a server busy for now (5xx, 429). */
+class Transient extends Error {}
 
 const USER_AGENT = 'tensile/vision';
 const UNIT = 1024; // the progress bar counts KiB
@@ -37,24 +44,37 @@ async function* kibibytes(
   sink: NodeJS.WritableStream,
   start: number,
   expected: number | undefined,
+  closed: Promise<void>,
+  maxBytes: number,
 ) {
   let received = 0;
   let ticked = Math.floor(start / UNIT);
   for await (const chunk of res as AsyncIterable<Buffer>) {
-    if (!sink.write(chunk)) await new Promise((r) => sink.once('drain', r));
+    if (start + received + chunk.length > maxBytes) {
+      res.destroy();
+      throw new DownloadError(`download: the response passed ${maxBytes} bytes (maxBytes)`);
+    }
+    // A write error (a full disk) ends the wait too: 'drain' would never come.
+    if (!sink.write(chunk)) await Promise.race([new Promise((r) => sink.once('drain', r)), closed]);
     received += chunk.length;
     for (const end = Math.floor((start + received) / UNIT); ticked < end; ticked++) yield ticked;
   }
   if (expected !== undefined && received < expected) {
-    throw new Error(`connection closed after ${received} of ${expected} bytes`);
+    throw new Transient(`connection closed after ${received} of ${expected} bytes`);
   }
+}
+
+/** `bytes start-end/total` of a 206 answer: its first byte, or NaN. */
+function rangeStart(header: string | undefined): number {
+  const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header ?? '');
+  return m ? Number(m[1]) : Number.NaN;
 }
 
 /** One attempt: appends to `part` from its current size (HTTP Range), following redirects. */
 async function fetchInto(
   url: string,
   part: string,
-  showProgress: boolean,
+  opts: { progress: boolean; maxBytes: number },
   hops = 0,
 ): Promise<void> {
   const offset = existsSync(part) ? statSync(part).size : 0;
@@ -63,35 +83,73 @@ async function fetchInto(
   if (status >= 300 && status < 400 && res.headers.location) {
     res.resume();
     if (hops >= 3) throw new DownloadError(`download: too many redirects from ${url}`);
-    return fetchInto(new URL(res.headers.location, url).href, part, showProgress, hops + 1);
+    return fetchInto(new URL(res.headers.location, url).href, part, opts, hops + 1);
   }
   if (status === 416 && offset > 0) {
     res.resume(); // the part is already whole
     return;
   }
+  if (status === 429 || (status >= 500 && status < 600)) {
+    res.resume();
+    throw new Transient(`${url} answered HTTP ${status}`);
+  }
   if (status !== 200 && status !== 206) {
     res.resume();
     throw new DownloadError(`download: ${url} answered HTTP ${status}`);
   }
+  if (
+    /^text\/html/i.test(res.headers['content-type'] ?? '') &&
+    !/\.html?$/i.test(part.slice(0, -5))
+  ) {
+    res.resume();
+    throw new DownloadError(
+      `download: ${url} answered with an HTML page, not the file (a login, error or mirror page?)`,
+    );
+  }
+  if (status === 206 && rangeStart(res.headers['content-range']) !== offset) {
+    // The server sent another part than the one asked for: the partial file cannot be trusted.
+    res.resume();
+    rmSync(part, { force: true });
+    throw new Transient(
+      `${url} answered Range ${offset}- with Content-Range '${res.headers['content-range'] ?? ''}'`,
+    );
+  }
   // A server that ignores Range sends the whole file (200): start over.
   const start = status === 206 ? offset : 0;
   const length = res.headers['content-length'] ? Number(res.headers['content-length']) : undefined;
+  if (length !== undefined && start + length > opts.maxBytes) {
+    res.resume();
+    throw new DownloadError(
+      `download: ${url} is ${start + length} bytes, more than maxBytes (${opts.maxBytes})`,
+    );
+  }
   const sink = createWriteStream(part, { flags: start > 0 ? 'a' : 'w' });
   const closed = new Promise<void>((resolve, reject) => {
     sink.on('close', resolve);
     sink.on('error', reject);
   });
+  // Awaited below; until then a write error must not surface as an unhandled rejection.
+  closed.catch(() => {});
+  let failure: unknown = null;
   try {
-    const ticks = kibibytes(res, sink, start, length);
+    const ticks = kibibytes(res, sink, start, length, closed, opts.maxBytes);
     const total = length === undefined ? undefined : Math.floor((start + length) / UNIT);
-    const bar = showProgress ? progress(ticks, { total, desc: basename(part, '.part') }) : ticks;
+    const bar = opts.progress ? progress(ticks, { total, desc: basename(part, '.part') }) : ticks;
     for await (const _ of bar) {
       // the bar advances as bytes arrive
     }
-  } finally {
-    sink.end();
-    await closed;
+  } catch (e) {
+    res.destroy();
+    failure = e;
   }
+  sink.end();
+  // A write error (a full disk) comes first: the read may have failed because of it.
+  const writeError = await closed.then(
+    () => null,
+    (e: Error) => e,
+  );
+  if (writeError) throw new DownloadError(`download: cannot write ${part}: ${writeError.message}`);
+  if (failure) throw failure;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,13 +169,16 @@ export async function downloadUrl(
   if (checkIntegrity(path, opts.md5)) return path;
   mkdirSync(root, { recursive: true });
   const part = `${path}.part`;
+  // Without an md5 nothing would tell a stale part of another file from this one's: start over.
+  if (opts.md5 === undefined) rmSync(part, { force: true });
   const retries = opts.maxRetries ?? 3;
+  const fetchOpts = { progress: opts.progress ?? true, maxBytes: opts.maxBytes ?? MAX_BYTES };
   for (let attempt = 0; ; attempt++) {
     try {
-      await fetchInto(url, part, opts.progress ?? true);
+      await fetchInto(url, part, fetchOpts);
       break;
     } catch (e) {
-      if (e instanceof DownloadError || attempt >= retries) {
+      if (!(e instanceof Transient || !(e instanceof DownloadError)) || attempt >= retries) {
         throw e instanceof DownloadError
           ? e
           : new DownloadError(
