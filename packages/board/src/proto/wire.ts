@@ -187,14 +187,20 @@ export function toInt32(value: number): number {
   return value >= 2 ** 31 ? Number(BigInt.asIntN(32, BigInt(value))) : value;
 }
 
+/** A fixed-width number's bytes; a field of another wire type is a decode error, not a read past it. */
+function fixedBytes(f: Field, what: string): DataView {
+  if (f.wire !== WIRE_FIXED64 && f.wire !== WIRE_FIXED32)
+    throw new ProtoDecodeError(`field ${f.field}: expected a ${what}, got wire type ${f.wire}`);
+  return new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length);
+}
+
 export function readDouble(f: Field): number {
-  if (f.wire === WIRE_FIXED32) return readFloat(f);
-  return new DataView(f.bytes.buffer, f.bytes.byteOffset, 8).getFloat64(0, true);
+  const v = fixedBytes(f, 'double');
+  return f.wire === WIRE_FIXED32 ? v.getFloat32(0, true) : v.getFloat64(0, true);
 }
 
 export function readFloat(f: Field): number {
-  if (f.wire === WIRE_FIXED64) return readDouble(f);
-  return new DataView(f.bytes.buffer, f.bytes.byteOffset, 4).getFloat32(0, true);
+  return readDouble(f);
 }
 
 export function readString(f: Field): string {

@@ -66,6 +66,16 @@ function unpack(raw: Uint8Array, method: number, size: number, what: string): Ui
 
 /** The files of a zip archive (stored or deflated entries), read through its central directory. */
 export function extractZip(bytes: Uint8Array, what = 'zip archive'): ArchiveEntry[] {
+  try {
+    return readZip(bytes, what);
+  } catch (e) {
+    if (e instanceof DatasetError) throw e;
+    // A directory or header offset past the end (DataView's RangeError).
+    throw new DatasetError(`${what} is corrupt or truncated (${(e as Error).message})`);
+  }
+}
+
+function readZip(bytes: Uint8Array, what: string): ArchiveEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--) {

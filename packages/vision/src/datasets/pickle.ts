@@ -257,9 +257,17 @@ export function unpickle(bytes: Uint8Array, what = 'pickle'): Py {
   const m = new Machine(new Reader(bytes, what));
   for (;;) {
     const op = String.fromCharCode(m.r.u8());
-    if (op === '.') return finish(m.pop()); // STOP
-    const run = OPS[op];
-    if (!run) m.r.fail(`unsupported pickle opcode 0x${op.charCodeAt(0).toString(16)}`);
-    run(m);
+    try {
+      if (op === '.') return finish(m.pop()); // STOP
+      const run = OPS[op];
+      if (!run) m.r.fail(`unsupported pickle opcode 0x${op.charCodeAt(0).toString(16)}`);
+      run(m);
+    } catch (e) {
+      if (e instanceof DatasetError) throw e;
+      // An opcode on the wrong kind of object (APPEND to a dict, BUILD on a number...).
+      m.r.fail(
+        `malformed pickle: opcode 0x${op.charCodeAt(0).toString(16)} (${(e as Error).message})`,
+      );
+    }
   }
 }
