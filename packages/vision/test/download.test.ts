@@ -106,6 +106,12 @@ const server: Server = createServer((req, res) => {
   res.end(rest);
 });
 
+// A TLS hello (a client trying https on this plain-http port) is logged, then dropped.
+server.on('clientError', (_err, socket) => {
+  requests.push({ url: '<not http>', headers: {} });
+  socket.destroy();
+});
+
 let base = '';
 beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -239,6 +245,25 @@ describe('download: true', () => {
     expect(existsSync(join(root, 'MNIST', 'raw', 'train-labels-idx1-ubyte.gz'))).toBe(true);
     expect(ds.get(3)[1]).toBe(3);
   });
+
+  it('tries a mirror over https before one over plain http (issue 21)', async () => {
+    // The test server speaks plain http: the https attempt fails (TLS), then the http one works.
+    const port = new URL(base).port;
+    Object.defineProperty(LocalMNIST, 'mirrors', {
+      value: [`${base}/mnist/`, `https://127.0.0.1:${port}/mnist/`],
+    });
+    const before = requests.length;
+    const ds = await LocalMNIST.create(tmp(), { download: true });
+    expect(ds.length).toBe(6);
+    // For each file: the https attempts (and their retries), then the http one.
+    const seen = requests.slice(before).map((r) => r.url);
+    const images = seen.indexOf('/mnist/train-images-idx3-ubyte.gz');
+    expect(images).toBeGreaterThan(0);
+    expect(new Set(seen.slice(0, images))).toEqual(new Set(['<not http>']));
+    expect(seen.at(-1)).toBe('/mnist/train-labels-idx1-ubyte.gz');
+    expect(seen.slice(images + 1, -1).every((u) => u === '<not http>')).toBe(true);
+    expect(MNIST.mirrors[0]).toMatch(/^https:/);
+  }, 60_000);
 
   it('without a network, says which files to put where', async () => {
     Object.defineProperty(LocalMNIST, 'mirrors', { value: ['http://127.0.0.1:9/mnist/'] });

@@ -208,16 +208,17 @@ export interface Resource {
   urls: readonly string[];
 }
 
-/** Downloads each resource into `dir` from the first URL that works. */
+/** Downloads each resource into `dir` from the first URL that works, https ones tried first. */
 export async function downloadResources(
   name: string,
   dir: string,
   resources: readonly Resource[],
 ): Promise<void> {
+  const secure = (u: string) => (u.startsWith('https:') ? 0 : 1);
   for (const r of resources) {
     const errors: string[] = [];
     let done = false;
-    for (const url of r.urls) {
+    for (const url of [...r.urls].sort((a, b) => secure(a) - secure(b))) {
       try {
         await downloadUrl(url, dir, { filename: r.filename, md5: r.md5 });
         done = true;

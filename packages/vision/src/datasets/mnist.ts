@@ -154,9 +154,11 @@ function splitFiles(train: boolean): { images: string; labels: string } {
 /** MNIST handwritten digits, from `root/MNIST/raw` (torchvision's layout and mirrors). */
 export class MNIST<S = Image, T = number> extends IdxImageDataset<S, T> {
   static readonly folder: string = 'MNIST';
+  // torchvision's two mirrors, the https one first (the other serves plain http only); the
+  // md5s guard either way.
   static readonly mirrors: readonly string[] = [
-    'http://yann.lecun.com/exdb/mnist/',
     'https://ossci-datasets.s3.amazonaws.com/mnist/',
+    'http://yann.lecun.com/exdb/mnist/',
   ];
   static readonly resources: readonly (readonly [string, string])[] = [
     ['train-images-idx3-ubyte.gz', 'f68b3c2dcbeaaa9fbdd348bbdeb94873'],
