@@ -92,11 +92,15 @@ function addGrad(
 function runHooks(node: Node, buf: (Tensor | null)[], pass: PassGradients): void {
   buf.forEach((g, slot) => {
     if (g === null) return;
-    for (const hook of node.hooks?.get(slot)?.values() ?? []) {
-      pass.expose(g);
+    // What a hook sees or returns is user code's to keep: never taken as a leaf's .grad.
+    const hooks = node.hooks?.get(slot);
+    if (hooks?.size) pass.expose(g);
+    for (const hook of hooks?.values() ?? []) {
       const replaced = hook(g);
-      if (replaced) g = replaced;
-      pass.expose(g);
+      if (replaced) {
+        g = replaced;
+        pass.expose(g);
+      }
     }
     buf[slot] = g;
     const kept = node.retained?.get(slot);

@@ -4,10 +4,7 @@
  * and a leaf's first gradient becomes its .grad without a clone (AccumulateGrad's steal)
  * when nothing else can hold that gradient's memory.
  */
-import type { Storage, Tensor } from '@tensile/tensor';
-
-const sameShape = (a: Tensor, b: Tensor) =>
-  a.ndim === b.ndim && a.shape.every((s, d) => s === b.shape[d]);
+import { type Storage, sameShape, type Tensor } from '@tensile/tensor';
 
 export class PassGradients {
   /** Storages made during the pass (watchStorages): no tensor from before can share them. */
@@ -31,7 +28,7 @@ export class PassGradients {
 
   /** prev + g, in place into prev where this pass made prev. */
   sum(prev: Tensor, g: Tensor): Tensor {
-    if (this.owned.has(prev) && prev.dtype === g.dtype && sameShape(prev, g)) {
+    if (this.owned.has(prev) && prev.dtype === g.dtype && sameShape(prev.shape, g.shape)) {
       prev.add_(g);
       return prev;
     }

@@ -1,6 +1,11 @@
 import type { Tensor } from '@tensile/tensor';
 import { SerializeError } from './errors';
-import { decodeSafetensors, encodeSafetensors, encodeSafetensorsParts } from './safetensors';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  encodeSafetensorsParts,
+  type TensorEntry,
+} from './safetensors';
 import { flatten, type Structure, unflatten } from './structure';
 
 /** The `__metadata__` entry holding the JSON structure around the tensors. */
@@ -15,17 +20,18 @@ const RESERVED = '__metadata__';
  * goes as JSON in `__metadata__`. Object entries that are undefined are left out, as in JSON.
  */
 export function serialize(value: unknown): Uint8Array {
-  const { structure, entries } = flatten(value, RESERVED);
-  return encodeSafetensors(entries, { format: 'pt', [STRUCTURE_KEY]: JSON.stringify(structure) });
+  return encodeSafetensors(...flattened(value));
 }
 
 /** serialize's bytes as parts (the header, then each tensor's bytes), for writing in turn. */
 export function serializeParts(value: unknown): Uint8Array[] {
+  return encodeSafetensorsParts(...flattened(value));
+}
+
+/** The value's tensors by dotted key, and the metadata holding the structure around them. */
+function flattened(value: unknown): [TensorEntry[], Record<string, string>] {
   const { structure, entries } = flatten(value, RESERVED);
-  return encodeSafetensorsParts(entries, {
-    format: 'pt',
-    [STRUCTURE_KEY]: JSON.stringify(structure),
-  });
+  return [entries, { format: 'pt', [STRUCTURE_KEY]: JSON.stringify(structure) }];
 }
 
 export interface DeserializeOptions {

@@ -235,7 +235,7 @@ export type { GeneratorState } from './random';
 export { defaultGenerator, Generator, manualSeed } from './random';
 export { keep, scope, watchStorages } from './scope';
 export type { Shape } from './shape';
-export { broadcastShapes, contiguousStrides, numelOf } from './shape';
+export { broadcastShapes, contiguousStrides, numelOf, sameShape } from './shape';
 export type { GradFn, TensorLike, ValuesIndices } from './tensor';
 export { isTensor, Tensor, valuesIndices } from './tensor';
 export { getNumThreads, setNumThreads } from './threads';

@@ -176,3 +176,14 @@ export function viewStrides(shape: Shape, strides: Shape, newShape: Shape): numb
   if (viewD !== -1) return null;
   return out;
 }
+
+/** Whether strides never grow from one dim to the next (row-major order, or a view of it). */
+export function stridesDescend(strides: Shape): boolean {
+  for (let d = 1; d < strides.length; d++) if (strides[d] > strides[d - 1]) return false;
+  return true;
+}
+
+/** The dims ordered as `strides` lay them out in memory, outermost first (ties keep their order). */
+export function dimsByStride(strides: Shape): number[] {
+  return strides.map((_, d) => d).sort((p, q) => strides[q] - strides[p] || p - q);
+}

@@ -2,6 +2,7 @@
  * Code generation for strided loops. Kernels are compiled once per (expression, operand count,
  * rank) with `new Function`, so the hot loop has no per-element calls or closures.
  */
+import { dimsByStride, stridesDescend } from '../shape';
 
 /**
  * The dims reordered so the first operand's (an elementwise output's) strides descend, for
@@ -12,11 +13,8 @@ export function outputOrder(
   shape: readonly number[],
   strides: readonly (readonly number[])[],
 ): { shape: readonly number[]; strides: readonly (readonly number[])[] } {
-  const lead = strides[0];
-  let sorted = true;
-  for (let d = 1; d < shape.length; d++) if (lead[d] > lead[d - 1]) sorted = false;
-  if (sorted) return { shape, strides };
-  const order = shape.map((_, d) => d).sort((p, q) => lead[q] - lead[p] || p - q);
+  if (stridesDescend(strides[0])) return { shape, strides };
+  const order = dimsByStride(strides[0]);
   return { shape: order.map((d) => shape[d]), strides: strides.map((s) => order.map((d) => s[d])) };
 }
 

@@ -5,15 +5,13 @@
  */
 import type { View } from '../backend';
 import { numelOf } from '../shape';
-import { allocUninit, dataOf } from './storage';
+import { allocUninit, denseRun } from './storage';
 import { wasmLstmCell, wasmLstmCellBackward } from './wasm/lstm';
 import { wasm } from './wasm/runtime';
 
 type Floats = Float32Array | Float64Array;
 
-function dense(v: View | null): Floats | null {
-  return v && (dataOf(v.storage) as Floats).subarray(v.offset, v.offset + numelOf(v.shape));
-}
+const dense = (v: View | null) => v && (denseRun(v) as Floats);
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 

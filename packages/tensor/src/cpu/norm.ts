@@ -7,13 +7,11 @@
 import type { View } from '../backend';
 import { numelOf } from '../shape';
 import { native } from './native';
-import { allocArray, dataOf } from './storage';
+import { allocArray, denseRun } from './storage';
 
 type Floats = Float32Array | Float64Array;
 
-function dense(v: View): Floats {
-  return (dataOf(v.storage) as Floats).subarray(v.offset, v.offset + numelOf(v.shape));
-}
+const dense = (v: View) => denseRun(v) as Floats;
 
 /** [N, C, S] of an input whose dim 1 holds the channels. */
 function layout(shape: readonly number[]): [number, number, number] {

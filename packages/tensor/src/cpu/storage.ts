@@ -31,7 +31,12 @@ export function dataOf(storage: Storage): TypedArray {
 /** A view's elements as one Float32Array, where it is dense float32 (the WebAssembly kernels' input). */
 export function denseFloat32(v: View): Float32Array | null {
   if (v.dtype !== 'float32' || !isContiguousLayout(v.shape, v.strides)) return null;
-  return (dataOf(v.storage) as Float32Array).subarray(v.offset, v.offset + numelOf(v.shape));
+  return denseRun(v) as Float32Array;
+}
+
+/** A contiguous view's elements, in place: a subarray of its storage's array. */
+export function denseRun(v: View): TypedArray {
+  return dataOf(v.storage).subarray(v.offset, v.offset + numelOf(v.shape));
 }
 
 /**

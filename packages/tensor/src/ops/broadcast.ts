@@ -3,7 +3,7 @@ import { getDefaultDtype } from '../defaults';
 import type { DType, PromotionOperand } from '../dtype';
 import { allocArray, castScalar, resultType } from '../dtype';
 import { DeviceError } from '../errors';
-import { broadcastStrides, type Shape, sameShape } from '../shape';
+import { broadcastStrides, dimsByStride, type Shape, sameShape, stridesDescend } from '../shape';
 import { Tensor, type TensorLike, wrapStorage } from '../tensor';
 
 /** x's elements read as `shape` (stride 0 on broadcast dims), without recording anything. */
@@ -82,8 +82,8 @@ export function denseOrder(operands: readonly Tensor[], shape: Shape): number[] 
     else if (!sameShape(t.strides, strides)) return null;
   }
   // Row-major (strides that never grow) is the default layout: the common case ends here.
-  if (strides === null || descending(strides) || shape.includes(0)) return null;
-  const order = shape.map((_, d) => d).sort((p, q) => strides[q] - strides[p] || p - q);
+  if (strides === null || stridesDescend(strides) || shape.includes(0)) return null;
+  const order = dimsByStride(strides);
   const moved = order.filter((d) => shape[d] !== 1);
   if (moved.every((d, k) => k === 0 || d > moved[k - 1])) return null;
   let expected = 1;
@@ -93,11 +93,6 @@ export function denseOrder(operands: readonly Tensor[], shape: Shape): number[] 
     expected *= shape[d];
   }
   return order;
-}
-
-function descending(strides: Shape): boolean {
-  for (let d = 1; d < strides.length; d++) if (strides[d] > strides[d - 1]) return false;
-  return true;
 }
 
 /** A view with its dims taken in `order` (a permutation). */

@@ -89,14 +89,15 @@ function plan(
   return { kernel: cropped, opts: o, g: geometry(op, input, cropped, o), crop: [rows, cols] };
 }
 
+/** The live taps of a [O, C, kh, kw] tensor, as a view. */
+function liveView(t: Tensor, crop: NonNullable<Plan['crop']>): Tensor {
+  const [[r0, r1], [c0, c1]] = crop;
+  return t.narrow(2, r0, r1 - r0).narrow(3, c0, c1 - c0);
+}
+
 /** The weight's live taps (all of it without a crop). */
 function cropWeight(weight: Tensor, p: Plan): Tensor {
-  if (!p.crop) return weight.contiguous();
-  const [[r0, r1], [c0, c1]] = p.crop;
-  return weight
-    .narrow(2, r0, r1 - r0)
-    .narrow(3, c0, c1 - c0)
-    .contiguous();
+  return (p.crop ? liveView(weight, p.crop) : weight).contiguous();
 }
 
 /** x [N, C, H, W] convolved with weight [O, C, kh, kw], plus bias [O]: [N, O, oh, ow]. */
@@ -176,12 +177,8 @@ export function convolutionWeightGrad(
           .reshape(live);
     if (!p.crop) return dw;
     // The dead taps' gradient is zero: they never met the image.
-    const [[r0, r1], [c0, c1]] = p.crop;
     const full = zeros(weightShape, { dtype: dw.dtype, device: dw.device });
-    full
-      .narrow(2, r0, r1 - r0)
-      .narrow(3, c0, c1 - c0)
-      .copy_(dw);
+    liveView(full, p.crop).copy_(dw);
     return full;
   });
 }

@@ -178,7 +178,9 @@ export async function downloadUrl(
       await fetchInto(url, part, fetchOpts);
       break;
     } catch (e) {
-      if (!(e instanceof Transient || !(e instanceof DownloadError)) || attempt >= retries) {
+      // A dropped connection or a busy server is worth another attempt; a DownloadError is final.
+      const retryable = e instanceof Transient || !(e instanceof DownloadError);
+      if (!retryable || attempt >= retries) {
         throw e instanceof DownloadError
           ? e
           : new DownloadError(
