@@ -52,7 +52,7 @@ describe('reading log dirs', () => {
     bytes[bytes.length - 3] ^= 0xff;
     writeFileSync(path, bytes);
     const errors: Error[] = [];
-    const loader = new LogDirLoader(dir, (err) => errors.push(err));
+    const loader = new LogDirLoader(dir, { onError: (err) => errors.push(err) });
     await loader.reload();
     expect(loader.snapshot()['.'].scalars.loss.map((p) => p.value)).toEqual([1]);
     expect(errors[0].message).toMatch(new RegExp(`^${path}: corrupt record at byte offset \\d+`));
@@ -69,7 +69,7 @@ describe('reading log dirs', () => {
     const bad = [Uint8Array.of(0x0f), Uint8Array.of(0x22, 0x01, 0x0f)].map(encodeRecord);
     writeFileSync(path, Buffer.concat([good, ...bad]));
     const errors: Error[] = [];
-    const loader = new LogDirLoader(dir, (err) => errors.push(err));
+    const loader = new LogDirLoader(dir, { onError: (err) => errors.push(err) });
     await loader.reload();
     await loader.reload();
     // Both files of run a, twice over: each point once, and each bad record reported once.

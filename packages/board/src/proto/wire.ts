@@ -125,56 +125,90 @@ export class ProtoWriter {
 export interface Field {
   field: number;
   wire: number;
-  /** varint (as a number, exact up to 2^53), fixed32/fixed64 raw bytes, or length-delimited bytes. */
+  /** varint (as a number, exact up to 2^53). */
   varint: number;
-  bytes: Uint8Array;
+  /** A fixed64 field as a double, a fixed32 one as a float. */
+  fixed: number;
+  /** A length-delimited field's bytes (a view, no copy); fixed fields' raw bytes. */
+  readonly bytes: Uint8Array;
+}
+
+const scratch = new DataView(new ArrayBuffer(8));
+const DONE: IteratorResult<Field> = { done: true, value: undefined };
+
+/**
+ * The fields of one message as one reused Field (no object per field: event files hold millions
+ * of small messages). A loop body must not keep the Field itself past its turn, only values.
+ */
+class FieldReader implements Field, IterableIterator<Field> {
+  field = 0;
+  wire = 0;
+  varint = 0;
+  fixed = 0;
+  pos = 0;
+  private start = 0;
+  private end = 0;
+  private readonly result: IteratorResult<Field> = { done: false, value: this };
+
+  constructor(private readonly data: Uint8Array) {}
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  get bytes(): Uint8Array {
+    return this.data.subarray(this.start, this.end);
+  }
+
+  next(): IteratorResult<Field> {
+    if (this.pos >= this.data.length) return DONE;
+    const key = this.readVarint();
+    this.field = Math.floor(key / 8);
+    this.wire = key % 8;
+    this.varint = 0;
+    if (this.wire === WIRE_VARINT) {
+      this.varint = this.readVarint();
+      this.start = this.end = this.pos;
+    } else if (this.wire === WIRE_FIXED64) this.take(8);
+    else if (this.wire === WIRE_FIXED32) this.take(4);
+    else if (this.wire === WIRE_BYTES) this.take(this.readVarint());
+    else throw new ProtoDecodeError(`unsupported wire type ${this.wire} for field ${this.field}`);
+    if (this.wire === WIRE_FIXED64 || this.wire === WIRE_FIXED32) {
+      for (let i = this.start; i < this.end; i++) scratch.setUint8(i - this.start, this.data[i]);
+      this.fixed =
+        this.wire === WIRE_FIXED64 ? scratch.getFloat64(0, true) : scratch.getFloat32(0, true);
+    }
+    return this.result;
+  }
+
+  private take(n: number): void {
+    if (this.pos + n > this.data.length) throw new ProtoDecodeError('truncated field');
+    this.start = this.pos;
+    this.end = this.pos += n;
+  }
+
+  private readVarint(): number {
+    return readVarintAt(this.data, this);
+  }
+}
+
+/** Reads a varint at `at.pos`, advancing it. */
+function readVarintAt(data: Uint8Array, at: { pos: number }): number {
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    if (at.pos >= data.length) throw new ProtoDecodeError('truncated varint');
+    const byte = data[at.pos++];
+    result += (byte & 0x7f) * scale;
+    if (byte < 0x80) return result;
+    scale *= 0x80;
+  }
+  throw new ProtoDecodeError('varint longer than 10 bytes');
 }
 
 /** Iterates the fields of one message, in wire order. */
-export function* fields(data: Uint8Array): Generator<Field> {
-  const reader = new Cursor(data);
-  while (!reader.done()) {
-    const key = reader.varint();
-    const field = Math.floor(key / 8);
-    const wire = key % 8;
-    if (wire === WIRE_VARINT) yield { field, wire, varint: reader.varint(), bytes: EMPTY };
-    else if (wire === WIRE_FIXED64) yield { field, wire, varint: 0, bytes: reader.take(8) };
-    else if (wire === WIRE_FIXED32) yield { field, wire, varint: 0, bytes: reader.take(4) };
-    else if (wire === WIRE_BYTES)
-      yield { field, wire, varint: 0, bytes: reader.take(reader.varint()) };
-    else throw new ProtoDecodeError(`unsupported wire type ${wire} for field ${field}`);
-  }
-}
-
-const EMPTY = new Uint8Array(0);
-
-class Cursor {
-  private pos = 0;
-  constructor(private readonly data: Uint8Array) {}
-
-  done(): boolean {
-    return this.pos >= this.data.length;
-  }
-
-  varint(): number {
-    let result = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.data.length) throw new ProtoDecodeError('truncated varint');
-      const byte = this.data[this.pos++];
-      result += (byte & 0x7f) * scale;
-      if (byte < 0x80) return result;
-      scale *= 0x80;
-    }
-    throw new ProtoDecodeError('varint longer than 10 bytes');
-  }
-
-  take(n: number): Uint8Array {
-    if (this.pos + n > this.data.length) throw new ProtoDecodeError('truncated field');
-    const out = this.data.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
+export function fields(data: Uint8Array): IterableIterator<Field> {
+  return new FieldReader(data);
 }
 
 /** Reinterprets an unsigned 64-bit varint as a signed int64 (steps, int64_val). */
@@ -187,16 +221,11 @@ export function toInt32(value: number): number {
   return value >= 2 ** 31 ? Number(BigInt.asIntN(32, BigInt(value))) : value;
 }
 
-/** A fixed-width number's bytes; a field of another wire type is a decode error, not a read past it. */
-function fixedBytes(f: Field, what: string): DataView {
-  if (f.wire !== WIRE_FIXED64 && f.wire !== WIRE_FIXED32)
-    throw new ProtoDecodeError(`field ${f.field}: expected a ${what}, got wire type ${f.wire}`);
-  return new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length);
-}
-
+/** A fixed-width number; a field of another wire type is a decode error, not a read past it. */
 export function readDouble(f: Field): number {
-  const v = fixedBytes(f, 'double');
-  return f.wire === WIRE_FIXED32 ? v.getFloat32(0, true) : v.getFloat64(0, true);
+  if (f.wire !== WIRE_FIXED64 && f.wire !== WIRE_FIXED32)
+    throw new ProtoDecodeError(`field ${f.field}: expected a double, got wire type ${f.wire}`);
+  return f.fixed;
 }
 
 export function readFloat(f: Field): number {
@@ -204,7 +233,15 @@ export function readFloat(f: Field): number {
 }
 
 export function readString(f: Field): string {
-  return textDecoder.decode(f.bytes);
+  const bytes = f.bytes;
+  // Tags are short ASCII, where building the string beats TextDecoder's call several times over.
+  if (bytes.length > 32) return textDecoder.decode(bytes);
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] >= 0x80) return textDecoder.decode(bytes);
+    out += String.fromCharCode(bytes[i]);
+  }
+  return out;
 }
 
 /** Appends a repeated numeric field that may be packed (proto3) or not (proto2 writers). */
@@ -218,5 +255,8 @@ export function readRepeated(f: Field, out: number[], kind: 'double' | 'float' |
     for (let i = 0; i + 8 <= f.bytes.length; i += 8) out.push(view.getFloat64(i, true));
   else if (kind === 'float')
     for (let i = 0; i + 4 <= f.bytes.length; i += 4) out.push(view.getFloat32(i, true));
-  else for (const c = new Cursor(f.bytes); !c.done(); ) out.push(c.varint());
+  else {
+    const bytes = f.bytes;
+    for (const at = { pos: 0 }; at.pos < bytes.length; ) out.push(readVarintAt(bytes, at));
+  }
 }

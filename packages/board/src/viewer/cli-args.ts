@@ -8,6 +8,9 @@ Options:
   --logdir DIR   directory holding runs (sub-directories with events.out.tfevents.* files)
   --port N       port to listen on, 0-65535 (default 6006; 0 picks a free one)
   --host HOST    interface to bind (default 127.0.0.1: this machine only)
+  --samples_per_plugin PLUGIN=N,...
+                 points kept per tag, as TensorBoard's flag (default scalars=1000,
+                 histograms=500,images=10,pr_curves=100, others 10; 0 keeps all)
   -h, --help     show this help`;
 
 export class CliUsageError extends Error {
@@ -18,6 +21,19 @@ export interface CliArgs {
   logDir: string;
   port: number;
   host: string;
+  samplesPerPlugin: Record<string, number>;
+}
+
+/** `scalars=500,images=0` as TensorBoard reads --samples_per_plugin. */
+function parseSamples(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = Object.create(null);
+  for (const item of (text ?? '').split(',').filter(Boolean)) {
+    const [plugin, count, ...rest] = item.split('=');
+    if (!plugin || count === undefined || rest.length || !/^\d+$/.test(count))
+      throw new CliUsageError(`bad --samples_per_plugin '${item}': expected PLUGIN=N with N >= 0`);
+    out[plugin] = Number(count);
+  }
+  return out;
 }
 
 /** Parses argv (without node and script); undefined means --help was asked for. */
@@ -30,6 +46,7 @@ export function parseCliArgs(argv: string[]): CliArgs | undefined {
         logdir: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
+        samples_per_plugin: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -47,5 +64,6 @@ export function parseCliArgs(argv: string[]): CliArgs | undefined {
     throw new CliUsageError(`bad --port '${portText}': expected 0-65535`);
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   if (!host) throw new CliUsageError('--host must not be empty');
-  return { logDir, port, host };
+  const samplesPerPlugin = parseSamples(values.samples_per_plugin as string | undefined);
+  return { logDir, port, host, samplesPerPlugin };
 }

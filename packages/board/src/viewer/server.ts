@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LogDirLoader } from '../reader/log-dir';
+import type { SamplesPerPlugin } from '../reader/reservoir';
 import type { RunData } from '../reader/run-data';
 import {
   graphView,
@@ -23,6 +24,8 @@ export interface BoardServerOptions {
   host?: string;
   /** Minimum milliseconds between re-reads of the log dir. */
   reloadMs?: number;
+  /** Points kept per tag by plugin name, as TensorBoard's `--samples_per_plugin` (0: all). */
+  samplesPerPlugin?: SamplesPerPlugin;
 }
 
 export interface BoardServer {
@@ -73,50 +76,83 @@ function imageType(bytes: Uint8Array): string {
   return 'application/octet-stream';
 }
 
-function send(res: ServerResponse, status: number, body: string | Uint8Array, type: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Uint8Array,
+  type: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     ...HEADERS,
     'Content-Type': type,
     'Content-Length': Buffer.byteLength(body),
+    ...headers,
   });
   res.end(body);
 }
 
-const json = (res: ServerResponse, value: unknown) =>
-  send(res, 200, JSON.stringify(value), 'application/json');
 const notFound = (res: ServerResponse) => send(res, 404, 'not found', 'text/plain; charset=utf-8');
 
-type Route = (runs: Record<string, RunData>, q: URLSearchParams, res: ServerResponse) => void;
+type Runs = Record<string, RunData>;
 
-const ROUTES: Record<string, Route> = {
-  '/api/runs': (runs, _, res) => json(res, runsView(runs)),
-  '/api/scalars': (runs, _, res) => json(res, scalarsView(runs)),
-  '/api/histograms': (runs, _, res) => json(res, histogramsView(runs)),
-  '/api/images': (runs, _, res) => json(res, imagesView(runs)),
-  '/api/text': (runs, _, res) => json(res, textView(runs)),
-  '/api/hparams': (runs, _, res) => json(res, hparamsView(runs)),
-  '/api/graph': (runs, q, res) => json(res, graphView(lookup(runs, q.get('run')))),
-  '/api/image': (runs, q, res) => {
-    // Run and tag are only ever keys into loaded data, never file paths.
-    const series = lookup(runs, q.get('run'))?.images;
-    const tag = q.get('tag') ?? '';
-    const point =
-      series && Object.hasOwn(series, tag) ? series[tag][Number(q.get('index'))] : undefined;
-    if (!point) return notFound(res);
-    send(res, 200, point.encoded, imageType(point.encoded));
-  },
+/** JSON views, each with the query parameters it reads (the rest of a URL is ignored). */
+const VIEWS: Record<
+  string,
+  { params: string[]; view: (runs: Runs, q: URLSearchParams) => unknown }
+> = {
+  '/api/runs': { params: [], view: runsView },
+  '/api/scalars': { params: [], view: scalarsView },
+  '/api/histograms': { params: [], view: (runs) => histogramsView(runs) },
+  '/api/images': { params: [], view: imagesView },
+  '/api/text': { params: [], view: textView },
+  '/api/hparams': { params: [], view: hparamsView },
+  '/api/graph': { params: ['run'], view: (runs, q) => graphView(lookup(runs, q.get('run'))) },
 };
 
-function lookup(runs: Record<string, RunData>, name: string | null): RunData | undefined {
+function lookup(runs: Runs, name: string | null): RunData | undefined {
   return name !== null && Object.hasOwn(runs, name) ? runs[name] : undefined;
+}
+
+function sendImage(runs: Runs, q: URLSearchParams, res: ServerResponse): void {
+  // Run and tag are only ever keys into loaded data, never file paths.
+  const series = lookup(runs, q.get('run'))?.images;
+  const tag = q.get('tag') ?? '';
+  const point =
+    series && Object.hasOwn(series, tag) ? series[tag][Number(q.get('index'))] : undefined;
+  if (point) send(res, 200, point.encoded, imageType(point.encoded));
+  else notFound(res);
+}
+
+/** Serialized views kept per (view, parameters); more than this and the oldest goes. */
+const CACHED_BODIES = 64;
+
+/**
+ * JSON bodies shared by every client: a view is serialized once per change of the log dir, not
+ * once per poll of each open page, and the number kept is bounded, so memory does not grow
+ * with clients or with the URLs they invent.
+ */
+class BodyCache {
+  private readonly bodies = new Map<string, { version: number; body: string }>();
+
+  get(key: string, version: number, make: () => unknown): string {
+    const hit = this.bodies.get(key);
+    if (hit?.version === version) return hit.body;
+    const body = JSON.stringify(make());
+    this.bodies.delete(key);
+    this.bodies.set(key, { version, body });
+    if (this.bodies.size > CACHED_BODIES) this.bodies.delete(this.bodies.keys().next().value!);
+    return body;
+  }
 }
 
 /** Serves the dashboard for `logDir`, re-reading appended events at most every `reloadMs`. */
 export async function startBoard(options: BoardServerOptions): Promise<BoardServer> {
   const assets = loadAssets();
-  const loader = new LogDirLoader(options.logDir, (err) =>
-    console.error(`tensile-board: ${err.message}`),
-  );
+  const loader = new LogDirLoader(options.logDir, {
+    onError: (err) => console.error(`tensile-board: ${err.message}`),
+    samplesPerPlugin: options.samplesPerPlugin,
+  });
   const reloadMs = options.reloadMs ?? 1000;
   let lastReload = Number.NEGATIVE_INFINITY;
   let reloading: Promise<void> | undefined;
@@ -130,6 +166,10 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
   };
 
   const host = options.host ?? '127.0.0.1';
+  const bodies = new BodyCache();
+  // Tags a body with this server and the loader's version, so a browser revalidates a poll
+  // with If-None-Match and an unchanged view costs a 304 and no JSON.
+  const instance = Date.now().toString(36);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'method not allowed', 'text/plain');
@@ -137,10 +177,23 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
     const url = new URL(req.url ?? '/', 'http://board.invalid');
     const asset = assets.get(url.pathname);
     if (asset) return send(res, 200, asset.body, asset.type);
-    const route = Object.hasOwn(ROUTES, url.pathname) ? ROUTES[url.pathname] : undefined;
+    if (url.pathname === '/api/image') {
+      await fresh();
+      return sendImage(loader.snapshot(), url.searchParams, res);
+    }
+    const route = Object.hasOwn(VIEWS, url.pathname) ? VIEWS[url.pathname] : undefined;
     if (!route) return notFound(res);
     await fresh();
-    route(loader.snapshot(), url.searchParams, res);
+    const q = url.searchParams;
+    const key = [url.pathname, ...route.params.map((p) => `${p}=${q.get(p) ?? ''}`)].join('?');
+    const etag = `"${instance}-${loader.version}"`;
+    const cacheHeaders = { ETag: etag, 'Cache-Control': 'no-cache' };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ...HEADERS, ...cacheHeaders });
+      return res.end();
+    }
+    const body = bodies.get(key, loader.version, () => route.view(loader.snapshot(), q));
+    send(res, 200, body, 'application/json', cacheHeaders);
   };
 
   const server = createServer((req, res) => {
