@@ -22,7 +22,13 @@ class OpNode extends Node implements GradContext {
     readonly attrs: OpAttrs,
   ) {
     super(inputs.map(edgeOf), inputs.map(metaOf), [metaOf(output)]);
-    this.name = typeof formula.name === 'string' ? formula.name : formula.name(attrs, this.inputs);
+    // An op standing in for another (t as a permute, stack as a cat) carries PyTorch's name.
+    this.name =
+      typeof attrs.gradName === 'string'
+        ? attrs.gradName
+        : typeof formula.name === 'string'
+          ? formula.name
+          : formula.name(attrs, this.inputs);
     // Kept by reference; the version check makes an in-place change to any of them an error
     // only if the formula actually reads it (as PyTorch saves only what a formula needs).
     inputs.forEach((t, i) => {

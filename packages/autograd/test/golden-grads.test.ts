@@ -35,6 +35,81 @@ const KNOWN: Record<string, string> = {
     "torch 1.13's masked_select backward scatters in memory order for a leaf with transposed strides (its `out` is row-major, its `grads` are not)",
 };
 
+/**
+ * Nodes not yet named as torch 1.13 names them (PyTorch name|Tensile name): composites whose
+ * node is the primitive they end in (var ends in a division), multi-output ops recorded per
+ * output (split, unbind, sort, topk), overload variants (PowBackward1/2), and outputs a
+ * composite reshapes or permutes last. Every other case must match; remove a pair once fixed.
+ */
+const SAME_NODE = new Set<string>([
+  'AmaxBackward0|MaxBackward1',
+  'AminBackward0|MinBackward1',
+  'ClampBackward0|ClampBackward1',
+  'CloneBackward0|BmmBackward0',
+  'CumprodBackward0|ViewBackward0',
+  'CumsumBackward0|ViewBackward0',
+  'DiagBackward0|CloneBackward0',
+  'DiagBackward0|WhereBackward0',
+  'DiagEmbedBackward0|PermuteBackward0',
+  'DiagEmbedBackward0|WhereBackward0',
+  'DivBackward2|FloorDivideBackward0',
+  'DivBackward2|TruncBackward0',
+  'DotBackward0|SqueezeBackward1',
+  'FmodBackward1|FmodBackward0',
+  'FracBackward0|SubBackward0',
+  'IndexAddBackward0|ScatterReduceBackward0',
+  'IndexBackward0|PermuteBackward0',
+  'IndexBackward0|ViewBackward0',
+  'LerpBackward0|AddBackward0',
+  'LerpBackward0|SubBackward0',
+  'LerpBackward1|WhereBackward0',
+  'LogsumexpBackward0|AddBackward0',
+  'LogsumexpBackward0|SqueezeBackward2',
+  'MaskedSelectBackward0|IndexSelectBackward0',
+  'MulBackward0|PermuteBackward0',
+  'MvBackward0|SqueezeBackward1',
+  'NanToNumBackward0|WhereBackward0',
+  'NormBackward1|AmaxBackward0',
+  'NormBackward1|LinalgVectorNormBackward0',
+  'NormBackward1|MaxBackward1',
+  'NormBackward1|MinBackward1',
+  'NormBackward1|PowBackward0',
+  'NormBackward1|SumBackward0',
+  'NormBackward1|SumBackward1',
+  'NormBackward1|undefined',
+  'PowBackward1|PowBackward0',
+  'PowBackward2|PowBackward0',
+  'RemainderBackward1|RemainderBackward0',
+  'RepeatBackward0|ViewBackward0',
+  'ReshapeAliasBackward0|ViewBackward0',
+  'RollBackward0|CatBackward0',
+  'RollBackward0|ViewBackward0',
+  'RoundBackward1|DivBackward0',
+  'RsubBackward1|SubBackward0',
+  'ScatterAddBackward0|ScatterReduceBackward0',
+  'ScatterBackward1|ScatterBackward0',
+  'SortBackward0|GatherBackward0',
+  'SortBackward0|ViewBackward0',
+  'SortBackward1|GatherBackward0',
+  'SplitBackward0|SliceBackward0',
+  'SplitWithSizesBackward0|SliceBackward0',
+  'SqrtBackward0|LinalgVectorNormBackward0',
+  'SqueezeBackward3|SqueezeBackward1',
+  'StdBackward0|SqrtBackward0',
+  'SumBackward1|PermuteBackward0',
+  'TakeBackward0|ViewBackward0',
+  'TopkBackward0|SliceBackward0',
+  'TraceBackward0|SumBackward0',
+  'TrilBackward0|WhereBackward0',
+  'TriuBackward0|WhereBackward0',
+  'UnbindBackward0|SelectBackward0',
+  'UnsafeViewBackward0|BmmBackward0',
+  'UnsafeViewBackward0|SqueezeBackward1',
+  'UnsafeViewBackward0|ViewBackward0',
+  'VarBackward0|DivBackward0',
+  'ViewBackward0|PermuteBackward0',
+]);
+
 /** Makes each float tensor in `args` require grad (non-contiguous ones as a view of a leaf). */
 function differentiable(arg: unknown, inputs: T.Tensor[]): unknown {
   if (Array.isArray(arg)) return arg.map((a) => differentiable(a, inputs));
@@ -88,18 +163,23 @@ function runGradCase(c: Case): string[] {
           { gradOutputs: pairs.map(([, g]) => g), allowUnused: true },
         );
   const expected = flatGrads(c.grads ?? [], args);
-  return expected.flatMap((exp, i) => {
-    const g = got[i];
-    if (exp === null) {
-      const zero = g === null || g.eq(0).all().item() === 1;
-      return zero ? [] : [`grads[${i}]: PyTorch has no gradient, got nonzero ${g}`];
-    }
-    // cat drops empty 1-D inputs before recording, so they get no (empty) gradient.
-    if (g === null) {
-      return exp.data?.length === 0 ? [] : [`grads[${i}]: expected a gradient, got none`];
-    }
-    return compareTensor(exp, g, tol, `grads[${i}]`);
-  });
+  const node = outs.find((o) => o.requiresGrad)?.gradFn?.name;
+  const named = c.gradFn === undefined || node === c.gradFn || SAME_NODE.has(`${c.gradFn}|${node}`);
+  const nameErrors = named ? [] : [`gradFn.name: PyTorch ${c.gradFn}, got ${node}`];
+  return nameErrors.concat(
+    expected.flatMap((exp, i) => {
+      const g = got[i];
+      if (exp === null) {
+        const zero = g === null || g.eq(0).all().item() === 1;
+        return zero ? [] : [`grads[${i}]: PyTorch has no gradient, got nonzero ${g}`];
+      }
+      // cat drops empty 1-D inputs before recording, so they get no (empty) gradient.
+      if (g === null) {
+        return exp.data?.length === 0 ? [] : [`grads[${i}]: expected a gradient, got none`];
+      }
+      return compareTensor(exp, g, tol, `grads[${i}]`);
+    }),
+  );
 }
 
 const files = readdirSync(dir)

@@ -71,6 +71,17 @@ describe('Subset and randomSplit', () => {
     expect(a2.indices).toEqual(a.indices);
   });
 
+  it('splits a plain array as PyTorch splits a list (issue 20)', () => {
+    const letters = [...'abcdefghij'];
+    const [a, b] = randomSplit(letters, [7, 3], { generator: new Generator(42) });
+    const [da, db] = randomSplit(base, [7, 3], { generator: new Generator(42) });
+    expect([a.indices, b.indices]).toEqual([da.indices, db.indices]);
+    expect(a.dataset).toBe(letters);
+    expect(Array.from({ length: 7 }, (_, i) => a.get(i))).toEqual(a.indices.map((i) => letters[i]));
+    expect(b.get(-1)).toBe(letters[b.indices[2]]);
+    expect(() => b.get(3)).toThrow(IndexError);
+  });
+
   it('rounds fractions as PyTorch: floor, then the remainder one by one from the first', () => {
     const ds = { length: 10, get: (i: number) => i };
     expect(randomSplit(ds, [0.33, 0.33, 0.34]).map((s) => s.length)).toEqual([4, 3, 3]);

@@ -301,7 +301,23 @@ export class Module {
       throw new ValueError(
         `loadStateDict: expected the state dict to be an object of tensors, got ${stateDict === null ? 'null' : Array.isArray(stateDict) ? 'an array' : typeof stateDict}`,
       );
-    return loadState(this, this.stateDict({ keepVars: true }), stateDict, opts);
+    const incoming = { ...stateDict };
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, value] of Object.entries(m.stateDefaults())) {
+        const key = prefix ? `${prefix}.${name}` : name;
+        if (!Object.hasOwn(incoming, key)) incoming[key] = value;
+      }
+    }
+    return loadState(this, this.stateDict({ keepVars: true }), incoming, opts);
+  }
+
+  /**
+   * Entries that state dicts saved before a layer gained them lack, with the value a load
+   * gives them (PyTorch's versioned `_load_from_state_dict` upgrades): a missing one is not a
+   * missing key.
+   */
+  protected stateDefaults(): Record<string, Tensor> {
+    return {};
   }
 
   // ---- hooks ----

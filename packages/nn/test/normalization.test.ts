@@ -16,6 +16,28 @@ import {
 const values = (t: Tensor | null) => Array.from(t?.dataSync() ?? [], Number);
 
 describe('BatchNorm', () => {
+  it('loads a state dict without num_batches_tracked strictly, counting from 0 (issue 20)', () => {
+    // As torch 1.13: load_state_dict of a plain dict without the key matches every key and
+    // sets num_batches_tracked to 0.
+    const net = new Sequential(
+      new BatchNorm2d(3),
+      new BatchNorm2d(3, { trackRunningStats: false }),
+    );
+    noGrad(() => net.forward(randn([4, 3, 2, 2])));
+    const bn = net.at(0) as BatchNorm2d;
+    expect(values(bn.numBatchesTracked)).toEqual([1]);
+    const { '0.num_batches_tracked': _, ...old } = net.stateDict();
+    expect(net.loadStateDict(old)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(values(bn.numBatchesTracked)).toEqual([0]);
+    expect(() => net.loadStateDict({ ...old, '1.num_batches_tracked': tensor(0) })).toThrow(
+      /Unexpected key\(s\) in state_dict: "1.num_batches_tracked"/,
+    );
+    const { '0.running_mean': __, ...noMean } = old;
+    expect(() => net.loadStateDict(noMean)).toThrow(
+      /Missing key\(s\) in state_dict: "0.running_mean"/,
+    );
+  });
+
   it('registers PyTorch-named parameters and buffers, with camelCase getters', () => {
     const bn = new BatchNorm2d(3);
     expect(Object.keys(bn.stateDict())).toEqual([

@@ -1,7 +1,11 @@
 import { TensileError } from './errors';
 import type { Tensor } from './tensor';
 
-/** Attributes an op records for its backward formula (dims, shapes, scalars). */
+/**
+ * Attributes an op records for its backward formula (dims, shapes, scalars). `gradName`, where
+ * set, names the node as PyTorch names the op it stands for (t recorded as a permute:
+ * TBackward0).
+ */
 export type OpAttrs = Readonly<Record<string, unknown>>;
 
 export interface BackwardOptions {

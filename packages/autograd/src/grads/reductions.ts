@@ -79,6 +79,10 @@ export const reductions: Record<string, Formula> = {
     name: byDims('Sum'),
     backward: (g, c) => [unreduce(g, c).expand(c.inputShape(0))],
   },
+  mean: {
+    name: byDims('Mean'),
+    backward: (g, c) => [unreduce(g, c).div(attr<number>(c, 'count')).expand(c.inputShape(0))],
+  },
   prod: {
     name: byDims('Prod'),
     backward: (g, c) => {
@@ -87,7 +91,7 @@ export const reductions: Record<string, Formula> = {
       const y = c.output();
       // prod reduces one dim or all of them; the full reduction is one over the flattened input.
       if (dims.length === 1 && x.ndim > 1) {
-        return [prodGrad(g.unsqueeze(dims[0]), x, y.unsqueeze(dims[0]), dims[0])];
+        return [prodGrad(unreduce(g, c), x, unreduce(y, c), dims[0])];
       }
       return [prodGrad(g.reshape([1]), x.reshape([-1]), y.reshape([1]), 0).reshape(x.shape)];
     },

@@ -120,5 +120,10 @@ export const views: Record<string, Formula> = {
     name: 'CatBackward0',
     backward: (g, c) => split(g, attr<number[]>(c, 'sizes'), attr<number>(c, 'dim')),
   },
+  // Inputs: the stacked tensors; each gets its slice of the gradient along the new dim.
+  stack: {
+    name: 'StackBackward0',
+    backward: (g, c) => g.unbind(attr<number>(c, 'dim')),
+  },
   flip: { name: 'FlipBackward0', backward: (g, c) => [g.flip(attr<number[]>(c, 'dims'))] },
 };

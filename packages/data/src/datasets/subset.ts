@@ -1,15 +1,18 @@
 import { defaultGenerator, type Generator, ValueError } from '@tensile/tensor';
 import { randomPermutation } from '../samplers/permutation';
-import { checkIndex, Dataset, type MapDataset, type WorkerSpec } from './dataset';
+import { asMapDataset, checkIndex, Dataset, type MapDataset, type WorkerSpec } from './dataset';
 
 /** The samples of `dataset` at `indices`, in that order (torch.utils.data.Subset). */
 export class Subset<T> extends Dataset<T> {
-  readonly dataset: MapDataset<T>;
+  /** What was split, as given: a dataset or a plain array (PyTorch splits any sequence). */
+  readonly dataset: MapDataset<T> | readonly T[];
   readonly indices: readonly number[];
+  private readonly source: MapDataset<T>;
 
-  constructor(dataset: MapDataset<T>, indices: ArrayLike<number>) {
+  constructor(dataset: MapDataset<T> | readonly T[], indices: ArrayLike<number>) {
     super();
     this.dataset = dataset;
+    this.source = asMapDataset(dataset);
     this.indices = Array.from(indices);
   }
 
@@ -18,7 +21,7 @@ export class Subset<T> extends Dataset<T> {
   }
 
   get(index: number): T {
-    return this.dataset.get(this.indices[checkIndex(index, this.indices.length, 'Subset')]);
+    return this.source.get(this.indices[checkIndex(index, this.indices.length, 'Subset')]);
   }
 
   override workerSpec(): WorkerSpec {
@@ -49,7 +52,7 @@ function lengthsFromFractions(fractions: readonly number[], n: number): number[]
  * `lengths` are sizes, or fractions summing to 1.
  */
 export function randomSplit<T>(
-  dataset: MapDataset<T>,
+  dataset: MapDataset<T> | readonly T[],
   lengths: readonly number[],
   opts: { generator?: Generator } = {},
 ): Subset<T>[] {

@@ -148,8 +148,18 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassOptions = {}):
   const w = weight ? weight.indexSelect(0, safe.flatten()).reshape(safe.shape).mul(keep) : keep;
   const loss = picked.mul(w);
   const reduction = opts.reduction ?? 'mean';
-  if (reduction === 'mean') return loss.sum().div(w.sum());
+  if (reduction === 'mean') return weightedMean(loss.sum(), w.sum());
   return reduce(loss, reduction);
+}
+
+/**
+ * `sum / total`, PyTorch's 'mean' of a class loss: NaN when no target counts (all ignored),
+ * with zero input gradients, where a plain 0/0 would send 0 * inf = NaN back to every input.
+ */
+function weightedMean(sum: Tensor, total: Tensor): Tensor {
+  const empty = total.eq(0);
+  const nan = empty.to(sum.dtype).maskedFill(empty, Number.NaN);
+  return sum.div(total.maskedFill(empty, 1)).add(nan);
 }
 
 /**
@@ -194,7 +204,7 @@ export function crossEntropy(
     const denom = weight
       ? weight.indexSelect(0, target.to('int64').maskedSelect(kept)).sum()
       : kept.sum();
-    smoothLoss = smooth.sum().div(denom);
+    smoothLoss = weightedMean(smooth.sum(), denom);
   } else {
     smoothLoss = reduce(smooth, reduction);
   }

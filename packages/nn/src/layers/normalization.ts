@@ -84,6 +84,14 @@ abstract class NormBase extends Module {
     return this.getBuffer('num_batches_tracked');
   }
 
+  /** num_batches_tracked came with PyTorch 0.4.1; older state dicts load it as 0, as there. */
+  protected override stateDefaults(): Record<string, Tensor> {
+    const tracked = this.numBatchesTracked;
+    return tracked
+      ? { num_batches_tracked: tensor(0, { dtype: 'int64', device: tracked.device }) }
+      : {};
+  }
+
   resetRunningStats(): void {
     noGrad(() => {
       this.runningMean?.zero_();

@@ -65,7 +65,8 @@ function gatherAs(op: string, x: Tensor, dim: number, index: Tensor): Tensor {
   const xs = atLeast1d(x);
   checkIndexShape(op, xs, d, atLeast1d(index));
   const idx = atLeast1d(checkedIndex(op, index, xs.shape[d], d));
-  return apply('gather', [x, idx], { dim: d }, () =>
+  const gradName = op === 'indexSelect' ? 'IndexSelectBackward0' : 'GatherBackward0';
+  return apply('gather', [x, idx], { dim: d, gradName }, () =>
     wrapStorage(xs.storage.backend.gather(xs, d, idx), index.shape),
   );
 }
@@ -194,7 +195,9 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   }
   const v =
     value instanceof Tensor ? value.to(x.dtype) : operands('maskedFill', [x, value], x.dtype)[1];
-  return E.where(mask, v, x).to(x.dtype);
+  // PyTorch's nodes: a number value MaskedFillBackward0, a tensor value MaskedFillBackward1.
+  const gradName = `MaskedFillBackward${value instanceof Tensor ? 1 : 0}`;
+  return apply('where', [mask, v, x], { gradName }, () => E.where(mask, v, x).to(x.dtype));
 }
 
 export function nonzero(x: Tensor): Tensor;

@@ -55,9 +55,11 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = normalizeDim('stack', dim, ref.ndim + 1);
-  return cat(
-    tensors.map((t) => V.unsqueeze(t, d)),
-    d,
+  return apply('stack', tensors, { dim: d }, () =>
+    cat(
+      tensors.map((t) => V.unsqueeze(t, d)),
+      d,
+    ),
   );
 }
 

@@ -14,18 +14,11 @@ export interface ReduceOptions {
   dtype?: DType;
 }
 
-/** Puts the reduced dims back as size 1 (keepdim) on a result of the reduced shape. */
-function keep(
-  out: Tensor,
-  input: Shape,
-  dims: readonly number[],
-  keepdim: boolean | undefined,
-): Tensor {
-  if (!keepdim) return out;
-  return V.view(
-    out,
-    input.map((s, i) => (dims.includes(i) ? 1 : s)),
-  );
+/** The reduced shape, with the reduced dims kept as size 1 under keepdim. */
+function reducedShape(input: Shape, dims: readonly number[], keepdim: boolean | undefined): Shape {
+  return keepdim
+    ? input.map((s, i) => (dims.includes(i) ? 1 : s))
+    : input.filter((_, i) => !dims.includes(i));
 }
 
 function reduceTo(
@@ -36,14 +29,16 @@ function reduceTo(
   dtype: DType,
 ): Tensor {
   const dims = normalizeDims(op, dim, x.ndim);
-  const outShape = x.shape.filter((_, i) => !dims.includes(i));
   const src = opts.dtype !== undefined && opts.dtype !== x.dtype ? x.to(opts.dtype) : x;
   // A 0-d input reduces as a one-element vector.
   const [view, kdims] = x.ndim === 0 ? [V.view(src, [1]), [0]] : [src, dims];
-  const out = apply(op, [src], { dims, keepdim: !!opts.keepdim }, () =>
-    wrapStorage(view.storage.backend.reduce(op, view, kdims, dtype), outShape),
+  // keepdim shapes the fresh result directly: one node, named as PyTorch's (no view after it).
+  return apply(op, [src], { dims, keepdim: !!opts.keepdim }, () =>
+    wrapStorage(
+      view.storage.backend.reduce(op, view, kdims, dtype),
+      reducedShape(x.shape, dims, opts.keepdim),
+    ),
   );
-  return keep(out, x.shape, dims, opts.keepdim);
 }
 
 /** Sums of integers and bools are int64, as in PyTorch. */
@@ -68,8 +63,12 @@ export function mean(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}):
       `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
     );
   }
-  const n = countOf('mean', x, dim);
-  return E.div(sum(x, dim, { ...opts, dtype }), n);
+  const dims = normalizeDims('mean', dim, x.ndim);
+  const count = countOf('mean', x, dim);
+  // Its own node (MeanBackward0/1 as in PyTorch), not the sum and division it is made of.
+  return apply('mean', [x], { dims, keepdim: !!opts.keepdim, count }, () =>
+    E.div(sum(x, dim, { ...opts, dtype }), count),
+  );
 }
 
 function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
@@ -118,11 +117,8 @@ function argReduce(
   const d = normalizeDim(op, dim, x.ndim);
   const src = x.ndim === 0 ? V.view(x, [1]) : x;
   checkNonEmpty(op, src, [d]);
-  const out = wrapStorage(
-    src.storage.backend.argReduce(op, src, d),
-    src.shape.filter((_, i) => i !== d),
-  );
-  return x.ndim === 0 ? out : keep(out, src.shape, [d], opts.keepdim);
+  const shape = x.ndim === 0 ? [] : reducedShape(src.shape, [d], opts.keepdim);
+  return wrapStorage(src.storage.backend.argReduce(op, src, d), shape);
 }
 
 export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
@@ -146,11 +142,20 @@ function maxMin(
     return reduceTo(op, x, undefined, {}, x.dtype);
   }
   const indices = argReduce(op === 'max' ? 'argmax' : 'argmin', x, arg, { keepdim: true });
-  if (x.ndim === 0) return valuesIndices(x.clone(), indices);
+  const gradName = op === 'max' ? 'MaxBackward0' : 'MinBackward0';
+  if (x.ndim === 0)
+    return valuesIndices(
+      apply('clone', [x], { gradName }, () => x.clone()),
+      indices,
+    );
   const d = normalizeDim(op, arg, x.ndim);
-  const values = x.gather(d, indices);
-  if (opts.keepdim) return valuesIndices(values, indices);
-  return valuesIndices(V.squeeze(values, d), V.squeeze(indices, d));
+  // One gather node named MaxBackward0/MinBackward0 as PyTorch's; its formula reshapes the
+  // gradient to the index's shape, so the squeeze needs no node of its own.
+  const values = apply('gather', [x, indices], { dim: d, gradName }, () => {
+    const kept = x.gather(d, indices);
+    return opts.keepdim ? kept : V.squeeze(kept, d);
+  });
+  return valuesIndices(values, opts.keepdim ? indices : V.squeeze(indices, d));
 }
 
 export function max(x: Tensor): Tensor;

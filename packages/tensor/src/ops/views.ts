@@ -73,6 +73,11 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 }
 
 export function permute(x: Tensor, dims: Shape): Tensor {
+  return permuteAs('PermuteBackward0', x, dims);
+}
+
+/** permute, its node named as the PyTorch op it stands for (t, transpose). */
+function permuteAs(gradName: string, x: Tensor, dims: Shape): Tensor {
   if (dims.length !== x.ndim) {
     throw new ShapeError(
       `permute: number of dims don't match in permute (input has ${x.ndim} dims, got ${dims.length}: ${fmtShape(dims)})`,
@@ -85,7 +90,7 @@ export function permute(x: Tensor, dims: Shape): Tensor {
     d.map((i) => x.shape[i]),
     d.map((i) => x.strides[i]),
     x.offset,
-    { dims: d },
+    { dims: d, gradName },
   );
 }
 
@@ -93,15 +98,15 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const dims = x.shape.map((_, i) => i);
   const a = normalizeDim('transpose', dim0, x.ndim);
   const b = normalizeDim('transpose', dim1, x.ndim);
-  if (x.ndim === 0) return x;
   [dims[a], dims[b]] = [dims[b], dims[a]];
-  return permute(x, dims);
+  return permuteAs('TransposeBackward0', x, dims);
 }
 
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2)
     throw new ShapeError(`t: expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  return x.ndim < 2 ? x : transpose(x, 0, 1);
+  // A view even of a vector, as PyTorch's (its own node; in-place ops on it reach x).
+  return permuteAs('TBackward0', x, x.ndim < 2 ? x.shape.map((_, i) => i) : [1, 0]);
 }
 
 export function movedim(x: Tensor, source: number | Shape, destination: number | Shape): Tensor {
@@ -127,13 +132,15 @@ export function movedim(x: Tensor, source: number | Shape, destination: number |
 export function squeeze(x: Tensor, dim?: number | Shape): Tensor {
   const dims = dim === undefined ? x.shape.map((_, i) => i) : normalizeDims('squeeze', dim, x.ndim);
   const keep = x.shape.map((s, i) => !(s === 1 && dims.includes(i)));
+  // PyTorch's nodes: squeeze() 0, squeeze(dim) 1, squeeze(dims) 2.
+  const variant = dim === undefined ? 0 : typeof dim === 'number' ? 1 : 2;
   return makeView(
     'view',
     x,
     x.shape.filter((_, i) => keep[i]),
     x.strides.filter((_, i) => keep[i]),
     x.offset,
-    {},
+    { gradName: `SqueezeBackward${variant}` },
   );
 }
 
@@ -144,7 +151,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const stride = d < x.ndim ? x.strides[d] * x.shape[d] : 1;
   shape.splice(d, 0, 1);
   strides.splice(d, 0, stride);
-  return makeView('view', x, shape, strides, x.offset, {});
+  return makeView('view', x, shape, strides, x.offset, { gradName: 'UnsqueezeBackward0' });
 }
 
 export function expand(x: Tensor, shape: Shape): Tensor {

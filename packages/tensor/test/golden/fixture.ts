@@ -57,6 +57,8 @@ export interface Case {
   /** For autograd (ignored by the tensor tests): mirrors `out` (null for outputs without grad). */
   gradOut?: FixtureTensor | (FixtureTensor | null)[];
   grads?: unknown[];
+  /** PyTorch's grad_fn name for the first differentiable output. */
+  gradFn?: string;
 }
 
 export interface FixtureFile {
