@@ -12,6 +12,7 @@ import {
   F,
   Linear,
   MaxPool2d,
+  MaxUnpool2d,
   type Module,
   PReLU,
 } from '../src';
@@ -30,6 +31,7 @@ const ctors: Record<string, (c: ModuleCase) => Module> = {
   ConvTranspose1d: (c) =>
     new ConvTranspose1d(...(c.args as [number, number, number]), c.opts as Opts),
   MaxPool2d: (c) => new MaxPool2d(c.args[0] as number, c.opts),
+  MaxUnpool2d: (c) => new MaxUnpool2d(c.args[0] as number, c.opts),
   CrossEntropyLoss: (c) =>
     new CrossEntropyLoss({ weight: tensor(c.opts.weight as number[], { dtype: 'float32' }) }),
 };
@@ -69,6 +71,8 @@ const fns: Record<string, Call> = {
   unfold: (a, o) => F.unfold(a[0], o.kernelSize, o),
   fold: (a, o) => F.fold(a[0], o.outputSize, o.kernelSize, o),
   maxPool2d: (a, o) => F.maxPool2d(a[0], o.kernelSize, o),
+  maxUnpool2d: (a, o) => F.maxUnpool2d(a[0], a[1], o.kernelSize, o),
+  maxUnpool1d: (a, o) => F.maxUnpool1d(a[0], a[1], o.kernelSize, o),
   maxPool2dWithIndices: (a, o) => F.maxPool2dWithIndices(a[0], o.kernelSize, o),
   maxPool1dWithIndices: (a, o) => F.maxPool1dWithIndices(a[0], o.kernelSize, o),
   avgPool2d: (a, o) => F.avgPool2d(a[0], o.kernelSize, o),

@@ -13,6 +13,7 @@ import {
   LeakyReLU,
   Linear,
   MaxPool2d,
+  MaxUnpool2d,
   ReLU,
   Sequential,
   summary,
@@ -85,6 +86,20 @@ describe('summary', () => {
 });
 
 describe('conv and pooling errors', () => {
+  it('maxUnpool2d rejects indices outside the output plane and impossible output sizes', () => {
+    const [pooled, indices] = F.maxPool2dWithIndices(randn([1, 1, 4, 4]), 2);
+    expect(() => F.maxUnpool2d(pooled, indices.add(99), 2)).toThrow(
+      /max_unpool2d: Found an invalid max index: \d+ \(output volumes are of size 4x4\)/,
+    );
+    expect(() => F.maxUnpool2d(pooled, indices, 2, { outputSize: [7, 4] })).toThrow(
+      /invalid output_size "\[7, 4\]" \(dim 0 must be between 2 and 6\)/,
+    );
+    expect(() => F.maxUnpool2d(pooled, indices.narrow(3, 0, 1), 2)).toThrow(/shape of indices/);
+    expect(new MaxUnpool2d(2).toString()).toBe(
+      'MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))',
+    );
+  });
+
   it('names the op and both shapes on a channel mismatch', () => {
     expect(() => new Conv2d(3, 8, 3).forward(randn([2, 1, 8, 8]))).toThrow(
       'Given groups=1, weight of size [8, 3, 3, 3], expected input[2, 1, 8, 8] to have 3 channels, but got 1 channels instead',

@@ -148,6 +148,8 @@ export {
   argsort,
   gather,
   indexAdd,
+  indexFill,
+  indexPut,
   indexSelect,
   maskedFill,
   maskedSelect,

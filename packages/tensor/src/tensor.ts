@@ -175,6 +175,33 @@ export class Tensor {
   dispose(): void {
     this.storage.backend.dispose(this.storage);
   }
+  /**
+   * The values without autograd (PyTorch's `.data`): the same storage, requiring no grad, and
+   * no view as far as autograd is concerned (`p.data.add_(...)` on a leaf is allowed). Unlike
+   * PyTorch, a write through it still counts for the in-place check, so changing a tensor saved
+   * for backward this way raises instead of giving a wrong gradient.
+   */
+  get data(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+  }
+  /**
+   * `x.data = y` as in PyTorch: x takes y's storage, shape and strides (they share memory after
+   * this), keeping its identity, requiresGrad and grad; autograd does not see the change.
+   */
+  set data(value: Tensor) {
+    if (!(value instanceof Tensor))
+      throw new ValueError(`Tensor.data: expected a Tensor to assign, got ${typeof value}`);
+    if (this.requiresGrad && !isFloating(value.dtype))
+      throw new DTypeError(
+        `Tensor.data: a tensor that requires grad cannot take data of dtype ${value.dtype}`,
+      );
+    const self = this as { -readonly [K in 'storage' | 'shape' | 'strides' | 'offset']: Tensor[K] };
+    self.storage = value.storage;
+    self.shape = value.shape;
+    self.strides = value.strides;
+    self.offset = value.offset;
+    this.base = null;
+  }
   /** A tensor sharing storage but cut from the graph. */
   detach(): Tensor {
     const t = new Tensor(this.storage, this.shape, this.strides, this.offset);
@@ -543,6 +570,21 @@ export class Tensor {
       I.scatterAdd(E.original(this, index, src), dim, index, src),
     );
   }
+  indexFill_(dim: number, index: Tensor, value: TensorLike): this {
+    return E.inplace(
+      'indexFill_',
+      this,
+      I.indexFill(E.original(this, index, value), dim, index, value),
+    );
+  }
+  /** `x[indices] = values` (torch's index_put_); see indexPut. */
+  indexPut_(indices: readonly Tensor[], values: TensorLike, opts?: { accumulate?: boolean }): this {
+    return E.inplace(
+      'indexPut_',
+      this,
+      I.indexPut(E.original(this, values, ...indices), indices, values, opts),
+    );
+  }
   indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): this {
     return E.inplace(
       'indexAdd_',
@@ -655,6 +697,16 @@ export class Tensor {
   }
   indexSelect(dim: number, index: Tensor): Tensor {
     return I.indexSelect(this, dim, index);
+  }
+  indexFill(dim: number, index: Tensor, value: TensorLike): Tensor {
+    return I.indexFill(this, dim, index, value);
+  }
+  indexPut(
+    indices: readonly Tensor[],
+    values: TensorLike,
+    opts?: { accumulate?: boolean },
+  ): Tensor {
+    return I.indexPut(this, indices, values, opts);
   }
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor {
     return I.indexAdd(this, dim, index, source, opts);

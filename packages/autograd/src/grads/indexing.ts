@@ -75,6 +75,22 @@ export const indexing: Record<string, Formula> = {
       return [zero.scatterAdd(attr(c, 'dim'), index, g.reshape(index.shape)), null];
     },
   },
+  // Inputs: x, values. `positions` are rows of x seen as [-1, ...rest]; values broadcast to
+  // [...picked, ...rest]. Each value gets the gradient of where it was put (the engine sums it to
+  // values' shape); x's gradient is cut where it was overwritten.
+  indexPut: {
+    name: 'IndexPutBackward0',
+    backward: (g, c) => {
+      const positions = attr<Tensor>(c, 'positions');
+      const picked = attr<number[]>(c, 'picked');
+      const rest = attr<number[]>(c, 'rest');
+      const rows = g.reshape([-1, ...rest]);
+      const gx = attr<boolean>(c, 'accumulate')
+        ? g
+        : rows.indexFill(0, positions, 0).reshape(g.shape);
+      return [gx, rows.indexSelect(0, positions).reshape([...picked, ...rest])];
+    },
+  },
   // Inputs: x, index, src (already cut to index's shape). Every scatter flavour records this op.
   scatter: {
     name: (attrs) => (attrs.reduce === 'none' ? 'ScatterBackward0' : 'ScatterReduceBackward0'),

@@ -11,4 +11,5 @@ export * from './loss';
 export * from './normalization';
 export * from './pooling';
 export * from './sparse';
+export * from './unpool';
 export * from './vision';

@@ -1,6 +1,7 @@
 import type { Tensor, ValuesIndices } from '@tensile/tensor';
-import type { IntOrPair } from '../functional/conv';
+import { type IntOrPair, ntuple } from '../functional/conv';
 import * as F from '../functional/pooling';
+import * as U from '../functional/unpool';
 import { Module } from '../module';
 import { pyBool } from './options';
 
@@ -170,5 +171,54 @@ export class AdaptiveMaxPool1d extends AdaptiveMaxPool {
     return this.returnIndices
       ? F.adaptiveMaxPool1dWithIndices(input, size)
       : F.adaptiveMaxPool1d(input, size);
+  }
+}
+
+/** Python's tuple spelling: (2, 2), or (2,) for one element. */
+const tuple = (v: readonly number[]) => (v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`);
+
+abstract class MaxUnpoolNd extends Module {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+
+  /** Sizes kept as tuples, as PyTorch's _pair/_single do. */
+  constructor(dims: 1 | 2, kernelSize: IntOrPair, opts: MaxUnpoolLayerOptions) {
+    super();
+    this.kernelSize = ntuple(dims, kernelSize, 'kernel_size');
+    this.stride = ntuple(dims, opts.stride ?? kernelSize, 'stride');
+    this.padding = ntuple(dims, opts.padding ?? 0, 'padding');
+  }
+
+  protected options(outputSize: readonly number[] | undefined): U.MaxUnpoolOptions {
+    return { stride: this.stride, padding: this.padding, outputSize };
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}, padding=${tuple(this.padding)}`;
+  }
+}
+
+export type MaxUnpoolLayerOptions = Omit<U.MaxUnpoolOptions, 'outputSize'>;
+
+/** torch.nn.MaxUnpool2d: forward(input, indices, outputSize?) undoes MaxPool2d(returnIndices). */
+export class MaxUnpool2d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrPair, opts: MaxUnpoolLayerOptions = {}) {
+    super(2, kernelSize, opts);
+  }
+
+  override forward(input: Tensor, indices: Tensor, outputSize?: readonly number[]): Tensor {
+    return U.maxUnpool2d(input, indices, this.kernelSize, this.options(outputSize));
+  }
+}
+
+/** torch.nn.MaxUnpool1d: forward(input, indices, outputSize?) undoes MaxPool1d(returnIndices). */
+export class MaxUnpool1d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrPair, opts: MaxUnpoolLayerOptions = {}) {
+    super(1, kernelSize, opts);
+  }
+
+  override forward(input: Tensor, indices: Tensor, outputSize?: readonly number[]): Tensor {
+    return U.maxUnpool1d(input, indices, this.kernelSize, this.options(outputSize));
   }
 }

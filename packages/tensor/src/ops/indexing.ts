@@ -11,7 +11,7 @@ import {
   wrapStorage,
 } from '../tensor';
 import { checkSameDevice, operands } from './broadcast';
-import { fromArray } from './create';
+import { fromArray, zeros } from './create';
 import * as E from './elementwise';
 import * as V from './views';
 
@@ -193,11 +193,101 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
       `maskedFill: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`,
     );
   }
-  const v =
-    value instanceof Tensor ? value.to(x.dtype) : operands('maskedFill', [x, value], x.dtype)[1];
-  // PyTorch's nodes: a number value MaskedFillBackward0, a tensor value MaskedFillBackward1.
-  const gradName = `MaskedFillBackward${value instanceof Tensor ? 1 : 0}`;
+  return fillWhere('maskedFill', x, mask, value);
+}
+
+/**
+ * `value` where `mask` is set, else x, in x's dtype. PyTorch names the node by the fill (a
+ * number value ...Backward0, a 0-d tensor ...Backward1).
+ */
+function fillWhere(op: 'maskedFill' | 'indexFill', x: Tensor, mask: Tensor, value: TensorLike) {
+  if (value instanceof Tensor && value.ndim !== 0) {
+    throw new ShapeError(
+      `${op}: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`,
+    );
+  }
+  const v = value instanceof Tensor ? value.to(x.dtype) : operands(op, [x, value], x.dtype)[1];
+  const gradName = `${op[0].toUpperCase()}${op.slice(1)}Backward${value instanceof Tensor ? 1 : 0}`;
   return apply('where', [mask, v, x], { gradName }, () => E.where(mask, v, x).to(x.dtype));
+}
+
+/** A [size] bool tensor on `device`, true at `positions` (wrapped already). */
+function positionMask(size: number, positions: Tensor, device: string): Tensor {
+  const hit = new Uint8Array(size);
+  for (const p of positions.dataSync()) hit[Number(p)] = 1;
+  return fromArray(hit, [size], { dtype: 'bool', device });
+}
+
+/** x with the entries at `index` along `dim` set to `value` (torch.index_fill). */
+export function indexFill(x: Tensor, dim: number, index: Tensor, value: TensorLike): Tensor {
+  const d = normalizeDim('indexFill', dim, Math.max(x.ndim, 1));
+  checkIndexTensor('indexFill', index);
+  if (index.ndim > 1)
+    throw new IndexError(`indexFill(): Index has to be a vector, got ${fmtShape(index.shape)}`);
+  const size = x.ndim === 0 ? 1 : x.shape[d];
+  const hit = positionMask(size, checkedIndex('indexFill', index, size, d), x.device);
+  const along = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? s : 1));
+  return fillWhere('indexFill', x, V.view(hit, along), value);
+}
+
+/**
+ * x with `values` put at the positions `indices` pick (torch.index_put: `x[indices] = values`),
+ * or added there with `accumulate` (repeated positions then add up). `indices` index the
+ * leading dims and broadcast together, as advanced indexing; a bool tensor stands for its
+ * nonzero positions. Without accumulate a repeated position takes its last value, as PyTorch's
+ * CPU kernel does.
+ */
+export function indexPut(
+  x: Tensor,
+  indices: readonly Tensor[],
+  values: TensorLike,
+  opts: { accumulate?: boolean } = {},
+): Tensor {
+  for (const t of indices) if (t.dtype !== 'bool') checkIndexTensor('indexPut', t);
+  const dims = indices.flatMap((t) => (t.dtype === 'bool' ? nonzero(t, { asTuple: true }) : [t]));
+  if (dims.length === 0 || dims.length > x.ndim)
+    throw new IndexError(
+      `indexPut: too many indices for tensor of dimension ${x.ndim} (got ${dims.length})`,
+    );
+  const lead = x.shape.slice(0, dims.length);
+  const rest = x.shape.slice(dims.length);
+  const picked = broadcastShapes('indexPut', ...dims.map((t) => t.shape));
+  // The row-major position over the leading dims of each picked entry.
+  const positions = V.reshape(
+    dims
+      .map((t, i) => checkedIndex('indexPut', V.expand(t, picked).contiguous(), lead[i], i))
+      .reduce((flat, idx, i) => E.add(E.mul(flat, lead[i]), idx)),
+    [-1],
+  );
+  const target = [...picked, ...rest];
+  const v =
+    values instanceof Tensor ? values.to(x.dtype) : operands('indexPut', [x, values], x.dtype)[1];
+  const fits =
+    v.ndim <= target.length &&
+    v.shape.every((s, i) => s === 1 || s === target[target.length - v.ndim + i]);
+  if (!fits)
+    throw new ShapeError(
+      `indexPut: shape mismatch: value tensor of shape ${fmtShape(v.shape)} cannot be broadcast to indexing result of shape ${fmtShape(target)} (tensor of shape ${fmtShape(x.shape)}, indices of shape ${fmtShape(picked)})`,
+    );
+  const accumulate = !!opts.accumulate;
+  return apply('indexPut', [x, v], { positions, picked, rest, accumulate }, () => {
+    const rows = V.reshape(x, [-1, ...rest]);
+    const src = V.reshape(V.expand(v, target), [-1, ...rest]);
+    if (accumulate) return V.reshape(indexAdd(rows, 0, positions, src), x.shape);
+    // The last source row for each position, so that one write wins as in PyTorch.
+    const last = new Map<number, number>();
+    positions.dataSync().forEach((p, i) => {
+      last.set(Number(p), i);
+    });
+    const int64 = { dtype: 'int64', device: x.device } as const;
+    const at = fromArray(Float64Array.from(last.keys()), [last.size], int64);
+    const from = fromArray(Float64Array.from(last.values()), [last.size], int64);
+    const blank = zeros(rows.shape, { dtype: x.dtype, device: x.device });
+    const placed = indexAdd(blank, 0, at, indexSelect(src, 0, from));
+    const mask = positionMask(rows.shape[0], at, x.device);
+    const along = rows.shape.map((s, i) => (i === 0 ? s : 1));
+    return V.reshape(E.where(V.view(mask, along), placed, rows), x.shape);
+  });
 }
 
 export function nonzero(x: Tensor): Tensor;

@@ -33,23 +33,28 @@ export function inverseAffineMatrix(
   return m;
 }
 
-/** torchvision's _compute_affine_output_size (expand=True): the [w, h] that holds the whole result. */
+/**
+ * torchvision's _compute_affine_output_size (expand=True): the [w, h] that holds the whole
+ * result. Computed in float32 as there: in float64, 30000 * 1e-4 is 3.0000000000000004 and a
+ * quarter turn of a 6x8 image came out 8x7 (torchvision: 8x6).
+ */
 function affineOutputSize(m: readonly number[], w: number, h: number): [number, number] {
+  const f = Math.fround;
+  const t = m.map(f);
   const pts = [
     [-0.5 * w, -0.5 * h],
     [-0.5 * w, 0.5 * h],
     [0.5 * w, 0.5 * h],
     [0.5 * w, -0.5 * h],
   ];
-  const xs = pts.map(([x, y]) => m[0] * x + m[1] * y + m[2]);
-  const ys = pts.map(([x, y]) => m[3] * x + m[4] * y + m[5]);
+  // pts @ theta.T, a float32 matmul (each product and sum rounded).
+  const xs = pts.map(([x, y]) => f(f(f(f(x) * t[0]) + f(f(y) * t[1])) + t[2]));
+  const ys = pts.map(([x, y]) => f(f(f(f(x) * t[3]) + f(f(y) * t[4])) + t[5]));
   // Truncated to 1e-4 so that ceil of 1e-15 noise is not 1.
   const tol = 1e-4;
-  const size = (vs: number[], half: number) => {
-    const max = Math.ceil(Math.trunc((Math.max(...vs) + half) / tol) * tol);
-    const min = Math.floor(Math.trunc((Math.min(...vs) + half) / tol) * tol);
-    return max - min;
-  };
+  const snap = (v: number) => f(Math.trunc(f(v / tol)) * tol);
+  const size = (vs: number[], half: number) =>
+    Math.ceil(snap(f(Math.max(...vs) + half))) - Math.floor(snap(f(Math.min(...vs) + half)));
   return [size(xs, w * 0.5), size(ys, h * 0.5)];
 }
 
