@@ -9,6 +9,8 @@
 #define TILE_VEC_U TILE_CAT(TILE, _vec_u)
 typedef float TILE_VEC __attribute__((vector_size(TILE_V * sizeof(float))));
 typedef float TILE_VEC_U __attribute__((vector_size(TILE_V * sizeof(float)), aligned(4)));
+#define TILE_IVEC TILE_CAT(TILE, _ivec)
+typedef int TILE_IVEC __attribute__((vector_size(TILE_V * sizeof(int))));
 
 // ob channels from o0 (at most TILE_OB), rows y0 .. y0 + rb - 1, columns x0 .. x0 + TILE_V - 1
 // (or to the plane's edge) of one image, from the padded image `pad`.
@@ -40,9 +42,9 @@ TILE_TARGET static void TILE_CAT(TILE, _forward)(const Job *j, const float *pad,
 }
 
 // The weight gradient's taps t0 .. t0 + tb - 1 (at most TILE_WTB) for channels o0 .. o0 + ob
-// - 1 (at most TILE_WOB) over one image: the output gradient gy [o, oh, ow] times the padded
-// image at each tap's offset, summed over the plane into dw [o, k] (a vector of lane sums
-// each, added up at the end).
+// - 1 (at most TILE_WOB) over one image: the output gradient gy [o, oh, gw] (rows padded with
+// zeros to whole vectors) times the padded image at each tap's offset, summed over the plane
+// into dw [o, k] (a vector of lane sums each, added up at the end).
 TILE_TARGET static void TILE_CAT(TILE, _weights)(const Job *j, const float *pad, const float *gy,
                                                  int64_t o0, int ob, int64_t t0, int tb,
                                                  float *dw) {
@@ -53,32 +55,29 @@ TILE_TARGET static void TILE_CAT(TILE, _weights)(const Job *j, const float *pad,
   const float *tap[TILE_WTB];
   const float *src[TILE_WOB];
   for (int t = 0; t < TILE_WTB; t++) tap[t] = pad + j->taps[t0 + (t < tb ? t : 0)];
-  const int64_t plane = g->oh * g->ow, down = g->sh * j->pw;
-  for (int o = 0; o < TILE_WOB; o++) src[o] = gy + (o0 + (o < ob ? o : 0)) * plane;
+  const int64_t gw = j->gw, down = g->sh * j->pw;
+  for (int o = 0; o < TILE_WOB; o++) src[o] = gy + (o0 + (o < ob ? o : 0)) * g->oh * gw;
   const int64_t whole = g->ow / TILE_V * TILE_V;
+  // Lanes of the last, partial vector that lie in the plane. Past it the image may hold an
+  // infinity, where 0 * inf is NaN: those products are cleared bit by bit, not multiplied.
+  TILE_IVEC keep;
+  for (int l = 0; l < TILE_V; l++) keep[l] = whole + l < g->ow ? -1 : 0;
   for (int64_t y = 0; y < g->oh; y++) {
     for (int64_t x0 = 0; x0 < whole; x0 += TILE_V) {
       TILE_VEC gv[TILE_WOB];
-      for (int o = 0; o < TILE_WOB; o++) gv[o] = *(const TILE_VEC_U *)(src[o] + y * g->ow + x0);
+      for (int o = 0; o < TILE_WOB; o++) gv[o] = *(const TILE_VEC_U *)(src[o] + y * gw + x0);
       for (int t = 0; t < TILE_WTB; t++) {
         TILE_VEC a = *(const TILE_VEC_U *)(tap[t] + y * down + x0);
         for (int o = 0; o < TILE_WOB; o++) acc[o][t] += gv[o] * a;
       }
     }
     if (whole == g->ow) continue;
-    // The partial vector at the edge is copied: the next row's values (or the array's end)
-    // lie past it in gy, and in the image possibly an infinity, where 0 * inf is NaN.
-    int64_t n = g->ow - whole;
-    float part[TILE_V] = {0};
     TILE_VEC gv[TILE_WOB];
-    for (int o = 0; o < TILE_WOB; o++) {
-      memcpy(part, src[o] + y * g->ow + whole, n * sizeof(float));
-      gv[o] = *(const TILE_VEC_U *)part;
-    }
+    for (int o = 0; o < TILE_WOB; o++) gv[o] = *(const TILE_VEC_U *)(src[o] + y * gw + whole);
     for (int t = 0; t < TILE_WTB; t++) {
-      memcpy(part, tap[t] + y * down + whole, n * sizeof(float));
-      TILE_VEC a = *(const TILE_VEC_U *)part;
-      for (int o = 0; o < TILE_WOB; o++) acc[o][t] += gv[o] * a;
+      TILE_VEC a = *(const TILE_VEC_U *)(tap[t] + y * down + whole);
+      for (int o = 0; o < TILE_WOB; o++)
+        acc[o][t] += (TILE_VEC)((TILE_IVEC)(gv[o] * a) & keep);
     }
   }
   for (int o = 0; o < ob; o++)
@@ -89,6 +88,7 @@ TILE_TARGET static void TILE_CAT(TILE, _weights)(const Job *j, const float *pad,
 }
 
 #undef TILE_VEC
+#undef TILE_IVEC
 #undef TILE_VEC_U
 #undef TILE
 #undef TILE_V

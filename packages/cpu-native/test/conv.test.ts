@@ -91,6 +91,10 @@ const cases: Geom[] = [
   { n: 2, c: 2, h: 13, w: 17, o: 9, k: [3, 3], s: [2, 1], p: [1, 0], d: [1, 2] },
   { n: 2, c: 1, h: 28, w: 28, o: 6, k: [5, 5], s: [1, 1], p: [2, 2], d: [1, 1] },
   { n: 3, c: 3, h: 32, w: 32, o: 17, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
+  // Deep windows with few output channels go direct too: LeNet's second layer (150 values,
+  // 16 channels, 10-column planes: one partial vector a row), and 288 values, 9 channels.
+  { n: 3, c: 6, h: 14, w: 14, o: 16, k: [5, 5], s: [1, 1], p: [0, 0], d: [1, 1] },
+  { n: 2, c: 32, h: 9, w: 21, o: 9, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
 ];
 
 describe.runIf(kernels)(`cpu-native conv (${kernels?.info().blas})`, () => {

@@ -129,6 +129,29 @@ function classWeight(op: string, weight: Tensor | null | undefined, input: Tenso
   return weight;
 }
 
+/**
+ * Rejects a target outside [0, classes) that is not ignoreIndex (PyTorch's message), and says
+ * whether any target is ignored. CPU targets are read once on the host; on other devices the
+ * check stays there and only its answers come back.
+ */
+function checkTargets(target: Tensor, classes: number, ignoreIndex: number): boolean {
+  const outOfRange = (v: number) => v !== ignoreIndex && !(v >= 0 && v < classes);
+  if (target.device === 'cpu') {
+    const values = target.dataSync();
+    const bad = values.find(outOfRange);
+    if (bad !== undefined)
+      throw new IndexError(`nll_loss: Target ${bad} is out of bounds (${classes} classes).`);
+    return values.includes(ignoreIndex);
+  }
+  const ignored = target.eq(ignoreIndex);
+  const bad = target.lt(0).logicalOr(target.ge(classes)).logicalAnd(ignored.logicalNot());
+  if (bad.any().item()) {
+    const t = target.maskedSelect(bad).dataSync()[0];
+    throw new IndexError(`nll_loss: Target ${t} is out of bounds (${classes} classes).`);
+  }
+  return ignored.any().item() === 1;
+}
+
 /** The negative log likelihood of each target class: input holds log-probabilities. */
 export function nllLoss(input: Tensor, target: Tensor, opts: ClassOptions = {}): Tensor {
   checkClassTarget('nll_loss', input, target);
@@ -136,12 +159,13 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassOptions = {}):
   const weight = classWeight('nll_loss', opts.weight, input);
   const classDim = input.ndim === 1 ? 0 : 1;
   const classes = input.shape[classDim];
-  const ignored = target.eq(ignoreIndex);
-  const bad = target.lt(0).logicalOr(target.ge(classes)).logicalAnd(ignored.logicalNot());
-  if (bad.any().item()) {
-    const t = target.maskedSelect(bad).dataSync()[0];
-    throw new IndexError(`nll_loss: Target ${t} is out of bounds (${classes} classes).`);
+  const anyIgnored = checkTargets(target, classes, ignoreIndex);
+  if (!anyIgnored && !weight) {
+    // The usual case, every target counted with weight 1: a gather and a reduction.
+    const index = target.to('int64').unsqueeze(classDim);
+    return reduce(input.gather(classDim, index).squeeze(classDim).neg(), opts.reduction);
   }
+  const ignored = target.eq(ignoreIndex);
   const safe = target.to('int64').maskedFill(ignored, 0);
   const picked = input.gather(classDim, safe.unsqueeze(classDim)).squeeze(classDim).neg();
   const keep = ignored.logicalNot().to(input.dtype);
