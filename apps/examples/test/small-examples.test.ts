@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExample } from './run-example';
 
@@ -37,5 +40,17 @@ describe('small examples', () => {
 
     expect(grid.stdout).toContain('makeGrid of [3, 3, 32, 32] with padding 2: [3, 36, 104]');
     expect(grid.stdout).toContain('nrow 5: [3, 62, 152]');
+  }, 180_000);
+
+  it('finetune-pytorch loads a PyTorch state dict, matches its outputs, and saves a .pt', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'finetune-')), 'head.pt');
+    const run = await runExample('finetune-pytorch.ts', '--out', out, '--steps', '30');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('missing keys 0, unexpected keys 0');
+    const diff = Number(run.stdout.match(/outputs: (\S+)/)?.[1]);
+    expect(diff).toBeLessThan(1e-5);
+    const [, first, last] = run.stdout.match(/loss (\S+) -> (\S+)/) ?? [];
+    expect(Number(last)).toBeLessThan(Number(first));
+    expect(existsSync(out)).toBe(true);
   }, 180_000);
 });

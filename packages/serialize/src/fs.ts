@@ -1,6 +1,22 @@
 import type { Tensor } from '@tensile/tensor';
+import { SerializeError } from './errors';
 import { decodeHeader, headerLength, tensorFromBytes } from './safetensors';
-import { assemble, serializeParts } from './serialize';
+import { assemble, legacyTorch, serializeParts } from './serialize';
+import { decodeTorch, encodeTorch, isLegacyTorch, isTorchZip } from './torch/format';
+
+export interface SaveOptions {
+  /**
+   * 'safetensors' (the default), or 'torch': PyTorch's torch.save zip, which torch.load reads.
+   * A path ending in .pt or .pth means 'torch' unless this says otherwise.
+   */
+  format?: 'safetensors' | 'torch';
+}
+
+/** torch.save's archive name for `path`: its file name without the extension, as PyTorch's. */
+function archiveName(path: string): string {
+  const file = path.split(/[\\/]/).pop() ?? 'archive';
+  return file.replace(/\.[^.]*$/, '').replace(/[^\w.-]/g, '_') || 'archive';
+}
 
 /** Bytes per read or write call: Node refuses single calls past 2 GiB. */
 const CHUNK = 1 << 30;
@@ -11,8 +27,9 @@ const CHUNK = 1 << 30;
  * file or the new one, never a partial one. Temporary files that a killed save left for this
  * path are removed first. Node only (the module loads `node:fs` when called).
  */
-export async function save(value: unknown, path: string): Promise<void> {
-  const parts = serializeParts(value);
+export async function save(value: unknown, path: string, opts: SaveOptions = {}): Promise<void> {
+  const torch = (opts.format ?? (/\.pth?$/i.test(path) ? 'torch' : 'safetensors')) === 'torch';
+  const parts = torch ? encodeTorch(value, archiveName(path)) : serializeParts(value);
   const { open, rename, rm } = await import('node:fs/promises');
   const { basename, dirname, join } = await import('node:path');
   const dir = dirname(path);
@@ -72,13 +89,25 @@ function alive(pid: number): boolean {
 
 /**
  * Reads a file written by `save` (or any safetensors file) and decodes it, one tensor at a time
- * (whole-file reads stop at 2 GiB); errors name the file.
+ * (whole-file reads stop at 2 GiB); a torch.save file (PyTorch 1.6 or later) is recognized by
+ * its first bytes and loads as torch.load(weights_only=True) would. Errors name the file.
  */
 export async function load<T = unknown>(path: string): Promise<T> {
   const { open } = await import('node:fs/promises');
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
+    const magic = new Uint8Array(4);
+    await file.read(magic, 0, 4, 0);
+    if (isLegacyTorch(magic)) throw legacyTorch(path);
+    if (isTorchZip(magic)) {
+      // A zip is read whole (its directory is at the end); Node reads at most 2 GiB at once.
+      if (size > 2 ** 31 - 1)
+        throw new SerializeError(`${path}: torch.save files over 2 GiB are not supported yet`);
+      const bytes = new Uint8Array(size);
+      await file.read(bytes, 0, size, 0);
+      return decodeTorch(bytes, path) as T;
+    }
     const read = async (position: number, length: number) => {
       const out = new Uint8Array(length);
       for (let at = 0; at < length; ) {
