@@ -1,8 +1,14 @@
 import type { Tensor } from '@tensile/tensor';
 import { SerializeError } from './errors';
 import { decodeHeader, headerLength, tensorFromBytes } from './safetensors';
-import { assemble, legacyTorch, serializeParts } from './serialize';
-import { decodeTorch, encodeTorch, isLegacyTorch, isTorchZip } from './torch/format';
+import { assemble, serializeParts } from './serialize';
+import {
+  decodeLegacyTorch,
+  decodeTorch,
+  encodeTorch,
+  isLegacyTorch,
+  isTorchZip,
+} from './torch/format';
 
 export interface SaveOptions {
   /**
@@ -89,8 +95,8 @@ function alive(pid: number): boolean {
 
 /**
  * Reads a file written by `save` (or any safetensors file) and decodes it, one tensor at a time
- * (whole-file reads stop at 2 GiB); a torch.save file (PyTorch 1.6 or later) is recognized by
- * its first bytes and loads as torch.load(weights_only=True) would. Errors name the file.
+ * (whole-file reads stop at 2 GiB); a torch.save file (the zip, or the legacy format before
+ * PyTorch 1.6) is recognized by its first bytes and loads as torch.load(weights_only=True) would. Errors name the file.
  */
 export async function load<T = unknown>(path: string): Promise<T> {
   const { open } = await import('node:fs/promises');
@@ -99,14 +105,13 @@ export async function load<T = unknown>(path: string): Promise<T> {
     const { size } = await file.stat();
     const magic = new Uint8Array(4);
     await file.read(magic, 0, 4, 0);
-    if (isLegacyTorch(magic)) throw legacyTorch(path);
-    if (isTorchZip(magic)) {
-      // A zip is read whole (its directory is at the end); Node reads at most 2 GiB at once.
+    if (isTorchZip(magic) || isLegacyTorch(magic)) {
+      // Read whole (a zip's directory is at its end); Node reads at most 2 GiB at once.
       if (size > 2 ** 31 - 1)
         throw new SerializeError(`${path}: torch.save files over 2 GiB are not supported yet`);
       const bytes = new Uint8Array(size);
       await file.read(bytes, 0, size, 0);
-      return decodeTorch(bytes, path) as T;
+      return (isTorchZip(magic) ? decodeTorch : decodeLegacyTorch)(bytes, path) as T;
     }
     const read = async (position: number, length: number) => {
       const out = new Uint8Array(length);

@@ -7,14 +7,7 @@ import {
   type TensorEntry,
 } from './safetensors';
 import { flatten, type Structure, unflatten } from './structure';
-import { decodeTorch, isLegacyTorch, isTorchZip } from './torch/format';
-
-/** torch.save's format before PyTorch 1.6 (_use_new_zipfile_serialization=False). */
-export function legacyTorch(where: string): SerializeError {
-  return new SerializeError(
-    `${where}: a torch.save file in the legacy format (PyTorch before 1.6) is not supported yet; re-save it with torch.save from a current PyTorch`,
-  );
-}
+import { decodeLegacyTorch, decodeTorch, isLegacyTorch, isTorchZip } from './torch/format';
 
 /** The `__metadata__` entry holding the JSON structure around the tensors. */
 const STRUCTURE_KEY = 'tensile';
@@ -50,13 +43,12 @@ export interface DeserializeOptions {
 /**
  * Decodes `serialize`'s bytes back into the value, tensors bit-exact (on the CPU, without
  * requiresGrad). A safetensors file written elsewhere (e.g. by Python) comes back as a flat object
- * of its tensors by key, and a torch.save file (PyTorch 1.6 or later) as its value (see
- * decodeTorch). Nothing is returned unless the whole file is valid.
+ * of its tensors by key, and a torch.save file (zip or legacy) as its value (see decodeTorch). Nothing is returned unless the whole file is valid.
  */
 export function deserialize<T = unknown>(bytes: Uint8Array, opts: DeserializeOptions = {}): T {
   const where = opts.source ?? 'deserialize';
   if (isTorchZip(bytes)) return decodeTorch(bytes, where) as T;
-  if (isLegacyTorch(bytes)) throw legacyTorch(where);
+  if (isLegacyTorch(bytes)) return decodeLegacyTorch(bytes, where) as T;
   const { metadata, tensors } = decodeSafetensors(bytes, where);
   return assemble<T>(metadata, tensors, where);
 }

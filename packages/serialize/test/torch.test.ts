@@ -74,15 +74,16 @@ const tensorOf = (e: TensorJson) =>
   tensor(e.$tensor.data.map(number), { dtype: 'float32' }).reshape(e.$tensor.shape);
 
 describe('torch.save files', () => {
-  it('a checkpoint PyTorch saved loads value for value: every dtype, views, containers', async () => {
-    const loaded = await load<Record<string, Record<string, Tensor>>>(
-      fixture('python.pt').pathname,
-    );
-    expectLike(loaded, json('python-pt.json').value, 'python.pt');
-    // A view saved with its base shares the base's storage, as in PyTorch.
-    loaded.tensors.base.fill_(-1);
-    expect([...loaded.tensors.column.dataSync()]).toEqual([-1, -1, -1]);
-  });
+  it.each(['python.pt', 'python-legacy.pt'])(
+    'a checkpoint PyTorch saved (%s) loads value for value: every dtype, views, containers',
+    async (name) => {
+      const loaded = await load<Record<string, Record<string, Tensor>>>(fixture(name).pathname);
+      expectLike(loaded, json('python-pt.json').value, name);
+      // A view saved with its base shares the base's storage, as in PyTorch.
+      loaded.tensors.base.fill_(-1);
+      expect([...loaded.tensors.column.dataSync()]).toEqual([-1, -1, -1]);
+    },
+  );
 
   it("a PyTorch state dict loads strictly into the same network and gives PyTorch's outputs", async () => {
     const net = lenetLike();
@@ -159,12 +160,20 @@ describe('torch.save files', () => {
     expect(() => deserialize(good.subarray(0, good.length - 30), { source: 't.pt' })).toThrow(
       /t\.pt: not a readable torch\.save zip/,
     );
-    const legacy = Uint8Array.of(0x80, 2, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20);
-    expect(() => deserialize(legacy, { source: 'old.pt' })).toThrow(
-      /old\.pt: a torch\.save file in the legacy format \(PyTorch before 1\.6\) is not supported yet/,
+    const legacy = readFileSync(fixture('python-legacy.pt'));
+    expect(() => deserialize(legacy.subarray(0, legacy.length - 9), { source: 'old.pt' })).toThrow(
+      /old\.pt: storage \d+ runs past the end of the file/,
     );
-    expect(
-      fuzz(good, (b) => deserialize(b, { source: 'fuzz.pt' }), [SerializeError], 2000),
-    ).toEqual([]);
+    expect(() => deserialize(Uint8Array.of(0x80, 2, 0x4b, 7, 0x2e), { source: 'p.pkl' })).toThrow(
+      /p\.pkl: a pickle without torch\.save's magic number/,
+    );
+    for (const [name, bytes] of [
+      ['fuzz.pt', good],
+      ['fuzz-legacy.pt', legacy],
+    ] as const)
+      expect(
+        fuzz(bytes, (b) => deserialize(b, { source: name }), [SerializeError], 2000),
+        name,
+      ).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { allocArray, type DType, tensor as fromValues, Tensor } from '@tensile/tensor';
 import { SerializeError } from '../errors';
-import { Global, Pickler, PyDict, PyTuple, unpickle } from './pickle';
+import { Global, Pickler, PyDict, PyTuple, unpickle, unpickleAt } from './pickle';
 import { readZip, writeZip } from './zip';
 
 /** Storage classes by the dtype Tensile loads them as; half types widen to float32. */
@@ -79,26 +79,14 @@ export function decodeTorch(bytes: Uint8Array, where: string): unknown {
   const prefix = pkl.slice(0, -'data.pkl'.length);
   const storages = new Map<string, Tensor>();
   const persistentLoad = (pid: unknown): Tensor => {
-    const parts = pid instanceof PyTuple ? pid.items : [];
-    const [kind, type, key, , numel] = parts;
-    const name = type instanceof Global ? type.name.replace(/^torch\./, '') : '';
-    const spec = STORAGES[name];
-    if (kind !== 'storage' || typeof key !== 'string' || !spec)
-      throw new SerializeError(`${where}: unsupported storage ${JSON.stringify(name || kind)}`);
-    const cached = storages.get(key);
-    if (cached) return cached;
-    const data = entries.get(`${prefix}data/${key}`);
-    if (!data) throw new SerializeError(`${where}: storage ${key} is missing from the archive`);
-    const count = data.length / spec.bytes;
-    if (!Number.isInteger(count) || (typeof numel === 'number' && numel !== count))
-      throw new SerializeError(
-        `${where}: storage ${key} holds ${data.length} bytes, not ${String(numel)} values`,
-      );
-    const view = new DataView(data.buffer, data.byteOffset, data.length);
-    const values = allocArray(spec.dtype, count);
-    for (let i = 0; i < count; i++) values[i] = spec.read(view, i * spec.bytes);
-    const t = fromValues(values, { dtype: spec.dtype });
-    storages.set(key, t);
+    const { key, spec, numel } = storageId(pid, where);
+    let t = storages.get(key);
+    if (!t) {
+      const data = entries.get(`${prefix}data/${key}`);
+      if (!data) throw new SerializeError(`${where}: storage ${key} is missing from the archive`);
+      t = storageTensor(data, spec, numel, key, where);
+      storages.set(key, t);
+    }
     return t;
   };
   const value = unpickle(
@@ -107,6 +95,115 @@ export function decodeTorch(bytes: Uint8Array, where: string): unknown {
     where,
   );
   return toJs(value, where);
+}
+
+type StorageSpec = (typeof STORAGES)[string];
+
+/** A persistent id ('storage', torch.<Type>Storage, key, location, numel[, view]) read. */
+function storageId(
+  pid: unknown,
+  where: string,
+): { key: string; spec: StorageSpec; numel: unknown } {
+  const parts = pid instanceof PyTuple ? pid.items : [];
+  const [kind, type, key, , numel] = parts;
+  const name = type instanceof Global ? type.name.replace(/^torch\./, '') : '';
+  const spec = STORAGES[name];
+  if (kind !== 'storage' || typeof key !== 'string' || !spec)
+    throw new SerializeError(`${where}: unsupported storage ${JSON.stringify(name || kind)}`);
+  if (parts[5] != null)
+    throw new SerializeError(`${where}: storage views (PyTorch 0.3) are not supported`);
+  return { key, spec, numel };
+}
+
+/** A storage's bytes as a one-dimensional tensor of the dtype it loads as. */
+function storageTensor(
+  data: Uint8Array,
+  spec: StorageSpec,
+  numel: unknown,
+  key: string,
+  where: string,
+): Tensor {
+  const count = data.length / spec.bytes;
+  if (!Number.isInteger(count) || (typeof numel === 'number' && numel !== count))
+    throw new SerializeError(
+      `${where}: storage ${key} holds ${data.length} bytes, not ${String(numel)} values`,
+    );
+  const view = new DataView(data.buffer, data.byteOffset, data.length);
+  const values = allocArray(spec.dtype, count);
+  for (let i = 0; i < count; i++) values[i] = spec.read(view, i * spec.bytes);
+  return fromValues(values, { dtype: spec.dtype });
+}
+
+/** torch.save's legacy MAGIC_NUMBER, 0x1950a86a20f9469cfc6c, as the pickled int's bytes. */
+const LEGACY_MAGIC = Uint8Array.of(
+  0x80,
+  0x02,
+  0x8a,
+  0x0a,
+  0x6c,
+  0xfc,
+  0x9c,
+  0x46,
+  0xf9,
+  0x20,
+  0x6a,
+  0xa8,
+  0x50,
+  0x19,
+  0x2e,
+);
+
+/**
+ * torch.save's legacy format (before PyTorch 1.6, or _use_new_zipfile_serialization=False):
+ * pickles of the magic number, the protocol version and system info, the value, the storage
+ * keys, then each storage as an int64 count and its bytes. The value's pickle is read twice:
+ * first to learn where it ends and which storages it names, then over the loaded storages.
+ */
+export function decodeLegacyTorch(bytes: Uint8Array, where: string): unknown {
+  if (!LEGACY_MAGIC.every((b, i) => bytes[i] === b))
+    throw new SerializeError(`${where}: a pickle without torch.save's magic number`);
+  const plain = { persistentLoad: () => null, call: () => new PyDict() };
+  const version = unpickleAt(bytes, LEGACY_MAGIC.length, plain, where);
+  if (version.value !== 1001)
+    throw new SerializeError(
+      `${where}: legacy protocol version ${String(version.value)}, not 1001`,
+    );
+  const info = unpickleAt(bytes, version.end, plain, where);
+  const specs = new Map<string, StorageSpec>();
+  const record = (pid: unknown) => {
+    const { key, spec } = storageId(pid, where);
+    specs.set(key, spec);
+    return null;
+  };
+  const scan = unpickleAt(bytes, info.end, { ...plain, persistentLoad: record }, where);
+  const { value: keys, end: after } = unpickleAt(bytes, scan.end, plain, where);
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string'))
+    throw new SerializeError(`${where}: the list of storage keys is missing`);
+  const storages = new Map<string, Tensor>();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  let at = after;
+  for (const key of keys as string[]) {
+    const spec = specs.get(key);
+    if (!spec) throw new SerializeError(`${where}: storage ${key} is listed but never used`);
+    if (at + 8 > bytes.length)
+      throw new SerializeError(`${where}: the file ends before storage ${key}`);
+    const count = Number(view.getBigInt64(at, true));
+    const end = at + 8 + count * spec.bytes;
+    if (count < 0 || end > bytes.length)
+      throw new SerializeError(`${where}: storage ${key} runs past the end of the file`);
+    storages.set(key, storageTensor(bytes.subarray(at + 8, end), spec, count, key, where));
+    at = end;
+  }
+  const load = (pid: unknown) => {
+    const t = storages.get(storageId(pid, where).key);
+    if (!t) throw new SerializeError(`${where}: a storage that the file does not hold`);
+    return t;
+  };
+  const hooks = {
+    persistentLoad: load,
+    call: (fn: Global, args: unknown[]) => call(fn, args, where),
+  };
+  return toJs(unpickleAt(bytes, info.end, hooks, where).value, where);
 }
 
 function ints(x: unknown, what: string, where: string): number[] {

@@ -32,6 +32,16 @@ export interface UnpickleHooks {
 }
 
 export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, where: string): unknown {
+  return unpickleAt(bytes, 0, hooks, where).value;
+}
+
+/** The pickle that starts at byte `from` (files of several pickles), and where it ends. */
+export function unpickleAt(
+  bytes: Uint8Array,
+  from: number,
+  hooks: UnpickleHooks,
+  where: string,
+): { value: unknown; end: number } {
   const fail = (what: string): never => {
     throw new SerializeError(`${where}: bad pickle (${what})`);
   };
@@ -41,7 +51,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, where: string)
   const stack: unknown[] = [];
   const marks: number[] = [];
   const memo = new Map<number, unknown>();
-  let pos = 0;
+  let pos = from;
   const need = (n: number) => {
     if (pos + n > bytes.length) fail(`truncated at byte ${pos}`);
   };
@@ -108,7 +118,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, where: string)
         break;
       case 0x2e: // STOP
         if (stack.length !== 1) fail(`STOP with ${stack.length} values on the stack`);
-        return stack[0];
+        return { value: stack[0], end: pos };
       case 0x28: // MARK
         marks.push(stack.length);
         break;
