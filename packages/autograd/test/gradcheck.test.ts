@@ -34,6 +34,11 @@ const offGrid = (shape: number[]) =>
     .sub(2)
     .detach()
     .requiresGrad_();
+/** Random square matrices plus 3 on the diagonal: far from singular. */
+const wellConditioned = (n: number, batch?: number) =>
+  T.rand(batch ? [batch, n, n] : [n, n], { dtype: 'float64', generator: gen })
+    .add(T.eye(n, n, { dtype: 'float64' }).mul(3))
+    .requiresGrad_();
 const idx = (data: number[] | number[][]) => T.tensor(data, { dtype: 'int64' });
 const mask = (data: boolean[] | boolean[][]) => T.tensor(data);
 const f64 = (data: number[] | number[][]) =>
@@ -108,6 +113,11 @@ const reductions: Case[] = [
   ['mean', (x) => x.mean(1), () => [rand([2, 3])]],
   ['prod', (x) => x.prod(), () => [rand([2, 3])]],
   ['prod dim', (x) => x.prod(1, { keepdim: true }), () => [rand([2, 3])]],
+  ['inverse', (a) => T.inverse(a), () => [wellConditioned(3)]],
+  ['det batch', (a) => T.det(a), () => [wellConditioned(3, 2)]],
+  ['slogdet', (a) => T.slogdet(a).logabsdet, () => [wellConditioned(3)]],
+  ['solve matrix', (a, b) => T.solve(a, b), () => [wellConditioned(3), rand([3, 2])]],
+  ['solve vector', (a, b) => T.solve(a, b), () => [wellConditioned(3), rand([3])]],
   [
     'prod with a zero',
     (x) => x.prod(1),

@@ -23,6 +23,11 @@ export class ValueError extends TensileError {
   override name = 'ValueError';
 }
 
+/** A matrix a linear-algebra op cannot work with: a singular one to invert (torch's LinAlgError). */
+export class LinAlgError extends TensileError {
+  override name = 'LinAlgError';
+}
+
 /** Tensors on different devices, or a backend that is not registered. */
 export class DeviceError extends TensileError {
   override name = 'DeviceError';

@@ -40,6 +40,7 @@ export {
   DTypeError,
   fmtShape,
   IndexError,
+  LinAlgError,
   ShapeError,
   TensileError,
   ValueError,
@@ -71,6 +72,7 @@ export {
   zeros,
   zerosLike,
 } from './ops/create';
+export { det, inv, inverse, linalg, slogdet, solve } from './ops/decompositions';
 export { einsum } from './ops/einsum';
 export type { CloseOptions, DivOptions, NanToNumOptions } from './ops/elementwise';
 export {

@@ -4,6 +4,7 @@ import { autogradEngine } from './dispatch';
 import type { DType, TypedArray } from './dtype';
 import { isFloating } from './dtype';
 import { DTypeError, ValueError } from './errors';
+import * as D from './ops/decompositions';
 import * as E from './ops/elementwise';
 import * as I from './ops/indexing';
 import * as J from './ops/joining';
@@ -697,6 +698,15 @@ export class Tensor {
   }
   indexSelect(dim: number, index: Tensor): Tensor {
     return I.indexSelect(this, dim, index);
+  }
+  inverse(): Tensor {
+    return D.inverse(this);
+  }
+  det(): Tensor {
+    return D.det(this);
+  }
+  slogdet(): ReturnType<typeof D.slogdet> {
+    return D.slogdet(this);
   }
   indexFill(dim: number, index: Tensor, value: TensorLike): Tensor {
     return I.indexFill(this, dim, index, value);

@@ -1,4 +1,5 @@
 import { AutogradError } from '../errors';
+import { decompositions } from './decompositions';
 import { elementwise } from './elementwise';
 import type { Formula } from './formula';
 import { indexing } from './indexing';
@@ -15,6 +16,7 @@ export const FORMULAS: Readonly<Record<string, Formula>> = {
   ...indexing,
   ...linalg,
   ...norm,
+  ...decompositions,
 };
 
 /**

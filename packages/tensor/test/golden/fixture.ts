@@ -38,7 +38,7 @@ export interface Case {
   tol?: Tol;
   /** Error cases: PyTorch's message (for the reader) and the Tensile error class expected. */
   error?: string;
-  errorType?: 'shape' | 'dtype' | 'index' | 'value';
+  errorType?: 'shape' | 'dtype' | 'index' | 'value' | 'linalg';
   /** The Python exception class torch raised (RuntimeError for most). */
   torchError?: string;
   /** Strings the Tensile message must contain besides the op name (the shapes involved). */

@@ -10,6 +10,7 @@ const ERRORS = {
   dtype: T.DTypeError,
   index: T.IndexError,
   value: T.ValueError,
+  linalg: T.LinAlgError,
 } as const;
 
 type Fn = (...args: unknown[]) => unknown;
