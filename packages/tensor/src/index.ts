@@ -72,7 +72,7 @@ export {
   zeros,
   zerosLike,
 } from './ops/create';
-export { det, inv, inverse, linalg, slogdet, solve } from './ops/decompositions';
+export { det, inv, inverse, slogdet, solve } from './ops/decompositions';
 export { einsum } from './ops/einsum';
 export type { CloseOptions, DivOptions, NanToNumOptions } from './ops/elementwise';
 export {
@@ -177,6 +177,7 @@ export {
   unbind,
 } from './ops/joining';
 export { bmm, diag, diagEmbed, dot, matmul, mm, outer, trace, tril, triu } from './ops/linalg';
+export { linalg } from './ops/linalg-namespace';
 export { type LstmCellOptions, lstmCell, lstmCellBackward } from './ops/lstm';
 export { type BatchNormResult, batchNormBackward, batchNormTraining } from './ops/norm';
 export {
@@ -212,6 +213,15 @@ export {
   sum,
   variance as var,
 } from './ops/reduce';
+export {
+  eigh,
+  eigvalsh,
+  type MatrixNormOrder,
+  matrixNorm,
+  type SvdOptions,
+  svd,
+  svdvals,
+} from './ops/spectral';
 export type { UniqueOptions } from './ops/unique';
 export { unique } from './ops/unique';
 export type { IndexSpec } from './ops/views';

@@ -207,6 +207,3 @@ export function solve(a: Tensor, b: Tensor): Tensor {
     return out(X, a, shape);
   });
 }
-
-/** torch.linalg's names for these (T.linalg.inv(A), T.linalg.solve(A, B), ...). */
-export const linalg = { inv, det, slogdet, solve };

@@ -1,0 +1,5 @@
+import { det, inv, slogdet, solve } from './decompositions';
+import { eigh, eigvalsh, matrixNorm, svd, svdvals } from './spectral';
+
+/** torch.linalg's names (T.linalg.inv(A), T.linalg.svd(A), ...). */
+export const linalg = { inv, det, slogdet, solve, eigh, eigvalsh, svd, svdvals, matrixNorm };
