@@ -118,6 +118,18 @@ const reductions: Case[] = [
   ['slogdet', (a) => T.slogdet(a).logabsdet, () => [wellConditioned(3)]],
   ['solve matrix', (a, b) => T.solve(a, b), () => [wellConditioned(3), rand([3, 2])]],
   ['solve vector', (a, b) => T.solve(a, b), () => [wellConditioned(3), rand([3])]],
+  // Through x x^T + 3I, as PyTorch's own check: cholesky reads one triangle of a symmetric input.
+  [
+    'cholesky',
+    (x) => T.cholesky(x.matmul(x.mT).add(T.eye(3, 3, { dtype: 'float64' }).mul(3))),
+    () => [rand([3, 3])],
+  ],
+  [
+    'cholesky upper',
+    (x) =>
+      T.cholesky(x.matmul(x.mT).add(T.eye(3, 3, { dtype: 'float64' }).mul(3)), { upper: true }),
+    () => [rand([3, 3])],
+  ],
   [
     'prod with a zero',
     (x) => x.prod(1),

@@ -72,7 +72,7 @@ export {
   zeros,
   zerosLike,
 } from './ops/create';
-export { det, inv, inverse, slogdet, solve } from './ops/decompositions';
+export { cholesky, det, inv, inverse, slogdet, solve } from './ops/decompositions';
 export { einsum } from './ops/einsum';
 export type { CloseOptions, DivOptions, NanToNumOptions } from './ops/elementwise';
 export {
@@ -189,6 +189,7 @@ export {
   maxPoolBackward,
   maxPoolIndices,
 } from './ops/pooling';
+export { lstsq, type QrMode, qr } from './ops/qr';
 export type { GeneratorOption, MultinomialOptions } from './ops/random';
 export { bernoulli, multinomial } from './ops/random';
 export type { NormOrder, ReduceOptions, VarOptions } from './ops/reduce';

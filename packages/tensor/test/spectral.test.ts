@@ -94,4 +94,40 @@ describe('eigh and svd', () => {
       /square matrices, but the input has shape \[2, 3\]/,
     );
   });
+
+  it('lstsq: the least-squares fit of a tall system, the minimum-norm one of a wide one', () => {
+    // torch.linalg.lstsq([[1, 1], [1, 2], [1, 3]], [[1], [2], [2]]).solution = [[0.6667], [0.5]]
+    const f = { dtype: 'float32' } as const;
+    const a = T.tensor(
+      [
+        [1, 1],
+        [1, 2],
+        [1, 3],
+      ],
+      f,
+    );
+    const { solution, rank } = T.linalg.lstsq(a, T.tensor([[1], [2], [2]], f));
+    expect(max(solution.sub(T.tensor([[2 / 3], [0.5]])))).toBeLessThan(1e-6);
+    expect(rank.item()).toBe(2);
+    // x + y = 2 has many solutions; the smallest is [1, 1].
+    const wide = T.linalg.lstsq(
+      T.tensor([[1, 1]], { dtype: 'float64' }),
+      T.tensor([2], { dtype: 'float64' }),
+    );
+    expect(max(wide.solution.sub(T.tensor([1, 1], { dtype: 'float64' })))).toBeLessThan(1e-12);
+    // A rank-deficient column is ignored, not amplified.
+    const deficient = T.tensor(
+      [
+        [1, 0],
+        [1, 0],
+      ],
+      f,
+    );
+    const fit = T.linalg.lstsq(deficient, T.tensor([2, 4], f));
+    expect(fit.rank.item()).toBe(1);
+    expect(max(fit.solution.sub(T.tensor([3, 0])))).toBeLessThan(1e-6);
+    expect(() => T.linalg.lstsq(T.tensor([[1, 2]]), T.tensor([1]))).toThrow(
+      /linalg\.lstsq: Expected a floating point tensor as input\. Got int64/,
+    );
+  });
 });

@@ -4,7 +4,7 @@
  * they differentiate again. det's gradient at a singular matrix needs the adjugate, which
  * is not here: inverting it fails with linalg.inv's LinAlgError.
  */
-import { inv, solve, type Tensor } from '@tensile/tensor';
+import { diagEmbed, inv, solve, type Tensor, tril } from '@tensile/tensor';
 import { attr, type Formula } from './formula';
 
 /** A batch of scalars [...] as [..., 1, 1], to scale a batch of matrices. */
@@ -25,6 +25,21 @@ export const decompositions: Record<string, Formula> = {
   slogdet: {
     name: 'LinalgSlogdetBackward0',
     backward: (g, c) => [perMatrix(g).mul(inv(c.input(0)).mT)],
+  },
+  // PyTorch's cholesky_backward: with Phi the lower triangle of L^T gL, diagonal halved,
+  // gA = L^-T Phi L^-1, symmetrized. `upper` outputs are L^T, their gradient transposed first.
+  cholesky: {
+    name: 'LinalgCholeskyExBackward0',
+    backward: (g, c) => {
+      const upper = attr<boolean>(c, 'upper');
+      const l = upper ? c.output().mT : c.output();
+      const gl = upper ? g.mT : g;
+      const phi = tril(l.mT.matmul(gl));
+      const halved = phi.sub(diagEmbed(phi.diagonal(0, -2, -1)).mul(0.5));
+      const lInv = inv(l);
+      const gA = lInv.mT.matmul(halved).matmul(lInv);
+      return [gA.add(gA.mT).mul(0.5)];
+    },
   },
   // Inputs: A, B; `vector` when B was a batch of vectors.
   solve: {

@@ -208,7 +208,7 @@ export function decodeLegacyTorch(bytes: Uint8Array, where: string): unknown {
 
 function ints(x: unknown, what: string, where: string): number[] {
   const items = x instanceof PyTuple ? x.items : Array.isArray(x) ? x : null;
-  if (!items || !items.every((v) => Number.isInteger(v)))
+  if (!items?.every((v) => Number.isInteger(v)))
     throw new SerializeError(`${where}: a tensor's ${what} is not a tuple of integers`);
   return items as number[];
 }

@@ -21,9 +21,6 @@ export class PyTuple {
   constructor(readonly items: unknown[]) {}
 }
 
-class Mark {}
-const MARK = new Mark();
-
 export interface UnpickleHooks {
   /** What a persistent id (BINPERSID) stands for: torch's storages. */
   persistentLoad(pid: unknown): unknown;

@@ -80,11 +80,14 @@ function squares(op: string, a: Tensor): { data: Float64Array; n: number; count:
   return { data: Float64Array.from(a.contiguous().dataSync()), n, count: a.numel() / (n * n || 1) };
 }
 
-const out = (values: Float64Array, like: Tensor, shape: readonly number[]) =>
+/** Host float64 results as a tensor of `like`'s dtype and device (every host linalg op's output). */
+export const fromFloat64 = (values: Float64Array, like: Tensor, shape: readonly number[]) =>
   fromArray(like.dtype === 'float32' ? Float32Array.from(values) : values, [...shape], {
     dtype: like.dtype,
     device: like.device,
   });
+
+const out = fromFloat64;
 
 function singularError(op: string, at: number, batch: number, count: number): LinAlgError {
   const which = count > 1 ? `(Batch element ${batch}): ` : '';
@@ -205,5 +208,43 @@ export function solve(a: Tensor, b: Tensor): Tensor {
       );
     }
     return out(X, a, shape);
+  });
+}
+
+/**
+ * The Cholesky factor of each symmetric positive-definite matrix (torch.linalg.cholesky):
+ * lower L with A = L L^T, or with `upper` U = L^T. Only the lower triangle is read; a matrix
+ * that is not positive-definite is a LinAlgError naming the failing leading minor.
+ */
+export function cholesky(a: Tensor, opts: { upper?: boolean } = {}): Tensor {
+  const { data, n, count } = squares('linalg.cholesky', a);
+  const upper = !!opts.upper;
+  return apply('cholesky', [a], { upper }, () => {
+    const l = new Float64Array(data.length);
+    for (let b = 0; b < count; b++) {
+      const at = b * n * n;
+      for (let j = 0; j < n; j++) {
+        let d = data[at + j * n + j];
+        for (let k = 0; k < j; k++) d -= l[at + j * n + k] ** 2;
+        if (!(d > 0))
+          throw new LinAlgError(
+            `linalg.cholesky: ${count > 1 ? `(Batch element ${b}): ` : ''}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${j + 1} is not positive-definite).`,
+          );
+        const ljj = Math.sqrt(d);
+        l[at + j * n + j] = ljj;
+        for (let i = j + 1; i < n; i++) {
+          let s = data[at + i * n + j];
+          for (let k = 0; k < j; k++) s -= l[at + i * n + k] * l[at + j * n + k];
+          l[at + i * n + j] = s / ljj;
+        }
+      }
+      if (upper)
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < i; j++) {
+            l[at + j * n + i] = l[at + i * n + j];
+            l[at + i * n + j] = 0;
+          }
+    }
+    return out(l, a, a.shape);
   });
 }

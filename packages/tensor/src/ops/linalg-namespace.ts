@@ -1,5 +1,19 @@
-import { det, inv, slogdet, solve } from './decompositions';
+import { cholesky, det, inv, slogdet, solve } from './decompositions';
+import { lstsq, qr } from './qr';
 import { eigh, eigvalsh, matrixNorm, svd, svdvals } from './spectral';
 
 /** torch.linalg's names (T.linalg.inv(A), T.linalg.svd(A), ...). */
-export const linalg = { inv, det, slogdet, solve, eigh, eigvalsh, svd, svdvals, matrixNorm };
+export const linalg = {
+  inv,
+  det,
+  slogdet,
+  solve,
+  cholesky,
+  qr,
+  lstsq,
+  eigh,
+  eigvalsh,
+  svd,
+  svdvals,
+  matrixNorm,
+};

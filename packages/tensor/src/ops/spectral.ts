@@ -8,7 +8,7 @@
 import { isFloating } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
-import { fromArray } from './create';
+import { fromFloat64 } from './decompositions';
 import * as E from './elementwise';
 import * as R from './reduce';
 
@@ -22,12 +22,6 @@ function floating(op: string, a: Tensor, square: boolean): void {
   if (!isFloating(a.dtype))
     throw new DTypeError(`${op}: Expected a floating point tensor as input. Got ${a.dtype}`);
 }
-
-const result = (values: Float64Array, like: Tensor, shape: readonly number[]) =>
-  fromArray(like.dtype === 'float32' ? Float32Array.from(values) : values, [...shape], {
-    dtype: like.dtype,
-    device: like.device,
-  });
 
 /**
  * Applies the plane rotation (c, s) to lines p and q of the row-major `x`: its columns when
@@ -184,8 +178,8 @@ export function eigh(a: Tensor): [Tensor, Tensor] & { eigenvalues: Tensor; eigen
     w.set(r.w, b * n);
     v.set(r.v, b * n * n);
   }
-  const eigenvalues = result(w, a, a.shape.slice(0, -1));
-  const eigenvectors = result(v, a, a.shape);
+  const eigenvalues = fromFloat64(w, a, a.shape.slice(0, -1));
+  const eigenvectors = fromFloat64(v, a, a.shape);
   return Object.assign([eigenvalues, eigenvectors] as [Tensor, Tensor], {
     eigenvalues,
     eigenvectors,
@@ -234,9 +228,9 @@ export function svd(
   }
   const batch = a.shape.slice(0, -2);
   const out = {
-    U: result(U, a, [...batch, ur, uc]),
-    S: result(S, a, [...batch, k]),
-    Vh: result(Vh, a, [...batch, vr, n]),
+    U: fromFloat64(U, a, [...batch, ur, uc]),
+    S: fromFloat64(S, a, [...batch, k]),
+    Vh: fromFloat64(Vh, a, [...batch, vr, n]),
   };
   return Object.assign([out.U, out.S, out.Vh] as [Tensor, Tensor, Tensor], out);
 }
