@@ -1,7 +1,19 @@
 // Model options, initialization and errors; the torchvision comparisons are in models-resnet.test.ts.
 import '@tensile/autograd';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BatchNorm2d, type Conv2d, GroupNorm, StateDictError } from '@tensile/nn';
-import { manualSeed, noGrad, ShapeError, type Tensor, ValueError, zeros } from '@tensile/tensor';
+import { save } from '@tensile/serialize';
+import {
+  manualSeed,
+  noGrad,
+  rand,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
 import { models } from '../src';
 
@@ -136,11 +148,43 @@ describe('ResNet options', () => {
     expect(model.forward(zeros([2, 3, 32, 32])).shape).toEqual([2, 5]);
   });
 
-  it('accepts weights: null; anything else names the way to load pretrained weights', () => {
+  it('accepts weights: null; a name to download says there is no download (issue 20)', () => {
     expect(models.resnet18({ weights: null, numClasses: 3 }).fc.outFeatures).toBe(3);
-    const pretrained = { weights: 'IMAGENET1K_V1' } as unknown as models.ResNetFactoryOptions;
+    const pretrained = { weights: 'IMAGENET1K_V1' };
     expect(() => models.resnet18(pretrained)).toThrow(ValueError);
-    expect(() => models.resnet18(pretrained)).toThrow(/no pretrained weights.*loadStateDict/);
+    expect(() => models.resnet18(pretrained)).toThrow(
+      /weights: cannot read IMAGENET1K_V1 .*downloads no weights, give a local \.pt, \.pth or \.safetensors file/,
+    );
+  });
+
+  it('weights: a state dict, or a .pt / .safetensors file of one, loads strictly (issue 20)', async () => {
+    manualSeed(3);
+    const source = models.squeezenet1_1({ numClasses: 3 });
+    const dir = mkdtempSync(join(tmpdir(), 'weights-'));
+    const x = rand([1, 3, 64, 64]);
+    const want = noGrad(() => source.eval().forward(x));
+    for (const file of ['w.pt', 'w.safetensors']) {
+      await save(source.stateDict(), join(dir, file));
+      const loaded = models.squeezenet1_1({ numClasses: 3, weights: join(dir, file) }).eval();
+      expect(
+        noGrad(() => loaded.forward(x))
+          .sub(want)
+          .abs()
+          .max()
+          .item(),
+      ).toBe(0);
+    }
+    const fromDict = models.squeezenet1_1({ numClasses: 3, weights: source.stateDict() }).eval();
+    expect(
+      noGrad(() => fromDict.forward(x))
+        .sub(want)
+        .abs()
+        .max()
+        .item(),
+    ).toBe(0);
+    expect(() => models.squeezenet1_1({ weights: source.stateDict() })).toThrow(
+      /size mismatch for classifier\.1\.weight/,
+    );
   });
 
   it('loads a state dict of the same architecture, and names the mismatching keys otherwise', () => {

@@ -1,7 +1,7 @@
 import { type Generator, type Tensor, ValueError } from '@tensile/tensor';
 import * as F from '../functional/dropout';
 import { Module } from '../module';
-import { pyBool } from './options';
+import { pyBool, pyFloat } from './options';
 
 export interface DropoutLayerOptions {
   /** Multiply the input in place and return it. */
@@ -42,7 +42,7 @@ abstract class DropoutBase extends Module {
   }
 
   override extraRepr(): string {
-    return `p=${this.p}, inplace=${pyBool(this.inplace)}`;
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 

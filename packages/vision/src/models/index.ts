@@ -1,6 +1,7 @@
 /**
- * torchvision.models for Tensile: the ResNet family and LeNet-5, with torchvision's names,
- * options, initialization and state dict keys. No weights are downloaded (see WeightsOption).
+ * torchvision.models for Tensile: the ResNet family, SqueezeNet and LeNet-5, with torchvision's
+ * names, options, initialization and state dict keys. No weights are downloaded; `weights`
+ * takes a state dict or a local .pt/.pth/.safetensors file (see WeightsOption).
  */
 export { type LeNet5Options, lenet5 } from './lenet';
 export {
@@ -23,4 +24,12 @@ export {
   wideResnet50_2,
   wideResnet101_2,
 } from './resnet';
+export {
+  Fire,
+  SqueezeNet,
+  type SqueezeNetFactoryOptions,
+  type SqueezeNetOptions,
+  squeezenet1_0,
+  squeezenet1_1,
+} from './squeezenet';
 export type { WeightsOption } from './weights';

@@ -15,7 +15,7 @@ import {
   Sequential,
 } from '@tensile/nn';
 import { type Tensor, ValueError } from '@tensile/tensor';
-import { checkNumClasses, checkWeights, type WeightsOption } from './weights';
+import { applyWeights, checkNumClasses, type WeightsOption } from './weights';
 
 /** Makes the normalization layer of a block (torchvision's norm_layer); BatchNorm2d by default. */
 export type NormLayer = (numFeatures: number) => Module;
@@ -238,8 +238,7 @@ export interface ResNetFactoryOptions extends ResNetOptions, WeightsOption {}
 
 function resnet(block: Block, layers: readonly number[], opts: ResNetFactoryOptions): ResNet {
   const { weights, ...rest } = opts;
-  checkWeights(weights);
-  return new ResNet(block, layers, rest);
+  return applyWeights(new ResNet(block, layers, rest), weights);
 }
 
 /** ResNeXt and Wide ResNet fix groups and width (torchvision's _ovewrite_named_param). */

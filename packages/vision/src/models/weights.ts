@@ -1,18 +1,36 @@
+import { readFileSync } from 'node:fs';
+import type { Module, StateDict } from '@tensile/nn';
+import { deserialize } from '@tensile/serialize';
 import { ValueError } from '@tensile/tensor';
 
 export interface WeightsOption {
   /**
-   * Always null: Tensile downloads no pretrained weights. Convert torchvision's state dict to a
-   * safetensors file in Python and load it with @tensile/serialize's `load` and `loadStateDict`.
+   * Weights to start from: a state dict, or the path of a file holding one (.pt/.pth as
+   * torch.save writes them, e.g. torchvision's own downloads, or .safetensors), loaded strictly
+   * with torchvision's keys. Nothing is downloaded; null or absent means freshly initialized.
    */
-  weights?: null;
+  weights?: StateDict | string | null;
 }
 
-export function checkWeights(weights: unknown): void {
-  if (weights != null)
+/** `model` with `weights` loaded (strictly), or as it is without them. */
+export function applyWeights<M extends Module>(model: M, weights: WeightsOption['weights']): M {
+  if (weights == null) return model;
+  if (typeof weights === 'string') {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(weights);
+    } catch (e) {
+      throw new ValueError(
+        `weights: cannot read ${weights} (${(e as Error).message}); Tensile downloads no weights, give a local .pt, .pth or .safetensors file`,
+      );
+    }
+    model.loadStateDict(deserialize<StateDict>(bytes, { source: weights }));
+  } else if (typeof weights === 'object') model.loadStateDict(weights);
+  else
     throw new ValueError(
-      `weights=${JSON.stringify(weights)}: Tensile downloads no pretrained weights; build the model with weights: null and load a converted state dict (@tensile/serialize's load, then model.loadStateDict)`,
+      `weights=${JSON.stringify(weights)}: expected a state dict or the path of a .pt, .pth or .safetensors file`,
     );
+  return model;
 }
 
 export function checkNumClasses(model: string, numClasses: number): void {
