@@ -44,6 +44,7 @@ const BUILDERS: Record<string, (opts?: { numClasses?: number; dropout?: number }
   // Dropout off, as the generator builds them: in train() it would draw random masks.
   squeezenet1_0: (o) => models.squeezenet1_0({ ...o, dropout: 0 }),
   squeezenet1_1: (o) => models.squeezenet1_1({ ...o, dropout: 0 }),
+  mobilenet_v2: (o) => models.mobilenet_v2({ ...o, dropout: 0 }),
 };
 
 function entries(model: Module): Entry[] {

@@ -86,8 +86,18 @@ export class ReLU extends Module {
 }
 
 export class ReLU6 extends Module {
+  constructor(readonly inplace = false) {
+    super();
+  }
+
   override forward(input: Tensor): Tensor {
+    // `inplace` is kept for the printed form and state; the result is computed out of place
+    // (relu6's gradient reads its input, which an in-place write would invalidate).
     return F.relu6(input);
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
   }
 }
 

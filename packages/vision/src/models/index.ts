@@ -5,6 +5,15 @@
  */
 export { type LeNet5Options, lenet5 } from './lenet';
 export {
+  Conv2dNormActivation,
+  InvertedResidual,
+  MobileNetV2,
+  type MobileNetV2FactoryOptions,
+  type MobileNetV2Options,
+  makeDivisible,
+  mobilenet_v2,
+} from './mobilenet';
+export {
   BasicBlock,
   type Block,
   type BlockOptions,
