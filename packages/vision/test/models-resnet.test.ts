@@ -45,6 +45,7 @@ const BUILDERS: Record<string, (opts?: { numClasses?: number; dropout?: number }
   squeezenet1_0: (o) => models.squeezenet1_0({ ...o, dropout: 0 }),
   squeezenet1_1: (o) => models.squeezenet1_1({ ...o, dropout: 0 }),
   mobilenet_v2: (o) => models.mobilenet_v2({ ...o, dropout: 0 }),
+  densenet121: models.densenet121,
 };
 
 function entries(model: Module): Entry[] {

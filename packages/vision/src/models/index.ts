@@ -3,6 +3,18 @@
  * names, options, initialization and state dict keys. No weights are downloaded; `weights`
  * takes a state dict or a local .pt/.pth/.safetensors file (see WeightsOption).
  */
+export {
+  DenseBlock,
+  DenseLayer,
+  DenseNet,
+  type DenseNetFactoryOptions,
+  type DenseNetOptions,
+  densenet121,
+  densenet161,
+  densenet169,
+  densenet201,
+  Transition,
+} from './densenet';
 export { type LeNet5Options, lenet5 } from './lenet';
 export {
   Conv2dNormActivation,
