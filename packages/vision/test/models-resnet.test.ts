@@ -26,6 +26,7 @@ const fixture: {
   structure: Record<string, Entry[]>;
   digests: Record<string, { sha256: string; entries: number; numel: number }>;
   reprs: Record<string, string>;
+  bigReprs: Record<string, string>;
   runs: Run[];
 } = JSON.parse(readFileSync(new URL('./fixtures/models.json', import.meta.url), 'utf8'));
 
@@ -46,6 +47,8 @@ const BUILDERS: Record<string, (opts?: { numClasses?: number; dropout?: number }
   squeezenet1_1: (o) => models.squeezenet1_1({ ...o, dropout: 0 }),
   mobilenet_v2: (o) => models.mobilenet_v2({ ...o, dropout: 0 }),
   densenet121: models.densenet121,
+  alexnet: models.alexnet,
+  vgg16_bn: models.vgg16_bn,
 };
 
 function entries(model: Module): Entry[] {
@@ -130,7 +133,9 @@ describe('model state dicts match torchvision', () => {
     .each(Object.entries(fixture.digests))(
     '%s (digest)',
     (builder, want) => {
-      const got = entries(BUILDERS[builder]());
+      const model = BUILDERS[builder]();
+      if (fixture.bigReprs[builder]) expect(model.toString()).toBe(fixture.bigReprs[builder]);
+      const got = entries(model);
       const text = got
         .map(([k, shape, dtype, kind]) => `${k} ${shape.join('x')} ${dtype} ${kind}\n`)
         .join('');

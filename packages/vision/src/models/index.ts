@@ -53,4 +53,20 @@ export {
   squeezenet1_0,
   squeezenet1_1,
 } from './squeezenet';
+export {
+  AlexNet,
+  alexnet,
+  type ClassifierFactoryOptions,
+  type ClassifierOptions,
+  makeLayers,
+  VGG,
+  vgg11,
+  vgg11_bn,
+  vgg13,
+  vgg13_bn,
+  vgg16,
+  vgg16_bn,
+  vgg19,
+  vgg19_bn,
+} from './vgg';
 export type { WeightsOption } from './weights';
