@@ -21,7 +21,21 @@ function extent(values) {
   if (!finite.length) return [0, 1];
   const lo = Math.min(...finite);
   const hi = Math.max(...finite);
-  return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+  if (lo !== hi) return [lo, hi];
+  // One value: a band a tenth of its size around it, so a learning rate of 0.01 reads as 0.01
+  // (a fixed +-0.5 drew it at 0 on a -0.4..0.4 axis).
+  const pad = Math.abs(lo) * 0.1 || 0.5;
+  return [lo - pad, hi + pad];
+}
+
+/** Ticks whose labels differ from the one before (rounded steps would repeat: "1 1 2"). */
+function labelled(values, format) {
+  const out = [];
+  for (const v of values) {
+    const label = format(v);
+    if (label !== out[out.length - 1]?.label) out.push({ v, label });
+  }
+  return out;
 }
 
 function frame(xs, ys, formatX) {
@@ -30,12 +44,14 @@ function frame(xs, ys, formatX) {
   const px = (x) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
   const py = (y) => H - PAD.bottom - ((y - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', class: 'chart' });
-  for (const t of ticks(y0, y1)) {
-    svg.append(s('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: py(t), y2: py(t) }));
-    svg.append(s('text', { x: PAD.left - 4, y: py(t) + 3, 'text-anchor': 'end' }, formatNumber(t)));
+  for (const { v, label } of labelled(ticks(y0, y1), formatNumber)) {
+    svg.append(s('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: py(v), y2: py(v) }));
+    svg.append(
+      s('text', { x: PAD.left - 4, y: py(v) + 3, 'text-anchor': 'end', class: 'y-tick' }, label),
+    );
   }
-  for (const t of ticks(x0, x1, 4)) {
-    svg.append(s('text', { x: px(t), y: H - 10, 'text-anchor': 'middle' }, formatX(t)));
+  for (const { v, label } of labelled(ticks(x0, x1, 4), formatX)) {
+    svg.append(s('text', { x: px(v), y: H - 10, 'text-anchor': 'middle', class: 'x-tick' }, label));
   }
   return { svg, px, py };
 }

@@ -46,8 +46,17 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       await page.goto(server.url);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
-      // train/loss, train/accuracy and the hparams metric.
-      expect(await page.locator('.scalar-card').count()).toBe(3);
+      // train/loss, train/accuracy, lr and the hparams metric.
+      expect(await page.locator('.scalar-card').count()).toBe(4);
+      // A constant lr of 0.01 reads as 0.01 on its axis; a one-point chart repeats no x label.
+      const labels = (tag: string, axis: string) =>
+        page.locator(`.scalar-card[data-tag="${tag}"] text.${axis}`).allTextContents();
+      expect(await labels('lr', 'y-tick')).toContain('0.01');
+      for (const tag of ['lr', 'hparam/accuracy']) {
+        const xs = await labels(tag, 'x-tick');
+        expect(xs.length, tag).toBeGreaterThan(0);
+        expect(new Set(xs).size, `${tag}: ${xs}`).toBe(xs.length);
+      }
       expect(await page.locator('.scalar-card[data-tag="train/loss"] path.series').count()).toBe(2);
       const d = await page
         .locator('.scalar-card[data-tag="train/loss"] path.series')

@@ -11,6 +11,7 @@ export async function writeDashboardRuns(logDir: string): Promise<void> {
       const noise = Math.sin(step * 1.7 + rate * 10) * 0.05;
       w.addScalar('train/loss', Math.exp(-rate * step * 0.2) + noise, step, 1700000000 + step * 30);
       w.addScalar('train/accuracy', 1 - Math.exp(-rate * step * 0.1), step, 1700000000 + step * 30);
+      w.addScalar('lr', 0.01, step, 1700000000 + step * 30);
       if (step % 10 === 0) {
         const weights = Array.from(
           { length: 500 },
