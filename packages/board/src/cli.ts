@@ -25,6 +25,12 @@ async function main(argv: string[]): Promise<number | undefined> {
     console.error(`tensile-board: ${args.logDir} does not exist yet; waiting for event files`);
   try {
     const server = await startBoard(args);
+    // Ctrl+C is how this server is meant to stop: a clean exit, not a death by signal that
+    // pnpm reports as a failed command.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => {
+        void server.close().then(() => process.exit(0));
+      });
     console.log(
       `TensorBoard-compatible dashboard for ${args.logDir} at ${server.url} (Ctrl+C to quit)`,
     );

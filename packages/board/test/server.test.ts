@@ -122,6 +122,28 @@ describe('tensile-board CLI', { timeout: 120_000 }, () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('stops cleanly on Ctrl+C (SIGINT): exit code 0, so pnpm reports no failure (issue 23)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join('src', 'cli.ts'), '--logdir', tempDir(), '--port', '0'],
+      { cwd: join(import.meta.dirname, '..') },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d;
+      if (output.includes('Ctrl+C to quit')) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d;
+    });
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on('exit', (c, s) => resolve([c, s])),
+    );
+    expect([code, signal], output).toEqual([0, null]);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
   it('prints help', async () => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
