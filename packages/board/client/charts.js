@@ -3,6 +3,8 @@ import { formatNumber, s, ticks } from './dom.js';
 const W = 380;
 const H = 220;
 const PAD = { left: 52, right: 12, top: 10, bottom: 28 };
+/** Width kept for a histogram's "step N" labels. */
+const STEP_LABELS = 56;
 
 /** TensorBoard's smoothing: an exponential moving average, debiased for the first points. */
 export function smooth(values, weight) {
@@ -104,7 +106,9 @@ export function histogramChart(steps, color) {
     ...steps.flatMap((st) => st.buckets.map((b) => b[2] / Math.max(b[1] - b[0], 1e-12))),
     1e-12,
   );
-  const px = (x) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
+  // The step labels get a margin of their own on the right, clear of the outlines.
+  const right = W - PAD.right - STEP_LABELS;
+  const px = (x) => PAD.left + ((x - x0) / (x1 - x0)) * (right - PAD.left);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', class: 'chart histogram' });
   steps.forEach((st, i) => {
     const base = PAD.top + rowGap * (i + 3);
@@ -130,7 +134,13 @@ export function histogramChart(steps, color) {
       ),
     );
     if (i % Math.ceil(steps.length / 5) === 0 || i === steps.length - 1) {
-      svg.append(s('text', { x: W - PAD.right, y: base, 'text-anchor': 'end' }, `step ${st.step}`));
+      svg.append(
+        s(
+          'text',
+          { x: right + 6, y: base, 'text-anchor': 'start', class: 'step-label' },
+          `step ${st.step}`,
+        ),
+      );
     }
   });
   for (const t of ticks(x0, x1, 4))

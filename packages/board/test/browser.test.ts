@@ -64,6 +64,22 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
         .getAttribute('d');
       expect(d?.split('L').length).toBe(50);
       expect(await page.locator('svg.histogram path').count()).toBeGreaterThan(4);
+      // Step labels sit right of every outline, not over the bars.
+      const [labelsLeft, barsRight] = await page
+        .locator('svg.histogram')
+        .first()
+        .evaluate((svg) => [
+          Math.min(
+            ...[...svg.querySelectorAll('text.step-label')].map(
+              (t) => t.getBoundingClientRect().left,
+            ),
+          ),
+          Math.max(
+            ...[...svg.querySelectorAll('path')].map((p) => p.getBoundingClientRect().right),
+          ),
+        ]);
+      expect(await page.locator('svg.histogram text.step-label').count()).toBeGreaterThan(1);
+      expect(labelsLeft).toBeGreaterThan(barsRight);
       const widths = await page.locator('.image-card img').evaluateAll((imgs) =>
         Promise.all(
           // The test's tsconfig has no DOM lib: describe the image element structurally.
