@@ -68,14 +68,19 @@ function luSolve(f: Lu, n: number, b: Float64Array, k: number, out: Float64Array
   }
 }
 
-/** A batch of square matrices [..., n, n] in float64, one after another. */
-function squares(op: string, a: Tensor): { data: Float64Array; n: number; count: number } {
-  if (a.ndim < 2 || a.shape[a.ndim - 1] !== a.shape[a.ndim - 2])
+/** Rejects what is not a batch of (square) floating-point matrices, with torch.linalg's words. */
+export function checkMatrices(op: string, a: Tensor, square: boolean): void {
+  if (a.ndim < 2 || (square && a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]))
     throw new ShapeError(
-      `${op}: A must be batches of square matrices, but the input has shape ${fmtShape(a.shape)}`,
+      `${op}: A must be batches of ${square ? 'square ' : ''}matrices, but the input has shape ${fmtShape(a.shape)}`,
     );
   if (!isFloating(a.dtype))
     throw new DTypeError(`${op}: Expected a floating point tensor as input. Got ${a.dtype}`);
+}
+
+/** A batch of square matrices [..., n, n] in float64, one after another. */
+function squares(op: string, a: Tensor): { data: Float64Array; n: number; count: number } {
+  checkMatrices(op, a, true);
   const n = a.shape[a.ndim - 1];
   return { data: Float64Array.from(a.contiguous().dataSync()), n, count: a.numel() / (n * n || 1) };
 }
@@ -86,8 +91,6 @@ export const fromFloat64 = (values: Float64Array, like: Tensor, shape: readonly 
     dtype: like.dtype,
     device: like.device,
   });
-
-const out = fromFloat64;
 
 function singularError(op: string, at: number, batch: number, count: number): LinAlgError {
   const which = count > 1 ? `(Batch element ${batch}): ` : '';
@@ -117,7 +120,7 @@ function invAs(op: string, a: Tensor): Tensor {
       if (f.singular) throw singularError(op, f.singular, b, count);
       luSolve(f, n, eye, n, result.subarray(b * n * n, (b + 1) * n * n));
     }
-    return out(result, a, a.shape);
+    return fromFloat64(result, a, a.shape);
   });
 }
 
@@ -132,7 +135,7 @@ export function det(a: Tensor): Tensor {
       for (let i = 0; i < n; i++) d *= f.a[i * n + i];
       result[b] = d;
     }
-    return out(result, a, a.shape.slice(0, -2));
+    return fromFloat64(result, a, a.shape.slice(0, -2));
   });
 }
 
@@ -159,8 +162,8 @@ export function slogdet(a: Tensor): [Tensor, Tensor] & { sign: Tensor; logabsdet
     logs[b] = l;
   }
   const batch = a.shape.slice(0, -2);
-  const sign = out(signs, a, batch);
-  const logabsdet = apply('slogdet', [a], {}, () => out(logs, a, batch));
+  const sign = fromFloat64(signs, a, batch);
+  const logabsdet = apply('slogdet', [a], {}, () => fromFloat64(logs, a, batch));
   return Object.assign([sign, logabsdet] as [Tensor, Tensor], { sign, logabsdet });
 }
 
@@ -169,7 +172,8 @@ export function slogdet(a: Tensor): [Tensor, Tensor] & { sign: Tensor; logabsdet
  * its shape is A's without the last dim; batch dims broadcast. A singular A is a LinAlgError.
  */
 export function solve(a: Tensor, b: Tensor): Tensor {
-  const { n } = squares('linalg.solve', a);
+  checkMatrices('linalg.solve', a, true);
+  const n = a.shape[a.ndim - 1];
   if (a.dtype !== b.dtype)
     throw new DTypeError(
       `linalg.solve: Expected A and B to have the same dtype, but found A of type ${a.dtype} and B of type ${b.dtype} instead`,
@@ -183,7 +187,7 @@ export function solve(a: Tensor, b: Tensor): Tensor {
     );
   const batch = broadcastShapes('linalg.solve', a.shape.slice(0, -2), rhs.shape.slice(0, -2));
   const k = rhs.shape[rhs.ndim - 1];
-  const shape = vector && b.ndim === 1 ? [...batch, n] : vector ? [...batch, n] : [...batch, n, k];
+  const shape = vector ? [...batch, n] : [...batch, n, k];
   return apply('solve', [a, b], { vector }, () => {
     const A = squares('linalg.solve', V.expand(a, [...batch, n, n])).data;
     const B = Float64Array.from(
@@ -207,7 +211,7 @@ export function solve(a: Tensor, b: Tensor): Tensor {
         X.subarray(i * n * k, (i + 1) * n * k),
       );
     }
-    return out(X, a, shape);
+    return fromFloat64(X, a, shape);
   });
 }
 
@@ -245,6 +249,6 @@ export function cholesky(a: Tensor, opts: { upper?: boolean } = {}): Tensor {
             l[at + i * n + j] = 0;
           }
     }
-    return out(l, a, a.shape);
+    return fromFloat64(l, a, a.shape);
   });
 }

@@ -1,27 +1,10 @@
-/**
- * Spectral decompositions (torch.linalg's eigh, eigvalsh, svd, svdvals) by Jacobi rotations in
- * float64 on the host, for each matrix of a batch: cyclic two-sided Jacobi for symmetric
- * eigenproblems, one-sided (Hestenes) Jacobi for the SVD. Both are accurate to working
- * precision on the small matrices they are meant for. Eigenvectors and singular vectors are
- * determined up to sign (as with LAPACK, whose signs may differ); their gradients are not here.
- */
-import { isFloating } from '../dtype';
-import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
+import { ValueError } from '../errors';
 import type { Tensor } from '../tensor';
-import { fromFloat64 } from './decompositions';
+import { checkMatrices, fromFloat64 } from './decompositions';
 import * as E from './elementwise';
 import * as R from './reduce';
 
 const SWEEPS = 100;
-
-function floating(op: string, a: Tensor, square: boolean): void {
-  if (a.ndim < 2 || (square && a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]))
-    throw new ShapeError(
-      `${op}: A must be batches of ${square ? 'square ' : ''}matrices, but the input has shape ${fmtShape(a.shape)}`,
-    );
-  if (!isFloating(a.dtype))
-    throw new DTypeError(`${op}: Expected a floating point tensor as input. Got ${a.dtype}`);
-}
 
 /**
  * Applies the plane rotation (c, s) to lines p and q of the row-major `x`: its columns when
@@ -169,7 +152,7 @@ function matrices(a: Tensor): { data: Float64Array; m: number; n: number; count:
  * triangle (torch.linalg.eigh). Not differentiable here.
  */
 export function eigh(a: Tensor): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor } {
-  floating('linalg.eigh', a, true);
+  checkMatrices('linalg.eigh', a, true);
   const { data, n, count } = matrices(a);
   const w = new Float64Array(count * n);
   const v = new Float64Array(count * n * n);
@@ -201,7 +184,7 @@ export function svd(
   a: Tensor,
   opts: SvdOptions = {},
 ): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; Vh: Tensor } {
-  floating('linalg.svd', a, false);
+  checkMatrices('linalg.svd', a, false);
   const full = opts.fullMatrices ?? true;
   const { data, m, n, count } = matrices(a);
   const k = Math.min(m, n);
@@ -258,7 +241,7 @@ export function matrixNorm(
   ord: MatrixNormOrder = 'fro',
   opts: { keepdim?: boolean } = {},
 ): Tensor {
-  floating('matrixNorm', a, false);
+  checkMatrices('matrixNorm', a, false);
   const keepdim = !!opts.keepdim;
   const [rowDim, colDim] = [a.ndim - 2, a.ndim - 1];
   const fromSingular = (pick: (s: Tensor) => Tensor) => {
