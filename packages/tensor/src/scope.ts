@@ -76,6 +76,39 @@ export function scope<T>(fn: () => T): T {
   return result as T;
 }
 
+/** Storages `adopt` moved out of a scope: only these may `release` hand back to one. */
+const adopted = new WeakSet<Storage>();
+
+/** The depth of the open scope that made `storage` (0 is the outermost), or -1 for none. */
+function depthOf(storage: Storage): number {
+  for (let d = open.length - 1; d >= 0; d--) if (open[d].has(storage)) return d;
+  return -1;
+}
+
+/**
+ * Lets `t` live as long as `owner`: its storage leaves the scopes opened since owner was made
+ * (a leaf's .grad made by backward() inside a scope outlives the scope, as PyTorch's does).
+ */
+export function adopt(owner: Tensor, t: Tensor): void {
+  if (open.length === 0 || kept.has(t.storage)) return;
+  const from = depthOf(t.storage);
+  const to = kept.has(owner.storage) ? -1 : depthOf(owner.storage);
+  if (from <= to) return;
+  open[from].delete(t.storage);
+  if (to >= 0) open[to].add(t.storage);
+  adopted.add(t.storage);
+}
+
+/**
+ * Hands a tensor `adopt` kept alive back to the innermost scope, which frees it when it ends
+ * unless the scope returns it: a gradient that zeroGrad or a new gradient replaced.
+ */
+export function release(t: Tensor): void {
+  if (open.length === 0 || !adopted.has(t.storage)) return;
+  adopted.delete(t.storage);
+  if (depthOf(t.storage) < 0) open[open.length - 1].add(t.storage);
+}
+
 /** Exempts a tensor's storage from every scope (tf.keep); returns the tensor. */
 export function keep<T extends Tensor>(tensor: T): T {
   kept.add(tensor.storage);

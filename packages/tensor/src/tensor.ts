@@ -13,7 +13,7 @@ import * as RND from './ops/random';
 import * as R from './ops/reduce';
 import * as V from './ops/views';
 import { formatTensor } from './print';
-import { track } from './scope';
+import { adopt, release, track } from './scope';
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, type Shape } from './shape';
 
 /** Anything an op accepts where PyTorch takes a tensor or a Python scalar. */
@@ -42,7 +42,7 @@ export class Tensor {
   readonly strides: Shape;
   readonly offset: number;
   requiresGrad = false;
-  grad: Tensor | null = null;
+  private gradValue: Tensor | null = null;
   gradFn: GradFn | null = null;
   /** The tensor this one is a view of, if any (views share its storage). */
   base: Tensor | null = null;
@@ -54,6 +54,22 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze([...strides]);
     this.offset = offset;
+  }
+
+  /**
+   * The gradient backward() accumulated (for leaves and retainGrad tensors). It lives as long as
+   * this tensor, even when made inside a `scope`; one that is replaced or set to null is freed
+   * at the end of the scope that drops it.
+   */
+  get grad(): Tensor | null {
+    return this.gradValue;
+  }
+  set grad(g: Tensor | null) {
+    const old = this.gradValue;
+    if (g === old) return;
+    this.gradValue = g;
+    if (g !== null) adopt(this, g);
+    if (old !== null && old.storage !== g?.storage) release(old);
   }
 
   get dtype(): DType {
