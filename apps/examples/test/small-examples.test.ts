@@ -53,4 +53,17 @@ describe('small examples', () => {
     expect(Number(last)).toBeLessThan(Number(first));
     expect(existsSync(out)).toBe(true);
   }, 180_000);
+
+  it('export-model writes LeNet-5 as ONNX and prototxt, and runs the ONNX file where it can', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'export-'));
+    const run = await runExample('export-model.ts', '--out-dir', dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(dir, 'lenet5.onnx'))).toBe(true);
+    expect(run.stdout).toContain(
+      'Input -> Convolution -> ReLU -> Pooling -> Convolution -> ReLU -> Pooling -> Flatten -> InnerProduct',
+    );
+    const ran = run.stdout.match(/largest difference (\S+)/);
+    if (process.env.TENSILE_ONNX_REQUIRED === '1') expect(ran).not.toBeNull();
+    if (ran) expect(Number(ran[1])).toBeLessThan(1e-5);
+  }, 180_000);
 });

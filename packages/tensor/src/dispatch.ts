@@ -42,6 +42,35 @@ export interface AutogradHooks {
 let hooks: AutogradHooks | null = null;
 let gradEnabled = true;
 
+/**
+ * Sees a forward pass as torch.jit.trace does: every op that runs through `apply` (each once,
+ * not the ops it is made of), with inputs, outputs and attributes, under grad mode or not, and
+ * every in-place write that gives a tensor a new value. Exporters (ONNX) trace models with it.
+ */
+export interface OpObserver {
+  op(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: OpAttrs): void;
+  inplace(target: Tensor, result: Tensor): void;
+}
+
+let observer: OpObserver | null = null;
+let insideOp = false;
+
+/** Runs `fn` with `obs` seeing the ops that run in it (one observer at a time). */
+export function observeOps<T>(obs: OpObserver, fn: () => T): T {
+  if (observer) throw new TensileError('observeOps: an op observer is already active');
+  observer = obs;
+  try {
+    return fn();
+  } finally {
+    observer = null;
+  }
+}
+
+/** Whether an observer is tracing: in-place fast paths then take the path it sees. */
+export function isObserving(): boolean {
+  return observer !== null;
+}
+
 export function registerAutograd(engine: AutogradHooks): void {
   hooks = engine;
 }
@@ -93,9 +122,50 @@ export function apply<T extends Tensor | Tensor[]>(
   attrs: OpAttrs,
   forward: () => T,
 ): T {
+  if (observer !== null && !insideOp)
+    return observed(op, inputs, attrs, () => dispatched(op, inputs, attrs, forward));
+  return dispatched(op, inputs, attrs, forward);
+}
+
+/**
+ * Runs `fn`, made of other ops, as one op `op` for an observer: an exporter sees conv2d with its
+ * geometry, not the im2col and products it is made of. Autograd records the ops inside as usual.
+ */
+export function composite<T extends Tensor | Tensor[]>(
+  op: string,
+  inputs: readonly Tensor[],
+  attrs: OpAttrs,
+  fn: () => T,
+): T {
+  return observer !== null && !insideOp ? observed(op, inputs, attrs, fn) : fn();
+}
+
+function dispatched<T extends Tensor | Tensor[]>(
+  op: string,
+  inputs: readonly Tensor[],
+  attrs: OpAttrs,
+  forward: () => T,
+): T {
   if (hooks === null || !gradEnabled || !inputs.some((t) => t.requiresGrad)) return forward();
   const out = withGradMode(false, forward);
   hooks.record(op, inputs, Array.isArray(out) ? out : [out], attrs);
+  return out;
+}
+
+function observed<T extends Tensor | Tensor[]>(
+  op: string,
+  inputs: readonly Tensor[],
+  attrs: OpAttrs,
+  run: () => T,
+): T {
+  insideOp = true;
+  let out: T;
+  try {
+    out = run();
+  } finally {
+    insideOp = false;
+  }
+  observer?.op(op, inputs, Array.isArray(out) ? out : [out], attrs);
   return out;
 }
 
@@ -105,6 +175,7 @@ export function apply<T extends Tensor | Tensor[]>(
  * grad must cut the gradient there. Under noGrad the write is invisible to autograd.
  */
 export function rebaseInplace(target: Tensor, result: Tensor): void {
+  if (observer !== null && !insideOp) observer.inplace(target, result);
   if (hooks === null || !gradEnabled) return;
   if (result.requiresGrad || target.requiresGrad || target.base?.requiresGrad)
     hooks.rebaseInplace(target, result);

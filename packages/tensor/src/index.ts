@@ -22,14 +22,17 @@ export type {
   AutogradHooks,
   BackwardOptions,
   OpAttrs,
+  OpObserver,
   RemovableHandle,
   TensorHook,
 } from './dispatch';
 export {
   apply,
+  composite,
   enableGrad,
   isGradEnabled,
   noGrad,
+  observeOps,
   registerAutograd,
   setGradEnabled,
 } from './dispatch';

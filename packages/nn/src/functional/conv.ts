@@ -6,6 +6,7 @@
  */
 import {
   col2im,
+  composite,
   convolution,
   convolutionInputGrad,
   fmtShape,
@@ -165,19 +166,33 @@ function convNd(
       : Math.floor((size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1;
   const outputSize: Pair = [outDim(0, h), outDim(1, wd)];
   const spatial = dims === 1 ? [outputSize[1]] : outputSize;
-  if (groups === 1) {
-    const out = convolution(x, w, bias ?? null, { stride, padding, dilation, outputSize });
-    const result = dims === 1 ? out.squeeze(2) : out;
+  const end = (i: 0 | 1) => (same ? dilation[i] * (kernel[i] - 1) - padding[i] : padding[i]);
+  const ends: Pair = [end(0), end(1)];
+  const attrs = { groups, ...geometryAttrs(dims, { stride, dilation, padding, ends }) };
+  const inputs = bias ? [input, weight, bias] : [input, weight];
+  return composite('conv', inputs, attrs, () => {
+    if (groups === 1) {
+      const out = convolution(x, w, bias ?? null, { stride, padding, dilation, outputSize });
+      const result = dims === 1 ? out.squeeze(2) : out;
+      return isBatched ? result : result.squeeze(0);
+    }
+    const cols = im2col(x, kernel, { stride, padding, dilation, outputSize });
+    const out = groupedProduct(w.reshape([outCh, -1]), cols, groups);
+    const nchw = out.reshape([outCh, n, ...spatial]).movedim(0, 1);
+    // The bias add writes the [N, C, ...] layout itself: no separate copy to make it contiguous.
+    const result = bias
+      ? nchw.add(bias.reshape([1, outCh, ...spatial.map(() => 1)]))
+      : nchw.contiguous();
     return isBatched ? result : result.squeeze(0);
-  }
-  const cols = im2col(x, kernel, { stride, padding, dilation, outputSize });
-  const out = groupedProduct(w.reshape([outCh, -1]), cols, groups);
-  const nchw = out.reshape([outCh, n, ...spatial]).movedim(0, 1);
-  // The bias add writes the [N, C, ...] layout itself: no separate copy to make it contiguous.
-  const result = bias
-    ? nchw.add(bias.reshape([1, outCh, ...spatial.map(() => 1)]))
-    : nchw.contiguous();
-  return isBatched ? result : result.squeeze(0);
+  });
+}
+
+/**
+ * A convolution's geometry as an exporter reads it (ONNX's Conv): one value per spatial dim,
+ * the padding before (`padding`) and after (`ends`) each.
+ */
+function geometryAttrs(dims: 1 | 2, g: Record<string, Pair>): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(g).map(([k, v]) => [k, dims === 1 ? [v[1]] : [...v]]));
 }
 
 /** 2-D convolution over [N, C, H, W] (or [C, H, W]) with weight [O, C/groups, kh, kw]. */
@@ -232,29 +247,36 @@ function convTransposeNd(
   const outSize = (i: number, size: number) =>
     (size - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1) + outputPadding[i] + 1;
   const outShape = [n, outPerGroup * groups, outSize(0, h), outSize(1, wd)];
-  if (groups === 1) {
-    // The transposed convolution is the input gradient of the convolution it transposes.
-    let out = convolutionInputGrad(x, w, outShape, {
-      stride,
-      padding,
-      dilation,
-      outputSize: [h, wd],
-    });
+  const attrs = {
+    groups,
+    ...geometryAttrs(dims, { stride, dilation, padding, ends: padding, outputPadding }),
+  };
+  const inputs = bias ? [input, weight, bias] : [input, weight];
+  return composite('convTranspose', inputs, attrs, () => {
+    if (groups === 1) {
+      // The transposed convolution is the input gradient of the convolution it transposes.
+      let out = convolutionInputGrad(x, w, outShape, {
+        stride,
+        padding,
+        dilation,
+        outputSize: [h, wd],
+      });
+      if (bias) out = out.add(bias.reshape([-1, 1, 1]));
+      if (dims === 1) out = out.squeeze(2);
+      return isBatched ? out : out.squeeze(0);
+    }
+    const xm = x.movedim(1, 0).reshape([inCh, -1]);
+    // Per group: W_g^T [outPerGroup*kk, inCh/g] @ x_g [inCh/g, N*H*W].
+    const wt = w
+      .reshape([groups, inCh / groups, -1])
+      .transpose(1, 2)
+      .reshape([-1, inCh / groups]);
+    const cols = groupedProduct(wt, xm, groups);
+    let out = col2im(cols, outShape, kernel, { stride, padding, dilation, outputSize: [h, wd] });
     if (bias) out = out.add(bias.reshape([-1, 1, 1]));
     if (dims === 1) out = out.squeeze(2);
     return isBatched ? out : out.squeeze(0);
-  }
-  const xm = x.movedim(1, 0).reshape([inCh, -1]);
-  // Per group: W_g^T [outPerGroup*kk, inCh/g] @ x_g [inCh/g, N*H*W].
-  const wt = w
-    .reshape([groups, inCh / groups, -1])
-    .transpose(1, 2)
-    .reshape([-1, inCh / groups]);
-  const cols = groupedProduct(wt, xm, groups);
-  let out = col2im(cols, outShape, kernel, { stride, padding, dilation, outputSize: [h, wd] });
-  if (bias) out = out.add(bias.reshape([-1, 1, 1]));
-  if (dims === 1) out = out.squeeze(2);
-  return isBatched ? out : out.squeeze(0);
+  });
 }
 
 /** Transposed 2-D convolution (the gradient of conv2d wrt its input) with weight [C, O/groups, kh, kw]. */

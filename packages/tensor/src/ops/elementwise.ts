@@ -1,6 +1,6 @@
 import type { BinaryOp, Storage, UnaryOp, View } from '../backend';
 import { getDefaultDtype } from '../defaults';
-import { apply, isGradEnabled, rebaseInplace } from '../dispatch';
+import { apply, isGradEnabled, isObserving, rebaseInplace } from '../dispatch';
 import type { DType } from '../dtype';
 import { allocArray, isFloating, isIntegral } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, TensileError, ValueError } from '../errors';
@@ -311,7 +311,7 @@ export function original(self: Tensor, ...others: unknown[]): Tensor {
  */
 function binaryInto(op: BinaryOp, self: Tensor, other: TensorLike): boolean {
   const be = self.storage.backend;
-  if (!be.binaryInto || !isFloating(self.dtype)) return false;
+  if (!be.binaryInto || !isFloating(self.dtype) || isObserving()) return false;
   if (isGradEnabled() && (self.requiresGrad || (other instanceof Tensor && other.requiresGrad)))
     return false;
   if (self.shape.some((s, d) => s > 1 && self.strides[d] === 0)) return false;

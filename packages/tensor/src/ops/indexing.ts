@@ -1,5 +1,5 @@
 import type { ScatterReduce } from '../backend';
-import { apply } from '../dispatch';
+import { apply, composite } from '../dispatch';
 import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastShapes, normalizeDim, sameShape } from '../shape';
 import {
@@ -293,7 +293,7 @@ export function indexPut(
 export function nonzero(x: Tensor): Tensor;
 export function nonzero(x: Tensor, opts: { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | Tensor[] {
-  const coords = nonzeroCoords(x);
+  const coords = composite('nonzero', [x], {}, () => nonzeroCoords(x));
   if (!opts.asTuple) return coords;
   if (x.ndim === 0) return [V.reshape(coords, [-1])];
   return Array.from({ length: x.ndim }, (_, d) => V.select(coords, 1, d).contiguous());
@@ -363,6 +363,11 @@ export interface SortOptions {
 
 /** Values come from gathering with the sorted indices, so gradients flow through gather. */
 export function sort(x: Tensor, dim = -1, opts: SortOptions = {}): ValuesIndices {
+  const attrs = { dim, descending: !!opts.descending };
+  return composite('sort', [x], attrs, () => sorted(x, dim, opts));
+}
+
+function sorted(x: Tensor, dim: number, opts: SortOptions): ValuesIndices {
   const xs = atLeast1d(x);
   const d = normalizeDim('sort', dim, xs.ndim);
   const [, idxStorage] = xs.storage.backend.sort(xs, d, !!opts.descending);
@@ -387,7 +392,10 @@ export function topk(x: Tensor, k: number, dim = -1, opts: TopkOptions = {}): Va
   const n = x.ndim === 0 ? 1 : x.shape[d];
   if (!Number.isInteger(k) || k < 0 || k > n)
     throw new IndexError(`topk(): selected index k out of range (k=${k}, size ${n} at dim ${d})`);
-  const { values, indices } = sort(x, d, { descending: opts.largest ?? true });
-  if (x.ndim === 0) return valuesIndices(values, indices);
-  return valuesIndices(V.narrow(values, d, 0, k), V.narrow(indices, d, 0, k));
+  const largest = opts.largest ?? true;
+  return composite('topk', [x], { k, dim: d, largest }, () => {
+    const { values, indices } = sorted(x, d, { descending: largest });
+    if (x.ndim === 0) return valuesIndices(values, indices);
+    return valuesIndices(V.narrow(values, d, 0, k), V.narrow(indices, d, 0, k));
+  });
 }

@@ -5,7 +5,7 @@
  * same values from tensor ops, and `differentiable` asks for those ops recorded (a backward
  * under createGraph must itself be differentiable).
  */
-import { noGrad } from '../dispatch';
+import { composite, noGrad } from '../dispatch';
 import { DTypeError, fmtShape, ShapeError } from '../errors';
 import { sameShape } from '../shape';
 import { type Tensor, wrapStorage } from '../tensor';
@@ -54,6 +54,17 @@ export function lstmCell(
   hiddenGates: Tensor,
   cx: Tensor,
   opts: LstmCellOptions = {},
+): [Tensor, Tensor, Tensor] {
+  return composite('lstmCell', [inputGates, hiddenGates, cx], {}, () =>
+    lstmCellOf(inputGates, hiddenGates, cx, opts),
+  );
+}
+
+function lstmCellOf(
+  inputGates: Tensor,
+  hiddenGates: Tensor,
+  cx: Tensor,
+  opts: LstmCellOptions,
 ): [Tensor, Tensor, Tensor] {
   check('lstmCell', cx, [inputGates, hiddenGates], []);
   const be = cx.storage.backend;

@@ -6,7 +6,7 @@
  * (padded with -Infinity for max) and reduce them, with col2im or a scatter for the gradient.
  */
 import type { AvgPoolDivisor } from '../backend';
-import { apply, noGrad } from '../dispatch';
+import { apply, composite, noGrad } from '../dispatch';
 import { fmtShape, ShapeError, ValueError } from '../errors';
 import { type Shape, sameShape } from '../shape';
 import { type Tensor, wrapStorage } from '../tensor';
@@ -55,20 +55,24 @@ export function atIndices(x: Tensor, indices: Tensor): Tensor {
 export function maxPool(x: Tensor, kernelSize: Pair, opts: Im2colOptions = {}): [Tensor, Tensor] {
   checkImage('max_pool2d', x);
   const g = geometry('max_pool2d', x.shape, kernelSize, opts);
-  const be = x.storage.backend;
-  if (!be.maxPool || !be.maxPoolBackward) {
-    const indices = maxPoolIndices(x, kernelSize, opts);
-    return [atIndices(x, indices), indices];
-  }
-  const outShape = [g.n, g.c, ...g.out];
-  // The indices are made by the forward and recorded for the backward: attrs are read after it.
-  const attrs: { indices?: Tensor } = {};
-  const values = apply('maxPool', [x], attrs, () => {
-    const [v, i] = be.maxPool!(x, g, true);
-    attrs.indices = wrapStorage(i, outShape);
-    return wrapStorage(v!, outShape);
+  const { kernel, stride, padding, dilation, out } = g;
+  const windows = { kernel, stride, padding, dilation, outputSize: out };
+  return composite('maxPool2d', [x], windows, (): [Tensor, Tensor] => {
+    const be = x.storage.backend;
+    if (!be.maxPool || !be.maxPoolBackward) {
+      const indices = maxPoolIndices(x, kernelSize, opts);
+      return [atIndices(x, indices), indices];
+    }
+    const outShape = [g.n, g.c, ...g.out];
+    // The indices are made by the forward and recorded for the backward: attrs are read after it.
+    const attrs: { indices?: Tensor } = {};
+    const values = apply('maxPool', [x], attrs, () => {
+      const [v, i] = be.maxPool!(x, g, true);
+      attrs.indices = wrapStorage(i, outShape);
+      return wrapStorage(v!, outShape);
+    });
+    return [values, attrs.indices as Tensor];
   });
-  return [values, attrs.indices as Tensor];
 }
 
 /** max_pool2d's gradient: grad [N, C, oh, ow] added at `indices` into a zero `inputShape`. */

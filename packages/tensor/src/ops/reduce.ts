@@ -1,6 +1,6 @@
 import type { ReduceOp } from '../backend';
 import { getDefaultDtype } from '../defaults';
-import { apply } from '../dispatch';
+import { apply, composite } from '../dispatch';
 import type { DType } from '../dtype';
 import { isFloating, isIntegral } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
@@ -95,6 +95,17 @@ export const amin = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) 
   extreme('min', x, dim, opts);
 
 function argReduce(
+  op: 'argmax' | 'argmin',
+  x: Tensor,
+  dim: number | undefined,
+  opts: ReduceOptions,
+): Tensor {
+  // Not differentiable, so not an `apply` op: a composite, for exporters to see.
+  const attrs = { dim: dim ?? null, keepdim: !!opts.keepdim };
+  return composite(op, [x], attrs, () => argIndices(op, x, dim, opts));
+}
+
+function argIndices(
   op: 'argmax' | 'argmin',
   x: Tensor,
   dim: number | undefined,

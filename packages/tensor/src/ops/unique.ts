@@ -1,3 +1,4 @@
+import { composite } from '../dispatch';
 import type { Tensor } from '../tensor';
 import { fromArray } from './create';
 import * as V from './views';
@@ -23,6 +24,10 @@ function distinct(values: ArrayLike<number>): number[] {
  * requested extras in PyTorch's order. With `dim`, unique slices along that dim.
  */
 export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
+  return composite('unique', [x], {}, () => uniqueOf(x, opts));
+}
+
+function uniqueOf(x: Tensor, opts: UniqueOptions): Tensor | Tensor[] {
   const { returnInverse = false, returnCounts = false } = opts;
   if (opts.dim !== undefined) return uniqueDim(x, opts.dim, returnInverse, returnCounts);
   const data = x.dataSync();

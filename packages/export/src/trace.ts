@@ -1,0 +1,123 @@
+/**
+ * A model's forward pass as a graph, traced as torch.jit.trace does: the model runs once in
+ * eval mode on example inputs while `observeOps` reports every op. Tensors that no traced op
+ * made and that are not inputs are constants (parameters, buffers, folded values).
+ */
+import type { Module } from '@tensile/nn';
+import { noGrad, type OpAttrs, observeOps, type Tensor } from '@tensile/tensor';
+import { ExportError } from './errors';
+
+/** A value in the graph: a graph input, an op's output, or a constant with its data. */
+export interface Value {
+  id: number;
+  /** The tensor it was when traced (a constant's data, every value's shape and dtype). */
+  tensor: Tensor;
+  kind: 'input' | 'op' | 'constant';
+  /** A parameter's or buffer's name in the model (`features.0.weight`). */
+  name?: string;
+  /** For a folded constant, the parameter it was computed from (`fc.weight` for its transpose). */
+  source?: string;
+  /** Read by an op of the exported graph or one of its outputs (set by `prune`). */
+  used?: boolean;
+}
+
+export interface TracedOp {
+  op: string;
+  inputs: Value[];
+  outputs: Value[];
+  attrs: OpAttrs;
+}
+
+export interface Trace {
+  inputs: Value[];
+  outputs: Value[];
+  ops: TracedOp[];
+}
+
+function flatten(out: unknown, what: string): Tensor[] {
+  if (Array.isArray(out)) return out.flatMap((o) => flatten(o, what));
+  if (out !== null && typeof out === 'object' && 'storage' in out) return [out as Tensor];
+  throw new ExportError(`${what}: the model's forward must return tensors or arrays of them`);
+}
+
+/** Traces `model.forward(...inputs)` in eval mode (the model's modes are restored after). */
+export function trace(model: Module, example: Tensor | readonly Tensor[], what = 'trace'): Trace {
+  const inputs: readonly Tensor[] = Array.isArray(example) ? example : [example as Tensor];
+  for (const t of [...inputs, ...model.parameters(), ...model.buffers()]) {
+    if (t.device !== 'cpu')
+      throw new ExportError(
+        `${what}: tensors must be on the cpu device, found one on '${t.device}'`,
+      );
+  }
+  const names = new Map<Tensor, string>();
+  for (const [n, p] of model.namedParameters()) names.set(p, n);
+  for (const [n, b] of model.namedBuffers()) names.set(b, n);
+  const values = new Map<Tensor, Value>();
+  let next = 0;
+  const make = (tensor: Tensor, kind: Value['kind']): Value => {
+    const v: Value = { id: next++, tensor, kind, name: names.get(tensor) };
+    values.set(tensor, v);
+    return v;
+  };
+  const valueFor = (t: Tensor) => values.get(t) ?? make(t, 'constant');
+  const graphInputs = inputs.map((x) => make(x.detach(), 'input'));
+  const ops: TracedOp[] = [];
+  const modes = new Map([...model.modules()].map((m) => [m, m.training]));
+  let out: unknown;
+  try {
+    model.eval();
+    out = noGrad(() =>
+      observeOps(
+        {
+          op(op, ins, outs, attrs) {
+            const inputs = ins.map(valueFor);
+            ops.push({ op, inputs, outputs: outs.map((o) => make(o, 'op')), attrs });
+          },
+          inplace(target, result) {
+            if (target.base !== null && values.get(target.base)?.kind !== 'constant')
+              throw new ExportError(
+                `${what}: an in-place write into a view of a computed tensor cannot be traced; write the value out of place`,
+              );
+            values.set(target, valueFor(result));
+          },
+        },
+        () => model.forward(...graphInputs.map((v) => v.tensor)),
+      ),
+    );
+  } finally {
+    for (const [m, training] of modes) m.training = training;
+  }
+  const outputs = flatten(out, what).map((t) => {
+    const v = values.get(t);
+    if (v === undefined || v.kind === 'constant')
+      throw new ExportError(
+        `${what}: an output of the model does not depend on its inputs through traced ops`,
+      );
+    return v;
+  });
+  return { inputs: graphInputs, outputs, ops };
+}
+
+/**
+ * Folds ops whose inputs are all constants into constants (their traced outputs are the
+ * values: `weight.t()` becomes a transposed weight), then drops ops no output depends on.
+ * Returns the ops left, in order, and marks the values they read as used.
+ */
+export function prune(tr: Trace): TracedOp[] {
+  const live: TracedOp[] = [];
+  for (const op of tr.ops) {
+    if (op.inputs.every((v) => v.kind === 'constant')) {
+      const source = op.inputs[0]?.name ?? op.inputs[0]?.source;
+      for (const v of op.outputs) Object.assign(v, { kind: 'constant', source });
+    } else live.push(op);
+  }
+  for (const v of tr.outputs) v.used = true;
+  const kept: TracedOp[] = [];
+  for (let i = live.length - 1; i >= 0; i--) {
+    const op = live[i];
+    if (!op.outputs.some((v) => v.used)) continue;
+    for (const v of op.inputs) v.used = true;
+    kept.push(op);
+  }
+  return kept.reverse();
+}

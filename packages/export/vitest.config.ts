@@ -1,0 +1,3 @@
+import { tensileProject } from '../../vitest.shared.ts';
+
+export default tensileProject('export');
