@@ -160,7 +160,11 @@ function run(
       accumulateGrad(node.variable, grads[0], pass.take(node.variable, grads[0]));
       continue;
     }
-    const out = node.apply(grads, wanted);
+    const out = node.apply(
+      grads,
+      wanted,
+      buf.map((g) => g !== null),
+    );
     if (!opts.retainGraph) node.release();
     node.next.forEach((e, i) => {
       const g = out[i];

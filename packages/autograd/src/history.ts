@@ -14,14 +14,15 @@ class OpNode extends Node implements GradContext {
   readonly name: string;
   private readonly saved = new SavedTensors();
   private wanted: readonly boolean[] = [];
+  private came: readonly boolean[] = [];
 
   constructor(
     private readonly formula: Formula,
     inputs: readonly Tensor[],
-    output: Tensor,
+    outputs: readonly Tensor[],
     readonly attrs: OpAttrs,
   ) {
-    super(inputs.map(edgeOf), inputs.map(metaOf), [metaOf(output)]);
+    super(inputs.map(edgeOf), inputs.map(metaOf), outputs.map(metaOf));
     // An op standing in for another (t as a permute, stack as a cat) carries PyTorch's name.
     this.name =
       typeof attrs.gradName === 'string'
@@ -34,14 +35,16 @@ class OpNode extends Node implements GradContext {
     inputs.forEach((t, i) => {
       this.saved.add(t, `input ${i}`, this);
     });
-    this.saved.add(output, 'output 0', this);
+    outputs.forEach((t, i) => {
+      this.saved.add(t, `output ${i}`, this);
+    });
   }
 
   input(i: number): Tensor {
     return this.saved.get(i);
   }
-  output(): Tensor {
-    return this.saved.get(this.inputs.length);
+  output(i = 0): Tensor {
+    return this.saved.get(this.inputs.length + i);
   }
   inputShape(i: number): Shape {
     return this.inputs[i]!.shape;
@@ -49,10 +52,19 @@ class OpNode extends Node implements GradContext {
   needs(i: number): boolean {
     return this.wanted[i] ?? false;
   }
+  arrived(i: number): boolean {
+    return this.came[i] ?? true;
+  }
 
-  apply([g]: readonly Tensor[], wanted: readonly boolean[]): (Tensor | null)[] {
+  apply(
+    grads: readonly Tensor[],
+    wanted: readonly boolean[],
+    arrived: readonly boolean[] = [],
+  ): (Tensor | null)[] {
     this.wanted = wanted;
-    return this.formula.backward(g, this);
+    this.came = arrived;
+    const f = this.formula;
+    return f.backwardAll ? f.backwardAll(grads, this) : f.backward(grads[0], this);
   }
 
   override release(): void {
@@ -67,13 +79,17 @@ export function record(
   outputs: readonly Tensor[],
   attrs: OpAttrs,
 ): void {
-  if (outputs.length !== 1) {
+  if (!outputs.some((o) => isFloating(o.dtype))) return;
+  const formula = formulaFor(op);
+  if (outputs.length !== 1 && !formula.backwardAll) {
     throw new AutogradError(
-      `autograd: '${op}' recorded ${outputs.length} outputs; formulas take one`,
+      `autograd: '${op}' recorded ${outputs.length} outputs; its formula takes one`,
     );
   }
-  const [out] = outputs;
-  if (isFloating(out.dtype)) setHistory(out, new OpNode(formulaFor(op), inputs, out, attrs), 0);
+  const node = new OpNode(formula, inputs, outputs, attrs);
+  outputs.forEach((o, i) => {
+    if (isFloating(o.dtype)) setHistory(o, node, i);
+  });
 }
 
 /**

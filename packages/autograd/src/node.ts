@@ -82,11 +82,13 @@ export abstract class Node implements GradFn {
 
   /**
    * Gradients for each input from the gradients of the outputs (one per output, zeros where
-   * none arrived). `wanted[i]` says whether input i's gradient is used; others may be null.
+   * none arrived, as `arrived` tells). `wanted[i]` says whether input i's gradient is used;
+   * others may be null.
    */
   abstract apply(
     grads: readonly Tensor[],
     wanted: readonly boolean[],
+    arrived?: readonly boolean[],
   ): (Tensor | null | undefined)[];
 
   /** Drops what was saved for backward (after a backward pass without retainGraph). */

@@ -130,6 +130,38 @@ const reductions: Case[] = [
       T.cholesky(x.matmul(x.mT).add(T.eye(3, 3, { dtype: 'float64' }).mul(3)), { upper: true }),
     () => [rand([3, 3])],
   ],
+  // Eigen- and singular vectors are unique up to sign: the checks read them through squares.
+  [
+    'eigh',
+    (x) => {
+      const [l, v] = T.linalg.eigh(x.add(x.mT));
+      return T.cat([l, v.square().flatten()]);
+    },
+    () => [rand([3, 3])],
+  ],
+  ['eigvalsh batch', (x) => T.linalg.eigvalsh(x.add(x.mT)), () => [rand([2, 3, 3])]],
+  ...(
+    [
+      ['svd tall', [4, 3], false],
+      ['svd wide', [2, 3, 4], false],
+      ['svd square', [3, 3], false],
+      ['svd full', [4, 2], true],
+    ] as const
+  ).map(
+    ([name, shape, fullMatrices]): Case => [
+      name,
+      (x) => {
+        const [u, s, vh] = T.linalg.svd(x, { fullMatrices });
+        const k = s.shape[s.ndim - 1];
+        const uk = u.narrow(-1, 0, k);
+        const vk = vh.narrow(-2, 0, k);
+        return T.cat([s.flatten(), uk.square().flatten(), vk.square().flatten()]);
+      },
+      () => [rand([...shape])],
+    ],
+  ),
+  ['svdvals', (x) => T.linalg.svdvals(x), () => [rand([3, 4])]],
+  ['matrixNorm nuc', (x) => T.linalg.matrixNorm(x, 'nuc'), () => [rand([4, 3])]],
   [
     'prod with a zero',
     (x) => x.prod(1),

@@ -7,11 +7,13 @@ export interface GradContext {
   readonly attrs: OpAttrs;
   /** Input i as it was when the op ran (an error if it was since modified in place). */
   input(i: number): Tensor;
-  /** The op's output, likewise checked. */
-  output(): Tensor;
+  /** The op's output (output `i` of an op with several), likewise checked. */
+  output(i?: number): Tensor;
   inputShape(i: number): Shape;
   /** Whether input i's gradient is used; formulas skip the work for the others. */
   needs(i: number): boolean;
+  /** Whether a gradient reached output i (PyTorch's grad.defined()); else it is zeros. */
+  arrived(i: number): boolean;
 }
 
 /**
@@ -24,6 +26,11 @@ export interface Formula {
   /** PyTorch's name for the node (MulBackward0), or a function of the attributes and inputs. */
   readonly name: string | ((attrs: OpAttrs, inputs: readonly (TensorMeta | null)[]) => string);
   backward(g: Tensor, ctx: GradContext): (Tensor | null)[];
+  /**
+   * For an op with several outputs (eigh, svd): input gradients from one gradient per output,
+   * zeros where none arrived. `backward` is then never called.
+   */
+  backwardAll?(grads: readonly Tensor[], ctx: GradContext): (Tensor | null)[];
 }
 
 /** Typed access to a recorded attribute (the tensor package decides what each op records). */

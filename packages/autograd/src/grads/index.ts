@@ -6,6 +6,7 @@ import { indexing } from './indexing';
 import { linalg } from './linalg';
 import { norm } from './norm';
 import { reductions } from './reductions';
+import { spectral } from './spectral';
 import { views } from './views';
 
 /** One backward formula per op name the tensor package records through `apply`. */
@@ -17,6 +18,7 @@ export const FORMULAS: Readonly<Record<string, Formula>> = {
   ...linalg,
   ...norm,
   ...decompositions,
+  ...spectral,
 };
 
 /**

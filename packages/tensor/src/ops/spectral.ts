@@ -1,3 +1,4 @@
+import { apply } from '../dispatch';
 import { ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { checkMatrices, fromFloat64 } from './decompositions';
@@ -149,20 +150,22 @@ function matrices(a: Tensor): { data: Float64Array; m: number; n: number; count:
 
 /**
  * Eigenvalues (ascending) and eigenvectors (columns) of symmetric matrices, from their lower
- * triangle (torch.linalg.eigh). Not differentiable here.
+ * triangle (torch.linalg.eigh). Differentiable (LinalgEighBackward0) where eigenvalues are
+ * distinct.
  */
 export function eigh(a: Tensor): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor } {
   checkMatrices('linalg.eigh', a, true);
-  const { data, n, count } = matrices(a);
-  const w = new Float64Array(count * n);
-  const v = new Float64Array(count * n * n);
-  for (let b = 0; b < count; b++) {
-    const r = jacobiEigh(data.subarray(b * n * n, (b + 1) * n * n), n);
-    w.set(r.w, b * n);
-    v.set(r.v, b * n * n);
-  }
-  const eigenvalues = fromFloat64(w, a, a.shape.slice(0, -1));
-  const eigenvectors = fromFloat64(v, a, a.shape);
+  const [eigenvalues, eigenvectors] = apply('eigh', [a], {}, () => {
+    const { data, n, count } = matrices(a);
+    const w = new Float64Array(count * n);
+    const v = new Float64Array(count * n * n);
+    for (let b = 0; b < count; b++) {
+      const r = jacobiEigh(data.subarray(b * n * n, (b + 1) * n * n), n);
+      w.set(r.w, b * n);
+      v.set(r.v, b * n * n);
+    }
+    return [fromFloat64(w, a, a.shape.slice(0, -1)), fromFloat64(v, a, a.shape)];
+  });
   return Object.assign([eigenvalues, eigenvectors] as [Tensor, Tensor], {
     eigenvalues,
     eigenvectors,
@@ -179,13 +182,22 @@ export interface SvdOptions {
   fullMatrices?: boolean;
 }
 
-/** A = U diag(S) Vh (torch.linalg.svd): S descending, batched. Not differentiable here. */
+/**
+ * A = U diag(S) Vh (torch.linalg.svd): S descending, batched. Differentiable
+ * (LinalgSvdBackward0) where singular values are distinct and nonzero; with fullMatrices, only
+ * through S, as in PyTorch.
+ */
 export function svd(
   a: Tensor,
   opts: SvdOptions = {},
 ): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; Vh: Tensor } {
   checkMatrices('linalg.svd', a, false);
   const full = opts.fullMatrices ?? true;
+  const [U, S, Vh] = apply('svd', [a], { full }, () => svdOf(a, full));
+  return Object.assign([U, S, Vh] as [Tensor, Tensor, Tensor], { U, S, Vh });
+}
+
+function svdOf(a: Tensor, full: boolean): Tensor[] {
   const { data, m, n, count } = matrices(a);
   const k = Math.min(m, n);
   const [ur, uc, vr] = [m, full ? m : k, full ? n : k];
@@ -210,12 +222,11 @@ export function svd(
       for (let i = 0; i < n; i++) Vh[b * vr * n + j * n + i] = right[i * rightCols + j];
   }
   const batch = a.shape.slice(0, -2);
-  const out = {
-    U: fromFloat64(U, a, [...batch, ur, uc]),
-    S: fromFloat64(S, a, [...batch, k]),
-    Vh: fromFloat64(Vh, a, [...batch, vr, n]),
-  };
-  return Object.assign([out.U, out.S, out.Vh] as [Tensor, Tensor, Tensor], out);
+  return [
+    fromFloat64(U, a, [...batch, ur, uc]),
+    fromFloat64(S, a, [...batch, k]),
+    fromFloat64(Vh, a, [...batch, vr, n]),
+  ];
 }
 
 function transpose(a: Float64Array, m: number, n: number): Float64Array {
@@ -234,7 +245,7 @@ export type MatrixNormOrder = 'fro' | 'nuc' | number;
 /**
  * torch.linalg.matrix_norm over the last two dims: 'fro' (default), 'nuc', 2 / -2 (largest /
  * smallest singular value), 1 / -1 (max / min column sum of |a|), Infinity / -Infinity (rows).
- * 'fro' and the 1 and Infinity norms are differentiable; those from singular values are not.
+ * Every order is differentiable (the nuclear and spectral norms through svd's gradient).
  */
 export function matrixNorm(
   a: Tensor,
