@@ -25,10 +25,10 @@ def stats(samples):
 
 
 # Time limits that keep a slow case from taking many minutes; the same rule as apps/bench/src/timing.ts.
-# As src/timing.ts's LIMITS: every framework warms up for 300 ms at least (a 0.2 ms product
+# As src/timing.ts's LIMITS: every framework warms up for 1 s at least (a 0.2 ms product
 # measured after one warm-up call caught PyTorch's threads asleep: W1 N=256 at 26-31 GFLOP/s
 # against 157 warm).
-WARMUP_MS, MIN_WARMUP_MS, MEASURE_MS, MIN_RUNS = 10_000, 300, 60_000, 3
+WARMUP_MS, MIN_WARMUP_MS, MEASURE_MS, MIN_RUNS = 10_000, 1000, 60_000, 3
 
 
 def timeit(fn, warmup=2, runs=5):

@@ -22,10 +22,10 @@ export function stats(samples: number[]): Timing {
 /**
  * Time limits that keep a slow framework's case from taking many minutes, and the least
  * warm-up time: JavaScript and WebAssembly engines optimize code only after it has run a while
- * (V8 tiers WebAssembly up after tens of milliseconds), which one warm-up run of a 1 ms case
- * does not reach.
+ * (V8 tiers WebAssembly up after tens of milliseconds, and a model's JavaScript over hundreds:
+ * W5's step fell from 40 to 17 ms over its first second), which a few warm-up runs do not reach.
  */
-export const LIMITS = { warmupMs: 10_000, minWarmupMs: 300, measureMs: 60_000, minRuns: 3 };
+export const LIMITS = { warmupMs: 10_000, minWarmupMs: 1000, measureMs: 60_000, minRuns: 3 };
 
 /**
  * Runs `fn` `warmup` times (and for LIMITS.minWarmupMs at least) unmeasured, then `runs`
