@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,5 +65,25 @@ describe('small examples', () => {
     const ran = run.stdout.match(/largest difference (\S+)/);
     if (process.env.TENSILE_ONNX_REQUIRED === '1') expect(ran).not.toBeNull();
     if (ran) expect(Number(ran[1])).toBeLessThan(1e-5);
+  }, 180_000);
+
+  it('grad-cam trains LeNet-5 on the sample, explains test images, writes a PNG and a board run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grad-cam-'));
+    const out = join(dir, 'cam.png');
+    const logdir = join(dir, 'run');
+    const sample = join(import.meta.dirname, '..', 'data', 'fashion-mnist-sample');
+    const run = await runExample(
+      'grad-cam.ts',
+      ...['--data', sample, '--images', '8', '--out', out, '--logdir', logdir],
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/explained 8 test images \(\d predicted right\)/);
+    const png = readFileSync(out);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // 8 overlays of 28x28 in one row with 2-pixel padding: 242 x 32.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([242, 32]);
+    const events = readdirSync(logdir).filter((f) => f.startsWith('events.out.tfevents'));
+    expect(events).toHaveLength(1);
+    expect(readFileSync(join(logdir, events[0])).includes('grad-cam')).toBe(true);
   }, 180_000);
 });

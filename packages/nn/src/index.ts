@@ -24,6 +24,7 @@ export type { NamedOptions } from './module';
 export { Module } from './module';
 export { Parameter } from './parameter';
 export * from './rnn-utils';
+export * from './stat';
 export type { LoadStateDictOptions, LoadStateDictResult, StateDict } from './state-dict';
 export { StateDictError } from './state-dict';
 export * from './summary';

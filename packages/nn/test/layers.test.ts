@@ -8,33 +8,16 @@ import {
   ConvTranspose2d,
   CrossEntropyLoss,
   F,
-  Flatten,
   GELU,
   LeakyReLU,
   Linear,
   MaxPool2d,
   MaxUnpool2d,
   ReLU,
-  Sequential,
   summary,
 } from '../src';
 import { pyFloat } from '../src/layers/options';
-
-const lenet = () =>
-  new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(6, 16, 5),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(400, 120),
-    new ReLU(),
-    new Linear(120, 84),
-    new ReLU(),
-    new Linear(84, 10),
-  );
+import { lenet } from './lenet';
 
 describe('layer printing', () => {
   it('prints settings as PyTorch does', () => {

@@ -109,6 +109,14 @@ export {
   Transform,
   type TransformLike,
 } from './transforms';
+export {
+  type CamOverlayOptions,
+  camOverlay,
+  type GradCamOptions,
+  type GradCamResult,
+  gradCam,
+  jet,
+} from './utils/cam';
 export { type Color, getRgb } from './utils/colors';
 export {
   type DrawBoundingBoxesOptions,
