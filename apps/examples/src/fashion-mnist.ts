@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import '@tensile/autograd';
 import { SummaryWriter } from '@tensile/board';
+import { modelGraph } from '@tensile/export';
 import { CrossEntropyLoss, type StateDict } from '@tensile/nn';
 import { type OptimizerStateDict, SGD } from '@tensile/optim';
 import { load, save } from '@tensile/serialize';
@@ -82,6 +83,8 @@ await runMain(USAGE, async () => {
     writer.addImage('inputs', makeGrid(pixels));
     writer.addText('inputs/labels', samples.map(([, label]) => classes[label]).join(', '));
     writer.addText('model', `\`\`\`\n${model.toString()}\n\`\`\``);
+    // The model's graph as add_graph traces it (tracing needs the cpu; the structure is the same).
+    if (flags.device === 'cpu') writer.addGraph(modelGraph(model, samples[0][0].unsqueeze(0)));
     writer.addText(
       'config',
       `data: ${source.from}; epochs ${epochs}, batch ${flags.batchSize}, SGD lr ${flags.lr} momentum 0.9`,

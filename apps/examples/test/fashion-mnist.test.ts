@@ -26,6 +26,10 @@ describe('main job (LeNet-5 on Fashion-MNIST)', () => {
     expect(runs['.'].scalars['test/accuracy']).toHaveLength(1);
     expect(runs['.'].images.inputs[0]).toMatchObject({ width: 242, height: 122 });
     expect(runs['.'].histograms).toHaveProperty('0.weight');
+    // The traced graph: input, LeNet-5's 15 ops (Linear is matmul and add), output.
+    const graph = runs['.'].graph?.node ?? [];
+    expect(graph.map((n) => n.name)).toContain('Sequential/Conv2d[0]/conv.1');
+    expect(graph).toHaveLength(17);
 
     const resumed = await main('--epochs', '2', '--logdir', first, '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);

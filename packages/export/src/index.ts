@@ -5,5 +5,6 @@
  */
 export { type PrototxtOptions, toPrototxt } from './caffe';
 export { ExportError } from './errors';
+export { type GraphNode, modelGraph } from './graph';
 export { exportOnnx, type OnnxOptions, OPSET, toOnnx } from './onnx/model';
 export { type Trace, type TracedOp, trace, type Value } from './trace';

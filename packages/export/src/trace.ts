@@ -26,6 +26,8 @@ export interface TracedOp {
   inputs: Value[];
   outputs: Value[];
   attrs: OpAttrs;
+  /** The modules it ran in, as torch's graphs name them: `LeNet/Conv2d[0]`. */
+  scope: string;
 }
 
 export interface Trace {
@@ -38,6 +40,22 @@ function flatten(out: unknown, what: string): Tensor[] {
   if (Array.isArray(out)) return out.flatMap((o) => flatten(o, what));
   if (out !== null && typeof out === 'object' && 'storage' in out) return [out as Tensor];
   throw new ExportError(`${what}: the model's forward must return tensors or arrays of them`);
+}
+
+/** Hooks that keep `stack`'s top the scope of the module running (`Net/Sequential[features]`). */
+function scopedHooks(m: Module, scope: string, stack: string[]): { remove(): void }[] {
+  return [...m.namedChildren()].flatMap(([name, child]) => {
+    const inner = `${scope}/${child.constructor.name}[${name}]`;
+    return [
+      child.registerForwardPreHook(() => {
+        stack.push(inner);
+      }),
+      child.registerForwardHook(() => {
+        stack.pop();
+      }),
+      ...scopedHooks(child, inner, stack),
+    ];
+  });
 }
 
 /** Traces `model.forward(...inputs)` in eval mode (the model's modes are restored after). */
@@ -63,6 +81,8 @@ export function trace(model: Module, example: Tensor | readonly Tensor[], what =
   const graphInputs = inputs.map((x) => make(x.detach(), 'input'));
   const ops: TracedOp[] = [];
   const modes = new Map([...model.modules()].map((m) => [m, m.training]));
+  const scopes = [model.constructor.name];
+  const handles = scopedHooks(model, model.constructor.name, scopes);
   let out: unknown;
   try {
     model.eval();
@@ -71,7 +91,8 @@ export function trace(model: Module, example: Tensor | readonly Tensor[], what =
         {
           op(op, ins, outs, attrs) {
             const inputs = ins.map(valueFor);
-            ops.push({ op, inputs, outputs: outs.map((o) => make(o, 'op')), attrs });
+            const outputs = outs.map((o) => make(o, 'op'));
+            ops.push({ op, inputs, outputs, attrs, scope: scopes[scopes.length - 1] });
           },
           inplace(target, result) {
             if (target.base !== null && values.get(target.base)?.kind !== 'constant')
@@ -85,6 +106,7 @@ export function trace(model: Module, example: Tensor | readonly Tensor[], what =
       ),
     );
   } finally {
+    for (const h of handles) h.remove();
     for (const [m, training] of modes) m.training = training;
   }
   const outputs = flatten(out, what).map((t) => {
