@@ -20,8 +20,11 @@ const state = {
   imageIndex: new Map(),
   graphRun: null,
   runs: [],
+  labels: new Map(),
 };
 
+/** What the page shows for a run: '.' (the log dir's own events) as the log dir's name. */
+const labelOf = (run) => state.labels.get(run) ?? run;
 const colorOf = (run) => PALETTE[Math.max(0, state.runs.indexOf(run)) % PALETTE.length];
 const visible = (run) => !state.hidden.has(run);
 
@@ -69,6 +72,7 @@ function swatch(color) {
 
 function renderRuns(runs) {
   state.runs = runs.map((r) => r.name);
+  state.labels = new Map(runs.map((r) => [r.name, r.label ?? r.name]));
   const labels = runs.map((r) =>
     h(
       'label',
@@ -79,7 +83,7 @@ function renderRuns(runs) {
         onchange: (e) => toggleRun(r.name, e.target.checked),
       }),
       swatch(colorOf(r.name)),
-      r.name,
+      labelOf(r.name),
     ),
   );
   document.getElementById('runs').replaceChildren(h('legend', {}, 'Runs'), ...labels);
@@ -101,7 +105,8 @@ function renderScalars(scalars) {
           .filter(([run]) => visible(run))
           .map(([run, points]) => {
             const x = xOf(points);
-            return { name: run, color: colorOf(run), points: points.map((p) => [x(p), p[2]]) };
+            const pts = points.map((p) => [x(p), p[2]]);
+            return { name: run, label: labelOf(run), color: colorOf(run), points: pts };
           });
         return h(
           'div',
@@ -121,7 +126,7 @@ function renderHistograms(histograms) {
       .flatMap(([tag, byRun]) =>
         Object.entries(byRun)
           .filter(([run]) => visible(run))
-          .map(([run, steps]) => card(tag, run, histogramChart(steps, colorOf(run)))),
+          .map(([run, steps]) => card(tag, labelOf(run), histogramChart(steps, colorOf(run)))),
       ),
   );
 }
@@ -132,8 +137,8 @@ function imageCard(tag, run, points) {
     points[Math.min(state.imageIndex.get(key) ?? points.length - 1, points.length - 1)];
   const src = (p) =>
     `/api/image?run=${encodeURIComponent(run)}&tag=${encodeURIComponent(tag)}&index=${p.index}`;
-  const img = h('img', { src: src(pick()), alt: `${tag} (${run})` });
-  const label = h('div', { class: 'sub' }, `${run} · step ${pick().step}`);
+  const img = h('img', { src: src(pick()), alt: `${tag} (${labelOf(run)})` });
+  const label = h('div', { class: 'sub' }, `${labelOf(run)} · step ${pick().step}`);
   const slider = h('input', {
     type: 'range',
     min: 0,
@@ -143,7 +148,7 @@ function imageCard(tag, run, points) {
     oninput: (e) => {
       state.imageIndex.set(key, Number(e.target.value));
       img.src = src(pick());
-      label.textContent = `${run} · step ${pick().step}`;
+      label.textContent = `${labelOf(run)} · step ${pick().step}`;
     },
   });
   return h(
@@ -184,7 +189,7 @@ function renderText(text) {
               body.innerHTML = p.html;
               return h('div', {}, h('div', { class: 'sub' }, `step ${p.step}`), body);
             });
-            return card(tag, run, ...entries);
+            return card(tag, labelOf(run), ...entries);
           }),
       ),
   );
@@ -213,7 +218,7 @@ function renderHparams({ hparams, metrics, sessions }) {
     h(
       'tr',
       {},
-      h('td', {}, ses.run),
+      h('td', {}, labelOf(ses.run)),
       ...hparams.map((k) => cell(ses.values[k])),
       ...metrics.map((m) => cell(ses.metrics[m])),
     ),
@@ -237,7 +242,7 @@ async function renderGraph(runs) {
       },
     },
     ...withGraph.map((r) =>
-      h('option', { value: r, ...(r === state.graphRun ? { selected: '' } : {}) }, r),
+      h('option', { value: r, ...(r === state.graphRun ? { selected: '' } : {}) }, labelOf(r)),
     ),
   );
   fill('graph', [

@@ -83,13 +83,13 @@ export function lineChart(series, { smoothing, formatX }) {
       s(
         'path',
         { class: 'series', stroke: sr.color, d: pathOf(smoothed, px, py), 'data-run': sr.name },
-        s('title', {}, sr.name),
+        s('title', {}, sr.label ?? sr.name),
       ),
     );
     // A line needs two points: mark short series so single values stay visible.
     if (sr.points.length < 3) {
       for (const [x, y] of smoothed) {
-        const label = s('title', {}, `${sr.name}: ${formatNumber(y)}`);
+        const label = s('title', {}, `${sr.label ?? sr.name}: ${formatNumber(y)}`);
         svg.append(s('circle', { cx: px(x), cy: py(y), r: 3.5, fill: sr.color }, label));
       }
     }
@@ -145,5 +145,17 @@ export function histogramChart(steps, color) {
   });
   for (const t of ticks(x0, x1, 4))
     svg.append(s('text', { x: px(t), y: H - 10, 'text-anchor': 'middle' }, formatNumber(t)));
+  // A density axis (count per unit of x) for the front outline, the newest step's.
+  const front = PAD.top + rowGap * (steps.length + 2);
+  for (const t of ticks(0, peak, 3).filter((v) => v <= peak)) {
+    const y = front - (t / peak) * rowGap * 3;
+    svg.append(
+      s(
+        'text',
+        { x: PAD.left - 4, y: y + 3, 'text-anchor': 'end', class: 'y-tick' },
+        formatNumber(t),
+      ),
+    );
+  }
   return svg;
 }

@@ -80,6 +80,20 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
         ]);
       expect(await page.locator('svg.histogram text.step-label').count()).toBeGreaterThan(1);
       expect(labelsLeft).toBeGreaterThan(barsRight);
+      // A density axis on the left, clear of the outlines: 0 and at least one more tick.
+      const [ticksRight, barsLeft, tickText] = await page
+        .locator('svg.histogram')
+        .first()
+        .evaluate((svg) => [
+          Math.max(
+            ...[...svg.querySelectorAll('text.y-tick')].map((t) => t.getBoundingClientRect().right),
+          ),
+          Math.min(...[...svg.querySelectorAll('path')].map((p) => p.getBoundingClientRect().left)),
+          [...svg.querySelectorAll('text.y-tick')].map((t) => t.textContent),
+        ]);
+      expect(tickText).toContain('0');
+      expect((tickText as string[]).length).toBeGreaterThan(1);
+      expect(ticksRight).toBeLessThanOrEqual(barsLeft as number);
       const widths = await page.locator('.image-card img').evaluateAll((imgs) =>
         Promise.all(
           // The test's tsconfig has no DOM lib: describe the image element structurally.

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type BoardServer, startBoard } from '../src/index';
+import { type BoardServer, SummaryWriter, startBoard } from '../src/index';
 import { writeDashboardRuns } from './dashboard-data';
 import { tempDir } from './helpers';
 
@@ -226,5 +226,24 @@ describe('an undecodable record (issue 21)', { timeout: 120_000 }, () => {
     const scalars = JSON.parse((await get(server.url, '/api/scalars')).body.toString());
     expect(scalars.loss.a.map((p: number[]) => p[2])).toEqual([1]);
     expect(logged.filter((m) => m.includes('not an Event'))).toHaveLength(1);
+  });
+});
+
+describe('a log dir with events of its own', () => {
+  it("labels its run '.' with the log dir's name (runs/fashion-mnist shows 'fashion-mnist')", async () => {
+    const logDir = join(tempDir(), 'fashion-mnist');
+    const w = new SummaryWriter(logDir);
+    w.addScalar('loss', 1, 0);
+    await w.close();
+    const server = await startBoard({ logDir, port: 0 });
+    try {
+      const runs = JSON.parse((await get(server.url, '/api/runs')).body.toString());
+      expect(runs).toEqual([expect.objectContaining({ name: '.', label: 'fashion-mnist' })]);
+      // Data stays keyed by '.', as TensorBoard and loadRuns key it.
+      const scalars = JSON.parse((await get(server.url, '/api/scalars')).body.toString());
+      expect(Object.keys(scalars.loss)).toEqual(['.']);
+    } finally {
+      await server.close();
+    }
   });
 });

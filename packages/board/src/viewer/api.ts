@@ -28,9 +28,14 @@ function sample<T>(items: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => items[Math.round((i * (items.length - 1)) / (n - 1))]);
 }
 
-export function runsView(runs: Runs) {
+/**
+ * The runs and what each holds. `label` is what the page shows: the run in the log dir itself
+ * ('.', as TensorBoard keys it) is labelled with the log dir's own name.
+ */
+export function runsView(runs: Runs, rootLabel = '.') {
   return Object.values(runs).map((r) => ({
     name: r.name,
+    label: r.name === '.' ? rootLabel : r.name,
     scalars: Object.keys(r.scalars),
     histograms: Object.keys(r.histograms),
     images: Object.keys(r.images),

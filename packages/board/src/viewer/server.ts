@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LogDirLoader } from '../reader/log-dir';
 import type { SamplesPerPlugin } from '../reader/reservoir';
@@ -99,9 +99,9 @@ type Runs = Record<string, RunData>;
 /** JSON views, each with the query parameters it reads (the rest of a URL is ignored). */
 const VIEWS: Record<
   string,
-  { params: string[]; view: (runs: Runs, q: URLSearchParams) => unknown }
+  { params: string[]; view: (runs: Runs, q: URLSearchParams, rootLabel: string) => unknown }
 > = {
-  '/api/runs': { params: [], view: runsView },
+  '/api/runs': { params: [], view: (runs, _q, rootLabel) => runsView(runs, rootLabel) },
   '/api/scalars': { params: [], view: scalarsView },
   '/api/histograms': { params: [], view: (runs) => histogramsView(runs) },
   '/api/images': { params: [], view: imagesView },
@@ -149,6 +149,8 @@ class BodyCache {
 /** Serves the dashboard for `logDir`, re-reading appended events at most every `reloadMs`. */
 export async function startBoard(options: BoardServerOptions): Promise<BoardServer> {
   const assets = loadAssets();
+  // `--logdir runs/fashion-mnist` shows its own events as the run 'fashion-mnist', not '.'.
+  const rootLabel = basename(resolve(options.logDir)) || '.';
   const loader = new LogDirLoader(options.logDir, {
     onError: (err) => console.error(`tensile-board: ${err.message}`),
     samplesPerPlugin: options.samplesPerPlugin,
@@ -192,7 +194,7 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
       res.writeHead(304, { ...HEADERS, ...cacheHeaders });
       return res.end();
     }
-    const body = bodies.get(key, loader.version, () => route.view(loader.snapshot(), q));
+    const body = bodies.get(key, loader.version, () => route.view(loader.snapshot(), q, rootLabel));
     send(res, 200, body, 'application/json', cacheHeaders);
   };
 
