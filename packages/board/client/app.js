@@ -1,4 +1,4 @@
-import { histogramChart, lineChart } from './charts.js';
+import { histogramChart, lineChart, prChart } from './charts.js';
 import { h } from './dom.js';
 import { graphChart } from './graph.js';
 
@@ -113,6 +113,106 @@ function renderScalars(scalars) {
           { class: 'card scalar-card', 'data-tag': tag },
           h('h3', {}, tag),
           lineChart(series, { smoothing: state.smoothing, formatX }),
+        );
+      }),
+  );
+}
+
+/** Series of the scalar tags matching a chart's patterns (regular expressions, as TensorBoard). */
+function matching(patterns, scalars) {
+  const tests = patterns.map((p) => {
+    try {
+      const re = new RegExp(p);
+      return (tag) => re.test(tag);
+    } catch {
+      return (tag) => tag === p;
+    }
+  });
+  return Object.keys(scalars)
+    .sort()
+    .filter((tag) => tests.some((t) => t(tag)));
+}
+
+function seriesOf(tag, scalars, k) {
+  return Object.entries(scalars[tag] ?? {})
+    .filter(([run]) => visible(run))
+    .map(([run, points]) => {
+      const x = xOf(points);
+      return {
+        name: `${tag}|${run}`,
+        label: `${tag} (${labelOf(run)})`,
+        color: PALETTE[(state.runs.indexOf(run) + k) % PALETTE.length],
+        points: points.map((p) => [x(p), p[2]]),
+      };
+    });
+}
+
+function renderCustomScalars(categories, scalars) {
+  fill(
+    'custom-scalars',
+    categories.map((cat) => {
+      const charts = cat.charts.map((chart) => {
+        let series = [];
+        let bands = [];
+        if (chart.multiline) {
+          series = matching(chart.multiline.tag, scalars).flatMap((tag, k) =>
+            seriesOf(tag, scalars, k),
+          );
+        } else if (chart.margin) {
+          for (const m of chart.margin.series) {
+            const value = seriesOf(m.value, scalars, 0);
+            series.push(...value);
+            bands = bands.concat(
+              value.map((v, i) => ({
+                color: v.color,
+                lower: seriesOf(m.lower, scalars, 0)[i]?.points ?? [],
+                upper: seriesOf(m.upper, scalars, 0)[i]?.points ?? [],
+              })),
+            );
+          }
+        }
+        return h(
+          'div',
+          { class: 'card custom-chart', 'data-title': chart.title },
+          h('h3', {}, chart.title),
+          series.length
+            ? lineChart(series, { smoothing: state.smoothing, formatX, bands })
+            : h('div', { class: 'sub' }, 'no matching scalars'),
+        );
+      });
+      return h(
+        'div',
+        { class: 'category' },
+        h('h3', {}, cat.title),
+        h('div', { class: 'grid' }, ...charts),
+      );
+    }),
+  );
+}
+
+function renderPrCurves(prCurves) {
+  fill(
+    'pr-curves',
+    Object.entries(prCurves)
+      .sort()
+      .map(([tag, byRun]) => {
+        const runs = Object.entries(byRun).filter(([run]) => visible(run));
+        const latest = runs.map(([run, steps]) => ({ run, ...steps[steps.length - 1] }));
+        const sub = latest.map((c) => `${labelOf(c.run)} · step ${c.step}`).join(', ');
+        return h(
+          'div',
+          { class: 'card pr-card', 'data-tag': tag },
+          h('h3', {}, tag),
+          h('div', { class: 'sub' }, sub),
+          prChart(
+            latest.map((c) => ({
+              name: c.run,
+              label: labelOf(c.run),
+              color: colorOf(c.run),
+              precision: c.precision,
+              recall: c.recall,
+            })),
+          ),
         );
       }),
   );
@@ -255,6 +355,8 @@ let data;
 async function render() {
   renderRuns(data.runs);
   renderScalars(data.scalars);
+  renderCustomScalars(data.customScalars, data.scalars);
+  renderPrCurves(data.prCurves);
   renderHistograms(data.histograms);
   renderImages(data.images);
   renderText(data.text);
@@ -265,12 +367,11 @@ async function render() {
 async function refresh() {
   const status = document.getElementById('status');
   try {
-    const [runs, scalars, histograms, images, text, hparams] = await Promise.all(
-      ['runs', 'scalars', 'histograms', 'images', 'text', 'hparams'].map((p) =>
-        getJson(`/api/${p}`),
-      ),
-    );
-    data = { runs, scalars, histograms, images, text, hparams };
+    const views = ['runs', 'scalars', 'histograms', 'images', 'text', 'hparams'];
+    const more = ['pr-curves', 'custom-scalars'];
+    const [runs, scalars, histograms, images, text, hparams, prCurves, customScalars] =
+      await Promise.all([...views, ...more].map((p) => getJson(`/api/${p}`)));
+    data = { runs, scalars, histograms, images, text, hparams, prCurves, customScalars };
     await render();
     status.textContent = `${runs.length} run(s) · updated ${new Date().toLocaleTimeString()}`;
     document.body.dataset.ready = 'true';
@@ -282,11 +383,17 @@ async function refresh() {
 document.getElementById('smoothing').addEventListener('input', (e) => {
   state.smoothing = Number(e.target.value);
   document.getElementById('smoothing-value').textContent = state.smoothing.toFixed(2);
-  if (data) renderScalars(data.scalars);
+  if (data) {
+    renderScalars(data.scalars);
+    renderCustomScalars(data.customScalars, data.scalars);
+  }
 });
 document.getElementById('x-axis').addEventListener('change', (e) => {
   state.xAxis = e.target.value;
-  if (data) renderScalars(data.scalars);
+  if (data) {
+    renderScalars(data.scalars);
+    renderCustomScalars(data.customScalars, data.scalars);
+  }
 });
 
 refresh();

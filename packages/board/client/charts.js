@@ -64,14 +64,26 @@ const pathOf = (pts, px, py) =>
     .map(([x, y], i) => `${i ? 'L' : 'M'}${px(x).toFixed(1)},${py(y).toFixed(1)}`)
     .join('');
 
-/** series: [{ name, color, points: [[x, y]] }]; draws raw values faint and smoothed ones solid. */
-export function lineChart(series, { smoothing, formatX }) {
-  const all = series.flatMap((sr) => sr.points);
+/**
+ * series: [{ name, color, points: [[x, y]] }]; draws raw values faint and smoothed ones solid.
+ * bands: [{ color, lower: [[x, y]], upper: [[x, y]] }], shaded between their two edges (a
+ * custom-scalars margin chart).
+ */
+export function lineChart(series, { smoothing, formatX, bands = [] }) {
+  const all = [
+    ...series,
+    ...bands.flatMap((b) => [{ points: b.lower }, { points: b.upper }]),
+  ].flatMap((sr) => sr.points);
   const { svg, px, py } = frame(
     all.map((p) => p[0]),
     all.map((p) => p[1]),
     formatX,
   );
+  for (const b of bands) {
+    const edge = [...b.lower, ...[...b.upper].reverse()].filter(([, y]) => Number.isFinite(y));
+    if (edge.length > 2)
+      svg.append(s('path', { class: 'band', fill: b.color, d: `${pathOf(edge, px, py)}Z` }));
+  }
   for (const sr of series) {
     const ys = smooth(
       sr.points.map((p) => p[1]),
@@ -157,5 +169,18 @@ export function histogramChart(steps, color) {
       ),
     );
   }
+  return svg;
+}
+
+/** Precision (y) against recall (x) for each run: [{ name, label, color, precision, recall }]. */
+export function prChart(curves) {
+  const series = curves.map((c) => ({
+    name: c.name,
+    label: c.label,
+    color: c.color,
+    points: c.recall.map((r, i) => [r, c.precision[i]]).filter(([r, p]) => r + p > 0),
+  }));
+  const svg = lineChart(series, { smoothing: 0, formatX: formatNumber });
+  svg.classList.add('pr');
   return svg;
 }

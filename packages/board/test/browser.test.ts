@@ -46,8 +46,8 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       await page.goto(server.url);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
-      // train/loss, train/accuracy, lr and the hparams metric.
-      expect(await page.locator('.scalar-card').count()).toBe(4);
+      // train/loss, train/accuracy, lr, test/loss, loss/lower, loss/upper and the hparams metric.
+      expect(await page.locator('.scalar-card').count()).toBe(7);
       // A constant lr of 0.01 reads as 0.01 on its axis; a one-point chart repeats no x label.
       const labels = (tag: string, axis: string) =>
         page.locator(`.scalar-card[data-tag="${tag}"] text.${axis}`).allTextContents();
@@ -94,6 +94,15 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
       expect(tickText).toContain('0');
       expect((tickText as string[]).length).toBeGreaterThan(1);
       expect(ticksRight).toBeLessThanOrEqual(barsLeft as number);
+      // PR curves: one card per tag, a curve per run at its latest step.
+      expect(await page.locator('.pr-card[data-tag="pr/positive"] path.series').count()).toBe(2);
+      expect(await page.locator('.pr-card .sub').first().textContent()).toContain('step 40');
+      // Custom scalars: the multiline chart has both tags for both runs; the margin chart a band.
+      const multi = page.locator('.custom-chart[data-title="train and test loss"] path.series');
+      expect(await multi.count()).toBe(4);
+      const margin = page.locator('.custom-chart[data-title="loss with margin"]');
+      expect(await margin.locator('path.series').count()).toBe(2);
+      expect(await margin.locator('path.band').count()).toBe(2);
       const widths = await page.locator('.image-card img').evaluateAll((imgs) =>
         Promise.all(
           // The test's tsconfig has no DOM lib: describe the image element structurally.

@@ -30,6 +30,29 @@ export async function writeDashboardRuns(logDir: string): Promise<void> {
       { 'hparam/accuracy': 0.8 + rate / 2 },
       { runName: 'hp' },
     );
+    // A classifier's PR curve at two steps: scores that separate the classes better later.
+    const labels = Array.from({ length: 200 }, (_, i) => i % 2);
+    for (const step of [10, 40]) {
+      const sharp = step / 80;
+      const scores = labels.map((l, i) => {
+        const noise = (Math.sin(i * 7.31 + rate) + 1) / 2;
+        return Math.min(1, Math.max(0, (1 - sharp) * noise + sharp * (l * 0.6 + noise * 0.4)));
+      });
+      w.addPrCurve('pr/positive', labels, scores, step);
+    }
+    // Train and test loss on one chart, and the loss with a band around it.
+    for (let step = 0; step < 50; step += 5) {
+      const loss = Math.exp(-rate * step * 0.2);
+      w.addScalar('test/loss', loss * 1.1, step, 1700000000 + step * 30);
+      w.addScalar('loss/upper', loss * 1.3, step, 1700000000 + step * 30);
+      w.addScalar('loss/lower', loss * 0.7, step, 1700000000 + step * 30);
+    }
+    w.addCustomScalars({
+      losses: {
+        'train and test loss': ['Multiline', ['train/loss', 'test/loss']],
+        'loss with margin': ['Margin', ['train/loss', 'loss/lower', 'loss/upper']],
+      },
+    });
     w.addGraph({
       nodes: [
         { name: 'input', op: 'Placeholder', outputShape: [32, 784] },

@@ -1,4 +1,5 @@
 import { dict } from '../dict';
+import type { LayoutChart } from '../proto/plugins';
 import type { HistogramPoint, RunData } from '../reader/run-data';
 import { renderMarkdown } from './markdown';
 
@@ -147,6 +148,49 @@ export function hparamsView(runs: Runs) {
       ),
     })),
   };
+}
+
+/**
+ * PR curves by tag and run: per step, precision and recall at each threshold (rows 4 and 5 of
+ * the pr_curves plugin's [6, thresholds] tensor: TP, FP, TN, FN, precision, recall).
+ */
+export function prCurvesView(runs: Runs) {
+  const out: ByTag<{ step: number; precision: number[]; recall: number[] }[]> = dict();
+  for (const run of Object.values(runs)) {
+    for (const [tag, points] of Object.entries(run.tensors)) {
+      const curves = points
+        .filter((p) => p.plugin === 'pr_curves' && p.shape.length === 2 && p.shape[0] === 6)
+        .map((p) => {
+          const n = p.shape[1];
+          return {
+            step: p.step,
+            precision: p.values.slice(4 * n, 5 * n),
+            recall: p.values.slice(5 * n, 6 * n),
+          };
+        });
+      if (curves.length === 0) continue;
+      if (!Object.hasOwn(out, tag)) out[tag] = dict();
+      out[tag][run.name] = curves;
+    }
+  }
+  return out;
+}
+
+/** The custom-scalar layouts of every run, merged by category and chart title (as TensorBoard). */
+export function customScalarsView(runs: Runs) {
+  const categories: { title: string; charts: LayoutChart[] }[] = [];
+  for (const run of Object.values(runs)) {
+    for (const c of run.customScalars?.category ?? []) {
+      let cat = categories.find((k) => k.title === c.title);
+      if (!cat) {
+        cat = { title: c.title, charts: [] };
+        categories.push(cat);
+      }
+      for (const chart of c.chart)
+        if (!cat.charts.some((k) => k.title === chart.title)) cat.charts.push(chart);
+    }
+  }
+  return categories;
 }
 
 export function graphView(run: RunData | undefined) {

@@ -7,10 +7,12 @@ import { LogDirLoader } from '../reader/log-dir';
 import type { SamplesPerPlugin } from '../reader/reservoir';
 import type { RunData } from '../reader/run-data';
 import {
+  customScalarsView,
   graphView,
   histogramsView,
   hparamsView,
   imagesView,
+  prCurvesView,
   runsView,
   scalarsView,
   textView,
@@ -107,6 +109,8 @@ const VIEWS: Record<
   '/api/images': { params: [], view: imagesView },
   '/api/text': { params: [], view: textView },
   '/api/hparams': { params: [], view: hparamsView },
+  '/api/pr-curves': { params: [], view: prCurvesView },
+  '/api/custom-scalars': { params: [], view: customScalarsView },
   '/api/graph': { params: ['run'], view: (runs, q) => graphView(lookup(runs, q.get('run'))) },
 };
 
