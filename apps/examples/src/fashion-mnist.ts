@@ -10,12 +10,20 @@ import { modelGraph } from '@tensile/export';
 import { CrossEntropyLoss, type StateDict } from '@tensile/nn';
 import { type OptimizerStateDict, SGD } from '@tensile/optim';
 import { load, save } from '@tensile/serialize';
-import { defaultGenerator, type GeneratorState, manualSeed, stack } from '@tensile/tensor';
+import {
+  defaultGenerator,
+  type GeneratorState,
+  manualSeed,
+  stack,
+  type Tensor,
+  tensor,
+} from '@tensile/tensor';
 import { makeGrid } from '@tensile/vision';
 import { classifierFlags, classifierUsage } from './lib/classifier-flags';
 import { boardCommand, parseFlags, runMain, UsageError } from './lib/cli';
 import { useDevice } from './lib/device';
 import { fashionMnistLoaders, MEAN, resolveFashionMnist, STD } from './lib/fashion-mnist-data';
+import { logEmbedding, logPrCurves } from './lib/insight';
 import { lenet5 } from './lib/models';
 import { evaluate, percent, trainAndTest } from './lib/training';
 
@@ -93,10 +101,27 @@ await runMain(USAGE, async () => {
 
   const { limitSteps } = flags;
   const run = { model, train, test, lossFn, optimizer, writer, epochs, limitSteps };
+  // Test images for the PR curves and the embedding: the first 1,000 (all of a smaller set).
+  const shown = Array.from({ length: Math.min(1000, testSet.length) }, (_, i) => testSet.get(i));
+  const probe: [Tensor, Tensor] = [
+    stack(shown.map(([x]) => x)),
+    tensor(
+      shown.map(([, label]) => label),
+      { dtype: 'int64' },
+    ),
+  ];
   let tested: { accuracy: number; count: number } | undefined;
   for (let epoch = startEpoch; epoch < epochs; epoch++) {
     tested = await trainAndTest(epoch, run);
     for (const [name, p] of model.namedParameters()) writer.addHistogram(name, p, epoch + 1);
+    logPrCurves(writer, model, probe, classes, epoch + 1);
+    if (epoch === epochs - 1) {
+      // The projector's embedding after the last epoch: 500 images keep its files small.
+      const n = Math.min(500, shown.length);
+      const few: [Tensor, Tensor] = [probe[0].narrow(0, 0, n), probe[1].narrow(0, 0, n)];
+      const pixels = few[0].mul(STD).add(MEAN).clamp(0, 1);
+      logEmbedding(writer, model, few, pixels, classes, epoch + 1);
+    }
     const checkpoint: Checkpoint = {
       model: model.stateDict(),
       optimizer: optimizer.stateDict(),

@@ -30,6 +30,15 @@ describe('main job (LeNet-5 on Fashion-MNIST)', () => {
     const graph = runs['.'].graph?.node ?? [];
     expect(graph.map((n) => n.name)).toContain('Sequential/Conv2d[0]/conv.1');
     expect(graph).toHaveLength(17);
+    // PR curves per class after each epoch, and the projector's embedding of test images.
+    expect(Object.keys(runs['.'].tensors).filter((t) => t.startsWith('pr/'))).toHaveLength(10);
+    expect(runs['.'].tensors['pr/Trouser'][0]).toMatchObject({ plugin: 'pr_curves', step: 1 });
+    const projector = readFileSync(join(first, 'projector_config.pbtxt'), 'utf8');
+    expect(projector).toContain('tensor_path: "00001/test-images/tensors.tsv"');
+    expect(projector).toContain('sprite');
+    const rows = readFileSync(join(first, '00001', 'test-images', 'tensors.tsv'), 'utf8');
+    expect(rows.trim().split('\n')).toHaveLength(500);
+    expect(rows.split('\n')[0].split('\t')).toHaveLength(84);
 
     const resumed = await main('--epochs', '2', '--logdir', first, '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);

@@ -1,4 +1,4 @@
-import { histogramChart, lineChart, prChart } from './charts.js';
+import { histogramChart, lineChart, prChart, scatterChart } from './charts.js';
 import { h } from './dom.js';
 import { graphChart } from './graph.js';
 
@@ -218,6 +218,35 @@ function renderPrCurves(prCurves) {
   );
 }
 
+function renderEmbeddings(embeddings) {
+  fill(
+    'projector',
+    embeddings
+      .filter((e) => visible(e.run))
+      .map((e) => {
+        const distinct = [...new Set(e.labels ?? [])];
+        const colorOfLabel = (l) => PALETTE[distinct.indexOf(l) % PALETTE.length];
+        const spriteUrl = `/api/sprite?run=${encodeURIComponent(e.run)}&index=${e.index}`;
+        const pct = (v) => `${(100 * v).toFixed(1)}%`;
+        const legend = distinct
+          .slice(0, 20)
+          .map((l) => h('span', { class: 'legend-item' }, swatch(colorOfLabel(l)), l));
+        return h(
+          'div',
+          { class: 'card embedding-card', 'data-tag': e.tag },
+          h('h3', {}, e.tag),
+          h(
+            'div',
+            { class: 'sub' },
+            `${labelOf(e.run)} · ${e.points.length} points of ${e.dims} values · PCA: ${pct(e.variance[0])} and ${pct(e.variance[1])} of the variance`,
+          ),
+          scatterChart({ ...e, spriteUrl }, colorOfLabel),
+          h('div', { class: 'legend' }, ...legend),
+        );
+      }),
+  );
+}
+
 function renderHistograms(histograms) {
   fill(
     'histograms',
@@ -361,6 +390,7 @@ async function render() {
   renderImages(data.images);
   renderText(data.text);
   renderHparams(data.hparams);
+  renderEmbeddings(data.embeddings);
   await renderGraph(data.runs);
 }
 
@@ -368,10 +398,13 @@ async function refresh() {
   const status = document.getElementById('status');
   try {
     const views = ['runs', 'scalars', 'histograms', 'images', 'text', 'hparams'];
-    const more = ['pr-curves', 'custom-scalars'];
-    const [runs, scalars, histograms, images, text, hparams, prCurves, customScalars] =
+    const more = ['pr-curves', 'custom-scalars', 'embeddings'];
+    const [runs, scalars, histograms, images, text, hparams, prCurves, customScalars, embeddings] =
       await Promise.all([...views, ...more].map((p) => getJson(`/api/${p}`)));
-    data = { runs, scalars, histograms, images, text, hparams, prCurves, customScalars };
+    data = {
+      ...{ runs, scalars, histograms, images, text, hparams },
+      ...{ prCurves, customScalars, embeddings },
+    };
     await render();
     status.textContent = `${runs.length} run(s) · updated ${new Date().toLocaleTimeString()}`;
     document.body.dataset.ready = 'true';

@@ -184,3 +184,57 @@ export function prChart(curves) {
   svg.classList.add('pr');
   return svg;
 }
+
+/**
+ * A projector scatter of 2-D points: each point its sprite tile where there is a sprite, else a
+ * dot, outlined in its label's color. emb: { points, labels, sprite, spriteUrl }.
+ */
+export function scatterChart(emb, colorOfLabel) {
+  const size = 360;
+  const pad = 14;
+  const [x0, x1] = extent(emb.points.map((p) => p[0]));
+  const [y0, y1] = extent(emb.points.map((p) => p[1]));
+  const px = (x) => pad + ((x - x0) / (x1 - x0)) * (size - 2 * pad);
+  const py = (y) => size - pad - ((y - y0) / (y1 - y0)) * (size - 2 * pad);
+  const svg = s('svg', { viewBox: `0 0 ${size} ${size}`, width: '100%', class: 'chart scatter' });
+  const n = emb.points.length;
+  emb.points.forEach(([x, y], i) => {
+    const label = emb.labels?.[i] ?? '';
+    const color = colorOfLabel(label);
+    const title = s('title', {}, label || `point ${i}`);
+    if (emb.sprite) {
+      const [w, h] = emb.sprite.tile;
+      const side = 12;
+      const col = i % emb.sprite.perRow;
+      const row = Math.floor(i / emb.sprite.perRow);
+      const tile = s(
+        'svg',
+        {
+          x: px(x) - side / 2,
+          y: py(y) - side / 2,
+          width: side,
+          height: side,
+          viewBox: `${col * w} ${row * h} ${w} ${h}`,
+          class: 'thumb',
+        },
+        s('image', { href: emb.spriteUrl, x: 0, y: 0 }),
+        title,
+      );
+      svg.append(tile);
+      svg.append(
+        s('rect', {
+          x: px(x) - side / 2,
+          y: py(y) - side / 2,
+          width: side,
+          height: side,
+          fill: 'none',
+          stroke: color,
+          class: 'thumb-frame',
+        }),
+      );
+    } else {
+      svg.append(s('circle', { cx: px(x), cy: py(y), r: n > 1000 ? 2 : 3, fill: color }, title));
+    }
+  });
+  return svg;
+}

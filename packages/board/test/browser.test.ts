@@ -103,6 +103,17 @@ describe.skipIf(!available && !process.env.CI)('dashboard in headless Chromium',
       const margin = page.locator('.custom-chart[data-title="loss with margin"]');
       expect(await margin.locator('path.series').count()).toBe(2);
       expect(await margin.locator('path.band').count()).toBe(2);
+      // Projector: 40 thumbnails of the sprite, two labels, the clusters apart along PC 1.
+      const emb = page.locator('.embedding-card[data-tag="clusters:00000"]');
+      expect(await emb.locator('svg.thumb').count()).toBe(40);
+      expect(await emb.locator('.legend-item').allTextContents()).toEqual(['red', 'blue']);
+      expect(await emb.locator('.sub').textContent()).toMatch(
+        /40 points of 5 values · PCA: 9\d\.\d%/,
+      );
+      const sprite = await page.evaluate(
+        "fetch(document.querySelector('.embedding-card svg.thumb image').getAttribute('href')).then((r) => r.headers.get('content-type'))",
+      );
+      expect(sprite).toBe('image/png');
       const widths = await page.locator('.image-card img').evaluateAll((imgs) =>
         Promise.all(
           // The test's tsconfig has no DOM lib: describe the image element structurally.

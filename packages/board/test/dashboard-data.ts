@@ -40,6 +40,25 @@ export async function writeDashboardRuns(logDir: string): Promise<void> {
       });
       w.addPrCurve('pr/positive', labels, scores, step);
     }
+    if (run === 'baseline') {
+      // Two clusters in 5 dimensions, labelled, with an 8x8 thumbnail each (red or blue).
+      const mat = Array.from({ length: 40 }, (_, i) =>
+        Array.from(
+          { length: 5 },
+          (_, k) => (i % 2 ? 3 : -3) * (k === 0 ? 1 : 0.2) + Math.sin(i * 3.1 + k),
+        ),
+      );
+      const thumbs = mat.map((_, i) =>
+        [0, 1, 2].map((c) =>
+          Array.from({ length: 8 }, () => Array(8).fill(c === (i % 2 ? 2 : 0) ? 1 : 0.2)),
+        ),
+      );
+      w.addEmbedding(mat, {
+        metadata: mat.map((_, i) => (i % 2 ? 'blue' : 'red')),
+        labelImg: thumbs,
+        tag: 'clusters',
+      });
+    }
     // Train and test loss on one chart, and the loss with a band around it.
     for (let step = 0; step < 50; step += 5) {
       const loss = Math.exp(-rate * step * 0.2);

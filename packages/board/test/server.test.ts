@@ -247,3 +247,40 @@ describe('a log dir with events of its own', () => {
     }
   });
 });
+
+describe('projector files', () => {
+  it('reads only the files a config names inside its run, and serves sprites of loaded runs', async () => {
+    const logDir = tempDir();
+    const w = new SummaryWriter(join(logDir, 'run'));
+    w.addScalar('loss', 1, 0);
+    w.addEmbedding(
+      [
+        [1, 0],
+        [0, 1],
+        [2, 2],
+      ],
+      { metadata: ['a', 'b', 'c'], labelImg: [[[[1]]], [[[0]]], [[[0.5]]]] },
+    );
+    await w.close();
+    // A second entry that points outside the run directory is skipped, not read.
+    writeFileSync(join(logDir, 'secret.tsv'), '1\t2\n');
+    const config = join(logDir, 'run', 'projector_config.pbtxt');
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(
+      config,
+      'embeddings {\n  tensor_name: "evil"\n  tensor_path: "../secret.tsv"\n}\n',
+    );
+    const server = await startBoard({ logDir, port: 0 });
+    try {
+      const embeddings = JSON.parse((await get(server.url, '/api/embeddings')).body.toString());
+      expect(embeddings).toHaveLength(1);
+      expect(embeddings[0]).toMatchObject({ run: 'run', labels: ['a', 'b', 'c'], dims: 2 });
+      expect(embeddings[0].sprite).toEqual({ tile: [1, 1], perRow: 2 });
+      expect((await get(server.url, '/api/sprite?run=run&index=0')).status).toBe(200);
+      expect((await get(server.url, '/api/sprite?run=run&index=1')).status).toBe(404);
+      expect((await get(server.url, '/api/sprite?run=..&index=0')).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -44,7 +44,7 @@ async function* batches(loader: Batches, n: number, desc: string) {
 }
 
 /** Where a model's parameters live: the batches go there. */
-function deviceOf(model: Module): string {
+export function deviceOf(model: Module): string {
   return model.parameters().next().value?.device ?? 'cpu';
 }
 

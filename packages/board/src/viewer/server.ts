@@ -17,6 +17,7 @@ import {
   scalarsView,
   textView,
 } from './api';
+import { embeddingsView, spriteFile } from './projector';
 
 export interface BoardServerOptions {
   logDir: string;
@@ -99,11 +100,21 @@ const notFound = (res: ServerResponse) => send(res, 404, 'not found', 'text/plai
 type Runs = Record<string, RunData>;
 
 /** JSON views, each with the query parameters it reads (the rest of a URL is ignored). */
+/** What a view may read besides the runs: the log dir and the label of its own run. */
+interface ViewContext {
+  logDir: string;
+  rootLabel: string;
+}
+
 const VIEWS: Record<
   string,
-  { params: string[]; view: (runs: Runs, q: URLSearchParams, rootLabel: string) => unknown }
+  { params: string[]; view: (runs: Runs, q: URLSearchParams, ctx: ViewContext) => unknown }
 > = {
-  '/api/runs': { params: [], view: (runs, _q, rootLabel) => runsView(runs, rootLabel) },
+  '/api/runs': { params: [], view: (runs, _q, ctx) => runsView(runs, ctx.rootLabel) },
+  '/api/embeddings': {
+    params: [],
+    view: (runs, _q, ctx) => embeddingsView(ctx.logDir, Object.keys(runs)),
+  },
   '/api/scalars': { params: [], view: scalarsView },
   '/api/histograms': { params: [], view: (runs) => histogramsView(runs) },
   '/api/images': { params: [], view: imagesView },
@@ -187,6 +198,15 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
       await fresh();
       return sendImage(loader.snapshot(), url.searchParams, res);
     }
+    if (url.pathname === '/api/sprite') {
+      await fresh();
+      // The run must be a loaded one; the file, one its projector config names inside it.
+      const run = url.searchParams.get('run') ?? '';
+      const file = Object.hasOwn(loader.snapshot(), run)
+        ? spriteFile(join(options.logDir, run), Number(url.searchParams.get('index')))
+        : null;
+      return file ? send(res, 200, readFileSync(file), 'image/png') : notFound(res);
+    }
     const route = Object.hasOwn(VIEWS, url.pathname) ? VIEWS[url.pathname] : undefined;
     if (!route) return notFound(res);
     await fresh();
@@ -198,7 +218,8 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
       res.writeHead(304, { ...HEADERS, ...cacheHeaders });
       return res.end();
     }
-    const body = bodies.get(key, loader.version, () => route.view(loader.snapshot(), q, rootLabel));
+    const ctx = { logDir: options.logDir, rootLabel };
+    const body = bodies.get(key, loader.version, () => route.view(loader.snapshot(), q, ctx));
     send(res, 200, body, 'application/json', cacheHeaders);
   };
 
