@@ -12,6 +12,21 @@ const PALETTE = [
   '#f9ab00',
   '#5f6368',
 ];
+// Labels of an embedding (ten classes and more) need more distinct colors than runs do.
+const LABEL_PALETTE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#e7ba52',
+];
 const POLL_MS = 5000;
 const state = {
   smoothing: 0.6,
@@ -225,7 +240,7 @@ function renderEmbeddings(embeddings) {
       .filter((e) => visible(e.run))
       .map((e) => {
         const distinct = [...new Set(e.labels ?? [])];
-        const colorOfLabel = (l) => PALETTE[distinct.indexOf(l) % PALETTE.length];
+        const colorOfLabel = (l) => LABEL_PALETTE[distinct.indexOf(l) % LABEL_PALETTE.length];
         const spriteUrl = `/api/sprite?run=${encodeURIComponent(e.run)}&index=${e.index}`;
         const pct = (v) => `${(100 * v).toFixed(1)}%`;
         const legend = distinct
