@@ -10,11 +10,18 @@ export interface DotOptions {
 const quote = (s: string) =>
   `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
-/**
- * Outputs are green boxes, backward functions grey, leaves (with their parameter names) blue;
- * edges run from inputs towards the outputs, as in torchviz. The walk is iterative.
- */
-export function makeDot(outputs: Tensor | readonly Tensor[], opts: DotOptions = {}): string {
+/** One box of a backward graph: an output, a backward function or a leaf, and its inputs. */
+interface DotNode {
+  id: string;
+  label: string;
+  kind: 'output' | 'function' | 'leaf';
+  name?: string;
+  shape?: readonly number[];
+  from: string[];
+}
+
+/** The backward graph behind `outputs`, walked iteratively from them to the leaves. */
+function walk(outputs: Tensor | readonly Tensor[], opts: DotOptions): DotNode[] {
   const entries = opts.params instanceof Map ? [...opts.params] : Object.entries(opts.params ?? {});
   const names = new Map(entries.map(([name, t]) => [t, name]));
   const ids = new Map<object, string>();
@@ -26,8 +33,15 @@ export function makeDot(outputs: Tensor | readonly Tensor[], opts: DotOptions = 
     }
     return v;
   };
-  const varLabel = (t: Tensor) => `${names.get(t) ?? ''}\n (${t.shape.join(', ')})`;
-  const lines: string[] = [];
+  const tensorNode = (t: Tensor, kind: 'output' | 'leaf', from: string[]): DotNode => ({
+    id: id(t, 'v'),
+    label: `${names.get(t) ?? ''}\n (${t.shape.join(', ')})`,
+    kind,
+    name: names.get(t),
+    shape: t.shape,
+    from,
+  });
+  const nodes: DotNode[] = [];
   const work: Node[] = [];
   const seen = new Set<Node>();
   const visit = (n: Node) => {
@@ -37,28 +51,38 @@ export function makeDot(outputs: Tensor | readonly Tensor[], opts: DotOptions = 
     }
   };
   for (const out of Array.isArray(outputs) ? outputs : [outputs as Tensor]) {
-    const v = id(out, 'v');
-    lines.push(`\t${v} [label=${quote(varLabel(out))} fillcolor=darkolivegreen1]`);
-    if (out.gradFn !== null) {
-      visit(out.gradFn as Node);
-      lines.push(`\t${id(out.gradFn, 'n')} -> ${v}`);
-    }
+    const from = out.gradFn === null ? [] : [id(out.gradFn, 'n')];
+    nodes.push(tensorNode(out, 'output', from));
+    if (out.gradFn !== null) visit(out.gradFn as Node);
   }
   while (work.length > 0) {
     const n = work.pop()!;
-    const nid = id(n, 'n');
-    lines.push(`\t${nid} [label=${quote(n.name)}]`);
+    const from: string[] = [];
     if (n instanceof AccumulateGrad) {
-      const v = id(n.variable, 'v');
-      lines.push(`\t${v} [label=${quote(varLabel(n.variable))} fillcolor=lightblue]`);
-      lines.push(`\t${v} -> ${nid}`);
+      const leaf = tensorNode(n.variable, 'leaf', []);
+      nodes.push(leaf);
+      from.push(leaf.id);
     }
     for (const e of n.next) {
       if (e === null) continue;
-      lines.push(`\t${id(e.node, 'n')} -> ${nid}`);
+      from.push(id(e.node, 'n'));
       visit(e.node);
     }
+    nodes.push({ id: id(n, 'n'), label: n.name, kind: 'function', from });
   }
+  return nodes;
+}
+
+/**
+ * Outputs are green boxes, backward functions grey, leaves (with their parameter names) blue;
+ * edges run from inputs towards the outputs, as in torchviz. The walk is iterative.
+ */
+export function makeDot(outputs: Tensor | readonly Tensor[], opts: DotOptions = {}): string {
+  const fill = { output: ' fillcolor=darkolivegreen1', leaf: ' fillcolor=lightblue', function: '' };
+  const lines = walk(outputs, opts).flatMap((n) => [
+    `\t${n.id} [label=${quote(n.label)}${fill[n.kind]}]`,
+    ...n.from.map((f) => `\t${f} -> ${n.id}`),
+  ]);
   return [
     'digraph {',
     '\tgraph [size="12,12"]',
@@ -67,4 +91,31 @@ export function makeDot(outputs: Tensor | readonly Tensor[], opts: DotOptions = 
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * The same backward graph as `makeDot`, shaped for a board's Graph tab
+ * (`writer.addGraph(autogradGraph(loss, { params }))`): leaves named after their parameters,
+ * backward functions by their names (AddmmBackward0), each with the nodes feeding it.
+ */
+export function autogradGraph(
+  outputs: Tensor | readonly Tensor[],
+  opts: DotOptions = {},
+): { nodes: { name: string; op: string; inputs: string[]; outputShape?: readonly number[] }[] } {
+  const nodes = walk(outputs, opts);
+  const nameOf = new Map(
+    nodes.map((n) => [
+      n.id,
+      n.kind === 'function' ? `${n.label}/${n.id}` : `${n.name ?? n.kind}/${n.id}`,
+    ]),
+  );
+  const op = { output: 'Output', leaf: 'Parameter', function: '' };
+  return {
+    nodes: nodes.map((n) => ({
+      name: nameOf.get(n.id) as string,
+      op: op[n.kind] || n.label,
+      inputs: n.from.map((f) => nameOf.get(f) as string),
+      ...(n.shape ? { outputShape: n.shape } : {}),
+    })),
+  };
 }

@@ -10,7 +10,7 @@ registerAutograd(engine);
 
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from '@tensile/tensor';
 export type { DotOptions } from './dot';
-export { makeDot } from './dot';
+export { autogradGraph, makeDot } from './dot';
 export type { BackwardAllOptions, GradOptions } from './engine';
 export { backward, grad } from './engine';
 export { AutogradError } from './errors';

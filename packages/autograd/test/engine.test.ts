@@ -5,6 +5,7 @@ import * as T from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   Function as AutogradFunction,
+  autogradGraph,
   type FunctionCtx,
   grad,
   makeDot,
@@ -177,6 +178,34 @@ describe('examples', () => {
     const [g] = grad(x.pow(3).sum(), x, { createGraph: true });
     const [hv] = grad(g!.mul(v).sum(), x);
     expect(Array.from(hv!.dataSync())).toEqual([6, -12, 6]);
+  });
+});
+
+describe('autogradGraph', () => {
+  it("is makeDot's graph as a board's Graph tab reads it: named leaves, functions, edges", () => {
+    const weight = T.ones([3, 2], { requiresGrad: true });
+    const bias = T.zeros([2], { requiresGrad: true });
+    const loss = T.ones([4, 3]).mm(weight).add(bias).relu().sum();
+    const { nodes } = autogradGraph(loss, { params: { weight, bias } });
+    const byOp = (op: string) => nodes.filter((n) => n.op === op);
+    expect(byOp('Output')).toHaveLength(1);
+    expect(
+      byOp('Parameter')
+        .map((n) => n.name.split('/')[0])
+        .sort(),
+    ).toEqual(['bias', 'weight']);
+    expect(byOp('Parameter').find((n) => n.name.startsWith('weight'))?.outputShape).toEqual([3, 2]);
+    const [add] = byOp('AddBackward0');
+    expect(add.inputs.map((i) => i.split('/')[0]).sort()).toEqual([
+      'AccumulateGrad',
+      'MmBackward0',
+    ]);
+    expect(byOp('Output')[0].inputs[0]).toMatch(/^SumBackward0\//);
+    // Every edge names a node of the graph; 8 edges as in makeDot's DOT.
+    const names = new Set(nodes.map((n) => n.name));
+    const edges = nodes.flatMap((n) => n.inputs);
+    expect(edges.every((e) => names.has(e))).toBe(true);
+    expect(edges).toHaveLength(8);
   });
 });
 
