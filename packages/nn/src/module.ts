@@ -41,22 +41,33 @@ export interface NamedOptions {
  *     override forward(x: Tensor): Tensor { return this.fc.forward(x).relu(); }
  *   }
  */
+/** The forward functions Module made to run hooks (a class-field forward is not one of them). */
+const WRAPPERS = new WeakSet<object>();
+
 export class Module {
   training = true;
 
   constructor() {
-    const impl = this.forward;
-    const hooks = new Hooks();
     // Own, non-enumerable slots: property scans (parameters, children) never see them.
     Object.defineProperties(this, {
-      _hooks: { value: hooks },
+      _hooks: { value: new Hooks() },
       _buffers: { value: new Map<string, boolean>() },
-      forward: {
-        value: (...args: unknown[]) => callWithHooks(this, hooks, impl, args),
-        writable: true,
-        configurable: true,
-      },
     });
+    this.wrapForward();
+  }
+
+  /**
+   * Makes `forward` run the hooks around the subclass's forward. Done in the constructor for a
+   * forward method, and again when a hook is registered: a subclass that declares `forward =
+   * (x) => ...` as a class field replaces the wrapper after this constructor has run.
+   */
+  private wrapForward(): void {
+    if (WRAPPERS.has(this.forward)) return;
+    const impl = this.forward;
+    const hooks = this._hooks;
+    const wrapper = (...args: unknown[]) => callWithHooks(this, hooks, impl, args);
+    WRAPPERS.add(wrapper);
+    Object.defineProperty(this, 'forward', { value: wrapper, writable: true, configurable: true });
   }
 
   declare private readonly _hooks: Hooks;
@@ -322,15 +333,18 @@ export class Module {
 
   // ---- hooks ----
   registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    this.wrapForward();
     return this._hooks.add('pre', hook as ForwardPreHook<Module>);
   }
 
   registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    this.wrapForward();
     return this._hooks.add('forward', hook as ForwardHook<Module>);
   }
 
   /** hook(module, gradInput, gradOutput), called when the gradients of the inputs are known. */
   registerFullBackwardHook(hook: BackwardHook<this>): RemovableHandle {
+    this.wrapForward();
     return this._hooks.add('backward', hook as BackwardHook<Module>);
   }
 

@@ -255,3 +255,31 @@ describe('Module', () => {
     expect(net.getBuffer('running_mean').dtype).toBe('float64');
   });
 });
+
+describe('hooks on a forward declared as a class field', () => {
+  it('run once per call, as for a forward method (issue 22)', () => {
+    class Field extends Module {
+      lin = new Linear(2, 2);
+      override forward = (x: Tensor) => this.lin.forward(x).relu();
+    }
+    const m = new Field();
+    const calls: string[] = [];
+    m.registerForwardPreHook(() => {
+      calls.push('pre');
+    });
+    m.registerForwardHook(() => {
+      calls.push('post');
+    });
+    const y = m.forward(ones([1, 2]));
+    expect(y.shape).toEqual([1, 2]);
+    expect(calls).toEqual(['pre', 'post']);
+    // Registering again does not wrap twice.
+    m.registerForwardHook(() => {
+      calls.push('again');
+    });
+    m.forward(ones([1, 2]));
+    expect(calls).toEqual(['pre', 'post', 'pre', 'post', 'again']);
+    // Not a child, parameter or buffer: property scans skip the field.
+    expect([...m.children()]).toHaveLength(1);
+  });
+});
