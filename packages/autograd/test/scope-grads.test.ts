@@ -55,6 +55,15 @@ describe('gradients made inside a scope', () => {
     expect(disposed(kept)).toBe(false);
   });
 
+  it('stay with a leaf that the scope returns', () => {
+    const w = T.scope(() => {
+      const leaf = T.tensor([1, 2, 3], { dtype: 'float32' }).requiresGrad_();
+      leaf.mul(2).sum().backward();
+      return leaf;
+    });
+    expect(Array.from((w.grad as T.Tensor).dataSync())).toEqual([2, 2, 2]);
+  });
+
   it('leave alone a gradient the user assigned, which the user owns', () => {
     const w = T.tensor([1, 2], { dtype: 'float32' }).requiresGrad_();
     const mine = T.ones([2]);

@@ -279,6 +279,13 @@ describe('projector files', () => {
       expect((await get(server.url, '/api/sprite?run=run&index=0')).status).toBe(200);
       expect((await get(server.url, '/api/sprite?run=run&index=1')).status).toBe(404);
       expect((await get(server.url, '/api/sprite?run=..&index=0')).status).toBe(404);
+      // A tag written with octal escapes (non-ASCII), and a config entry naming a directory.
+      const w2 = new SummaryWriter(join(logDir, 'run'));
+      w2.addEmbedding([[1], [2]], { tag: 'café', globalStep: 3 });
+      await w2.close();
+      appendFileSync(config, 'embeddings {\n  tensor_name: "dir"\n  tensor_path: "00003"\n}\n');
+      const again = JSON.parse((await get(server.url, '/api/embeddings')).body.toString());
+      expect(again.map((e: { tag: string }) => e.tag)).toContain('café:00003');
     } finally {
       await server.close();
     }

@@ -292,6 +292,8 @@ function layersOf(net: Net, ops: TracedOp[]): void {
         const [min, max] = [bound(lo), bound(hi)];
         if (min === null || max === null) fail('a clamp by tensors has no Caffe form');
         if (min === 0 && max === Number.POSITIVE_INFINITY) net.add('ReLU', [a], y);
+        else if (!Number.isFinite(min) || !Number.isFinite(max))
+          fail('a clamp with one bound (other than relu) has no Caffe form');
         else net.add('Clip', [a], y, { clip_param: { min, max } });
         break;
       }

@@ -80,6 +80,7 @@ export function trace(model: Module, example: Tensor | readonly Tensor[], what =
   const valueFor = (t: Tensor) => values.get(t) ?? make(t, 'constant');
   const graphInputs = inputs.map((x) => make(x.detach(), 'input'));
   const ops: TracedOp[] = [];
+  const viewed = new Set<unknown>();
   const modes = new Map([...model.modules()].map((m) => [m, m.training]));
   const scopes = [model.constructor.name];
   const handles = scopedHooks(model, model.constructor.name, scopes);
@@ -91,6 +92,9 @@ export function trace(model: Module, example: Tensor | readonly Tensor[], what =
         {
           op(op, ins, outs, attrs) {
             const inputs = ins.map(valueFor);
+            // Views share their input's storage: an in-place write there later changes them too.
+            for (const o of outs)
+              if (ins.some((i) => i.storage === o.storage)) viewed.add(o.storage);
             const outputs = outs.map((o) => make(o, 'op'));
             ops.push({ op, inputs, outputs, attrs, scope: scopes[scopes.length - 1] });
           },
@@ -98,6 +102,10 @@ export function trace(model: Module, example: Tensor | readonly Tensor[], what =
             if (target.base !== null && values.get(target.base)?.kind !== 'constant')
               throw new ExportError(
                 `${what}: an in-place write into a view of a computed tensor cannot be traced; write the value out of place`,
+              );
+            if (viewed.has(target.storage) && values.get(target)?.kind !== 'constant')
+              throw new ExportError(
+                `${what}: an in-place write into a computed tensor that has views cannot be traced (the views would keep the old value); write the value out of place`,
               );
             values.set(target, valueFor(result));
           },

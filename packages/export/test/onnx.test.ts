@@ -194,6 +194,16 @@ describe.skipIf(!ort)('ONNX export, run in onnxruntime', () => {
     await agrees(m, [T.randn([2, 4, 5])]);
   });
 
+  it('max(dim) values, floor division and integer cumsum (review findings)', async () => {
+    const m = new Fn((x) => {
+      const top = x.max(1).values.add(T.tensor([1, 2, 3], { dtype: 'float32' }));
+      const floors = x.div(0.3, { roundingMode: 'floor' });
+      const counts = x.gt(0).cumsum(1).to('float32');
+      return [top, floors, counts];
+    });
+    await agrees(m, [T.randn([3, 4])]);
+  });
+
   it('writes the file atomically', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tensile-onnx-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -230,6 +240,18 @@ describe('ONNX export refuses what it cannot write', () => {
     expect(() => toOnnx(idx, T.randn([1, 1, 4, 4]))).toThrow(/indices have no ONNX equivalent/);
     const avg = new Fn((x) => nn.F.avgPool2d(x, 2, { divisorOverride: 3 }));
     expect(() => toOnnx(avg, T.randn([1, 1, 4, 4]))).toThrow(/divisorOverride/);
+  });
+
+  it('host-read ops (oneHot) and in-place writes into tensors with views are refused', () => {
+    const hot = new Fn((x) => T.oneHot(x, 4).to('float32'));
+    expect(() => toOnnx(hot, T.tensor([1, 3], { dtype: 'int64' }))).toThrow(/op 'oneHot'/);
+    const viewed = new Fn((x) => {
+      const y = x.add(0);
+      const v = y.view([12]);
+      y.relu_();
+      return v;
+    });
+    expect(() => toOnnx(viewed, T.randn([3, 4]))).toThrow(/has views/);
   });
 
   it('restores the training mode of every module', () => {

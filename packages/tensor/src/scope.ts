@@ -37,6 +37,9 @@ function collect(value: unknown, into: Set<Storage>, depth = 0): void {
   const storage = (value as { storage?: unknown }).storage;
   if (storage && typeof (value as Tensor).dataSync === 'function') {
     into.add(storage as Storage);
+    // A returned leaf keeps its gradient, made in the same scope.
+    const grad = (value as Tensor).grad;
+    if (grad) into.add(grad.storage);
     return;
   }
   const items =

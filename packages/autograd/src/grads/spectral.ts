@@ -55,18 +55,19 @@ export const spectral: Record<string, Formula> = {
       const VhgV = skew(Vh.matmul(gVh.mT));
       const s = S.unsqueeze(-2);
       let gA = UhgU.mul(s).add(S.unsqueeze(-1).mul(VhgV)).div(gaps(S.square())).add(diagEmbed(gS));
-      if (m > n) {
+      if (m > n && c.arrived(0)) {
         // gA = [U gA + (I - U U^T) gU S^-1] Vh
         const gUSinv = gU.div(s);
         gA = U.matmul(gA)
           .add(gUSinv)
           .sub(U.matmul(U.mT.matmul(gUSinv)))
           .matmul(Vh);
-      } else if (m < n) {
+      } else if (m < n && c.arrived(2)) {
         // gA = U [gA Vh + S^-1 gVh (I - V Vh)]
         const SinvgVh = gVh.div(S.unsqueeze(-1));
         gA = U.matmul(gA.matmul(Vh).add(SinvgVh).sub(SinvgVh.matmul(Vh.mT).matmul(Vh)));
       } else {
+        // Square, or no gradient for the vectors the extra term divides: PyTorch skips it.
         gA = U.matmul(gA).matmul(Vh);
       }
       return [gA];

@@ -4,11 +4,13 @@
  * two principal components, found by power iteration on the centred rows. Only files the config
  * names inside the run's own directory are read, each within a size bound.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 
 const MAX_FILE = 64 * 1024 * 1024;
 const MAX_POINTS = 5000;
+/** Values per embedding the PCA reads (points x dims): a 3 x 224 x 224 image per row is cut. */
+const MAX_VALUES = 4_000_000;
 
 interface Entry {
   tensorName: string;
@@ -32,9 +34,33 @@ export interface EmbeddingView {
   sprite: { tile: [number, number]; perRow: number } | null;
 }
 
+/** A text-format string literal's body: \\n, \\", \\\\ and octal byte escapes, as UTF-8. */
+function unquote(body: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch !== '\\') {
+      bytes.push(...new TextEncoder().encode(ch));
+      continue;
+    }
+    const next = body[++i] ?? '';
+    const octal = /^[0-7]{1,3}/.exec(body.slice(i))?.[0];
+    if (octal) {
+      bytes.push(Number.parseInt(octal, 8) & 0xff);
+      i += octal.length - 1;
+    } else
+      bytes.push(
+        ...new TextEncoder().encode(
+          ({ n: '\n', t: '\t', r: '\r' } as Record<string, string>)[next] ?? next,
+        ),
+      );
+  }
+  return new TextDecoder().decode(Uint8Array.from(bytes));
+}
+
 const field = (block: string, name: string) =>
-  [...block.matchAll(new RegExp(`${name}:\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'g'))].map(
-    (m) => JSON.parse(`"${m[1]}"`) as string,
+  [...block.matchAll(new RegExp(`${name}:\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'g'))].map((m) =>
+    unquote(m[1]),
   );
 
 /** The entries of a projector_config.pbtxt (the text format addEmbedding and PyTorch write). */
@@ -53,13 +79,19 @@ export function parseProjectorConfig(text: string): Entry[] {
   });
 }
 
-/** `path` inside `dir`, or null: a config naming ../ files or absolute paths is not followed. */
+/**
+ * `path` inside `dir` (symbolic links resolved on both sides), a file of at most MAX_FILE bytes,
+ * or null: a config naming ../ files, absolute paths or directories is not followed.
+ */
 function inside(dir: string, path: string | undefined): string | null {
-  if (!path) return null;
-  const root = resolve(dir);
-  const full = resolve(root, path);
-  if (!full.startsWith(root + sep) || !existsSync(full)) return null;
-  return statSync(full).size <= MAX_FILE ? full : null;
+  if (!path || !existsSync(dir)) return null;
+  const root = realpathSync(dir);
+  const candidate = resolve(root, path);
+  if (!existsSync(candidate)) return null;
+  const full = realpathSync(candidate);
+  if (!full.startsWith(root + sep)) return null;
+  const stat = statSync(full);
+  return stat.isFile() && stat.size <= MAX_FILE ? full : null;
 }
 
 function entriesOf(runDir: string): Entry[] {
@@ -96,7 +128,9 @@ function principal(
         for (let i = 0; i < d; i++) dot += w[i] * u[i];
         for (let i = 0; i < d; i++) w[i] -= dot * u[i];
       }
-      const norm = Math.hypot(...w);
+      let sq = 0;
+      for (let i = 0; i < d; i++) sq += w[i] * w[i];
+      const norm = Math.sqrt(sq);
       if (norm === 0) break;
       lambda = norm / Math.max(1, x.length);
       v = w.map((e) => e / norm);
@@ -122,43 +156,79 @@ function project(rows: number[][]): { points: [number, number][]; variance: [num
   return { points, variance: [share(0), share(1)] };
 }
 
-/** Every embedding of every run under `logDir` (run names as the loader keys them). */
+/** Views per file state: a poll while training re-runs no PCA unless the files changed. */
+const cache = new Map<string, { key: string; view: EmbeddingView | null }>();
+
+function stamp(...files: (string | null)[]): string {
+  return files.map((f) => (f ? `${f}:${statSync(f).mtimeMs}:${statSync(f).size}` : '-')).join('|');
+}
+
+function embeddingOf(run: string, dir: string, e: Entry, index: number): EmbeddingView | null {
+  const tensors = inside(dir, e.tensorPath);
+  if (!tensors) return null;
+  const meta = inside(dir, e.metadataPath);
+  const spriteFile = inside(dir, e.spritePath);
+  const key = stamp(tensors, meta, spriteFile);
+  const id = `${dir}\u0000${index}`;
+  const hit = cache.get(id);
+  if (hit?.key === key) return hit.view;
+  const lines = readFileSync(tensors, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const dims = lines[0]?.split('\t').length ?? 0;
+  const keep = Math.max(1, Math.min(MAX_POINTS, Math.floor(MAX_VALUES / Math.max(1, dims))));
+  const rows = lines.slice(0, keep).map((l) => l.split('\t').map(Number));
+  let view: EmbeddingView | null = null;
+  if (rows.length > 0 && rows.every((r) => r.length === dims && r.every(Number.isFinite))) {
+    let labels: string[] | null = null;
+    if (meta) {
+      const cols = readFileSync(meta, 'utf8')
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((l) => l.split('\t'));
+      // A header row is there when each line has several columns: the first column is shown.
+      const body = cols[0].length > 1 ? cols.slice(1) : cols;
+      labels = body.slice(0, rows.length).map((c) => c[0]);
+    }
+    view = {
+      run,
+      tag: e.tensorName,
+      index,
+      ...project(rows),
+      labels,
+      dims,
+      // The sprite tiles every row of the file, ceil(sqrt(n)) to a row.
+      sprite:
+        spriteFile && e.spriteDim
+          ? { tile: e.spriteDim, perRow: Math.ceil(Math.sqrt(lines.length)) }
+          : null,
+    };
+  }
+  cache.set(id, { key, view });
+  return view;
+}
+
+/**
+ * Every embedding of every run under `logDir` (run names as the loader keys them). A config or
+ * file that cannot be read is skipped, never an error of the whole view.
+ */
 export function embeddingsView(logDir: string, runNames: readonly string[]): EmbeddingView[] {
   const out: EmbeddingView[] = [];
   for (const run of runNames) {
     const dir = join(logDir, run);
-    entriesOf(dir).forEach((e, index) => {
-      const tensors = inside(dir, e.tensorPath);
-      if (!tensors) return;
-      const lines = readFileSync(tensors, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '');
-      const rows = lines.slice(0, MAX_POINTS).map((l) => l.split('\t').map(Number));
-      if (
-        rows.length === 0 ||
-        rows.some((r) => r.length !== rows[0].length || r.some((v) => !Number.isFinite(v)))
-      )
-        return;
-      const meta = inside(dir, e.metadataPath);
-      let labels: string[] | null = null;
-      if (meta) {
-        const lines = readFileSync(meta, 'utf8').replace(/\n$/, '').split('\n');
-        // A header row is there when each line has several columns: the first column is shown.
-        const cols = lines.map((l) => l.split('\t'));
-        const body = cols[0].length > 1 ? cols.slice(1) : cols;
-        labels = body.slice(0, rows.length).map((c) => c[0]);
+    let entries: Entry[] = [];
+    try {
+      entries = entriesOf(dir);
+    } catch {
+      continue;
+    }
+    entries.forEach((e, index) => {
+      try {
+        const view = embeddingOf(run, dir, e, index);
+        if (view) out.push(view);
+      } catch {
+        // A file removed or rewritten while read: shown on the next poll.
       }
-      const sprite = inside(dir, e.spritePath) && e.spriteDim ? e.spriteDim : null;
-      out.push({
-        run,
-        tag: e.tensorName,
-        index,
-        ...project(rows),
-        labels,
-        dims: rows[0].length,
-        // The sprite tiles every row of the file, ceil(sqrt(n)) to a row.
-        sprite: sprite ? { tile: sprite, perRow: Math.ceil(Math.sqrt(lines.length)) } : null,
-      });
     });
   }
   return out;

@@ -108,12 +108,18 @@ interface ViewContext {
 
 const VIEWS: Record<
   string,
-  { params: string[]; view: (runs: Runs, q: URLSearchParams, ctx: ViewContext) => unknown }
+  {
+    params: string[];
+    view: (runs: Runs, q: URLSearchParams, ctx: ViewContext) => unknown;
+    /** Reads files besides the event files (the projector's): not keyed by the loader's version. */
+    files?: true;
+  }
 > = {
   '/api/runs': { params: [], view: (runs, _q, ctx) => runsView(runs, ctx.rootLabel) },
   '/api/embeddings': {
     params: [],
     view: (runs, _q, ctx) => embeddingsView(ctx.logDir, Object.keys(runs)),
+    files: true,
   },
   '/api/scalars': { params: [], view: scalarsView },
   '/api/histograms': { params: [], view: (runs) => histogramsView(runs) },
@@ -211,6 +217,12 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
     if (!route) return notFound(res);
     await fresh();
     const q = url.searchParams;
+    const ctx = { logDir: options.logDir, rootLabel };
+    if (route.files) {
+      // Its own cache is by the projector files' mtime and size (projector.ts).
+      const body = JSON.stringify(route.view(loader.snapshot(), q, ctx));
+      return send(res, 200, body, 'application/json', { 'Cache-Control': 'no-cache' });
+    }
     const key = [url.pathname, ...route.params.map((p) => `${p}=${q.get(p) ?? ''}`)].join('?');
     const etag = `"${instance}-${loader.version}"`;
     const cacheHeaders = { ETag: etag, 'Cache-Control': 'no-cache' };
@@ -218,7 +230,6 @@ export async function startBoard(options: BoardServerOptions): Promise<BoardServ
       res.writeHead(304, { ...HEADERS, ...cacheHeaders });
       return res.end();
     }
-    const ctx = { logDir: options.logDir, rootLabel };
     const body = bodies.get(key, loader.version, () => route.view(loader.snapshot(), q, ctx));
     send(res, 200, body, 'application/json', cacheHeaders);
   };

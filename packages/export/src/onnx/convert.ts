@@ -229,9 +229,16 @@ export const CONVERTERS: Record<string, Converter> = {
     e.node('Mul', [x, x], [out(e, op)]);
   },
   floorDiv: (e, op) => {
-    if (dtypeOf(op.outputs[0]).startsWith('int'))
+    const d = dtypeOf(op.outputs[0]);
+    if (d !== 'float32' && d !== 'float64')
       throw new ExportError('ONNX export: floor division of integers has no ONNX form here');
-    chain(['Div'], ['Floor'])(e, { ...op, inputs: [op.inputs[0]] });
+    const q = e.tmp();
+    e.node(
+      'Div',
+      op.inputs.map((v) => e.as(v, d)),
+      [q],
+    );
+    e.node('Floor', [q], [out(e, op)]);
   },
   fmod: (e, op) => {
     const d = dtypeOf(op.outputs[0]);
@@ -295,10 +302,11 @@ export const CONVERTERS: Record<string, Converter> = {
     e.node('Softmax', [e.name(op.inputs[0])], [out(e, op)], { axis: int(num(op, 'dim')) }),
   logSoftmax: (e, op) =>
     e.node('LogSoftmax', [e.name(op.inputs[0])], [out(e, op)], { axis: int(num(op, 'dim')) }),
+  // CumSum keeps its input's type; Tensile's sum of integers or bools is int64.
   cumsum: (e, op) =>
     e.node(
       'CumSum',
-      [e.name(op.inputs[0]), e.constant([num(op, 'dim')], [], 'int64')],
+      [e.as(op.inputs[0], dtypeOf(op.outputs[0])), e.constant([num(op, 'dim')], [], 'int64')],
       [out(e, op)],
     ),
   argmax: argReduce('ArgMax'),
@@ -308,10 +316,17 @@ export const CONVERTERS: Record<string, Converter> = {
     const attrs = { axis: int(num(op, 'dim')), largest: int(num(op, 'largest') ? 1 : 0) };
     e.node('TopK', [e.name(op.inputs[0]), k], [out(e, op, 0), out(e, op, 1)], attrs);
   },
-  gather: (e, op) =>
-    e.node('GatherElements', [e.name(op.inputs[0]), e.as(op.inputs[1], 'int64')], [out(e, op)], {
+  // max(dim)/min(dim) record their gather with the squeeze inside it: reshape to the output.
+  gather: (e, op) => {
+    const [x, index] = op.inputs;
+    const y = op.outputs[0];
+    const squeezed = shapeOf(index).join() !== shapeOf(y).join();
+    const target = squeezed ? e.tmp() : out(e, op);
+    e.node('GatherElements', [e.name(x), e.as(index, 'int64')], [target], {
       axis: int(num(op, 'dim')),
-    }),
+    });
+    if (squeezed) e.node('Reshape', [target, shapeConst(e, shapeOf(y))], [out(e, op)]);
+  },
   cat: (e, op) => {
     const d = dtypeOf(op.outputs[0]);
     const parts = op.inputs.filter((v) => v.tensor.numel() > 0 || v.tensor.ndim > 1);

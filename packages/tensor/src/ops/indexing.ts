@@ -213,9 +213,11 @@ function fillWhere(op: 'maskedFill' | 'indexFill', x: Tensor, mask: Tensor, valu
 
 /** A [size] bool tensor on `device`, true at `positions` (wrapped already). */
 function positionMask(size: number, positions: Tensor, device: string): Tensor {
-  const hit = new Uint8Array(size);
-  for (const p of positions.dataSync()) hit[Number(p)] = 1;
-  return fromArray(hit, [size], { dtype: 'bool', device });
+  return composite('positionMask', [positions], { size }, () => {
+    const hit = new Uint8Array(size);
+    for (const p of positions.dataSync()) hit[Number(p)] = 1;
+    return fromArray(hit, [size], { dtype: 'bool', device });
+  });
 }
 
 /** x with the entries at `index` along `dim` set to `value` (torch.index_fill). */
@@ -336,6 +338,11 @@ export function take(x: Tensor, index: Tensor): Tensor {
 }
 
 export function oneHot(index: Tensor, numClasses = -1): Tensor {
+  // Read on the host: a composite, so a trace sees the op and never a constant.
+  return composite('oneHot', [index], { numClasses }, () => oneHotOf(index, numClasses));
+}
+
+function oneHotOf(index: Tensor, numClasses: number): Tensor {
   if (index.dtype !== 'int64')
     throw new DTypeError(
       `oneHot: one_hot is only applicable to index tensor of type int64, got ${index.dtype}`,

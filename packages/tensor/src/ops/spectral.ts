@@ -184,8 +184,8 @@ export interface SvdOptions {
 
 /**
  * A = U diag(S) Vh (torch.linalg.svd): S descending, batched. Differentiable
- * (LinalgSvdBackward0) where singular values are distinct and nonzero; with fullMatrices, only
- * through S, as in PyTorch.
+ * (LinalgSvdBackward0) where singular values are distinct and nonzero; with fullMatrices, the
+ * columns of U and rows of Vh past min(m, n) get no gradient, as in PyTorch.
  */
 export function svd(
   a: Tensor,
