@@ -1,3 +1,4 @@
+import '@tensile/autograd';
 import { arange, Generator, rand, type Tensor, tensor, zeros } from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
 import {
@@ -80,6 +81,14 @@ describe('ToTensor / ToImage / PILToTensor', () => {
     expect(() => new Normalize([0.5], [1]).call(tensor([[[1]]], { dtype: 'uint8' }))).toThrow(
       /should be a float tensor/,
     );
+  });
+
+  it('Normalize is made of tensor ops: the gradient reaches the input (issue 22)', () => {
+    const x = tensor([[[1, 2]], [[3, 4]]], { dtype: 'float32' }).requiresGrad_();
+    const out = new Normalize([0.5, 1], [0.5, 2]).call(x) as Tensor;
+    out.sum().backward();
+    expect(values(x.grad as Tensor)).toEqual([2, 2, 0.5, 0.5]);
+    expect(values(out)).toEqual([1, 3, 1, 1.5]);
   });
 });
 

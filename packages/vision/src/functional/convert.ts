@@ -1,5 +1,12 @@
-import { type DType, DTypeError, isFloating, type Tensor, ValueError } from '@tensile/tensor';
-import { floatData, fromTyped, imageDims, maxValue } from '../tensor-util';
+import {
+  type DType,
+  DTypeError,
+  isFloating,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@tensile/tensor';
+import { imageDims, maxValue } from '../tensor-util';
 import { rounderFor } from './grid';
 
 /**
@@ -42,7 +49,7 @@ function channelValues(name: string, v: readonly number[] | number, c: number): 
 
 /**
  * torchvision's F.normalize: (x - mean) / std per channel of a float [..., C, H, W] tensor,
- * in the tensor's precision (float32 rounding as PyTorch's sub_ then div_). `inplace` writes
+ * in the tensor's precision (each op rounded, as PyTorch's sub_ then div_). `inplace` writes
  * the result into x.
  */
 export function normalize(
@@ -58,7 +65,7 @@ export function normalize(
       `normalize: expected tensor to be a tensor image of size (..., C, H, W). Got shape [${x.shape.join(', ')}]`,
     );
   }
-  const { c, h, w } = imageDims(x, 'normalize');
+  const { c } = imageDims(x, 'normalize');
   const fr = rounderFor(x.dtype);
   const m = channelValues('mean', mean, c).map(fr);
   const s = channelValues('std', std, c).map(fr);
@@ -66,13 +73,10 @@ export function normalize(
     throw new ValueError(
       `normalize: std evaluated to zero after conversion to ${x.dtype}, leading to division by zero.`,
     );
-  const data = floatData(x);
-  const hw = h * w;
-  for (let k = 0; k < data.length; k++) {
-    const ch = Math.floor(k / hw) % c;
-    data[k] = fr(fr(data[k] - m[ch]) / s[ch]);
-  }
-  const out = fromTyped(data, x.dtype, x.shape);
+  // Tensor ops, as torchvision's sub_ and div_: the device and the gradient stay with x.
+  const perChannel = (v: number[]) =>
+    tensor(v, { dtype: x.dtype, device: x.device }).reshape([c, 1, 1]);
+  const out = x.sub(perChannel(m)).div(perChannel(s));
   return opts.inplace ? x.copy_(out) : out;
 }
 
