@@ -1,10 +1,9 @@
 /**
  * Derivatives of inv, det, slogdet and solve (PyTorch's, from the matrix identities
  * d(A^-1) = -A^-1 dA A^-1 and d log|det A| = tr(A^-1 dA)), written with tensor ops so that
- * they differentiate again. det's gradient at a singular matrix needs the adjugate, which
- * is not here: inverting it fails with linalg.inv's LinAlgError.
+ * they differentiate again. det's gradient at a singular matrix is zero, as PyTorch 1.13's.
  */
-import { diagEmbed, inv, solve, type Tensor, tril } from '@tensile/tensor';
+import { diagEmbed, eye, inv, solve, type Tensor, tril, where } from '@tensile/tensor';
 import { attr, type Formula } from './formula';
 
 /** A batch of scalars [...] as [..., 1, 1], to scale a batch of matrices. */
@@ -18,9 +17,17 @@ export const decompositions: Record<string, Formula> = {
       return [yT.matmul(g).matmul(yT).neg()];
     },
   },
+  // det(A) A^-T. A singular matrix (det exactly 0) gets a zero gradient, as PyTorch 1.13's
+  // d * A^-H gives it (the cofactors would not be 0): it is swapped for I before inverting.
   det: {
     name: 'LinalgDetBackward0',
-    backward: (g, c) => [perMatrix(g.mul(c.output())).mul(inv(c.input(0)).mT)],
+    backward: (g, c) => {
+      const [a, d] = [c.input(0), c.output()];
+      const n = a.shape[a.ndim - 1];
+      const singular = perMatrix(d.eq(0));
+      const safe = where(singular, eye(n, n, { dtype: a.dtype, device: a.device }), a);
+      return [perMatrix(g.mul(d)).mul(inv(safe).mT)];
+    },
   },
   slogdet: {
     name: 'LinalgSlogdetBackward0',
