@@ -160,6 +160,22 @@ const reductions: Case[] = [
       () => [rand([...shape])],
     ],
   ),
+  ...(
+    [
+      ['qr tall', [4, 3]],
+      ['qr wide batch', [2, 2, 4]],
+      ['qr square', [3, 3]],
+    ] as const
+  ).map(
+    ([name, shape]): Case => [
+      name,
+      (x) => {
+        const [q, r] = T.linalg.qr(x);
+        return T.cat([q.flatten(), r.flatten()]);
+      },
+      () => [rand([...shape])],
+    ],
+  ),
   ['svdvals', (x) => T.linalg.svdvals(x), () => [rand([3, 4])]],
   ['matrixNorm nuc', (x) => T.linalg.matrixNorm(x, 'nuc'), () => [rand([4, 3])]],
   [
@@ -415,5 +431,18 @@ describe('gradcheck itself', () => {
   it('requires float64 inputs', () => {
     const x = T.tensor([1.5], { requiresGrad: true });
     expect(() => gradcheck((t) => t.mul(2), [x])).toThrow(/float64/);
+  });
+});
+
+describe("qr's gradient where PyTorch has none", () => {
+  it("refuses mode 'r' and complete mode of a tall matrix with PyTorch's messages", () => {
+    const x = rand([4, 3]);
+    expect(() => T.linalg.qr(x, { mode: 'r' })[1].sum().backward()).toThrow(/mode='r'/);
+    expect(() =>
+      T.linalg
+        .qr(rand([4, 3]), { mode: 'complete' })[0]
+        .sum()
+        .backward(),
+    ).toThrow(/not differentiable when mode='complete' and nrows > ncols/);
   });
 });

@@ -4,7 +4,8 @@
  * get gradients, both divide by differences of eigenvalues (squared singular values): repeated
  * ones give inf or NaN, as in PyTorch.
  */
-import { diagEmbed, eye, type Tensor } from '@tensile/tensor';
+import { cat, diagEmbed, eye, solve, type Tensor } from '@tensile/tensor';
+import { AutogradError } from '../errors';
 import { attr, type Formula } from './formula';
 
 /** X - X^T. */
@@ -23,7 +24,45 @@ const noFormula = (): never => {
   throw new Error('multi-output op: backwardAll is used');
 };
 
+/**
+ * PyTorch's linalg_qr_backward for A = QR with m >= n (Q [m, n], R [n, n]):
+ * gA = (gQ + Q syminvadj(triu(gR R^T - Q^T gQ))) R^-T, where syminvadj(X) = X + X^T with its
+ * diagonal halved.
+ */
+function qrTall(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor): Tensor {
+  const m = gR.matmul(R.mT).sub(Q.mT.matmul(gQ)).triu();
+  const sym = m.add(m.mT).sub(diagEmbed(m.diagonal(0, -2, -1)));
+  const g = gQ.add(Q.matmul(sym));
+  // X R^T = g, solved as R X^T = g^T.
+  return solve(R, g.mT).mT;
+}
+
 export const spectral: Record<string, Formula> = {
+  // A wide A = Q [R1 R2]: its first m columns are a square QR, and R2 = Q^T Y for the rest Y.
+  qr: {
+    name: 'LinalgQrBackward0',
+    backward: noFormula,
+    backwardAll: ([gQ, gR], c) => {
+      const mode = attr<string>(c, 'mode');
+      const [Q, R] = [c.output(0), c.output(1)];
+      const [m, n] = [R.shape[R.ndim - 2], R.shape[R.ndim - 1]];
+      const rows = Q.shape[Q.ndim - 2];
+      if (mode === 'r')
+        throw new AutogradError(
+          "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.",
+        );
+      if (mode === 'complete' && rows > n)
+        throw new AutogradError(
+          "The QR decomposition is not differentiable when mode='complete' and nrows > ncols.",
+        );
+      if (m >= n) return [qrTall(gQ, gR, Q, R)];
+      const [R1, R2] = [R.narrow(-1, 0, m), R.narrow(-1, m, n - m)];
+      const gR2 = gR.narrow(-1, m, n - m);
+      const Y = Q.matmul(R2);
+      const gX = qrTall(gQ.add(Y.matmul(gR2.mT)), gR.narrow(-1, 0, m), Q, R1);
+      return [cat([gX, Q.matmul(gR2)], -1)];
+    },
+  },
   eigh: {
     name: 'LinalgEighBackward0',
     backward: noFormula,

@@ -3,6 +3,7 @@
  * Householder's, with LAPACK's sign convention (each reflector sends x to -sign(x0)|x| e1), so
  * Q and R are LAPACK's, not just equal up to signs. Neither has a gradient here yet.
  */
+import { apply } from '../dispatch';
 import { isFloating } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
@@ -33,6 +34,12 @@ export function qr(
     throw new ValueError(
       `linalg.qr: qr received unrecognized mode '${mode}' but expected one of 'reduced' (default), 'r', or 'complete'`,
     );
+  const [outQ, outR] = apply('qr', [a], { mode }, () => householder(a, mode));
+  return Object.assign([outQ, outR] as [Tensor, Tensor], { Q: outQ, R: outR });
+}
+
+/** Q and R by Householder reflections with LAPACK's signs, in float64. */
+function householder(a: Tensor, mode: QrMode): Tensor[] {
   const m = a.shape[a.ndim - 2];
   const n = a.shape[a.ndim - 1];
   const k = Math.min(m, n);
@@ -88,7 +95,7 @@ export function qr(
   const outQ =
     mode === 'r' ? fromFloat64(new Float64Array(0), a, [0]) : fromFloat64(Q, a, [...batch, m, qc]);
   const outR = fromFloat64(R, a, [...batch, rr, n]);
-  return Object.assign([outQ, outR] as [Tensor, Tensor], { Q: outQ, R: outR });
+  return [outQ, outR];
 }
 
 /**
