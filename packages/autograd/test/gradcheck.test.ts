@@ -176,6 +176,8 @@ const reductions: Case[] = [
       () => [rand([...shape])],
     ],
   ),
+  ['lstsq tall', (a, b) => T.linalg.lstsq(a, b).solution, () => [rand([4, 2]), rand([4, 3])]],
+  ['lstsq wide vector', (a, b) => T.linalg.lstsq(a, b).solution, () => [rand([2, 3]), rand([2])]],
   ['svdvals', (x) => T.linalg.svdvals(x), () => [rand([3, 4])]],
   ['matrixNorm nuc', (x) => T.linalg.matrixNorm(x, 'nuc'), () => [rand([4, 3])]],
   [
@@ -444,5 +446,31 @@ describe("qr's gradient where PyTorch has none", () => {
         .sum()
         .backward(),
     ).toThrow(/not differentiable when mode='complete' and nrows > ncols/);
+  });
+});
+
+describe("lstsq's gradient", () => {
+  it("is PyTorch's (Debian torch 1.13: LinalgLstsqBackward0 of a 3x2 fit)", () => {
+    const a = T.tensor(
+      [
+        [1, 1],
+        [1, 2],
+        [1, 3],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
+    const b = T.tensor([[1], [2], [2]], { dtype: 'float64', requiresGrad: true });
+    T.linalg.lstsq(a, b).solution.sum().backward();
+    // torch.linalg.lstsq(a, b).solution.sum().backward(): a.grad and b.grad, to 4 places.
+    const want = {
+      a: [-0.7778, -0.3333, 0.2222, -0.3333, -0.1111, 0.1667],
+      b: [0.8333, 0.3333, -0.1667],
+    };
+    Array.from((a.grad as T.Tensor).dataSync()).forEach((v, i) => {
+      expect(v).toBeCloseTo(want.a[i], 4);
+    });
+    Array.from((b.grad as T.Tensor).dataSync()).forEach((v, i) => {
+      expect(v).toBeCloseTo(want.b[i], 4);
+    });
   });
 });

@@ -1,14 +1,15 @@
 /**
  * QR and least squares (torch.linalg.qr, torch.linalg.lstsq) in float64 on the host. QR is
  * Householder's, with LAPACK's sign convention (each reflector sends x to -sign(x0)|x| e1), so
- * Q and R are LAPACK's, not just equal up to signs. Neither has a gradient here yet.
+ * Q and R are LAPACK's, not just equal up to signs. Both are differentiable: qr by its own
+ * formula (autograd's LinalgQrBackward0), lstsq through the SVD it is made of.
  */
 import { apply } from '../dispatch';
 import { isFloating } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
-import { fromArray } from './create';
 import { fromFloat64 } from './decompositions';
+import * as E from './elementwise';
 import { svd } from './spectral';
 import * as V from './views';
 
@@ -120,25 +121,14 @@ export function lstsq(
   const eps = a.dtype === 'float32' ? 2 ** -23 : 2 ** -52;
   const rcond = opts.rcond ?? eps * Math.max(m, n);
   const { U, S, Vh } = svd(a.to('float64'), { fullMatrices: false });
-  const s = S.dataSync();
-  const k = Math.min(m, n);
-  const inv = new Float64Array(s.length);
-  const ranks: number[] = [];
-  for (let i = 0; i < s.length; i += k) {
-    const cut = s[i] * rcond;
-    let rank = 0;
-    for (let j = 0; j < k; j++) {
-      const keep = s[i + j] > cut;
-      inv[i + j] = keep ? 1 / s[i + j] : 0;
-      if (keep) rank++;
-    }
-    ranks.push(rank);
-  }
-  const sInv = fromArray(inv, S.shape, { dtype: 'float64', device: a.device });
+  // Singular values above rcond times the largest are inverted, the rest dropped: with tensor
+  // ops, so the solution differentiates through svd's gradient (the cut itself is constant).
+  const largest = S.shape[S.ndim - 1] > 0 ? S.narrow(-1, 0, 1) : S;
+  const kept = S.gt(largest.mul(rcond));
+  const sInv = E.where(kept, S.reciprocal(), 0);
   // X = V diag(1/s) U^T B
   const x = Vh.mT.matmul(U.mT.matmul(rhs.to('float64')).mul(sInv.unsqueeze(-1))).to(a.dtype);
   const solution = vector ? x.squeeze(-1) : x;
-  const batch = a.shape.slice(0, -2);
-  const rank = fromArray(Float64Array.from(ranks), batch, { dtype: 'int64', device: a.device });
+  const rank = kept.sum(-1);
   return { solution, rank };
 }
