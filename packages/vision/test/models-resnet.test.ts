@@ -48,8 +48,13 @@ const BUILDERS: Record<string, (opts?: { numClasses?: number; dropout?: number }
   mobilenet_v2: (o) => models.mobilenet_v2({ ...o, dropout: 0 }),
   densenet121: models.densenet121,
   alexnet: models.alexnet,
+  vgg11_bn: models.vgg11_bn,
   vgg16_bn: models.vgg16_bn,
 };
+
+/** AlexNet's and VGG's runs (61M and 129M parameters) take seconds and gigabytes: CI only. */
+const BIG = new Set(['alexnet', 'vgg11_bn']);
+const bigOk = !!process.env.CI || !!process.env.TENSILE_SLOW_TESTS;
 
 function entries(model: Module): Entry[] {
   const params = new Set([...model.namedParameters()].map(([k]) => k));
@@ -61,25 +66,28 @@ function entries(model: Module): Entry[] {
   ]);
 }
 
-/** The generator's uniform(n, k): a 32-bit hash of (i, k) mapped to [-1, 1). */
-function uniform(n: number, k: number): Float64Array {
-  const out = new Float64Array(n);
+/** The generator's uniform(n, k): a 32-bit hash of (i, k) mapped to [-1, 1), through `f`. */
+function uniform(
+  n: number,
+  k: number,
+  f = (v: number) => v,
+  out: Float64Array | Float32Array = new Float64Array(n),
+) {
   const seed = Math.imul(k, 40503);
   for (let i = 0; i < n; i++) {
     let h = Math.imul(i, 2654435761) + seed;
     h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
     h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-    out[i] = ((h ^ (h >>> 16)) >>> 0) / 2 ** 31 - 1;
+    out[i] = f(((h ^ (h >>> 16)) >>> 0) / 2 ** 31 - 1);
   }
   return out;
 }
 
-/** The generator's fill(key, shape, k), as the state dict the test loads. */
+/** The generator's fill(key, shape, k), as the state dict the test loads (float32 at once). */
 function filledState(model: Module): StateDict {
   const out: StateDict = {};
   Object.entries(model.stateDict()).forEach(([key, t], k) => {
     const n = t.numel();
-    const u = uniform(n, k);
     const scale = Math.sqrt((6 * t.shape[0]) / n);
     const value = (v: number): number => {
       if (key.endsWith('running_var')) return 1 + 0.25 * v;
@@ -89,7 +97,7 @@ function filledState(model: Module): StateDict {
     };
     out[key] = key.endsWith('num_batches_tracked')
       ? tensor(0, { dtype: 'int64' })
-      : tensor(u.map(value), { dtype: 'float32' }).reshape(t.shape);
+      : tensor(uniform(n, k, value, new Float32Array(n)), { dtype: 'float32' }).reshape(t.shape);
   });
   return out;
 }
@@ -149,16 +157,27 @@ describe('model state dicts match torchvision', () => {
   );
 });
 
-describe.each(fixture.runs)('$builder with formula-filled weights', { timeout: 120_000 }, (run) => {
-  const model = BUILDERS[run.builder]({ numClasses: 10 });
-  const state = filledState(model);
+const runs = fixture.runs.filter((r) => !BIG.has(r.builder) || bigOk);
+
+describe.each(runs)('$builder with formula-filled weights', { timeout: 120_000 }, (run) => {
+  // Dropout off for AlexNet and VGG too, as the generator builds them.
+  const model = BUILDERS[run.builder]({
+    numClasses: 10,
+    ...(BIG.has(run.builder) ? { dropout: 0 } : {}),
+  });
+  // Made when the first test runs, not while the file is collected (all runs at once).
+  let filled: StateDict | null = null;
+  const state = () => {
+    filled ??= filledState(model);
+    return filled;
+  };
 
   it.runIf(fixture.reprs[run.builder])('prints as torchvision does', () => {
     expect(model.toString()).toBe(fixture.reprs[run.builder]);
   });
 
   it('eval() logits', () => {
-    model.loadStateDict(state);
+    model.loadStateDict(state());
     model.eval();
     const logits = noGrad(() => model.forward(image(run.eval.input)));
     expect(logits.shape).toEqual([run.eval.input[0], 10]);
@@ -166,7 +185,7 @@ describe.each(fixture.runs)('$builder with formula-filled weights', { timeout: 1
   });
 
   it('train() forward and backward: loss, gradients, running statistics', () => {
-    model.loadStateDict(state);
+    model.loadStateDict(state());
     model.train();
     const logits = model.forward(image(run.train.input));
     const loss = F.crossEntropy(logits, tensor(run.train.targets, { dtype: 'int64' }));
