@@ -188,16 +188,6 @@ function perChannel(c: Value, x: Value): boolean {
   );
 }
 
-const SHAPING = new Set([
-  'view',
-  'reshape',
-  'flatten',
-  'unflatten',
-  'squeeze',
-  'unsqueeze',
-  'expand',
-]);
-
 const AFFINE = new Set(['add', 'sub', 'mul', 'div']);
 
 /** One constant operand of an affine op on a dynamic value, or null. */
@@ -220,10 +210,6 @@ function layersOf(net: Net, ops: TracedOp[]): void {
     if (done.has(op)) continue;
     const [a, b] = op.inputs;
     const y = op.outputs[0];
-    if (SHAPING.has(op.op) && dims(a).join() === dims(y).join()) {
-      net.setBlob(y, net.blob(a)); // matmul's expand of its input: nothing changes
-      continue;
-    }
     switch (op.op) {
       case 'conv':
       case 'convTranspose':
@@ -312,10 +298,6 @@ function layersOf(net: Net, ops: TracedOp[]): void {
           net.add('Reshape', [a], y, { reshape_param: { shape: { dim: [0, ...out.slice(1)] } } });
         break;
       }
-      case 'clone':
-      case 'toDevice':
-        net.setBlob(y, net.blob(a));
-        break;
       default: {
         const step = affineStep(op);
         if (step) {

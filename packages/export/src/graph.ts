@@ -7,8 +7,6 @@ import type { Module } from '@tensile/nn';
 import type { Tensor } from '@tensile/tensor';
 import { prune, trace, type Value } from './trace';
 
-const PASSING = new Set(['expand', 'view', 'reshape', 'clone', 'toDevice']);
-
 export interface GraphNode {
   name: string;
   op: string;
@@ -36,13 +34,6 @@ export function modelGraph(
   });
   const counts = new Map<string, number>();
   for (const op of ops) {
-    const [x] = op.inputs;
-    if (PASSING.has(op.op) && x.tensor.shape.join() === op.outputs[0].tensor.shape.join()) {
-      // matmul's expand of its input to the shape it has: nothing to draw.
-      const from = names.get(x);
-      if (from !== undefined) names.set(op.outputs[0], from);
-      continue;
-    }
     const n = (counts.get(op.op) ?? 0) + 1;
     counts.set(op.op, n);
     const name = `${op.scope}/${op.op}.${n}`;

@@ -81,41 +81,40 @@ export function trace(model: Module, example: Tensor | readonly Tensor[], what =
   const graphInputs = inputs.map((x) => make(x.detach(), 'input'));
   const ops: TracedOp[] = [];
   const viewed = new Set<unknown>();
-  const modes = new Map([...model.modules()].map((m) => [m, m.training]));
   const scopes = [model.constructor.name];
   const handles = scopedHooks(model, model.constructor.name, scopes);
   let out: unknown;
   try {
-    model.eval();
-    out = noGrad(() =>
-      observeOps(
-        {
-          op(op, ins, outs, attrs) {
-            const inputs = ins.map(valueFor);
-            // Views share their input's storage: an in-place write there later changes them too.
-            for (const o of outs)
-              if (ins.some((i) => i.storage === o.storage)) viewed.add(o.storage);
-            const outputs = outs.map((o) => make(o, 'op'));
-            ops.push({ op, inputs, outputs, attrs, scope: scopes[scopes.length - 1] });
+    out = model.inEvalMode(() =>
+      noGrad(() =>
+        observeOps(
+          {
+            op(op, ins, outs, attrs) {
+              const inputs = ins.map(valueFor);
+              // Views share their input's storage: an in-place write there later changes them too.
+              for (const o of outs)
+                if (ins.some((i) => i.storage === o.storage)) viewed.add(o.storage);
+              const outputs = outs.map((o) => make(o, 'op'));
+              ops.push({ op, inputs, outputs, attrs, scope: scopes[scopes.length - 1] });
+            },
+            inplace(target, result) {
+              if (target.base !== null && values.get(target.base)?.kind !== 'constant')
+                throw new ExportError(
+                  `${what}: an in-place write into a view of a computed tensor cannot be traced; write the value out of place`,
+                );
+              if (viewed.has(target.storage) && values.get(target)?.kind !== 'constant')
+                throw new ExportError(
+                  `${what}: an in-place write into a computed tensor that has views cannot be traced (the views would keep the old value); write the value out of place`,
+                );
+              values.set(target, valueFor(result));
+            },
           },
-          inplace(target, result) {
-            if (target.base !== null && values.get(target.base)?.kind !== 'constant')
-              throw new ExportError(
-                `${what}: an in-place write into a view of a computed tensor cannot be traced; write the value out of place`,
-              );
-            if (viewed.has(target.storage) && values.get(target)?.kind !== 'constant')
-              throw new ExportError(
-                `${what}: an in-place write into a computed tensor that has views cannot be traced (the views would keep the old value); write the value out of place`,
-              );
-            values.set(target, valueFor(result));
-          },
-        },
-        () => model.forward(...graphInputs.map((v) => v.tensor)),
+          () => model.forward(...graphInputs.map((v) => v.tensor)),
+        ),
       ),
     );
   } finally {
     for (const h of handles) h.remove();
-    for (const [m, training] of modes) m.training = training;
   }
   const outputs = flatten(out, what).map((t) => {
     const v = values.get(t);
@@ -128,19 +127,43 @@ export function trace(model: Module, example: Tensor | readonly Tensor[], what =
   return { inputs: graphInputs, outputs, ops };
 }
 
+/** Ops that give back their one input unchanged when its shape stays (matmul's expand of x). */
+const PASSING = new Set([
+  'view',
+  'reshape',
+  'flatten',
+  'unflatten',
+  'squeeze',
+  'unsqueeze',
+  'expand',
+  'clone',
+  'toDevice',
+]);
+
+const passes = (op: TracedOp) =>
+  PASSING.has(op.op) &&
+  op.inputs.length === 1 &&
+  op.inputs[0].tensor.shape.join() === op.outputs[0].tensor.shape.join();
+
 /**
  * Folds ops whose inputs are all constants into constants (their traced outputs are the
- * values: `weight.t()` becomes a transposed weight), then drops ops no output depends on.
- * Returns the ops left, in order, and marks the values they read as used.
+ * values: `weight.t()` becomes a transposed weight), makes ops that pass their input through
+ * unchanged read as that input, then drops ops no output depends on. Returns the ops left, in
+ * order, and marks the values they read as used.
  */
 export function prune(tr: Trace): TracedOp[] {
   const live: TracedOp[] = [];
+  const same = new Map<Value, Value>();
+  const resolve = (v: Value) => same.get(v) ?? v;
   for (const op of tr.ops) {
+    op.inputs = op.inputs.map(resolve);
     if (op.inputs.every((v) => v.kind === 'constant')) {
       const source = op.inputs[0]?.name ?? op.inputs[0]?.source;
       for (const v of op.outputs) Object.assign(v, { kind: 'constant', source });
-    } else live.push(op);
+    } else if (passes(op)) same.set(op.outputs[0], op.inputs[0]);
+    else live.push(op);
   }
+  tr.outputs = tr.outputs.map(resolve);
   for (const v of tr.outputs) v.used = true;
   const kept: TracedOp[] = [];
   for (let i = live.length - 1; i >= 0; i--) {

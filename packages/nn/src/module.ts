@@ -248,6 +248,21 @@ export class Module {
     return this.train(false);
   }
 
+  /**
+   * Runs `fn` with every module in eval mode, then gives each module back its own mode (a model
+   * with some layers frozen in eval keeps them so): how summaries, traces and saliency maps
+   * run a model without changing it.
+   */
+  inEvalMode<T>(fn: () => T): T {
+    const modes = new Map([...this.modules()].map((m) => [m, m.training]));
+    this.eval();
+    try {
+      return fn();
+    } finally {
+      for (const [m, training] of modes) m.training = training;
+    }
+  }
+
   requiresGrad_(requiresGrad = true): this {
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;

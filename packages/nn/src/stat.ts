@@ -213,13 +213,10 @@ export function stat(model: Module, inputShape: Shape): ModelStat {
       });
     }),
   ]);
-  const modes = new Map([...model.modules()].map((m) => [m, m.training]));
   try {
-    model.eval();
-    noGrad(() => model.forward(rand([1, ...inputShape])));
+    model.inEvalMode(() => noGrad(() => model.forward(rand([1, ...inputShape]))));
   } finally {
     for (const h of handles) h.remove();
-    for (const [m, training] of modes) m.training = training;
   }
   const total = (k: keyof LayerStat) => layers.reduce((s, l) => s + (l[k] as number), 0);
   const result = {

@@ -51,7 +51,6 @@ export function summary(
   const batch = opts.batchSize ?? -1;
   const rows: Row[] = [];
   let activations = 0;
-  const modes = new Map<Module, boolean>([...model.modules()].map((m) => [m, m.training]));
   const handles = [...model.modules()]
     .filter((m) => m !== model && !isContainer(m))
     .map((m) =>
@@ -66,15 +65,15 @@ export function summary(
       }),
     );
   try {
-    model.eval();
-    noGrad(() =>
-      model.forward(
-        ...shapes.map((s): Tensor => rand([2, ...s], { dtype: opts.dtype ?? 'float32' })),
+    model.inEvalMode(() =>
+      noGrad(() =>
+        model.forward(
+          ...shapes.map((s): Tensor => rand([2, ...s], { dtype: opts.dtype ?? 'float32' })),
+        ),
       ),
     );
   } finally {
     for (const h of handles) h.remove();
-    for (const [m, training] of modes) m.training = training;
   }
   const params = [...model.parameters()];
   const total = params.reduce((s, p) => s + p.numel(), 0);

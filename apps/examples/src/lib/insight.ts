@@ -13,12 +13,12 @@ export function logPrCurves(
   classes: readonly string[],
   step: number,
 ): void {
-  model.eval();
-  const probs = noGrad(() => (model.forward(x.to(deviceOf(model))) as Tensor).softmax(1).to('cpu'));
+  const probs = model.inEvalMode(() =>
+    noGrad(() => (model.forward(x.to(deviceOf(model))) as Tensor).softmax(1).to('cpu')),
+  );
   classes.forEach((name, c) => {
     writer.addPrCurve(`pr/${name}`, y.eq(c), probs.select(1, c), step);
   });
-  model.train();
 }
 
 /**
@@ -33,16 +33,14 @@ export function logEmbedding(
   classes: readonly string[],
   step: number,
 ): void {
-  model.eval();
   let features: Tensor | null = null;
   const hook = model.at(model.length - 2).registerForwardHook((_m, _a, out) => {
     features = (out as Tensor).to('cpu');
   });
   try {
-    noGrad(() => model.forward(x.to(deviceOf(model))));
+    model.inEvalMode(() => noGrad(() => model.forward(x.to(deviceOf(model)))));
   } finally {
     hook.remove();
-    model.train();
   }
   const labels = Array.from(y.dataSync(), (c) => classes[c]);
   writer.addEmbedding(features as unknown as Tensor, {

@@ -160,7 +160,13 @@ function project(rows: number[][]): { points: [number, number][]; variance: [num
 const cache = new Map<string, { key: string; view: EmbeddingView | null }>();
 
 function stamp(...files: (string | null)[]): string {
-  return files.map((f) => (f ? `${f}:${statSync(f).mtimeMs}:${statSync(f).size}` : '-')).join('|');
+  return files
+    .map((f) => {
+      if (!f) return '-';
+      const { mtimeMs, size } = statSync(f);
+      return `${f}:${mtimeMs}:${size}`;
+    })
+    .join('|');
 }
 
 function embeddingOf(run: string, dir: string, e: Entry, index: number): EmbeddingView | null {

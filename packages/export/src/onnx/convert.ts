@@ -24,8 +24,6 @@ export interface Emitter {
   constant(values: readonly number[], shape: readonly number[], dtype: DType | 'int64'): string;
   /** `v` as `dtype`: the value itself, a converted constant, or a Cast node. */
   as(v: Value, dtype: DType): string;
-  /** Makes `v` another name for `source` (an Identity node where v is a graph output). */
-  alias(v: Value, source: string): void;
 }
 
 type Converter = (e: Emitter, op: TracedOp) => void;
@@ -90,21 +88,13 @@ const chain =
 const shapeConst = (e: Emitter, shape: readonly number[]) =>
   e.constant(shape, [shape.length], 'int64');
 
-const sameShape = (a: Value, b: Value) =>
-  shapeOf(a).length === shapeOf(b).length && shapeOf(a).every((d, i) => d === shapeOf(b)[i]);
-
-/** A shape op (Reshape, Expand) that is none where the shape stays (matmul's expand). */
+/** A shape op (Reshape, Expand) to the output's shape; prune dropped those that keep it. */
 const shaped =
   (type: string): Converter =>
-  (e, op) => {
-    const [x, y] = [op.inputs[0], op.outputs[0]];
-    if (sameShape(x, y)) return e.alias(y, e.name(x));
-    e.node(type, [e.name(x), shapeConst(e, shapeOf(y))], [out(e, op)]);
-  };
+  (e, op) =>
+    e.node(type, [e.name(op.inputs[0]), shapeConst(e, shapeOf(op.outputs[0]))], [out(e, op)]);
 
 const reshape = shaped('Reshape');
-
-const identity: Converter = (e, op) => e.node('Identity', [e.name(op.inputs[0])], [out(e, op)]);
 
 /** Reductions whose axes are an attribute in opset 17; ReduceSum's are an input. */
 const reduce =
@@ -388,8 +378,6 @@ export const CONVERTERS: Record<string, Converter> = {
         axis: int(num(op, 'dim')),
       },
     ),
-  clone: identity,
-  toDevice: identity,
   cast: (e, op) =>
     e.node('Cast', [e.name(op.inputs[0])], [out(e, op)], {
       to: int(onnxDtype(dtypeOf(op.outputs[0]))),

@@ -102,12 +102,6 @@ class Graph implements Emitter {
     this.names.set(v, n);
   }
 
-  alias = (v: Value, source: string): void => {
-    const known = this.names.get(v);
-    if (known === undefined) this.names.set(v, source);
-    else this.node('Identity', [source], [known]);
-  };
-
   tmp = (): string => `/tmp_${this.count++}`;
 
   node = (

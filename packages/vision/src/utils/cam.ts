@@ -51,15 +51,13 @@ export function gradCam(
       throw new ShapeError('gradCam: the target layer must output one [N, K, h, w] tensor');
     acts = out;
   });
-  const modes = new Map([...model.modules()].map((m) => [m, m.training]));
-  model.eval();
   let output: Tensor;
   try {
     // The input requires grad so the graph exists even with every parameter frozen.
-    output = enableGrad(() => model.forward(input.detach().requiresGrad_()) as Tensor);
+    const x = input.detach().requiresGrad_();
+    output = model.inEvalMode(() => enableGrad(() => model.forward(x) as Tensor));
   } finally {
     handle.remove();
-    for (const [m, training] of modes) m.training = training;
   }
   if (acts === null)
     throw new ValueError('gradCam: the target layer did not run in the forward pass');
