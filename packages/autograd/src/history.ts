@@ -2,7 +2,14 @@
  * Building the graph: a node per recorded op, and the rewiring in-place ops need (the written
  * tensor, or the base of the written view, takes over the new history).
  */
-import { isFloating, type OpAttrs, type Shape, type Tensor, zerosLike } from '@tensile/tensor';
+import {
+  isFloating,
+  type OpAttrs,
+  type OpName,
+  type Shape,
+  type Tensor,
+  zerosLike,
+} from '@tensile/tensor';
 import { AutogradError } from './errors';
 import { formulaFor } from './grads';
 import type { Formula, GradContext } from './grads/formula';
@@ -74,7 +81,7 @@ class OpNode extends Node implements GradContext {
 
 /** AutogradHooks.record: gives the op's output its node (integer and bool outputs get none). */
 export function record(
-  op: string,
+  op: OpName,
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
   attrs: OpAttrs,

@@ -1,10 +1,11 @@
 import { TensileError } from './errors';
+import type { AttrsOf, CompositeAttrMap, CompositeName, ObservedOp, OpName } from './op-map';
 import type { Tensor } from './tensor';
 
 /**
- * Attributes an op records for its backward formula (dims, shapes, scalars). `gradName`, where
- * set, names the node as PyTorch names the op it stands for (t recorded as a permute:
- * TBackward0).
+ * Attributes an op records for its backward formula (dims, shapes, scalars), read without their
+ * types; `OpAttrMap` has each op's. `gradName`, where set, names the node as PyTorch names the
+ * op it stands for (t recorded as a permute: TBackward0).
  */
 export type OpAttrs = Readonly<Record<string, unknown>>;
 
@@ -28,7 +29,7 @@ export type TensorHook = (grad: Tensor) => Tensor | undefined | void;
  */
 export interface AutogradHooks {
   /** Called after an op ran with grad mode on and some input requiring grad. */
-  record(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: OpAttrs): void;
+  record(op: OpName, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: OpAttrs): void;
   /**
    * `target` was overwritten in place with the value of `result` (grad mode on): target takes over
    * result's history, or, when result is a constant, the overwritten values stop passing gradient.
@@ -48,7 +49,7 @@ let gradEnabled = true;
  * every in-place write that gives a tensor a new value. Exporters (ONNX) trace models with it.
  */
 export interface OpObserver {
-  op(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: OpAttrs): void;
+  op(op: ObservedOp, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: OpAttrs): void;
   inplace(target: Tensor, result: Tensor): void;
 }
 
@@ -116,10 +117,10 @@ export function enableGrad<T>(fn: () => T): T {
  * Runs one differentiable op. When autograd is active and an input requires grad, the op is
  * recorded once under `op`; the ops `forward` uses internally are not recorded.
  */
-export function apply<T extends Tensor | Tensor[]>(
-  op: string,
+export function apply<K extends OpName, T extends Tensor | Tensor[]>(
+  op: K,
   inputs: readonly Tensor[],
-  attrs: OpAttrs,
+  attrs: AttrsOf<K>,
   forward: () => T,
 ): T {
   if (observer !== null && !insideOp)
@@ -131,17 +132,17 @@ export function apply<T extends Tensor | Tensor[]>(
  * Runs `fn`, made of other ops, as one op `op` for an observer: an exporter sees conv2d with its
  * geometry, not the im2col and products it is made of. Autograd records the ops inside as usual.
  */
-export function composite<T extends Tensor | Tensor[]>(
-  op: string,
+export function composite<K extends CompositeName, T extends Tensor | Tensor[]>(
+  op: K,
   inputs: readonly Tensor[],
-  attrs: OpAttrs,
+  attrs: CompositeAttrMap[K],
   fn: () => T,
 ): T {
   return observer !== null && !insideOp ? observed(op, inputs, attrs, fn) : fn();
 }
 
 function dispatched<T extends Tensor | Tensor[]>(
-  op: string,
+  op: OpName,
   inputs: readonly Tensor[],
   attrs: OpAttrs,
   forward: () => T,
@@ -153,7 +154,7 @@ function dispatched<T extends Tensor | Tensor[]>(
 }
 
 function observed<T extends Tensor | Tensor[]>(
-  op: string,
+  op: ObservedOp,
   inputs: readonly Tensor[],
   attrs: OpAttrs,
   run: () => T,

@@ -48,6 +48,18 @@ export {
   TensileError,
   ValueError,
 } from './errors';
+export type {
+  AttrsOf,
+  CommonAttrs,
+  CompositeAttrMap,
+  CompositeName,
+  DifferentiableOp,
+  NonDifferentiableOp,
+  ObservedAttrs,
+  ObservedOp,
+  OpAttrMap,
+  OpName,
+} from './op-map';
 export { resultTypeOf as resultType } from './ops/broadcast';
 export type { Im2colOptions, Pair } from './ops/conv';
 export { col2im, im2col } from './ops/conv';

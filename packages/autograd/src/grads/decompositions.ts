@@ -4,12 +4,12 @@
  * they differentiate again. det's gradient at a singular matrix is zero, as PyTorch 1.13's.
  */
 import { diagEmbed, eye, inv, solve, type Tensor, tril, where } from '@tensile/tensor';
-import { attr, type Formula } from './formula';
+import type { FormulaGroup } from './formula';
 
 /** A batch of scalars [...] as [..., 1, 1], to scale a batch of matrices. */
 const perMatrix = (t: Tensor) => t.unsqueeze(-1).unsqueeze(-1);
 
-export const decompositions: Record<string, Formula> = {
+export const decompositions = {
   inv: {
     name: 'LinalgInvExBackward0',
     backward: (g, c) => {
@@ -38,7 +38,7 @@ export const decompositions: Record<string, Formula> = {
   cholesky: {
     name: 'LinalgCholeskyExBackward0',
     backward: (g, c) => {
-      const upper = attr<boolean>(c, 'upper');
+      const upper = c.attrs.upper;
       const l = upper ? c.output().mT : c.output();
       const gl = upper ? g.mT : g;
       const phi = tril(l.mT.matmul(gl));
@@ -54,10 +54,8 @@ export const decompositions: Record<string, Formula> = {
     backward: (g, c) => {
       const gB = solve(c.input(0).mT, g);
       const x = c.output();
-      const gA = attr<boolean>(c, 'vector')
-        ? gB.unsqueeze(-1).matmul(x.unsqueeze(-2))
-        : gB.matmul(x.mT);
+      const gA = c.attrs.vector ? gB.unsqueeze(-1).matmul(x.unsqueeze(-2)) : gB.matmul(x.mT);
       return [c.needs(0) ? gA.neg() : null, c.needs(1) ? gB : null];
     },
   },
-};
+} satisfies FormulaGroup;

@@ -10,7 +10,7 @@ import {
   where,
   zerosLike,
 } from '@tensile/tensor';
-import type { Formula, GradContext } from './formula';
+import type { Formula, FormulaGroup, GradContext } from './formula';
 
 type Grad = (g: Tensor, x: () => Tensor, y: () => Tensor) => Tensor;
 
@@ -61,7 +61,7 @@ function extremum(name: string, loses: 'lt' | 'gt'): Formula {
   );
 }
 
-export const elementwise: Record<string, Formula> = {
+export const elementwise = {
   neg: unary('NegBackward0', (g) => g.neg()),
   abs: unary('AbsBackward0', (g, x) => g.mul(sgn(x()))),
   sqrt: unary('SqrtBackward0', (g, _, y) => g.div(y().mul(2))),
@@ -172,4 +172,4 @@ export const elementwise: Record<string, Formula> = {
       ];
     },
   },
-};
+} satisfies FormulaGroup;

@@ -1,7 +1,8 @@
+import type { OpName } from '@tensile/tensor';
 import { AutogradError } from '../errors';
 import { decompositions } from './decompositions';
 import { elementwise } from './elementwise';
-import type { Formula } from './formula';
+import type { Formula, Formulas } from './formula';
 import { indexing } from './indexing';
 import { linalg } from './linalg';
 import { norm } from './norm';
@@ -9,8 +10,11 @@ import { reductions } from './reductions';
 import { spectral } from './spectral';
 import { views } from './views';
 
-/** One backward formula per op name the tensor package records through `apply`. */
-export const FORMULAS: Readonly<Record<string, Formula>> = {
+/**
+ * One backward formula per differentiable op of the tensor package's op map (`OpAttrMap`): the
+ * type lists every op, so one without a formula does not compile.
+ */
+export const FORMULAS: Formulas = {
   ...elementwise,
   ...reductions,
   ...views,
@@ -22,16 +26,12 @@ export const FORMULAS: Readonly<Record<string, Formula>> = {
 };
 
 /**
- * The formula for `op`. An op without one (one the tensor package adds before autograd knows
- * it) still runs forward; the backward pass through it fails with PyTorch's message.
+ * The formula for a recorded op. The map makes one exist for every differentiable op; an op
+ * only the map calls non-differentiable (bool and integer results) gets no node, so reaching
+ * here with one is the tensor package recording a float result under a wrong name.
  */
-export function formulaFor(op: string): Formula {
-  return (
-    FORMULAS[op] ?? {
-      name: `${op[0].toUpperCase()}${op.slice(1)}Backward0`,
-      backward: () => {
-        throw new AutogradError(`the derivative for '${op}' is not implemented.`);
-      },
-    }
-  );
+export function formulaFor(op: OpName): Formula {
+  const formula = (FORMULAS as Partial<Record<OpName, Formula>>)[op];
+  if (!formula) throw new AutogradError(`the derivative for '${op}' is not implemented.`);
+  return formula;
 }

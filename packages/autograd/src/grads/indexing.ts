@@ -1,6 +1,6 @@
 /** Derivatives of gather and scatter (every indexing op of the tensor package is made of these). */
 import { onesLike, type Shape, type Tensor, where, zeros, zerosLike } from '@tensile/tensor';
-import { attr, type Formula, type GradContext } from './formula';
+import type { FormulaGroup, GradContext } from './formula';
 
 type Reduce = 'none' | 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
 
@@ -64,7 +64,7 @@ function scatterGrads(g: Tensor, c: GradContext, s: Scatter): [Tensor | null, Te
   }
 }
 
-export const indexing: Record<string, Formula> = {
+export const indexing = {
   // Inputs: x, index.
   gather: {
     name: 'GatherBackward0',
@@ -72,7 +72,7 @@ export const indexing: Record<string, Formula> = {
       const index = c.input(1);
       const shape = atLeast1d(c.inputShape(0));
       const zero = zeros(shape, { dtype: g.dtype, device: g.device });
-      return [zero.scatterAdd(attr(c, 'dim'), index, g.reshape(index.shape)), null];
+      return [zero.scatterAdd(c.attrs.dim, index, g.reshape(index.shape)), null];
     },
   },
   // Inputs: x, values. `positions` are rows of x seen as [-1, ...rest]; values broadcast to
@@ -81,13 +81,11 @@ export const indexing: Record<string, Formula> = {
   indexPut: {
     name: 'IndexPutBackward0',
     backward: (g, c) => {
-      const positions = attr<Tensor>(c, 'positions');
-      const picked = attr<number[]>(c, 'picked');
-      const rest = attr<number[]>(c, 'rest');
+      const positions = c.attrs.positions;
+      const picked = c.attrs.picked;
+      const rest = c.attrs.rest;
       const rows = g.reshape([-1, ...rest]);
-      const gx = attr<boolean>(c, 'accumulate')
-        ? g
-        : rows.indexFill(0, positions, 0).reshape(g.shape);
+      const gx = c.attrs.accumulate ? g : rows.indexFill(0, positions, 0).reshape(g.shape);
       return [gx, rows.indexSelect(0, positions).reshape([...picked, ...rest])];
     },
   },
@@ -96,10 +94,10 @@ export const indexing: Record<string, Formula> = {
     name: (attrs) => (attrs.reduce === 'none' ? 'ScatterBackward0' : 'ScatterReduceBackward0'),
     backward: (g, c) => {
       const s: Scatter = {
-        dim: attr(c, 'dim'),
+        dim: c.attrs.dim,
         index: c.input(1),
-        reduce: attr(c, 'reduce'),
-        includeSelf: attr(c, 'includeSelf'),
+        reduce: c.attrs.reduce,
+        includeSelf: c.attrs.includeSelf,
       };
       const g1 = g.reshape(atLeast1d(c.inputShape(0)));
       let [gSelf, gSrc] = scatterGrads(g1, c, s);
@@ -108,4 +106,4 @@ export const indexing: Record<string, Formula> = {
       return [c.needs(0) ? gSelf : null, null, c.needs(2) ? gSrc : null];
     },
   },
-};
+} satisfies FormulaGroup;

@@ -15,30 +15,32 @@ import {
   type Im2colOptions,
   im2col,
   maxPoolBackward,
-  type Pair,
   type Tensor,
 } from '@tensile/tensor';
-import { attr, type Formula, type GradContext } from './formula';
+import type { FormulaGroup, GradContext } from './formula';
+
+type WindowOp = 'im2col' | 'col2im' | ConvOp;
+type ConvOp = 'convolution' | 'convolutionInputGrad' | 'convolutionWeightGrad';
 
 /** The window geometry the op recorded (padValue is left out: padding gets no gradient). */
-function windows(c: GradContext): Im2colOptions {
+function windows(c: GradContext<WindowOp>): Im2colOptions {
   return {
-    dilation: attr<Pair>(c, 'dilation'),
-    padding: attr<Pair>(c, 'padding'),
-    stride: attr<Pair>(c, 'stride'),
-    outputSize: attr<Pair>(c, 'outputSize'),
+    dilation: c.attrs.dilation,
+    padding: c.attrs.padding,
+    stride: c.attrs.stride,
+    outputSize: c.attrs.outputSize,
   };
 }
 
 /** The windows and divisor rule average pooling recorded. */
-function avgWindows(c: GradContext): AvgPoolWindowOptions {
-  const { padding, stride, outputSize } = windows(c);
+function avgWindows(c: GradContext<'avgPool' | 'avgPoolBackward'>): AvgPoolWindowOptions {
+  const { padding, stride, outputSize } = c.attrs;
   return {
     padding,
     stride,
     outputSize,
-    countIncludePad: attr<boolean>(c, 'countIncludePad'),
-    divisorOverride: attr<number | null>(c, 'divisorOverride'),
+    countIncludePad: c.attrs.countIncludePad,
+    divisorOverride: c.attrs.divisorOverride,
   };
 }
 
@@ -63,7 +65,7 @@ function productLike(a: Tensor, b: Tensor, like: Tensor): Tensor {
   return columnMajor(like) ? b.mT.matmul(a.mT).mT : a.matmul(b);
 }
 
-export const linalg: Record<string, Formula> = {
+export const linalg = {
   // Recorded on [...batch, M, K] x [...batch, K, N] with equal batch dims (broadcast batches and
   // 1-D operands are expand/unsqueeze views around it, so their own formulas reshape the grads).
   matmul: {
@@ -106,30 +108,28 @@ export const linalg: Record<string, Formula> = {
   // The indices were recorded by the forward; the gradient goes back to each window's argmax.
   maxPool: {
     name: 'MaxPool2DWithIndicesBackward0',
-    backward: (g, c) => [maxPoolBackward(g, attr<Tensor>(c, 'indices'), c.inputShape(0))],
+    backward: (g, c) => [maxPoolBackward(g, c.attrs.indices!, c.inputShape(0))],
   },
   // Linear in the gradient: its derivative reads the gradient's gradient at the indices.
   maxPoolBackward: {
     name: 'MaxPool2DWithIndicesBackwardBackward0',
-    backward: (g, c) => [atIndices(g, attr<Tensor>(c, 'indices'))],
+    backward: (g, c) => [atIndices(g, c.attrs.indices!)],
   },
   avgPool: {
     name: 'AvgPool2DBackward0',
-    backward: (g, c) => [
-      avgPoolBackward(g, c.inputShape(0), attr<Pair>(c, 'kernelSize'), avgWindows(c)),
-    ],
+    backward: (g, c) => [avgPoolBackward(g, c.inputShape(0), c.attrs.kernelSize, avgWindows(c))],
   },
   // Linear in the gradient, and avgPool's adjoint.
   avgPoolBackward: {
     name: 'AvgPool2DBackwardBackward0',
-    backward: (g, c) => [avgPool(g, attr<Pair>(c, 'kernelSize'), avgWindows(c))],
+    backward: (g, c) => [avgPool(g, c.attrs.kernelSize, avgWindows(c))],
   },
   im2col: {
     name: 'Im2ColBackward0',
-    backward: (g, c) => [col2im(g, c.inputShape(0), attr<Pair>(c, 'kernelSize'), windows(c))],
+    backward: (g, c) => [col2im(g, c.inputShape(0), c.attrs.kernelSize, windows(c))],
   },
   col2im: {
     name: 'Col2ImBackward0',
-    backward: (g, c) => [im2col(g, attr<Pair>(c, 'kernelSize'), windows(c))],
+    backward: (g, c) => [im2col(g, c.attrs.kernelSize, windows(c))],
   },
-};
+} satisfies FormulaGroup;

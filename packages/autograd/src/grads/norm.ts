@@ -4,7 +4,7 @@
  * so that it is recorded and differentiates again.
  */
 import { batchNormBackward, isGradEnabled, type Tensor } from '@tensile/tensor';
-import { attr, type Formula } from './formula';
+import type { FormulaGroup } from './formula';
 
 /** dx, dweight, dbias as composed ops (the createGraph path). */
 function composed(g: Tensor, x: Tensor, weight: Tensor, eps: number): Tensor[] {
@@ -22,16 +22,15 @@ function composed(g: Tensor, x: Tensor, weight: Tensor, eps: number): Tensor[] {
   return [dx, g.mul(xhat).sum(dims), g.sum(dims)];
 }
 
-export const norm: Record<string, Formula> = {
+export const norm = {
   batchNorm: {
     name: 'NativeBatchNormBackward0',
     backward: (g, c) => {
       const [x, weight] = [c.input(0), c.input(1)];
       const fused =
-        !isGradEnabled() &&
-        batchNormBackward(g, x, attr<Tensor>(c, 'mean'), attr<Tensor>(c, 'invstd'), weight);
-      const grads = fused || composed(g, x, weight, attr<number>(c, 'eps'));
+        !isGradEnabled() && batchNormBackward(g, x, c.attrs.mean!, c.attrs.invstd!, weight);
+      const grads = fused || composed(g, x, weight, c.attrs.eps);
       return grads.map((t, i) => (c.needs(i) ? t : null));
     },
   },
-};
+} satisfies FormulaGroup;

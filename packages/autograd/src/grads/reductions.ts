@@ -1,19 +1,29 @@
 /** Derivatives of the reductions (sum, prod, amax/amin), scans, and softmax. */
-import { arange, cat, type OpAttrs, onesLike, type Tensor, where } from '@tensile/tensor';
+import {
+  type AttrsOf,
+  arange,
+  cat,
+  onesLike,
+  type ReduceOp,
+  type Tensor,
+  where,
+} from '@tensile/tensor';
 import type { TensorMeta } from '../node';
-import { attr, type Formula, type GradContext } from './formula';
+import type { Formula, FormulaGroup, GradContext } from './formula';
 import { keptShape } from './util';
 
-const dimsOf = (c: GradContext) => attr<number[]>(c, 'dims');
+type Reduction = ReduceOp | 'mean' | 'norm';
+const dimsOf = (c: GradContext<Reduction>) => c.attrs.dims;
 /** Whether a recorded reduction is over every dim of its input (PyTorch names the two apart). */
-const reducesAll = (attrs: OpAttrs, inputs: readonly (TensorMeta | null)[]) =>
-  (attrs.dims as number[]).length === inputs[0]?.shape.length;
+const reducesAll = (attrs: AttrsOf<'sum'>, inputs: readonly (TensorMeta | null)[]) =>
+  attrs.dims.length === inputs[0]?.shape.length;
 /** Sum/prod name their full reduction ...Backward0 and the one over dims ...Backward1. */
-const byDims = (op: string) => (attrs: OpAttrs, inputs: readonly (TensorMeta | null)[]) =>
+const byDims = (op: string) => (attrs: AttrsOf<'sum'>, inputs: readonly (TensorMeta | null)[]) =>
   `${op}Backward${reducesAll(attrs, inputs) ? 0 : 1}`;
 
 /** The reduced output (recorded without keepdim) or its gradient, with the reduced dims as 1. */
-const unreduce = (t: Tensor, c: GradContext) => t.reshape(keptShape(c.inputShape(0), dimsOf(c)));
+const unreduce = (t: Tensor, c: GradContext<Reduction>) =>
+  t.reshape(keptShape(c.inputShape(0), dimsOf(c)));
 
 /** Reverse cumulative sum: the gradient of cumsum. */
 const reverseCumsum = (g: Tensor, d: number) => g.flip([d]).cumsum(d).flip([d]);
@@ -56,7 +66,7 @@ function cumprodGradWithZeros(g: Tensor, x: Tensor, d: number): Tensor {
  * The gradient is shared evenly among the tied extremes. Over all dims (max(), min()) a NaN
  * result goes to the NaN inputs; amax/amin over some dims give the whole slice NaN, as PyTorch.
  */
-function extreme(op: 'Max' | 'Min'): Formula {
+function extreme(op: 'Max' | 'Min'): Formula<'max' | 'min'> {
   return {
     name: (attrs, inputs) =>
       reducesAll(attrs, inputs) ? `${op}Backward1` : `A${op.toLowerCase()}Backward0`,
@@ -74,14 +84,14 @@ function extreme(op: 'Max' | 'Min'): Formula {
   };
 }
 
-export const reductions: Record<string, Formula> = {
+export const reductions = {
   sum: {
     name: byDims('Sum'),
     backward: (g, c) => [unreduce(g, c).expand(c.inputShape(0))],
   },
   mean: {
     name: byDims('Mean'),
-    backward: (g, c) => [unreduce(g, c).div(attr<number>(c, 'count')).expand(c.inputShape(0))],
+    backward: (g, c) => [unreduce(g, c).div(c.attrs.count).expand(c.inputShape(0))],
   },
   prod: {
     name: byDims('Prod'),
@@ -109,12 +119,12 @@ export const reductions: Record<string, Formula> = {
   // A 0-d input is scanned as a one-element vector; the engine sums the gradient back to 0-d.
   cumsum: {
     name: 'CumsumBackward0',
-    backward: (g, c) => [reverseCumsum(g, attr<number>(c, 'dim'))],
+    backward: (g, c) => [reverseCumsum(g, c.attrs.dim)],
   },
   cumprod: {
     name: 'CumprodBackward0',
     backward: (g, c) => {
-      const d = attr<number>(c, 'dim');
+      const d = c.attrs.dim;
       const input = c.input(0);
       const x = input.ndim === 0 ? input.reshape([1]) : input;
       if (x.eq(0).any().item()) return [cumprodGradWithZeros(g, x, d)];
@@ -125,13 +135,13 @@ export const reductions: Record<string, Formula> = {
     name: 'SoftmaxBackward0',
     backward: (g, c) => {
       const y = c.output();
-      return [y.mul(g.sub(g.mul(y).sum(attr<number>(c, 'dim'), { keepdim: true })))];
+      return [y.mul(g.sub(g.mul(y).sum(c.attrs.dim, { keepdim: true })))];
     },
   },
   logSoftmax: {
     name: 'LogSoftmaxBackward0',
     backward: (g, c) => {
-      const dim = attr<number>(c, 'dim');
+      const dim = c.attrs.dim;
       return [
         g.sub(
           c
@@ -142,4 +152,4 @@ export const reductions: Record<string, Formula> = {
       ];
     },
   },
-};
+} satisfies FormulaGroup;

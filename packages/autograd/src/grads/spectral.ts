@@ -6,7 +6,7 @@
  */
 import { cat, diagEmbed, eye, solve, type Tensor } from '@tensile/tensor';
 import { AutogradError } from '../errors';
-import { attr, type Formula } from './formula';
+import type { FormulaGroup } from './formula';
 
 /** X - X^T. */
 const skew = (x: Tensor) => x.sub(x.mT);
@@ -37,13 +37,13 @@ function qrTall(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor): Tensor {
   return solve(R, g.mT).mT;
 }
 
-export const spectral: Record<string, Formula> = {
+export const spectral = {
   // A wide A = Q [R1 R2]: its first m columns are a square QR, and R2 = Q^T Y for the rest Y.
   qr: {
     name: 'LinalgQrBackward0',
     backward: noFormula,
     backwardAll: ([gQ, gR], c) => {
-      const mode = attr<string>(c, 'mode');
+      const mode = c.attrs.mode;
       const [Q, R] = [c.output(0), c.output(1)];
       const [m, n] = [R.shape[R.ndim - 2], R.shape[R.ndim - 1]];
       const rows = Q.shape[Q.ndim - 2];
@@ -83,7 +83,7 @@ export const spectral: Record<string, Formula> = {
     backwardAll: ([gU0, gS, gVh0], c) => {
       const S = c.output(1);
       const k = S.shape[S.ndim - 1];
-      const full = attr<boolean>(c, 'full');
+      const full = c.attrs.full;
       const cols = (t: Tensor) => (full ? t.narrow(-1, 0, k) : t);
       const rows = (t: Tensor) => (full ? t.narrow(-2, 0, k) : t);
       const [U, Vh, gU, gVh] = [cols(c.output(0)), rows(c.output(2)), cols(gU0), rows(gVh0)];
@@ -112,4 +112,4 @@ export const spectral: Record<string, Formula> = {
       return [gA];
     },
   },
-};
+} satisfies FormulaGroup;

@@ -2,8 +2,8 @@
  * Derivatives of views (gradients flow back into the viewed positions) and of the ops that
  * copy or rearrange without arithmetic: clone, casts, device moves, cat, flip.
  */
-import { type DType, type Shape, split, type Tensor, zeros } from '@tensile/tensor';
-import { attr, type Formula, type GradContext } from './formula';
+import { type OpName, split, type Tensor, zeros } from '@tensile/tensor';
+import type { Formula, FormulaGroup, GradContext } from './formula';
 import { indexTensor, positions, scatterInto, sumTo, viewIndex } from './util';
 
 /**
@@ -11,7 +11,10 @@ import { indexTensor, positions, scatterInto, sumTo, viewIndex } from './util';
  * gradient is written into a zero tensor through the same view. A plain strided write, where
  * an index scatter would build an index as large as the input for every slice.
  */
-function placing(name: string, view: (t: Tensor, c: GradContext) => Tensor): Formula {
+function placing<K extends OpName>(
+  name: string,
+  view: (t: Tensor, c: GradContext<K>) => Tensor,
+): Formula<K> {
   return {
     name,
     backward: (g, c) => {
@@ -27,7 +30,10 @@ function placing(name: string, view: (t: Tensor, c: GradContext) => Tensor): For
  * summed back at the flat positions the same view takes from an arange. Overlapping windows
  * (unfold with step < size) add up, as they should.
  */
-function picking(name: string, view: (t: Tensor, c: GradContext) => Tensor): Formula {
+function picking<K extends OpName>(
+  name: string,
+  view: (t: Tensor, c: GradContext<K>) => Tensor,
+): Formula<K> {
   return {
     name,
     backward: (g, c) => {
@@ -48,14 +54,10 @@ function picking(name: string, view: (t: Tensor, c: GradContext) => Tensor): For
  * into each position the output reads, then read back at the input's positions. An input whose
  * elements share positions (an expanded input) splits that gradient evenly, as PyTorch does.
  */
-function asStridedGrad(g: Tensor, c: GradContext): Tensor {
+function asStridedGrad(g: Tensor, c: GradContext<'asStrided'>): Tensor {
   const shape = c.inputShape(0);
-  const inPos = positions(shape, attr<Shape>(c, 'inputStrides'), attr<number>(c, 'inputOffset'));
-  const outPos = positions(
-    attr<Shape>(c, 'size'),
-    attr<Shape>(c, 'stride'),
-    attr<number>(c, 'storageOffset'),
-  );
+  const inPos = positions(shape, c.attrs.inputStrides, c.attrs.inputOffset);
+  const outPos = positions(c.attrs.size, c.attrs.stride, c.attrs.storageOffset);
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const p of [...inPos, ...outPos]) {
@@ -90,40 +92,40 @@ function asStridedGrad(g: Tensor, c: GradContext): Tensor {
   return grad.div(share);
 }
 
-export const views: Record<string, Formula> = {
+export const views = {
   view: { name: 'ViewBackward0', backward: (g, c) => [g.reshape(c.inputShape(0))] },
   permute: {
     name: 'PermuteBackward0',
     backward: (g, c) => {
-      const dims = attr<number[]>(c, 'dims');
+      const dims = c.attrs.dims;
       const inverse = dims.map((_, i) => dims.indexOf(i));
       return [g.permute(inverse)];
     },
   },
   expand: { name: 'ExpandBackward0', backward: (g, c) => [sumTo(g, c.inputShape(0))] },
   slice: placing('SliceBackward0', (t, c) =>
-    t.slice(attr(c, 'dim'), attr(c, 'start'), attr(c, 'end'), attr(c, 'step')),
+    t.slice(c.attrs.dim, c.attrs.start, c.attrs.end, c.attrs.step),
   ),
-  select: placing('SelectBackward0', (t, c) => t.select(attr(c, 'dim'), attr(c, 'index'))),
+  select: placing('SelectBackward0', (t, c) => t.select(c.attrs.dim, c.attrs.index)),
   diagonal: placing('DiagonalBackward0', (t, c) =>
-    t.diagonal(attr(c, 'offset'), attr(c, 'dim1'), attr(c, 'dim2')),
+    t.diagonal(c.attrs.offset, c.attrs.dim1, c.attrs.dim2),
   ),
   unfoldDim: picking('UnfoldBackward0', (t, c) =>
-    t.unfold(attr(c, 'dim'), attr(c, 'size'), attr(c, 'step')),
+    t.unfold(c.attrs.dim, c.attrs.size, c.attrs.step),
   ),
   asStrided: { name: 'AsStridedBackward0', backward: (g, c) => [asStridedGrad(g, c)] },
 
   clone: { name: 'CloneBackward0', backward: (g) => [g] },
-  cast: { name: 'ToCopyBackward0', backward: (g, c) => [g.to(attr<DType>(c, 'dtype'))] },
-  toDevice: { name: 'ToCopyBackward0', backward: (g, c) => [g.to(attr<string>(c, 'device'))] },
+  cast: { name: 'ToCopyBackward0', backward: (g, c) => [g.to(c.attrs.dtype)] },
+  toDevice: { name: 'ToCopyBackward0', backward: (g, c) => [g.to(c.attrs.device)] },
   cat: {
     name: 'CatBackward0',
-    backward: (g, c) => split(g, attr<number[]>(c, 'sizes'), attr<number>(c, 'dim')),
+    backward: (g, c) => split(g, c.attrs.sizes, c.attrs.dim),
   },
   // Inputs: the stacked tensors; each gets its slice of the gradient along the new dim.
   stack: {
     name: 'StackBackward0',
-    backward: (g, c) => g.unbind(attr<number>(c, 'dim')),
+    backward: (g, c) => g.unbind(c.attrs.dim),
   },
-  flip: { name: 'FlipBackward0', backward: (g, c) => [g.flip(attr<number[]>(c, 'dims'))] },
-};
+  flip: { name: 'FlipBackward0', backward: (g, c) => [g.flip(c.attrs.dims)] },
+} satisfies FormulaGroup;

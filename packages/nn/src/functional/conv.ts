@@ -191,8 +191,9 @@ function convNd(
  * A convolution's geometry as an exporter reads it (ONNX's Conv): one value per spatial dim,
  * the padding before (`padding`) and after (`ends`) each.
  */
-function geometryAttrs(dims: 1 | 2, g: Record<string, Pair>): Record<string, number[]> {
-  return Object.fromEntries(Object.entries(g).map(([k, v]) => [k, dims === 1 ? [v[1]] : [...v]]));
+function geometryAttrs<K extends string>(dims: 1 | 2, g: Record<K, Pair>): Record<K, number[]> {
+  const entries = Object.entries<Pair>(g).map(([k, v]) => [k, dims === 1 ? [v[1]] : [...v]]);
+  return Object.fromEntries(entries) as Record<K, number[]>;
 }
 
 /** 2-D convolution over [N, C, H, W] (or [C, H, W]) with weight [O, C/groups, kh, kw]. */

@@ -3,6 +3,7 @@ import { apply } from '../dispatch';
 import type { DType } from '../dtype';
 import { DTYPES } from '../dtype';
 import { checkIntArgs, DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
+import type { AttrsOf } from '../op-map';
 import {
   broadcastShapes,
   checkShape,
@@ -15,16 +16,27 @@ import {
 } from '../shape';
 import { Tensor, wrapStorage } from '../tensor';
 
+type ViewOp =
+  | 'view'
+  | 'expand'
+  | 'permute'
+  | 'slice'
+  | 'select'
+  | 'diagonal'
+  | 'asStrided'
+  | 'unfoldDim';
+
 /** A view of x's storage; records `op` so gradients flow back through it. */
-function makeView(
-  op: string,
+function makeView<K extends ViewOp>(
+  op: K,
   x: Tensor,
   shape: Shape,
   strides: Shape,
   offset: number,
-  attrs: Record<string, unknown>,
+  attrs: Omit<AttrsOf<K>, 'inputShape'>,
 ): Tensor {
-  return apply(op, [x], { inputShape: x.shape, ...attrs }, () => {
+  // The spread of a generic Omit is not known to give back AttrsOf<K>; it does.
+  return apply(op, [x], { inputShape: x.shape, ...attrs } as AttrsOf<K>, () => {
     const v = new Tensor(x.storage, shape, strides, offset);
     v.base = x.base ?? x;
     return v;
