@@ -16,8 +16,12 @@ function run(cmd, cmdArgs, env = process.env) {
 }
 
 rmSync(results, { force: true });
-const lint = run(bin('biome'), ['check', '.']);
-if (lint !== 0) console.error('lint failed (biome check .); the tests run anyway');
+const biome = run(bin('biome'), ['check', '.']);
+if (biome !== 0) console.error('lint failed (biome check .); the tests run anyway');
+// Runtime import cycles between a package's modules (type-only imports are erased, so allowed).
+const cycles = run(process.execPath, ['tools/import-graph.mjs', '--quiet']);
+if (cycles !== 0) console.error('lint failed (import cycles, above); the tests run anyway');
+const lint = biome || cycles;
 const env = { ...process.env };
 if (tier) env.TENSILE_TEST_TIER = tier;
 const vitest = run(

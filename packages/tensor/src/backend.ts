@@ -1,6 +1,4 @@
-import { cpuBackend } from './cpu';
 import type { DType, TypedArray } from './dtype';
-import { DeviceError } from './errors';
 import type { Shape } from './shape';
 
 /**
@@ -273,24 +271,4 @@ export interface SgdStepOptions {
   weightDecay: number;
   nesterov: boolean;
   maximize: boolean;
-}
-
-const backends = new Map<string, Backend>([['cpu', cpuBackend]]);
-
-/** Makes a backend reachable by name for `tensor.to(name)` and the `device` option. */
-export function registerBackend(backend: Backend): void {
-  backends.set(backend.name, backend);
-}
-
-export function getBackend(name: string): Backend {
-  const b = backends.get(name);
-  if (!b) {
-    const known = [...backends.keys()].join(', ');
-    throw new DeviceError(`no backend named '${name}' is registered (registered: ${known})`);
-  }
-  return b;
-}
-
-export function listBackends(): string[] {
-  return [...backends.keys()];
 }

@@ -1,8 +1,9 @@
-import { getBackend } from './backend';
+import { getBackend } from './devices';
 import type { DType } from './dtype';
 import { DTypeError } from './errors';
+import { shared } from './shared';
 
-let defaultDtype: DType = 'float32';
+const defaults = shared('defaults', () => ({ dtype: 'float32' as DType, device: 'cpu' }));
 
 /** The dtype of float tensors made without one (torch.set_default_dtype). */
 export function setDefaultDtype(dtype: DType): void {
@@ -11,23 +12,21 @@ export function setDefaultDtype(dtype: DType): void {
       `setDefaultDtype: only floating-point types are supported as the default type, got ${dtype}`,
     );
   }
-  defaultDtype = dtype;
+  defaults.dtype = dtype;
 }
 
 export function getDefaultDtype(): DType {
-  return defaultDtype;
+  return defaults.dtype;
 }
-
-let defaultDevice = 'cpu';
 
 /**
  * The device factory functions (tensor, zeros, randn, ...) use when given none
  * (torch.set_default_device). The backend must be registered first.
  */
 export function setDefaultDevice(device: string): void {
-  defaultDevice = getBackend(device).name;
+  defaults.device = getBackend(device).name;
 }
 
 export function getDefaultDevice(): string {
-  return defaultDevice;
+  return defaults.device;
 }

@@ -1,5 +1,6 @@
 import { TensileError } from './errors';
 import type { AttrsOf, CompositeAttrMap, CompositeName, ObservedOp, OpName } from './op-map';
+import { shared } from './shared';
 import type { Tensor } from './tensor';
 
 /**
@@ -40,9 +41,6 @@ export interface AutogradHooks {
   retainGrad(tensor: Tensor): void;
 }
 
-let hooks: AutogradHooks | null = null;
-let gradEnabled = true;
-
 /**
  * Sees a forward pass as torch.jit.trace does: every op that runs through `apply` (each once,
  * not the ops it is made of), with inputs, outputs and attributes, under grad mode or not, and
@@ -53,53 +51,57 @@ export interface OpObserver {
   inplace(target: Tensor, result: Tensor): void;
 }
 
-let observer: OpObserver | null = null;
-let insideOp = false;
+const state = shared('dispatch', () => ({
+  hooks: null as AutogradHooks | null,
+  gradEnabled: true,
+  observer: null as OpObserver | null,
+  insideOp: false,
+}));
 
 /** Runs `fn` with `obs` seeing the ops that run in it (one observer at a time). */
 export function observeOps<T>(obs: OpObserver, fn: () => T): T {
-  if (observer) throw new TensileError('observeOps: an op observer is already active');
-  observer = obs;
+  if (state.observer) throw new TensileError('observeOps: an op observer is already active');
+  state.observer = obs;
   try {
     return fn();
   } finally {
-    observer = null;
+    state.observer = null;
   }
 }
 
 /** Whether an observer is tracing: in-place fast paths then take the path it sees. */
 export function isObserving(): boolean {
-  return observer !== null;
+  return state.observer !== null;
 }
 
 export function registerAutograd(engine: AutogradHooks): void {
-  hooks = engine;
+  state.hooks = engine;
 }
 
 export function autogradEngine(what: string): AutogradHooks {
-  if (!hooks) {
+  if (!state.hooks) {
     throw new TensileError(
       `${what} needs the autograd engine: install @tensile/autograd and import it once`,
     );
   }
-  return hooks;
+  return state.hooks;
 }
 
 export function isGradEnabled(): boolean {
-  return gradEnabled;
+  return state.gradEnabled;
 }
 
 export function setGradEnabled(enabled: boolean): void {
-  gradEnabled = enabled;
+  state.gradEnabled = enabled;
 }
 
 function withGradMode<T>(enabled: boolean, fn: () => T): T {
-  const prev = gradEnabled;
-  gradEnabled = enabled;
+  const prev = state.gradEnabled;
+  state.gradEnabled = enabled;
   try {
     return fn();
   } finally {
-    gradEnabled = prev;
+    state.gradEnabled = prev;
   }
 }
 
@@ -123,7 +125,7 @@ export function apply<K extends OpName, T extends Tensor | Tensor[]>(
   attrs: AttrsOf<K>,
   forward: () => T,
 ): T {
-  if (observer !== null && !insideOp)
+  if (state.observer !== null && !state.insideOp)
     return observed(op, inputs, attrs, () => dispatched(op, inputs, attrs, forward));
   return dispatched(op, inputs, attrs, forward);
 }
@@ -138,7 +140,7 @@ export function composite<K extends CompositeName, T extends Tensor | Tensor[]>(
   attrs: CompositeAttrMap[K],
   fn: () => T,
 ): T {
-  return observer !== null && !insideOp ? observed(op, inputs, attrs, fn) : fn();
+  return state.observer !== null && !state.insideOp ? observed(op, inputs, attrs, fn) : fn();
 }
 
 function dispatched<T extends Tensor | Tensor[]>(
@@ -147,9 +149,10 @@ function dispatched<T extends Tensor | Tensor[]>(
   attrs: OpAttrs,
   forward: () => T,
 ): T {
-  if (hooks === null || !gradEnabled || !inputs.some((t) => t.requiresGrad)) return forward();
+  if (state.hooks === null || !state.gradEnabled || !inputs.some((t) => t.requiresGrad))
+    return forward();
   const out = withGradMode(false, forward);
-  hooks.record(op, inputs, Array.isArray(out) ? out : [out], attrs);
+  state.hooks.record(op, inputs, Array.isArray(out) ? out : [out], attrs);
   return out;
 }
 
@@ -159,14 +162,14 @@ function observed<T extends Tensor | Tensor[]>(
   attrs: OpAttrs,
   run: () => T,
 ): T {
-  insideOp = true;
+  state.insideOp = true;
   let out: T;
   try {
     out = run();
   } finally {
-    insideOp = false;
+    state.insideOp = false;
   }
-  observer?.op(op, inputs, Array.isArray(out) ? out : [out], attrs);
+  state.observer?.op(op, inputs, Array.isArray(out) ? out : [out], attrs);
   return out;
 }
 
@@ -176,8 +179,8 @@ function observed<T extends Tensor | Tensor[]>(
  * grad must cut the gradient there. Under noGrad the write is invisible to autograd.
  */
 export function rebaseInplace(target: Tensor, result: Tensor): void {
-  if (observer !== null && !insideOp) observer.inplace(target, result);
-  if (hooks === null || !gradEnabled) return;
+  if (state.observer !== null && !state.insideOp) state.observer.inplace(target, result);
+  if (state.hooks === null || !state.gradEnabled) return;
   if (result.requiresGrad || target.requiresGrad || target.base?.requiresGrad)
-    hooks.rebaseInplace(target, result);
+    state.hooks.rebaseInplace(target, result);
 }

@@ -11,13 +11,13 @@ export type {
   View,
   WindowGeometry,
 } from './backend';
-export { getBackend, listBackends, registerBackend } from './backend';
 export { cpuBackend } from './cpu';
 // For backend implementers: merges dims that are contiguous for every operand.
 export { coalesce } from './cpu/loops';
 export type { KernelInfo } from './cpu/wasm/runtime';
 export { getKernelInfo } from './cpu/wasm/runtime';
 export { getDefaultDevice, getDefaultDtype, setDefaultDevice, setDefaultDtype } from './defaults';
+export { getBackend, listBackends, registerBackend } from './devices';
 export type {
   AutogradHooks,
   BackwardOptions,
@@ -266,6 +266,7 @@ export { defaultGenerator, Generator, manualSeed } from './random';
 export { keep, scope, watchStorages } from './scope';
 export type { Shape } from './shape';
 export { broadcastShapes, contiguousStrides, numelOf, sameShape } from './shape';
-export type { GradFn, TensorLike, ValuesIndices } from './tensor';
-export { isTensor, Tensor, valuesIndices } from './tensor';
+export { Tensor } from './tensor';
+export type { GradFn, TensorLike, ValuesIndices } from './tensor-base';
+export { isTensor, valuesIndices } from './tensor-base';
 export { getNumThreads, setNumThreads } from './threads';

@@ -1,4 +1,5 @@
 import { ValueError } from './errors';
+import { shared } from './shared';
 
 /** Serializable state of a Generator, so training that shuffles or drops out can resume exactly. */
 export interface GeneratorState {
@@ -109,7 +110,7 @@ function rotl(x: number, k: number): number {
 }
 
 /** The generator used when an op is given none (torch.default_generator). */
-export const defaultGenerator = new Generator(0x5eed);
+export const defaultGenerator: Generator = shared('generator', () => new Generator(0x5eed));
 
 /** Seeds the default generator so a run repeats exactly (torch.manual_seed). */
 export function manualSeed(seed: number): Generator {

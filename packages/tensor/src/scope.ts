@@ -1,5 +1,6 @@
 import type { Storage } from './backend';
 import { TensileError } from './errors';
+import { shared } from './shared';
 import type { Tensor } from './tensor';
 
 /**
@@ -8,14 +9,17 @@ import type { Tensor } from './tensor';
  * was made inside it when it ends, as tf.tidy does: every new storage except those reachable
  * from the return value and those kept.
  */
-const open: Set<Storage>[] = [];
-const kept = new WeakSet<Storage>();
-const watchers: Set<Storage>[] = [];
+const scopes = shared('scopes', () => ({
+  open: [] as Set<Storage>[],
+  kept: new WeakSet<Storage>(),
+  watchers: [] as Set<Storage>[],
+  adopted: new WeakSet<Storage>(),
+}));
 
 /** Called for every new storage a tensor wraps. */
 export function track(storage: Storage): void {
-  if (open.length > 0) open[open.length - 1].add(storage);
-  for (const w of watchers) w.add(storage);
+  if (scopes.open.length > 0) scopes.open[scopes.open.length - 1].add(storage);
+  for (const w of scopes.watchers) w.add(storage);
 }
 
 /**
@@ -23,11 +27,11 @@ export function track(storage: Storage): void {
  * engine's way to know a gradient nothing outside its pass can hold.
  */
 export function watchStorages<T>(into: Set<Storage>, fn: () => T): T {
-  watchers.push(into);
+  scopes.watchers.push(into);
   try {
     return fn();
   } finally {
-    watchers.pop();
+    scopes.watchers.pop();
   }
 }
 
@@ -59,7 +63,7 @@ function collect(value: unknown, into: Set<Storage>, depth = 0): void {
  */
 export function scope<T>(fn: () => T): T {
   const made = new Set<Storage>();
-  open.push(made);
+  scopes.open.push(made);
   let result: T | undefined;
   try {
     result = fn();
@@ -67,12 +71,12 @@ export function scope<T>(fn: () => T): T {
       throw new TensileError('scope: the function must be synchronous (it returned a Promise)');
     }
   } finally {
-    open.pop();
+    scopes.open.pop();
     const survivors = new Set<Storage>();
     collect(result, survivors);
-    const parent = open[open.length - 1];
+    const parent = scopes.open[scopes.open.length - 1];
     for (const s of made) {
-      if (survivors.has(s) || kept.has(s)) parent?.add(s);
+      if (survivors.has(s) || scopes.kept.has(s)) parent?.add(s);
       else s.backend.dispose(s);
     }
   }
@@ -80,11 +84,10 @@ export function scope<T>(fn: () => T): T {
 }
 
 /** Storages `adopt` moved out of a scope: only these may `release` hand back to one. */
-const adopted = new WeakSet<Storage>();
 
 /** The depth of the open scope that made `storage` (0 is the outermost), or -1 for none. */
 function depthOf(storage: Storage): number {
-  for (let d = open.length - 1; d >= 0; d--) if (open[d].has(storage)) return d;
+  for (let d = scopes.open.length - 1; d >= 0; d--) if (scopes.open[d].has(storage)) return d;
   return -1;
 }
 
@@ -93,13 +96,13 @@ function depthOf(storage: Storage): number {
  * (a leaf's .grad made by backward() inside a scope outlives the scope, as PyTorch's does).
  */
 export function adopt(owner: Tensor, t: Tensor): void {
-  if (open.length === 0 || kept.has(t.storage)) return;
+  if (scopes.open.length === 0 || scopes.kept.has(t.storage)) return;
   const from = depthOf(t.storage);
-  const to = kept.has(owner.storage) ? -1 : depthOf(owner.storage);
+  const to = scopes.kept.has(owner.storage) ? -1 : depthOf(owner.storage);
   if (from <= to) return;
-  open[from].delete(t.storage);
-  if (to >= 0) open[to].add(t.storage);
-  adopted.add(t.storage);
+  scopes.open[from].delete(t.storage);
+  if (to >= 0) scopes.open[to].add(t.storage);
+  scopes.adopted.add(t.storage);
 }
 
 /**
@@ -107,13 +110,13 @@ export function adopt(owner: Tensor, t: Tensor): void {
  * unless the scope returns it: a gradient that zeroGrad or a new gradient replaced.
  */
 export function release(t: Tensor): void {
-  if (open.length === 0 || !adopted.has(t.storage)) return;
-  adopted.delete(t.storage);
-  if (depthOf(t.storage) < 0) open[open.length - 1].add(t.storage);
+  if (scopes.open.length === 0 || !scopes.adopted.has(t.storage)) return;
+  scopes.adopted.delete(t.storage);
+  if (depthOf(t.storage) < 0) scopes.open[scopes.open.length - 1].add(t.storage);
 }
 
 /** Exempts a tensor's storage from every scope (tf.keep); returns the tensor. */
 export function keep<T extends Tensor>(tensor: T): T {
-  kept.add(tensor.storage);
+  scopes.kept.add(tensor.storage);
   return tensor;
 }

@@ -13,30 +13,36 @@ import * as RND from './ops/random';
 import * as R from './ops/reduce';
 import * as V from './ops/views';
 import { formatTensor } from './print';
-import { adopt, release, track } from './scope';
-import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, type Shape } from './shape';
+import { adopt, release } from './scope';
+import { isContiguousLayout, normalizeDim, numelOf, type Shape } from './shape';
+import {
+  defineTensorClass,
+  type GradFn,
+  isTensor,
+  TENSOR,
+  type TensorLike,
+  type ValuesIndices,
+} from './tensor-base';
 
-/** Anything an op accepts where PyTorch takes a tensor or a Python scalar. */
-export type TensorLike = Tensor | number | boolean;
-
-/** What opaque autograd metadata the engine hangs on a tensor. */
-export interface GradFn {
-  readonly name: string;
-}
-
-/** `[values, indices]` that can also be read as `.values` / `.indices` (torch.return_types). */
-export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
-
-/** A `[values, indices]` pair that also reads as `.values` / `.indices`. */
-export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
-  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
-}
+export type { GradFn, TensorLike, ValuesIndices } from './tensor-base';
 
 /**
  * An n-dimensional array: a strided view (shape, strides, offset) of a backend-owned storage.
  * Views share storage; `contiguous()` and ops produce new storage.
  */
 export class Tensor {
+  /**
+   * A Tensor made by another copy of this package (its CJS build beside the ESM one) is a
+   * Tensor too: the copies share their state (shared.ts) and tensors' layout, so `instanceof`
+   * asks for the brand all copies put on their prototype. Subclasses (Parameter) keep the
+   * ordinary prototype-chain test.
+   */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class tested against, maybe a subclass.
+    if (this !== Tensor) return Function.prototype[Symbol.hasInstance].call(this, x);
+    return isTensor(x);
+  }
+
   readonly storage: Storage;
   readonly shape: Shape;
   readonly strides: Shape;
@@ -790,30 +796,9 @@ export class Tensor {
     return L.tril(this, diagonal);
   }
 }
+Object.defineProperty(Tensor.prototype, TENSOR, { value: true });
+defineTensorClass(Tensor);
 
 function flat(args: number[] | [Shape]): Shape {
   return args.length === 1 && Array.isArray(args[0]) ? (args[0] as Shape) : (args as number[]);
-}
-
-/** Checks an index argument's dtype the way PyTorch's indexing ops do. */
-export function checkIndexTensor(op: string, index: Tensor, name = 'index'): void {
-  if (index.dtype !== 'int64' && index.dtype !== 'int32') {
-    throw new DTypeError(
-      `${op}(): Expected dtype int32 or int64 for ${name}, but got ${index.dtype}`,
-    );
-  }
-}
-
-export function isTensor(x: unknown): x is Tensor {
-  return x instanceof Tensor;
-}
-
-/** A tensor holding `storage` as an array of `shape`, contiguous unless `strides` say otherwise. */
-export function wrapStorage(
-  storage: Storage,
-  shape: Shape,
-  strides: Shape = contiguousStrides(shape),
-): Tensor {
-  track(storage);
-  return new Tensor(storage, shape, strides, 0);
 }

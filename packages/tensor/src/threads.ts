@@ -1,4 +1,5 @@
 import { ValueError } from './errors';
+import { shared } from './shared';
 
 /** Node's built-in modules where the runtime has them (Node >= 20.16), else undefined. */
 export function builtin<T>(name: string): T | undefined {
@@ -12,8 +13,10 @@ function defaultThreads(): number {
   return Math.max(1, os?.availableParallelism?.() ?? nav?.hardwareConcurrency ?? 1);
 }
 
-let numThreads = defaultThreads();
-const listeners = new Set<(n: number) => void>();
+const threads = shared('threads', () => ({
+  numThreads: defaultThreads(),
+  listeners: new Set<(n: number) => void>(),
+}));
 
 /**
  * How many threads the CPU kernels use (torch.set_num_threads): the calling thread and
@@ -23,15 +26,15 @@ export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) {
     throw new ValueError(`setNumThreads: expected a positive integer, but got ${n}`);
   }
-  numThreads = n;
-  for (const f of listeners) f(n);
+  threads.numThreads = n;
+  for (const f of threads.listeners) f(n);
 }
 
 export function getNumThreads(): number {
-  return numThreads;
+  return threads.numThreads;
 }
 
 /** Called with the new count whenever setNumThreads changes it. */
 export function onNumThreads(f: (n: number) => void): void {
-  listeners.add(f);
+  threads.listeners.add(f);
 }

@@ -4,7 +4,8 @@ import type { DType, PromotionOperand } from '../dtype';
 import { allocArray, castScalar, resultType } from '../dtype';
 import { DeviceError } from '../errors';
 import { broadcastStrides, dimsByStride, type Shape, sameShape, stridesDescend } from '../shape';
-import { Tensor, type TensorLike, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { isTensor, type TensorLike, wrapStorage } from '../tensor-base';
 
 /** x's elements read as `shape` (stride 0 on broadcast dims), without recording anything. */
 export function broadcastView(x: Tensor, shape: Shape): View {
@@ -18,7 +19,7 @@ export function broadcastView(x: Tensor, shape: Shape): View {
 }
 
 export function promotionOperand(x: TensorLike): PromotionOperand {
-  return x instanceof Tensor ? { dtype: x.dtype, dim: x.ndim } : x;
+  return isTensor(x) ? { dtype: x.dtype, dim: x.ndim } : x;
 }
 
 /** torch.result_type over tensors and scalars. */
@@ -55,10 +56,10 @@ export function operands(
   dtype: DType,
   like?: Tensor,
 ): Tensor[] {
-  const anchor = like ?? xs.find((x): x is Tensor => x instanceof Tensor);
+  const anchor = like ?? xs.find((x): x is Tensor => isTensor(x));
   if (!anchor) throw new TypeError(`${op}: expected at least one tensor argument`);
   return xs.map((x) => {
-    if (!(x instanceof Tensor)) return scalarTensor(x, dtype, anchor);
+    if (!isTensor(x)) return scalarTensor(x, dtype, anchor);
     checkSameDevice(op, anchor, x);
     const lossy =
       dtype === 'float32' && (x.dtype === 'float64' || x.dtype === 'int64' || x.dtype === 'int32');

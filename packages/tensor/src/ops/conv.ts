@@ -8,7 +8,8 @@ import type { View, WindowGeometry } from '../backend';
 import { apply } from '../dispatch';
 import { fmtShape, ShapeError, ValueError } from '../errors';
 import { contiguousStrides, type Shape } from '../shape';
-import { type Tensor, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { wrapStorage } from '../tensor-base';
 
 export type Pair = readonly [number, number];
 

@@ -9,7 +9,8 @@ import type { WindowGeometry } from '../backend';
 import { apply } from '../dispatch';
 import { fmtShape, ShapeError } from '../errors';
 import type { Shape } from '../shape';
-import { type Tensor, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { wrapStorage } from '../tensor-base';
 import { checkImage, col2im, geometry, type Im2colOptions, im2col, type Pair } from './conv';
 import { zeros } from './create';
 

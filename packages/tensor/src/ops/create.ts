@@ -1,11 +1,12 @@
-import { getBackend } from '../backend';
 import { getDefaultDevice, getDefaultDtype } from '../defaults';
+import { getBackend } from '../devices';
 import type { DType, TypedArray } from '../dtype';
 import { arrayCtor, castScalar, isFloating } from '../dtype';
 import { DTypeError, ValueError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
 import { checkNewShape, numelOf, type Shape } from '../shape';
-import { Tensor, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { isTensor, wrapStorage } from '../tensor-base';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -117,7 +118,7 @@ function copyCast(src: TypedArray, out: TypedArray, dtype: DType): void {
 
 /** torch.tensor: copies `data` into a new tensor, inferring the dtype as PyTorch does. */
 export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Tensor {
-  if (data instanceof Tensor)
+  if (isTensor(data))
     return finish(
       data
         .detach()

@@ -5,7 +5,8 @@ import type { DType } from '../dtype';
 import { allocArray, isFloating, isIntegral } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, TensileError, ValueError } from '../errors';
 import { broadcastShapes, type Shape, sameShape } from '../shape';
-import { Tensor, type TensorLike, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { isTensor, type TensorLike, wrapStorage } from '../tensor-base';
 import {
   broadcastView,
   denseOrder,
@@ -137,7 +138,7 @@ export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {})
   return binary('add', a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
 }
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
-  if (a instanceof Tensor && a.dtype === 'bool' && b instanceof Tensor && b.dtype === 'bool') {
+  if (isTensor(a) && a.dtype === 'bool' && isTensor(b) && b.dtype === 'bool') {
     throw new DTypeError(
       'sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logicalXor()` operator instead.',
     );
@@ -241,9 +242,8 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
 export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor {
   const diff = sub(end, start);
   const fromStart = () => add(start, mul(diff, weight));
-  const fromEnd = () =>
-    sub(end, mul(diff, weight instanceof Tensor ? sub(1, weight) : 1 - Number(weight)));
-  if (!(weight instanceof Tensor)) return Math.abs(Number(weight)) < 0.5 ? fromStart() : fromEnd();
+  const fromEnd = () => sub(end, mul(diff, isTensor(weight) ? sub(1, weight) : 1 - Number(weight)));
+  if (!isTensor(weight)) return Math.abs(Number(weight)) < 0.5 ? fromStart() : fromEnd();
   return where(lt(abs(weight), 0.5), fromStart(), fromEnd());
 }
 
@@ -255,10 +255,10 @@ export interface CloseOptions {
 export function isclose(a: Tensor, b: TensorLike, opts: CloseOptions = {}): Tensor {
   const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
   const diff = sub(a, b);
-  const tol = add(mul(abs(b instanceof Tensor ? b : fullLikeScalar(a, Number(b))), rtol), atol);
+  const tol = add(mul(abs(isTensor(b) ? b : fullLikeScalar(a, Number(b))), rtol), atol);
   let res = logicalOr(eq(a, b), logicalAnd(le(abs(diff), tol), isfinite(diff)));
   if (equalNan)
-    res = logicalOr(res, logicalAnd(isnan(a), b instanceof Tensor ? isnan(b) : Number.isNaN(b)));
+    res = logicalOr(res, logicalAnd(isnan(a), isTensor(b) ? isnan(b) : Number.isNaN(b)));
   return res;
 }
 function fullLikeScalar(like: Tensor, value: number): Tensor {
@@ -298,8 +298,7 @@ function canCast(from: DType, to: DType): boolean {
  */
 export function original(self: Tensor, ...others: unknown[]): Tensor {
   const recorded =
-    isGradEnabled() &&
-    (self.requiresGrad || others.some((o) => o instanceof Tensor && o.requiresGrad));
+    isGradEnabled() && (self.requiresGrad || others.some((o) => isTensor(o) && o.requiresGrad));
   return recorded ? self.clone() : self;
 }
 
@@ -312,7 +311,7 @@ export function original(self: Tensor, ...others: unknown[]): Tensor {
 function binaryInto(op: BinaryOp, self: Tensor, other: TensorLike): boolean {
   const be = self.storage.backend;
   if (!be.binaryInto || !isFloating(self.dtype) || isObserving()) return false;
-  if (isGradEnabled() && (self.requiresGrad || (other instanceof Tensor && other.requiresGrad)))
+  if (isGradEnabled() && (self.requiresGrad || (isTensor(other) && other.requiresGrad)))
     return false;
   if (self.shape.some((s, d) => s > 1 && self.strides[d] === 0)) return false;
   let b: View;
@@ -325,7 +324,7 @@ function binaryInto(op: BinaryOp, self: Tensor, other: TensorLike): boolean {
       strides: self.shape.map(() => 0),
       offset: 0,
     };
-  } else if (other instanceof Tensor) {
+  } else if (isTensor(other)) {
     if (other.dtype !== self.dtype || other.storage.backend !== be) return false;
     const same =
       other.offset === self.offset &&
@@ -352,7 +351,7 @@ export function binaryInplace<T extends Tensor>(
   if (!opts.roundingMode) {
     if (opts.alpha === undefined || opts.alpha === 1) {
       if (binaryInto(op, self, other)) return self;
-    } else if (other instanceof Tensor && !isGradEnabled()) {
+    } else if (isTensor(other) && !isGradEnabled()) {
       // self += alpha * other: one temporary instead of two.
       if (binaryInto(op, self, mul(other, opts.alpha))) return self;
     }
@@ -402,7 +401,6 @@ export function inplace<T extends Tensor>(op: string, self: T, result: Tensor): 
 
 /** copy_/fill_: writes `src` (broadcast, cast to self's dtype) into self. */
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
-  const value =
-    src instanceof Tensor ? src.to(self.dtype) : operands('copy_', [self, src], self.dtype)[1];
+  const value = isTensor(src) ? src.to(self.dtype) : operands('copy_', [self, src], self.dtype)[1];
   return inplace('copy_', self, value.device === self.device ? value : value.to(self.device));
 }

@@ -2,14 +2,15 @@ import type { ScatterReduce } from '../backend';
 import { apply, composite } from '../dispatch';
 import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastShapes, normalizeDim, sameShape } from '../shape';
+import type { Tensor } from '../tensor';
 import {
   checkIndexTensor,
-  Tensor,
+  isTensor,
   type TensorLike,
   type ValuesIndices,
   valuesIndices,
   wrapStorage,
-} from '../tensor';
+} from '../tensor-base';
 import { checkSameDevice, operands } from './broadcast';
 import { fromArray, zeros } from './create';
 import * as E from './elementwise';
@@ -86,10 +87,9 @@ function scatterImpl(
 ): Tensor {
   const d = normalizeDim(op, dim, x.ndim);
   const xs = atLeast1d(x);
-  const source =
-    src instanceof Tensor
-      ? src.to(x.dtype)
-      : V.expand(operands(op, [x, src], x.dtype)[1], index.shape);
+  const source = isTensor(src)
+    ? src.to(x.dtype)
+    : V.expand(operands(op, [x, src], x.dtype)[1], index.shape);
   checkIndexShape(op, xs, d, atLeast1d(index), atLeast1d(source));
   const idx = atLeast1d(checkedIndex(op, index, xs.shape[d], d));
   // Only the part of src that index covers takes part, as in PyTorch.
@@ -188,7 +188,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
       `maskedFill: mask of shape ${fmtShape(mask.shape)} cannot be broadcast to the input shape ${fmtShape(x.shape)}`,
     );
   }
-  if (value instanceof Tensor && value.ndim !== 0) {
+  if (isTensor(value) && value.ndim !== 0) {
     throw new ShapeError(
       `maskedFill: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`,
     );
@@ -201,13 +201,13 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
  * number value ...Backward0, a 0-d tensor ...Backward1).
  */
 function fillWhere(op: 'maskedFill' | 'indexFill', x: Tensor, mask: Tensor, value: TensorLike) {
-  if (value instanceof Tensor && value.ndim !== 0) {
+  if (isTensor(value) && value.ndim !== 0) {
     throw new ShapeError(
       `${op}: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`,
     );
   }
-  const v = value instanceof Tensor ? value.to(x.dtype) : operands(op, [x, value], x.dtype)[1];
-  const gradName = `${op[0].toUpperCase()}${op.slice(1)}Backward${value instanceof Tensor ? 1 : 0}`;
+  const v = isTensor(value) ? value.to(x.dtype) : operands(op, [x, value], x.dtype)[1];
+  const gradName = `${op[0].toUpperCase()}${op.slice(1)}Backward${isTensor(value) ? 1 : 0}`;
   return apply('where', [mask, v, x], { gradName }, () => E.where(mask, v, x).to(x.dtype));
 }
 
@@ -262,8 +262,7 @@ export function indexPut(
     [-1],
   );
   const target = [...picked, ...rest];
-  const v =
-    values instanceof Tensor ? values.to(x.dtype) : operands('indexPut', [x, values], x.dtype)[1];
+  const v = isTensor(values) ? values.to(x.dtype) : operands('indexPut', [x, values], x.dtype)[1];
   const fits =
     v.ndim <= target.length &&
     v.shape.every((s, i) => s === 1 || s === target[target.length - v.ndim + i]);

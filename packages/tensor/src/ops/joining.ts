@@ -1,7 +1,8 @@
 import { apply } from '../dispatch';
 import { checkIntArgs, fmtShape, ShapeError, ValueError } from '../errors';
 import { normalizeDim, normalizeDims, type Shape } from '../shape';
-import { Tensor, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { newTensor, wrapStorage } from '../tensor-base';
 import { operands, resultTypeOf } from './broadcast';
 import * as V from './views';
 
@@ -169,7 +170,7 @@ export function flip(x: Tensor, dims: Shape): Tensor {
       offset += (x.shape[d] - 1) * s;
       return -s;
     });
-    return new Tensor(x.storage, x.shape, strides, offset).clone();
+    return newTensor(x.storage, x.shape, strides, offset).clone();
   });
 }
 

@@ -1,7 +1,8 @@
 import { apply } from '../dispatch';
 import { DTypeError, fmtShape, ShapeError } from '../errors';
 import { broadcastShapes } from '../shape';
-import { type Tensor, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { wrapStorage } from '../tensor-base';
 import { checkSameDevice } from './broadcast';
 import { arange, zeros } from './create';
 import * as E from './elementwise';

@@ -8,7 +8,8 @@
 import { composite, noGrad } from '../dispatch';
 import { DTypeError, fmtShape, ShapeError } from '../errors';
 import { sameShape } from '../shape';
-import { type Tensor, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { wrapStorage } from '../tensor-base';
 import { checkSameDevice } from './broadcast';
 import { cat } from './joining';
 

@@ -4,7 +4,8 @@
  * NativeBatchNormBackward0, as torch's on the CPU.
  */
 import { apply } from '../dispatch';
-import { type Tensor, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { wrapStorage } from '../tensor-base';
 
 export interface BatchNormResult {
   out: Tensor;

@@ -9,7 +9,8 @@ import type { AvgPoolDivisor } from '../backend';
 import { apply, composite, noGrad } from '../dispatch';
 import { fmtShape, ShapeError, ValueError } from '../errors';
 import { type Shape, sameShape } from '../shape';
-import { type Tensor, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { wrapStorage } from '../tensor-base';
 import { checkImage, col2im, geometry, type Im2colOptions, im2col, type Pair } from './conv';
 import { arange, tensor, zeros } from './create';
 

@@ -5,7 +5,8 @@ import type { DType } from '../dtype';
 import { isFloating, isIntegral } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { normalizeDim, normalizeDims, type Shape } from '../shape';
-import { Tensor, type ValuesIndices, valuesIndices, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { isTensor, type ValuesIndices, valuesIndices, wrapStorage } from '../tensor-base';
 import * as E from './elementwise';
 import * as V from './views';
 
@@ -143,7 +144,7 @@ function maxMin(
   arg: number | Tensor | undefined,
   opts: ReduceOptions,
 ): Tensor | ValuesIndices {
-  if (arg instanceof Tensor) return op === 'max' ? E.maximum(x, arg) : E.minimum(x, arg);
+  if (isTensor(arg)) return op === 'max' ? E.maximum(x, arg) : E.minimum(x, arg);
   if (arg === undefined) {
     checkNonEmpty(
       op,

@@ -1,4 +1,4 @@
-import { getBackend } from '../backend';
+import { getBackend } from '../devices';
 import { apply } from '../dispatch';
 import type { DType } from '../dtype';
 import { DTYPES } from '../dtype';
@@ -14,7 +14,8 @@ import {
   type Shape,
   viewStrides,
 } from '../shape';
-import { Tensor, wrapStorage } from '../tensor';
+import type { Tensor } from '../tensor';
+import { isTensor, newTensor, wrapStorage } from '../tensor-base';
 
 type ViewOp =
   | 'view'
@@ -37,7 +38,7 @@ function makeView<K extends ViewOp>(
 ): Tensor {
   // The spread of a generic Omit is not known to give back AttrsOf<K>; it does.
   return apply(op, [x], { inputShape: x.shape, ...attrs } as AttrsOf<K>, () => {
-    const v = new Tensor(x.storage, shape, strides, offset);
+    const v = newTensor(x.storage, shape, strides, offset);
     v.base = x.base ?? x;
     return v;
   });
@@ -420,7 +421,7 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
       n +
       (s === null || s === '...'
         ? 0
-        : s instanceof Tensor && s.dtype === 'bool'
+        : isTensor(s) && s.dtype === 'bool'
           ? s.ndim
           : boolListDims(s)),
     0,
@@ -438,7 +439,7 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
       const t = listIndex(spec, x);
       tensorDims.push({ dim, index: t });
       dim += t.dtype === 'bool' ? t.ndim : 1;
-    } else if (spec instanceof Tensor) {
+    } else if (isTensor(spec)) {
       tensorDims.push({ dim, index: spec });
       dim += spec.dtype === 'bool' ? spec.ndim : 1;
     } else {

@@ -1,0 +1,30 @@
+/**
+ * The registry of backends by device name ('cpu', 'gpu'). Apart from the Backend contract
+ * (backend.ts), so the contract does not import an implementation: only the registry knows the
+ * CPU backend, the one every program starts with.
+ */
+import type { Backend } from './backend';
+import { cpuBackend } from './cpu';
+import { DeviceError } from './errors';
+import { shared } from './shared';
+
+// Shared across copies of the package: the first copy's CPU backend serves them all.
+const backends = shared('backends', () => new Map<string, Backend>([['cpu', cpuBackend]]));
+
+/** Makes a backend reachable by name for `tensor.to(name)` and the `device` option. */
+export function registerBackend(backend: Backend): void {
+  backends.set(backend.name, backend);
+}
+
+export function getBackend(name: string): Backend {
+  const b = backends.get(name);
+  if (!b) {
+    const known = [...backends.keys()].join(', ');
+    throw new DeviceError(`no backend named '${name}' is registered (registered: ${known})`);
+  }
+  return b;
+}
+
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}
