@@ -286,12 +286,8 @@ function layersOf(net: Net, ops: TracedOp[]): void {
       case 'cat':
         net.add('Concat', op.inputs, y, { concat_param: { axis: attr<number>(op, 'dim') } });
         break;
-      case 'view':
-      case 'reshape':
-      case 'flatten':
-      case 'unflatten':
-      case 'squeeze':
-      case 'unsqueeze': {
+      // Every reshaping view (reshape, flatten, squeeze, ...) is recorded as 'view'.
+      case 'view': {
         const out = dims(y);
         if (out.length === 2 && out[0] === dims(a)[0]) net.add('Flatten', [a], y);
         else

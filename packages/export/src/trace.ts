@@ -4,7 +4,7 @@
  * made and that are not inputs are constants (parameters, buffers, folded values).
  */
 import type { Module } from '@tensile/nn';
-import { noGrad, type OpAttrs, observeOps, type Tensor } from '@tensile/tensor';
+import { noGrad, type ObservedOp, type OpAttrs, observeOps, type Tensor } from '@tensile/tensor';
 import { ExportError } from './errors';
 
 /** A value in the graph: a graph input, an op's output, or a constant with its data. */
@@ -22,7 +22,8 @@ export interface Value {
 }
 
 export interface TracedOp {
-  op: string;
+  /** The op as the tensor package's op map names it (or a composite: conv, maxPool2d). */
+  op: ObservedOp;
   inputs: Value[];
   outputs: Value[];
   attrs: OpAttrs;
@@ -128,17 +129,7 @@ export function trace(model: Module, example: Tensor | readonly Tensor[], what =
 }
 
 /** Ops that give back their one input unchanged when its shape stays (matmul's expand of x). */
-const PASSING = new Set([
-  'view',
-  'reshape',
-  'flatten',
-  'unflatten',
-  'squeeze',
-  'unsqueeze',
-  'expand',
-  'clone',
-  'toDevice',
-]);
+const PASSING = new Set<ObservedOp>(['view', 'expand', 'clone', 'toDevice']);
 
 const passes = (op: TracedOp) =>
   PASSING.has(op.op) &&

@@ -2,7 +2,7 @@
  * Each traced op as ONNX nodes (opset 17). An op is one entry of CONVERTERS, named as the op
  * autograd records (or the composite nn reports: conv, maxPool2d, lstmCell).
  */
-import type { DType } from '@tensile/tensor';
+import type { DType, ObservedOp } from '@tensile/tensor';
 import { ExportError } from '../errors';
 import type { TracedOp, Value } from '../trace';
 
@@ -168,7 +168,7 @@ function lstmCell(e: Emitter, op: TracedOp): void {
   unused(op, 2, 'workspace');
 }
 
-const UNARY: Record<string, string> = {
+const UNARY: Partial<Record<ObservedOp, string>> = {
   sqrt: 'Sqrt',
   exp: 'Exp',
   log: 'Log',
@@ -196,7 +196,7 @@ const UNARY: Record<string, string> = {
   logicalNot: 'Not',
 };
 
-const BINARY: Record<string, string> = {
+const BINARY: Partial<Record<ObservedOp, string>> = {
   add: 'Add',
   sub: 'Sub',
   mul: 'Mul',
@@ -207,17 +207,13 @@ const BINARY: Record<string, string> = {
   matmul: 'MatMul',
 };
 
-export const CONVERTERS: Record<string, Converter> = {
+export const CONVERTERS: { readonly [K in ObservedOp]?: Converter } = {
   ...Object.fromEntries(Object.entries(UNARY).map(([k, v]) => [k, same(v)])),
   ...Object.fromEntries(Object.entries(BINARY).map(([k, v]) => [k, same(v)])),
   rsqrt: chain(['Sqrt'], ['Reciprocal']),
   expm1: chain(['Exp'], ['Sub', 1]),
   log1p: chain(['Add', 1], ['Log']),
   log2: chain(['Log'], ['Div', Math.LN2]),
-  square: (e, op) => {
-    const x = e.name(op.inputs[0]);
-    e.node('Mul', [x, x], [out(e, op)]);
-  },
   floorDiv: (e, op) => {
     const d = dtypeOf(op.outputs[0]);
     if (d !== 'float32' && d !== 'float64')
@@ -353,11 +349,6 @@ export const CONVERTERS: Record<string, Converter> = {
     );
   },
   view: reshape,
-  reshape,
-  flatten: reshape,
-  unflatten: reshape,
-  squeeze: reshape,
-  unsqueeze: reshape,
   expand: shaped('Expand'),
   permute: (e, op) =>
     e.node('Transpose', [e.name(op.inputs[0])], [out(e, op)], { perm: ints(num(op, 'dims')) }),
