@@ -1,6 +1,7 @@
 // `node tools/import-graph.mjs [package...]`: each package's module graph as the compiled code
 // sees it (type-only imports are erased, so they are left out), its import cycles (strongly
-// connected components), and with --dot the graph in Graphviz form; --quiet prints only cycles.
+// connected components); --layers lists the modules by layer (each imports only lower ones),
+// --dot writes the graph in Graphviz form, --quiet prints only cycles.
 // Exits 1 when a cycle exists. `pnpm test` runs it with the lint.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -95,6 +96,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const dot = args.includes('--dot');
   const quiet = args.includes('--quiet');
+  const layers = args.includes('--layers');
   const names = args.filter((a) => !a.startsWith('--'));
   const pkgs = names.length > 0 ? names : readdirSync('packages');
   let bad = 0;
@@ -102,6 +104,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const src = join('packages', p, 'src');
     if (!existsSync(src)) continue;
     const { edges, cycles } = graphOf(src);
+    if (layers && cycles.length === 0) {
+      // Each module's layer: one above the highest module it imports (0: imports none).
+      const level = new Map();
+      const depth = (f) => {
+        if (!level.has(f)) level.set(f, Math.max(-1, ...(edges.get(f) ?? []).map(depth)) + 1);
+        return level.get(f);
+      };
+      const byLevel = [];
+      for (const f of edges.keys()) {
+        byLevel[depth(f)] ??= [];
+        byLevel[depth(f)].push(relative(resolve(src), f));
+      }
+      console.log(`${p}:`);
+      for (const [i, fs] of byLevel.entries()) console.log(`  ${i}: ${fs.sort().join(' ')}`);
+    }
     if (dot) {
       console.log(`digraph "${p}" {`);
       for (const [f, deps] of edges)
