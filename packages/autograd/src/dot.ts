@@ -1,6 +1,6 @@
 /** The backward graph as Graphviz DOT text, laid out like torchviz's make_dot. */
 import type { Tensor } from '@tensile/tensor';
-import { AccumulateGrad, type Node } from './node';
+import { isAccumulator, type Node } from './node';
 
 export interface DotOptions {
   /** Names for tensors (a model's parameters), shown on the leaves and outputs they label. */
@@ -58,7 +58,7 @@ function walk(outputs: Tensor | readonly Tensor[], opts: DotOptions): DotNode[] 
   while (work.length > 0) {
     const n = work.pop()!;
     const from: string[] = [];
-    if (n instanceof AccumulateGrad) {
+    if (isAccumulator(n)) {
       const leaf = tensorNode(n.variable, 'leaf', []);
       nodes.push(leaf);
       from.push(leaf.id);

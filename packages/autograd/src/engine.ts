@@ -17,7 +17,7 @@ import {
 import { AutogradError } from './errors';
 import { expandable, sumTo } from './grads/util';
 import { rebaseInplace, record } from './history';
-import { AccumulateGrad, accumulateGrad, type Edge, edgeOf, type Node } from './node';
+import { accumulateGrad, type Edge, edgeOf, isAccumulator, type Node } from './node';
 import { PassGradients } from './pass';
 
 /** A tensor whose gradient is collected instead of (or before) being accumulated. */
@@ -156,7 +156,7 @@ function run(
       const meta = node.outputs[k];
       return g ?? zeros(meta.shape, { dtype: meta.dtype, device: meta.device });
     });
-    if (node instanceof AccumulateGrad) {
+    if (isAccumulator(node)) {
       accumulateGrad(node.variable, grads[0], pass.take(node.variable, grads[0]));
       continue;
     }

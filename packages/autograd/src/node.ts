@@ -101,8 +101,16 @@ export abstract class Node implements GradFn {
 }
 
 /** The sink of a leaf: adds the gradient into `variable.grad`. */
+const ACCUMULATOR = Symbol.for('@tensile/autograd:AccumulateGrad');
+
+/** Whether `node` is a leaf's sink, made by this copy of the package or another. */
+export function isAccumulator(node: Node): node is AccumulateGrad {
+  return (node as { [ACCUMULATOR]?: true })[ACCUMULATOR] === true;
+}
+
 export class AccumulateGrad extends Node {
   readonly name = 'AccumulateGrad';
+  readonly [ACCUMULATOR] = true;
 
   constructor(readonly variable: Tensor) {
     super([], [], [metaOf(variable)]);

@@ -132,3 +132,25 @@ console.log(JSON.stringify(randn([2, 3]).sum(1).shape));`,
   });
   expect(run('shaken.bundle.mjs', readFileSync(join(root, 'shaken.bundle.mjs'), 'utf8'))).toBe('[2]');
 });
+
+it('both builds of autograd loaded: one engine records, and leaves accumulate across passes', () => {
+  const out = run(
+    'two-engines.mjs',
+    `import { createRequire } from 'node:module';
+import * as T from '@tensile/tensor';
+import * as esmAutograd from '@tensile/autograd';
+const x = T.tensor([1.5, 2, 3], { requiresGrad: true });
+const first = x.mul(x).sum(); // recorded before the second copy loads
+const require = createRequire(import.meta.url);
+const cjsAutograd = require('@tensile/autograd');
+first.backward();
+x.mul(x).sum().backward();
+// Either copy walks the graph the engine recorded.
+const y = x.mul(2).sum();
+console.log(JSON.stringify({
+  grad: x.grad.tolist(),
+  names: [esmAutograd, cjsAutograd].map((a) => a.autogradGraph([y]).nodes.length > 0),
+}));`,
+  );
+  expect(JSON.parse(out)).toEqual({ grad: [6, 8, 12], names: [true, true] });
+});

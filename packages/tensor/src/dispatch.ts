@@ -74,8 +74,12 @@ export function isObserving(): boolean {
   return state.observer !== null;
 }
 
+/**
+ * Plugs an autograd engine in. The first one registered stays: a second copy of
+ * @tensile/autograd in the process (its other build) then records into the same graphs.
+ */
 export function registerAutograd(engine: AutogradHooks): void {
-  state.hooks = engine;
+  state.hooks ??= engine;
 }
 
 export function autogradEngine(what: string): AutogradHooks {
