@@ -1,25 +1,40 @@
 import {
+  allocArray,
   type DType,
   DTypeError,
+  fmtShape,
   getBackend,
-  isFloating,
   ShapeError,
   Tensor,
   type TypedArray,
 } from '@tensile/tensor';
 
-/** A shape as PyTorch prints it in messages: [2, 3]. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
+// The tensor package's, for the vision modules that take their helpers from here.
+export { fmtShape };
 
-export type FloatArray = Float32Array | Float64Array;
-
-/** A CPU tensor over a copy-free wrap of `data`, which must be dtype's storage array type. */
-export function fromTyped(data: TypedArray, dtype: DType, shape: readonly number[]): Tensor {
+/**
+ * A tensor on `device` over `data`, which must be dtype's storage array type: a copy-free wrap
+ * on the CPU, an upload elsewhere.
+ */
+export function fromTyped(
+  data: TypedArray,
+  dtype: DType,
+  shape: readonly number[],
+  device = 'cpu',
+): Tensor {
   const strides = new Array<number>(shape.length);
   for (let i = shape.length - 1, s = 1; i >= 0; s *= shape[i], i--) strides[i] = s;
-  return new Tensor(getBackend('cpu').fromArray(data, dtype), shape, strides);
+  return new Tensor(getBackend(device).fromArray(data, dtype), shape, strides);
+}
+
+/**
+ * A 1-d tensor of host-computed indices or weights on `device`. A typed-array copy converts
+ * them: `tensor` checks and casts element by element, which cost as much as the resampling.
+ */
+export function upload(data: ArrayLike<number>, dtype: DType, device: string): Tensor {
+  const out = allocArray(dtype, data.length);
+  out.set(data);
+  return fromTyped(out, dtype, [data.length], device);
 }
 
 /** [..., C, H, W] split into the leading dims, channels, height and width (C = 1 for 2-d). */
@@ -52,68 +67,10 @@ export function describe(x: unknown): string {
   return (x as object).constructor?.name ?? 'object';
 }
 
-/**
- * The image's elements as float (row-major), as torchvision's `_cast_squeeze_in`: float32 and
- * float64 stay, every other dtype is computed in float32.
- */
-export function floatData(img: Tensor): FloatArray {
-  const data = img.contiguous().dataSync();
-  if (data instanceof Float32Array) return data;
-  if (img.dtype === 'float64') return data as Float64Array;
-  return Float32Array.from(data);
-}
-
-export function workDtype(dtype: DType): 'float32' | 'float64' {
-  return dtype === 'float64' ? 'float64' : 'float32';
-}
-
-export function allocFloat(dtype: DType, n: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
-}
-
-/** A zeroed storage array for dtype (int64 in Float64Array, bool in Uint8Array), as the core stores it. */
-export function allocArray(dtype: DType, n: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(n);
-    case 'int32':
-      return new Int32Array(n);
-    case 'uint8':
-    case 'bool':
-      return new Uint8Array(n);
-    default:
-      return new Float64Array(n);
-  }
-}
-
 /** Round half to even, as torch.round (std::nearbyint). */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-const INT_RANGE: Partial<Record<DType, [number, number]>> = {
-  uint8: [0, 255],
-  int32: [-2147483648, 2147483647],
-};
-
-/**
- * Float results back to the input's dtype, as `_cast_squeeze_out`: integer images are rounded
- * (half to even) first. Out-of-range values saturate (PyTorch leaves that undefined).
- */
-export function castOut(data: FloatArray, dtype: DType, shape: readonly number[]): Tensor {
-  if (isFloating(dtype)) {
-    const out = dtype === 'float64' ? Float64Array.from(data) : Float32Array.from(data);
-    return fromTyped(out, dtype, shape);
-  }
-  const out = allocArray(dtype, data.length);
-  const range = INT_RANGE[dtype];
-  for (let i = 0; i < data.length; i++) {
-    let v = roundHalfEven(data[i]);
-    if (range) v = Math.min(Math.max(v, range[0]), range[1]);
-    out[i] = dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
-  }
-  return fromTyped(out, dtype, shape);
 }
 
 /** The largest value of an integer image dtype (1 for floats), as torchvision's `_max_value`. */

@@ -1,5 +1,4 @@
 import { ValueError } from '@tensile/tensor';
-import { workDtype } from '../tensor-util';
 import { getDimensions, type Img, type InterpolationMode, map } from './common';
 import { affineGrid, applyGrid, type Fill, perspectiveGrid, rounderFor } from './grid';
 
@@ -80,7 +79,7 @@ export function rotate<T extends Img>(
   return map(img, 'rotate', (t) => {
     const [, h, w] = getDimensions(t);
     const [ow, oh] = opts.expand ? affineOutputSize(matrix, w, h) : [w, h];
-    const grid = affineGrid(matrix, w, h, ow, oh, rounderFor(workDtype(t.dtype)));
+    const grid = affineGrid(matrix, w, h, ow, oh, rounderFor(t.dtype));
     return applyGrid(t, grid, [oh, ow], opts.interpolation ?? 'nearest', opts.fill, 'rotate');
   });
 }
@@ -118,7 +117,7 @@ export function affine<T extends Img>(
     const [, h, w] = getDimensions(t);
     return applyGrid(
       t,
-      affineGrid(matrix, w, h, w, h, rounderFor(workDtype(t.dtype))),
+      affineGrid(matrix, w, h, w, h, rounderFor(t.dtype)),
       [h, w],
       opts.interpolation ?? 'nearest',
       opts.fill,

@@ -1,51 +1,16 @@
-import { type Tensor, ValueError } from '@tensile/tensor';
-import {
-  allocFloat,
-  castOut,
-  type FloatArray,
-  floatData,
-  imageDims,
-  workDtype,
-} from '../tensor-util';
-import { type Img, map } from './common';
+import { F } from '@tensile/nn';
+import { type Tensor, tensor, ValueError } from '@tensile/tensor';
+import { imageDims } from '../tensor-util';
+import { fromFloat, type Img, map, perPlane, toFloat } from './common';
 import { padTensor } from './pad';
 
-/** Valid cross-correlation of each plane with a kh x kw kernel (conv2d with groups = channels). */
-function correlate(
-  src: FloatArray,
-  planes: number,
-  h: number,
-  w: number,
-  k: Float64Array,
-  kh: number,
-  kw: number,
-  out: FloatArray,
-): void {
-  const oh = h - kh + 1;
-  const ow = w - kw + 1;
-  for (let p = 0; p < planes; p++) {
-    const s = p * h * w;
-    const d = p * oh * ow;
-    for (let y = 0; y < oh; y++) {
-      for (let x = 0; x < ow; x++) {
-        let acc = 0;
-        for (let i = 0; i < kh; i++) {
-          const row = s + (y + i) * w + x;
-          for (let j = 0; j < kw; j++) acc += k[i * kw + j] * src[row + j];
-        }
-        out[d + y * ow + x] = acc;
-      }
-    }
-  }
-}
-
-/** Convolves [..., H, W] with a 2-d kernel, output smaller by the kernel, rounded back for ints. */
-function convolve(img: Tensor, kernel: Float64Array, kh: number, kw: number): Tensor {
-  const { lead, c, h, w } = imageDims(img, 'conv');
-  const planes = lead.reduce((a, b) => a * b, 1) * c;
-  const out = allocFloat(workDtype(img.dtype), planes * (h - kh + 1) * (w - kw + 1));
-  correlate(floatData(img), planes, h, w, kernel, kh, kw, out);
-  return castOut(out, img.dtype, [...img.shape.slice(0, -2), h - kh + 1, w - kw + 1]);
+/**
+ * Valid cross-correlation of each plane of a float image with a kh x kw kernel (torchvision's
+ * conv2d with groups = channels), by nn's conv2d on the planes as one-channel images.
+ */
+function correlate(x: Tensor, kernel: Float64Array, kh: number, kw: number): Tensor {
+  const weight = tensor(kernel, { dtype: x.dtype, device: x.device }).reshape([1, 1, kh, kw]);
+  return perPlane(x, (planes) => F.conv2d(planes, weight));
 }
 
 function gaussianKernel1d(size: number, sigma: number): Float64Array {
@@ -109,9 +74,10 @@ export function gaussianBlur<T extends Img>(
   const gy = gaussianKernel1d(ky, sy);
   const kernel = new Float64Array(ky * kx);
   for (let i = 0; i < ky; i++) for (let j = 0; j < kx; j++) kernel[i * kx + j] = gy[i] * gx[j];
-  return map(img, 'gaussianBlur', (t) =>
-    convolve(padTensor(t, [kx >> 1, ky >> 1, kx >> 1, ky >> 1], 0, 'reflect'), kernel, ky, kx),
-  );
+  return map(img, 'gaussianBlur', (t) => {
+    const padded = padTensor(toFloat(t), [kx >> 1, ky >> 1, kx >> 1, ky >> 1], 0, 'reflect');
+    return fromFloat(correlate(padded, kernel, ky, kx), t.dtype);
+  });
 }
 
 const SMOOTH = Float64Array.from([1, 1, 1, 1, 5, 1, 1, 1, 1], (v) => v / 13);
@@ -119,7 +85,7 @@ const SMOOTH = Float64Array.from([1, 1, 1, 1, 5, 1, 1, 1, 1], (v) => v / 13);
 /** torchvision's _blurred_degenerate_image: a 3x3 smoothing of the interior, borders kept. */
 export function blurredDegenerate(img: Tensor): Tensor {
   const { h, w } = imageDims(img, 'adjustSharpness');
-  const inner = convolve(img, SMOOTH, 3, 3);
+  const inner = fromFloat(correlate(toFloat(img), SMOOTH, 3, 3), img.dtype);
   const out = img.clone();
   out
     .slice(-2, 1, h - 1)

@@ -1,6 +1,9 @@
 import {
   amax,
   amin,
+  arange,
+  cat,
+  cumsum,
   DTypeError,
   floor,
   fmod,
@@ -9,13 +12,15 @@ import {
   isfinite,
   logicalNot,
   mean,
+  onesLike,
   stack,
   type Tensor,
   ValueError,
   where,
+  zeros,
   zerosLike,
 } from '@tensile/tensor';
-import { fromTyped, imageDims } from '../tensor-util';
+import { imageDims } from '../tensor-util';
 import { blurredDegenerate } from './blur';
 import { type Img, map } from './common';
 import { convertImageDtype } from './convert';
@@ -190,13 +195,8 @@ export function posterize<T extends Img>(img: T, bits: number): T {
       throw new DTypeError(
         `posterize: only uint8 image tensors are supported, but found ${t.dtype}`,
       );
-    const mask = (0xff << (8 - bits)) & 0xff;
-    const data = t.contiguous().dataSync() as Uint8Array;
-    return fromTyped(
-      data.map((v) => v & mask),
-      'uint8',
-      t.shape,
-    );
+    // img & -(2 ** (8 - bits)) as torchvision, without a bitwise op: v - v mod 2^(8 - bits).
+    return bits === 0 ? zerosLike(t) : t.sub(t.remainder(2 ** (8 - bits)));
   });
 }
 
@@ -230,21 +230,34 @@ export function autocontrast<T extends Img>(img: T): T {
   });
 }
 
-/** torchvision's _scale_channel: histogram equalisation of one uint8 plane, in place. */
-function equalizePlane(plane: Uint8Array): void {
-  const hist = new Float64Array(256);
-  for (const v of plane) hist[v]++;
-  const nonzero = [...hist].filter((x) => x !== 0);
-  const step = Math.floor(nonzero.slice(0, -1).reduce((a, b) => a + b, 0) / 255);
-  if (step === 0) return;
-  const lut = new Uint8Array(256);
-  let cum = 0;
-  for (let i = 0; i < 256; i++) {
-    // lut is the cumulative histogram shifted right by one.
-    lut[i] = Math.min(Math.floor((cum + Math.floor(step / 2)) / step), 255);
-    cum += hist[i];
-  }
-  for (let i = 0; i < plane.length; i++) plane[i] = lut[plane[i]];
+/**
+ * torchvision's _scale_channel on every plane of a uint8 image at once (planes as rows): the
+ * plane's lookup table is its cumulative histogram shifted right by one, divided by the step.
+ */
+function equalizePlanes(img: Tensor): Tensor {
+  const [h, w] = img.shape.slice(-2);
+  const values = img.reshape([-1, h * w]).to('int64');
+  const { device } = img;
+  const hist = zeros([values.shape[0], 256], { dtype: 'int64', device }).scatterAdd(
+    1,
+    values,
+    onesLike(values),
+  );
+  // The nonzero bins but the last: all pixels but those of the plane's largest value.
+  const top = hist.gather(1, amax(values, 1, { keepdim: true }));
+  const step = hist.sum(1, { keepdim: true }).sub(top).div(255, { roundingMode: 'floor' });
+  const flat = step.eq(0);
+  const divisor = where(flat, 1, step);
+  const lut = cumsum(hist, 1)
+    .add(step.div(2, { roundingMode: 'floor' }))
+    .div(divisor, { roundingMode: 'floor' });
+  const shifted = cat(
+    [zeros([lut.shape[0], 1], { dtype: 'int64', device }), lut.slice(1, 0, 255)],
+    1,
+  );
+  // A plane whose step is 0 is left as it is: its table is the identity.
+  const table = where(flat, arange(256, { dtype: 'int64', device }), shifted.clamp(0, 255));
+  return table.to('uint8').gather(1, values).reshape(img.shape);
 }
 
 export function equalize<T extends Img>(img: T): T {
@@ -258,9 +271,6 @@ export function equalize<T extends Img>(img: T): T {
       throw new DTypeError(
         `equalize: only uint8 image tensors are supported, but found ${t.dtype}`,
       );
-    const { h, w } = imageDims(t, 'equalize');
-    const data = t.contiguous().dataSync() as Uint8Array;
-    for (let s = 0; s < data.length; s += h * w) equalizePlane(data.subarray(s, s + h * w));
-    return fromTyped(data, 'uint8', t.shape);
+    return equalizePlanes(t);
   });
 }

@@ -1,4 +1,13 @@
-import { DTypeError, isTensor, type Tensor, ValueError } from '@tensile/tensor';
+import {
+  type DType,
+  DTypeError,
+  getDefaultDevice,
+  isFloating,
+  isTensor,
+  setDefaultDevice,
+  type Tensor,
+  ValueError,
+} from '@tensile/tensor';
 import { type Image, isImage, onImage } from '../image';
 import { describe } from '../tensor-util';
 
@@ -34,4 +43,41 @@ export function getDimensions(img: Img): [number, number, number] {
   if (s.length < 2)
     throw new ValueError(`getDimensions: tensor is not a torch image: shape [${s.join(', ')}]`);
   return [s.length === 2 ? 1 : s[s.length - 3], s[s.length - 2], s[s.length - 1]];
+}
+
+/**
+ * torchvision's _cast_squeeze_in: float32 and float64 images stay, every other dtype is computed
+ * in float32.
+ */
+export function toFloat(img: Tensor): Tensor {
+  return isFloating(img.dtype) ? img : img.to('float32');
+}
+
+/**
+ * torchvision's _cast_squeeze_out: a float result back to the image's dtype. Integer images are
+ * rounded (half to even) first; uint8 saturates, where PyTorch leaves out-of-range casts undefined.
+ */
+export function fromFloat(out: Tensor, dtype: DType): Tensor {
+  if (out.dtype === dtype) return out;
+  if (isFloating(dtype)) return out.to(dtype);
+  const rounded = out.round();
+  return (dtype === 'uint8' ? rounded.clamp(0, 255) : rounded).to(dtype);
+}
+
+/**
+ * Runs `fn` (nn's pad, interpolate or conv2d) on the planes of `img` [..., H, W] as a batch of
+ * one-channel images [N, 1, H, W], and gives the result the image's leading dims back. nn's pad
+ * and interpolate make their index and weight tensors on the default device, so `fn` runs with
+ * the image's device as the default: a gpu image stays on the gpu.
+ */
+export function perPlane(img: Tensor, fn: (planes: Tensor) => Tensor): Tensor {
+  const [h, w] = img.shape.slice(-2);
+  const saved = getDefaultDevice();
+  setDefaultDevice(img.device);
+  try {
+    const out = fn(img.reshape([-1, 1, h, w]));
+    return out.reshape([...img.shape.slice(0, -2), ...out.shape.slice(-2)]);
+  } finally {
+    setDefaultDevice(saved);
+  }
 }

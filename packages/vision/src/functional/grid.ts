@@ -1,13 +1,7 @@
-import { type Tensor, ValueError } from '@tensile/tensor';
-import {
-  allocFloat,
-  castOut,
-  floatData,
-  imageDims,
-  roundHalfEven,
-  workDtype,
-} from '../tensor-util';
-import { checkInterpolation } from './common';
+import { cat, type Tensor, ValueError, where, zeros } from '@tensile/tensor';
+import { imageDims, roundHalfEven, upload } from '../tensor-util';
+import { checkInterpolation, fromFloat, toFloat } from './common';
+import { gatherSum, type Taps } from './gather';
 
 export type Fill = number | readonly number[] | undefined;
 
@@ -21,6 +15,7 @@ export type Grid = Float64Array;
 /** Rounds to float32 when the work is in float32, so that ties fall as in PyTorch. */
 export type Round = (x: number) => number;
 
+/** The rounding of an image's float work: float64 images work in float64, all others in float32. */
 export function rounderFor(dtype: string): Round {
   return dtype === 'float64' ? (x) => x : Math.fround;
 }
@@ -73,34 +68,32 @@ export function perspectiveGrid(coeffs: readonly number[], ow: number, oh: numbe
 }
 
 /**
- * grid_sample(mode, padding_mode='zeros', align_corners=False) of `planes` planes h x w,
- * plus, when `mask` is given, the same sampling of an all-ones plane (torchvision's fill mask).
+ * grid_sample(mode, padding_mode='zeros', align_corners=False) as taps over the flattened
+ * h * w plane, where index h * w is a zero appended for sources outside the image; and the
+ * same sampling of an all-ones plane (torchvision's fill mask).
  */
-function gridSample(
-  src: ArrayLike<number>,
-  planes: number,
+function gridTaps(
+  grid: Grid,
   h: number,
   w: number,
-  grid: Grid,
-  oh: number,
-  ow: number,
   mode: 'nearest' | 'bilinear',
-  out: Float32Array | Float64Array,
-  mask: Float64Array | undefined,
   fr: Round,
-): void {
-  const n = oh * ow;
+): { taps: Taps; mask: Float64Array } {
+  const n = grid.length / 2;
+  const outside = h * w;
+  const corners = mode === 'nearest' ? 1 : 4;
+  const index = Array.from({ length: corners }, () => new Int32Array(n));
+  const weight = Array.from({ length: corners }, () => new Float64Array(n));
+  const mask = new Float64Array(n);
+  const at = (x: number, y: number) => (x >= 0 && x < w && y >= 0 && y < h ? y * w + x : outside);
   for (let q = 0; q < n; q++) {
     // ATen's vectorised unnormalize: (x + 1) * (size / 2) - 0.5.
     const ix = fr(fr(fr(grid[2 * q] + 1) * (w / 2)) - 0.5);
     const iy = fr(fr(fr(grid[2 * q + 1] + 1) * (h / 2)) - 0.5);
     if (mode === 'nearest') {
       // std::nearbyint: half to even.
-      const x = roundHalfEven(ix);
-      const y = roundHalfEven(iy);
-      const inside = x >= 0 && x < w && y >= 0 && y < h;
-      for (let p = 0; p < planes; p++) out[p * n + q] = inside ? src[p * h * w + y * w + x] : 0;
-      if (mask) mask[q] = inside ? 1 : 0;
+      index[0][q] = at(roundHalfEven(ix), roundHalfEven(iy));
+      mask[q] = index[0][q] === outside ? 0 : 1;
       continue;
     }
     const x0 = Math.floor(ix);
@@ -109,23 +102,20 @@ function gridSample(
     const fy = fr(iy - y0);
     const ex = fr(1 - fx);
     const sy = fr(1 - fy);
-    const corners: [number, number, number][] = [
-      [x0, y0, fr(sy * ex)],
-      [x0 + 1, y0, fr(sy * fx)],
-      [x0, y0 + 1, fr(fy * ex)],
-      [x0 + 1, y0 + 1, fr(fy * fx)],
-    ];
+    // Corners nw, ne, sw, se, in ATen's order of summation.
+    index[0][q] = at(x0, y0);
+    index[1][q] = at(x0 + 1, y0);
+    index[2][q] = at(x0, y0 + 1);
+    index[3][q] = at(x0 + 1, y0 + 1);
+    weight[0][q] = fr(sy * ex);
+    weight[1][q] = fr(sy * fx);
+    weight[2][q] = fr(fy * ex);
+    weight[3][q] = fr(fy * fx);
     let m = 0;
-    for (const [x, y, wt] of corners) if (x >= 0 && x < w && y >= 0 && y < h) m = fr(m + wt);
-    if (mask) mask[q] = m;
-    for (let p = 0; p < planes; p++) {
-      let acc = 0;
-      const base = p * h * w;
-      for (const [x, y, wt] of corners)
-        if (x >= 0 && x < w && y >= 0 && y < h) acc = fr(acc + fr(wt * src[base + y * w + x]));
-      out[p * n + q] = acc;
-    }
+    for (let k = 0; k < 4; k++) if (index[k][q] !== outside) m = fr(m + weight[k][q]);
+    mask[q] = m;
   }
+  return { taps: { index, weight: mode === 'nearest' ? null : weight }, mask };
 }
 
 function fillValues(fill: Fill, c: number, op: string): number[] | undefined {
@@ -140,9 +130,34 @@ function fillValues(fill: Fill, c: number, op: string): number[] | undefined {
 }
 
 /**
+ * Paints `fills` (one per channel) over `out` [..., C, n] where the source was outside:
+ * nearest where the mask is below 0.5, bilinear as torchvision's img * mask + (1 - mask) * fill,
+ * whose second term depends on the geometry only.
+ */
+function paintFill(
+  out: Tensor,
+  fills: number[],
+  mask: Float64Array,
+  mode: 'nearest' | 'bilinear',
+  fr: Round,
+): Tensor {
+  const { dtype, device } = out;
+  const c = fills.length;
+  const n = mask.length;
+  if (mode === 'nearest') {
+    const outside = upload(mask, dtype, device).lt(0.5);
+    return where(outside, upload(fills, dtype, device).reshape([c, 1]), out);
+  }
+  const rest = new Float64Array(c * n);
+  for (let p = 0; p < c; p++)
+    for (let q = 0; q < n; q++) rest[p * n + q] = fr(fr(1 - mask[q]) * fills[p]);
+  return out.mul(upload(mask, dtype, device)).add(upload(rest, dtype, device).reshape([c, n]));
+}
+
+/**
  * torchvision's _apply_grid_transform: samples every [C, H, W] plane group of `img` at `grid`,
- * then paints `fill` where the source was outside (nearest: mask < 0.5; bilinear: blended by
- * the sampled mask). Without fill the outside is zero.
+ * then paints `fill` where the source was outside. Without fill the outside is zero. Tensor ops
+ * on the image's device, with its gradient; the grid is a constant, as in torchvision.
  */
 export function applyGrid(
   img: Tensor,
@@ -153,38 +168,14 @@ export function applyGrid(
   op: string,
 ): Tensor {
   checkInterpolation(op, mode, ['nearest', 'bilinear']);
-  const { lead, c, h, w } = imageDims(img, op);
+  const { c, h, w } = imageDims(img, op);
   const fills = fillValues(fill, c, op);
-  const images = lead.reduce((a, b) => a * b, 1);
-  const fr = rounderFor(workDtype(img.dtype));
-  const src = floatData(img);
-  const n = oh * ow;
-  const out = allocFloat(workDtype(img.dtype), images * c * n);
-  const mask = fills ? new Float64Array(n) : undefined;
-  for (let i = 0; i < images; i++) {
-    const plane = out.subarray(i * c * n, (i + 1) * c * n);
-    gridSample(
-      src.subarray(i * c * h * w, (i + 1) * c * h * w),
-      c,
-      h,
-      w,
-      grid,
-      oh,
-      ow,
-      mode as 'nearest' | 'bilinear',
-      plane,
-      mask,
-      fr,
-    );
-    if (!fills || !mask) continue;
-    for (let p = 0; p < c; p++) {
-      for (let q = 0; q < n; q++) {
-        const k = p * n + q;
-        if (mode === 'nearest') {
-          if (mask[q] < 0.5) plane[k] = fills[p];
-        } else plane[k] = fr(fr(plane[k] * mask[q]) + fr(fr(1 - mask[q]) * fills[p]));
-      }
-    }
-  }
-  return castOut(out, img.dtype, [...img.shape.slice(0, -2), oh, ow]);
+  const x = toFloat(img);
+  const fr = rounderFor(x.dtype);
+  const { taps, mask } = gridTaps(grid, h, w, mode as 'nearest' | 'bilinear', fr);
+  const flat = x.reshape([...x.shape.slice(0, -2), h * w]);
+  const zero = zeros([...flat.shape.slice(0, -1), 1], { dtype: x.dtype, device: x.device });
+  let out = gatherSum(cat([flat, zero], -1), -1, taps);
+  if (fills) out = paintFill(out, fills, mask, mode as 'nearest' | 'bilinear', fr);
+  return fromFloat(out.reshape([...x.shape.slice(0, -2), oh, ow]), img.dtype);
 }

@@ -1,6 +1,7 @@
-import { type Tensor, ValueError } from '@tensile/tensor';
-import { allocArray, fromTyped, imageDims } from '../tensor-util';
-import { type Img, map } from './common';
+import { F } from '@tensile/nn';
+import { type DType, isFloating, type Tensor, ValueError } from '@tensile/tensor';
+import { imageDims, upload } from '../tensor-util';
+import { type Img, map, perPlane } from './common';
 
 export type PaddingMode = 'constant' | 'edge' | 'reflect' | 'symmetric';
 
@@ -19,19 +20,29 @@ export function parsePadding(
   );
 }
 
-/** The source index for output position i - pad along an axis of size n, or -1 for the fill. */
-function sourceIndex(i: number, n: number, mode: PaddingMode): number {
-  if (i >= 0 && i < n) return i;
-  switch (mode) {
-    case 'constant':
-      return -1;
-    case 'edge':
-      return i < 0 ? 0 : n - 1;
-    case 'reflect':
-      return i < 0 ? -i : 2 * (n - 1) - i;
-    case 'symmetric':
-      return i < 0 ? -i - 1 : 2 * n - 1 - i;
-  }
+/** The source of position i of an axis of size n mirrored with its edge (symmetric padding). */
+function mirror(i: number, n: number): number {
+  return i < 0 ? -i - 1 : i >= n ? 2 * n - 1 - i : i;
+}
+
+/**
+ * torchvision's _pad_symmetric, which nn's pad has no mode for: both axes gathered at mirrored
+ * indices.
+ */
+function padSymmetric(img: Tensor, [l, t, r, b]: number[], h: number, w: number): Tensor {
+  const along = (n: number, before: number, after: number) =>
+    upload(
+      Array.from({ length: n + before + after }, (_, i) => mirror(i - before, n)),
+      'int64',
+      img.device,
+    );
+  return img.indexSelect(-1, along(w, l, r)).indexSelect(-2, along(h, t, b));
+}
+
+/** The fill as the image's dtype stores it: integers truncated, uint8 wrapped as a C cast. */
+function fillFor(dtype: DType, fill: number): number {
+  if (isFloating(dtype)) return fill;
+  return dtype === 'uint8' ? Math.trunc(fill) & 255 : Math.trunc(fill);
 }
 
 function checkPadSize(mode: PaddingMode, [l, t, r, b]: number[], h: number, w: number): void {
@@ -58,29 +69,14 @@ export function padTensor(
     img = img.slice(-2, t, h - b).slice(-1, l, w - r);
     padding = padding.map((p) => Math.max(p, 0)) as [number, number, number, number];
   }
-  const { lead, c, h, w } = imageDims(img, 'pad');
-  const [l, t, r, b] = padding;
+  const { h, w } = imageDims(img, 'pad');
   checkPadSize(mode, padding, h, w);
-  const oh = h + t + b;
-  const ow = w + l + r;
-  const planes = lead.reduce((a, x) => a * x, 1) * c;
-  const src = img.contiguous().dataSync();
-  const out = allocArray(img.dtype, planes * oh * ow);
-  const xs = Int32Array.from({ length: ow }, (_, x) => sourceIndex(x - l, w, mode));
-  const ys = Int32Array.from({ length: oh }, (_, y) => sourceIndex(y - t, h, mode));
-  const fillValue = img.dtype === 'uint8' ? Math.trunc(fill) & 255 : fill;
-  for (let p = 0; p < planes; p++) {
-    const s = p * h * w;
-    const d = p * oh * ow;
-    for (let y = 0; y < oh; y++) {
-      const sy = ys[y];
-      for (let x = 0; x < ow; x++) {
-        const sx = xs[x];
-        out[d + y * ow + x] = sy < 0 || sx < 0 ? fillValue : src[s + sy * w + sx];
-      }
-    }
-  }
-  return fromTyped(out, img.dtype, [...img.shape.slice(0, -2), oh, ow]);
+  if (mode === 'symmetric') return padSymmetric(img, padding, h, w);
+  const [l, t, r, b] = padding;
+  if (mode === 'constant') return F.pad(img, [l, r, t, b], { value: fillFor(img.dtype, fill) });
+  // nn's non-constant modes take [N, C, H, W]; 'edge' is its 'replicate'.
+  const nnMode = mode === 'edge' ? 'replicate' : 'reflect';
+  return perPlane(img, (planes) => F.pad(planes, [l, r, t, b], { mode: nnMode }));
 }
 
 /** torchvision's F.pad: padding as [left, top, right, bottom] (or shorter forms), fill for 'constant'. */
