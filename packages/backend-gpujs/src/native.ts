@@ -18,7 +18,12 @@ export const NATIVE: [name: string, source: string, returnType: 'Integer' | 'Num
     'float isInf(float x) { return (x == x && abs(x) > 3.4028235e38) ? 1.0 : 0.0; }',
     'Number',
   ],
-  ['infOf', 'float infOf(float s) { float z = s - s; return s / z; }', 'Number'],
+  // s / (s - s) gives 0 on Mesa (it folds the division); an overflowing product is infinite.
+  [
+    'infOf',
+    'float infOf(float s) { float big = 3.4028235e38 + abs(s); return s * big * big; }',
+    'Number',
+  ],
   ['nanOf', 'float nanOf(float x) { float z = x - x; return z / z; }', 'Number'],
   [
     'tanh_',
