@@ -130,7 +130,9 @@ console.log(JSON.stringify(randn([2, 3]).sum(1).shape));`,
     outfile: join(root, 'shaken.bundle.mjs'),
     logLevel: 'error',
   });
-  expect(run('shaken.bundle.mjs', readFileSync(join(root, 'shaken.bundle.mjs'), 'utf8'))).toBe('[2]');
+  expect(run('shaken.bundle.mjs', readFileSync(join(root, 'shaken.bundle.mjs'), 'utf8'))).toBe(
+    '[2]',
+  );
 });
 
 it('both builds of autograd loaded: one engine records, and leaves accumulate across passes', () => {

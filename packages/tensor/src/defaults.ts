@@ -15,6 +15,10 @@ export function setDefaultDtype(dtype: DType): void {
   defaults.dtype = dtype;
 }
 
+/**
+ * The dtype of float tensors made without one (torch.get_default_dtype): 'float32' unless
+ * setDefaultDtype changed it.
+ */
 export function getDefaultDtype(): DType {
   return defaults.dtype;
 }
@@ -27,6 +31,7 @@ export function setDefaultDevice(device: string): void {
   defaults.device = getBackend(device).name;
 }
 
+/** The device factory functions use when given none: 'cpu' unless setDefaultDevice changed it. */
 export function getDefaultDevice(): string {
   return defaults.device;
 }

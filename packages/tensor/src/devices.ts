@@ -16,6 +16,7 @@ export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
 }
 
+/** The backend registered under `name`; a DeviceError naming the registered ones if none is. */
 export function getBackend(name: string): Backend {
   const b = backends.get(name);
   if (!b) {
@@ -25,6 +26,7 @@ export function getBackend(name: string): Backend {
   return b;
 }
 
+/** The names of the registered backends, 'cpu' first. */
 export function listBackends(): string[] {
   return [...backends.keys()];
 }

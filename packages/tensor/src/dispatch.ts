@@ -10,12 +10,17 @@ import type { Tensor } from './tensor';
  */
 export type OpAttrs = Readonly<Record<string, unknown>>;
 
+/** Options of Tensor.backward, as torch's backward arguments. */
 export interface BackwardOptions {
+  /** Keep the graph's saved tensors so backward can run through it again (default: createGraph). */
   retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients (default false). */
   createGraph?: boolean;
+  /** Accumulate gradients only into these tensors instead of every leaf. */
   inputs?: Tensor[];
 }
 
+/** What registering a hook returns: remove() unregisters it. */
 export interface RemovableHandle {
   remove(): void;
 }
@@ -91,10 +96,18 @@ export function autogradEngine(what: string): AutogradHooks {
   return state.hooks;
 }
 
+/**
+ * Whether ops are being recorded for autograd (torch.is_grad_enabled); true unless noGrad or
+ * setGradEnabled(false) turned it off.
+ */
 export function isGradEnabled(): boolean {
   return state.gradEnabled;
 }
 
+/**
+ * Turns recording for autograd on or off until changed again (torch.set_grad_enabled); noGrad and
+ * enableGrad scope it to a function instead.
+ */
 export function setGradEnabled(enabled: boolean): void {
   state.gradEnabled = enabled;
 }

@@ -7,8 +7,12 @@ import { DTypeError, ValueError } from './errors';
  */
 export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool';
 
+/** Every dtype, in promotion order (bool < uint8 < int32 < int64 < float32 < float64). */
 export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'float32', 'float64'];
 
+/**
+ * The typed arrays tensors are read into and made from (see ArrayFor for which dtype uses which).
+ */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** What a dtype is stored in on the CPU (and what `read` returns on every backend). */
@@ -44,14 +48,23 @@ export function arrayCtor(dtype: DType): ArrayCtor {
   return ctor;
 }
 
+/**
+ * A zeroed typed array of `size` elements of the type `dtype` is stored in (int64 in a
+ * Float64Array, bool in a Uint8Array).
+ */
 export function allocArray(dtype: DType, size: number): TypedArray {
   return new (arrayCtor(dtype))(size);
 }
 
+/**
+ * Whether `dtype` is float32 or float64 (torch.is_floating_point): the dtypes that can require
+ * grad.
+ */
 export function isFloating(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
+/** Whether `dtype` is an integer type (uint8, int32, int64), or bool too with `includeBool`. */
 export function isIntegral(dtype: DType, includeBool = false): boolean {
   return (
     dtype === 'int32' || dtype === 'int64' || dtype === 'uint8' || (includeBool && dtype === 'bool')

@@ -32,6 +32,7 @@ export class Generator {
     this.manualSeed(seed);
   }
 
+  /** Restarts the sequence from `seed` (any finite number) (torch.Generator.manual_seed). */
   manualSeed(seed: number): this {
     if (!Number.isFinite(seed))
       throw new ValueError(`manualSeed: seed must be a finite number, got ${seed}`);
@@ -42,6 +43,7 @@ export class Generator {
     return this;
   }
 
+  /** The seed last given to the constructor or manualSeed (torch.Generator.initial_seed). */
   initialSeed(): number {
     return this.seed;
   }
@@ -89,6 +91,9 @@ export class Generator {
     return r * Math.cos(2 * Math.PI * v);
   }
 
+  /**
+   * A copy of the state, to resume the sequence later with setState (torch.Generator.get_state).
+   */
   getState(): GeneratorState {
     return {
       s: [this.s[0], this.s[1], this.s[2], this.s[3]],
@@ -97,6 +102,7 @@ export class Generator {
     };
   }
 
+  /** Continues from a state getState returned (torch.Generator.set_state). */
   setState(state: GeneratorState): this {
     this.s.set(state.s);
     this.seed = state.seed;

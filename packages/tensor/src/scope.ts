@@ -13,6 +13,7 @@ const scopes = shared('scopes', () => ({
   open: [] as Set<Storage>[],
   kept: new WeakSet<Storage>(),
   watchers: [] as Set<Storage>[],
+  /** Storages `adopt` moved out of a scope: only these may `release` hand back to one. */
   adopted: new WeakSet<Storage>(),
 }));
 
@@ -82,8 +83,6 @@ export function scope<T>(fn: () => T): T {
   }
   return result as T;
 }
-
-/** Storages `adopt` moved out of a scope: only these may `release` hand back to one. */
 
 /** The depth of the open scope that made `storage` (0 is the outermost), or -1 for none. */
 function depthOf(storage: Storage): number {

@@ -30,6 +30,7 @@ export function setNumThreads(n: number): void {
   for (const f of threads.listeners) f(n);
 }
 
+/** How many threads the CPU kernels use (torch.get_num_threads); see setNumThreads. */
 export function getNumThreads(): number {
   return threads.numThreads;
 }

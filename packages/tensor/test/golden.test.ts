@@ -1,30 +1,19 @@
 /**
  * Golden tests: every case in test/fixtures/*.json (computed with PyTorch by
- * tools/fixtures/generate.py) runs against @tensile/tensor as `<group>/<op>/<case id>`.
+ * tools/fixtures/generate.py) runs against @tensile/tensor as `<group>/<op>/<case id>`, through
+ * the harness other backends run too (@tensile/tensor/testing).
  * Random ops cannot match PyTorch's stream, so they get statistical checks below instead.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as T from '@tensile/tensor';
+import { goldenCases, loadFixtures } from '@tensile/tensor/testing';
 import { describe, expect, it } from 'vitest';
-import type { FixtureFile } from './golden/fixture';
-import { runCase } from './golden/run';
 import { expectStats, extent, mean } from './golden/stats';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .sort();
-
-for (const file of files) {
-  const fixture = JSON.parse(readFileSync(join(dir, file), 'utf8')) as FixtureFile;
-  for (const c of fixture.cases) {
-    it(`${fixture.group}/${c.op}/${c.id}`, () => {
-      const errs = runCase(c);
-      expect(errs, errs.join('\n')).toEqual([]);
-    });
-  }
+for (const golden of goldenCases(loadFixtures())) {
+  it(golden.name, () => {
+    const errs = golden.run();
+    expect(errs, errs.join('\n')).toEqual([]);
+  });
 }
 
 const N = 100_000;

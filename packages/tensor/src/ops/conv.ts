@@ -11,8 +11,13 @@ import { contiguousStrides, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import { wrapStorage } from '../tensor-base';
 
+/** A size per spatial dim: [height, width]. */
 export type Pair = readonly [number, number];
 
+/**
+ * The window geometry of im2col and col2im, as torch.nn.functional.unfold takes it; each defaults
+ * to the identity (dilation and stride 1, padding 0).
+ */
 export interface Im2colOptions {
   dilation?: Pair;
   /** Implicit padding on the top/left (and the bottom/right, unless outputSize asks for more). */

@@ -8,13 +8,19 @@ import { checkNewShape, numelOf, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import { isTensor, wrapStorage } from '../tensor-base';
 
+/** Where and how a new tensor is made, as the keyword arguments of torch's factory functions. */
 export interface TensorOptions {
+  /** The element type; each function says what it infers without one. */
   dtype?: DType;
+  /** A registered backend name; the default device (setDefaultDevice) without one. */
   device?: string;
+  /** Make a leaf that requires grad (a floating dtype only). */
   requiresGrad?: boolean;
 }
 
+/** TensorOptions for the sampling factories, with the generator to draw from. */
 export interface RandomOptions extends TensorOptions {
+  /** The generator to draw from; defaultGenerator without one. */
   generator?: Generator;
 }
 
@@ -116,7 +122,12 @@ function copyCast(src: TypedArray, out: TypedArray, dtype: DType): void {
   for (let i = 0; i < src.length; i++) out[i] = castScalar(src[i], dtype);
 }
 
-/** torch.tensor: copies `data` into a new tensor, inferring the dtype as PyTorch does. */
+/**
+ * torch.tensor: copies `data` into a new tensor. Without a dtype, numbers that are all integers
+ * give int64, any fraction the default float dtype, booleans bool, and a typed array its own type
+ * (Float32Array float32, Int32Array int32, ...). JS has no 1.0 apart from 1, so pass a float dtype
+ * where PyTorch code relies on a float literal. A Tensor is copied, detached.
+ */
 export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Tensor {
   if (isTensor(data))
     return finish(
@@ -135,6 +146,11 @@ export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Ten
   return fromArray(out, shape, { ...opts, dtype });
 }
 
+/**
+ * A tensor of `shape` filled with `value` (torch.full). The dtype, without one, follows the value:
+ * an integer gives int64 (so 1.0 too, as JS cannot tell them apart), a fraction the default float
+ * dtype, a boolean bool.
+ */
 export function full(shape: Shape, value: number | boolean, opts: TensorOptions = {}): Tensor {
   return filled('full', shape, value, opts);
 }
@@ -178,17 +194,28 @@ function describeArg(v: unknown): string {
 
 const defaultFloat = (opts: TensorOptions) => ({ ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 
+/**
+ * A tensor of zeros (torch.zeros), shape given as an array or as numbers, in the default float
+ * dtype unless `dtype` is given.
+ */
 export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
   const [shape, opts] = sizeArgs<TensorOptions>('zeros', args);
   return filled('zeros', shape, 0, defaultFloat(opts));
 }
 
+/**
+ * A tensor of ones (torch.ones), shape given as an array or as numbers, in the default float dtype
+ * unless `dtype` is given.
+ */
 export function ones(...args: SizeArgs<TensorOptions>): Tensor {
   const [shape, opts] = sizeArgs<TensorOptions>('ones', args);
   return filled('ones', shape, 1, defaultFloat(opts));
 }
 
-/** Uninitialized in PyTorch; zero-filled here, which is a valid "uninitialized" value. */
+/**
+ * An uninitialized tensor (torch.empty), shape given as an array or as numbers, in the default
+ * float dtype unless `dtype` is given. Zero-filled here, which is a valid "uninitialized" value.
+ */
 export function empty(...args: SizeArgs<TensorOptions>): Tensor {
   const [shape, opts] = sizeArgs<TensorOptions>('empty', args);
   return filled('empty', shape, 0, defaultFloat(opts));
@@ -201,14 +228,33 @@ const like = (x: Tensor, opts: LikeOptions) => ({
   dtype: opts.dtype ?? x.dtype,
   device: opts.device ?? x.device,
 });
+/** Zeros with x's shape, and its dtype and device unless given (torch.zeros_like). */
 export const zerosLike = (x: Tensor, opts: LikeOptions = {}) => zeros(x.shape, like(x, opts));
+/** Ones with x's shape, and its dtype and device unless given (torch.ones_like). */
 export const onesLike = (x: Tensor, opts: LikeOptions = {}) => ones(x.shape, like(x, opts));
+/**
+ * An uninitialized (here zero-filled) tensor with x's shape, and its dtype and device unless given
+ * (torch.empty_like).
+ */
 export const emptyLike = (x: Tensor, opts: LikeOptions = {}) => empty(x.shape, like(x, opts));
+/** `value` in x's shape, and its dtype and device unless given (torch.full_like). */
 export const fullLike = (x: Tensor, value: number | boolean, opts: LikeOptions = {}) =>
   full(x.shape, value, like(x, opts));
+/**
+ * Uniform samples in [0, 1) with x's shape, and its dtype and device unless given
+ * (torch.rand_like); x must be floating unless a float dtype is given.
+ */
 export const randLike = (x: Tensor, opts: RandomOptions = {}) => rand(x.shape, like(x, opts));
+/**
+ * Standard normal samples with x's shape, and its dtype and device unless given (torch.randn_like);
+ * x must be floating unless a float dtype is given.
+ */
 export const randnLike = (x: Tensor, opts: RandomOptions = {}) => randn(x.shape, like(x, opts));
 
+/**
+ * The 1-D sequence start, start + step, ... below `end` (torch.arange; arange(end) starts at 0).
+ * int64 when start, end and step are all integers, else the default float dtype.
+ */
 export function arange(end: number, opts?: TensorOptions): Tensor;
 export function arange(start: number, end?: number, step?: number, opts?: TensorOptions): Tensor;
 export function arange(
@@ -237,6 +283,10 @@ export function arange(
   return fromArray(data, [n], { ...opts, dtype });
 }
 
+/**
+ * `steps` evenly spaced values from start to end, both included (torch.linspace), in the default
+ * float dtype unless given.
+ */
 export function linspace(
   start: number,
   end: number,
@@ -255,6 +305,10 @@ export function linspace(
   return fromArray(data, [steps], { ...opts, dtype });
 }
 
+/**
+ * The n x m identity matrix, m defaulting to n (torch.eye), in the default float dtype unless
+ * given.
+ */
 export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
   const dtype = opts.dtype ?? getDefaultDtype();
   checkNewShape('eye', [n, m]);
@@ -279,21 +333,34 @@ function randomTensor(
   return fromArray(data, shape, { ...opts, dtype });
 }
 
+/**
+ * Samples uniform in [0, 1) (torch.rand), shape given as an array or as numbers, in the default
+ * float dtype unless a float `dtype` is given; from `generator` or the default one.
+ */
 export function rand(...args: SizeArgs<RandomOptions>): Tensor {
   const [shape, opts] = sizeArgs<RandomOptions>('rand', args);
   return randomTensor('rand', shape, opts, (g) => g.random());
 }
 
+/**
+ * Standard normal samples (torch.randn), shape given as an array or as numbers, in the default
+ * float dtype unless a float `dtype` is given; from `generator` or the default one.
+ */
 export function randn(...args: SizeArgs<RandomOptions>): Tensor {
   const [shape, opts] = sizeArgs<RandomOptions>('randn', args);
   return randomTensor('randn', shape, opts, (g) => g.normal());
 }
 
+/**
+ * Normal samples with the given mean and standard deviation (>= 0), of `shape` (torch.normal with
+ * float mean and std), in the default float dtype unless a float `dtype` is given.
+ */
 export function normal(mean: number, std: number, shape: Shape, opts: RandomOptions = {}): Tensor {
   if (!(std >= 0)) throw new ValueError(`normal: expected std >= 0.0, got ${std}`);
   return randomTensor('normal', shape, opts, (g) => mean + std * g.normal());
 }
 
+/** Integers uniform in [low, high) of `shape` (torch.randint), int64 unless `dtype` is given. */
 export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
   if (!(high > low))
     throw new ValueError(
@@ -307,6 +374,7 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
   return fromArray(data, shape, { ...opts, dtype });
 }
 
+/** A random permutation of 0 .. n - 1 (torch.randperm), int64 unless `dtype` is given. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0)
     throw new ValueError(`randperm: n must be non-negative, got ${n}`);

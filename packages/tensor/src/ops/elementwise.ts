@@ -51,34 +51,78 @@ function noBool(op: string, x: Tensor): void {
   if (x.dtype === 'bool') throw new DTypeError(`${op}: not implemented for 'bool' tensors`);
 }
 
+/** The square root of each element (NaN below 0). Ints and bools give the default float dtype. */
 export const sqrt = floatUnary('sqrt');
+/** 1 / sqrt(x) for each element (torch.rsqrt). Ints and bools give the default float dtype. */
 export const rsqrt = floatUnary('rsqrt');
+/** e to the power of each element. Ints and bools give the default float dtype. */
 export const exp = floatUnary('exp');
+/**
+ * exp(x) - 1 for each element, accurate for x near 0. Ints and bools give the default float dtype.
+ */
 export const expm1 = floatUnary('expm1');
+/**
+ * The natural logarithm of each element (-inf at 0, NaN below). Ints and bools give the default
+ * float dtype.
+ */
 export const log = floatUnary('log');
+/**
+ * log(1 + x) for each element, accurate for x near 0. Ints and bools give the default float dtype.
+ */
 export const log1p = floatUnary('log1p');
+/** The base-2 logarithm of each element. Ints and bools give the default float dtype. */
 export const log2 = floatUnary('log2');
+/** The sine of each element, in radians. Ints and bools give the default float dtype. */
 export const sin = floatUnary('sin');
+/** The cosine of each element, in radians. Ints and bools give the default float dtype. */
 export const cos = floatUnary('cos');
+/** The tangent of each element, in radians. Ints and bools give the default float dtype. */
 export const tan = floatUnary('tan');
+/**
+ * The arcsine of each element (torch.asin), NaN outside [-1, 1]. Ints and bools give the default
+ * float dtype.
+ */
 export const asin = floatUnary('asin');
+/**
+ * The arccosine of each element (torch.acos), NaN outside [-1, 1]. Ints and bools give the default
+ * float dtype.
+ */
 export const acos = floatUnary('acos');
+/** The arctangent of each element (torch.atan). Ints and bools give the default float dtype. */
 export const atan = floatUnary('atan');
+/** The hyperbolic sine of each element. Ints and bools give the default float dtype. */
 export const sinh = floatUnary('sinh');
+/** The hyperbolic cosine of each element. Ints and bools give the default float dtype. */
 export const cosh = floatUnary('cosh');
+/** The hyperbolic tangent of each element. Ints and bools give the default float dtype. */
 export const tanh = floatUnary('tanh');
+/**
+ * The logistic function 1 / (1 + exp(-x)) of each element. Ints and bools give the default float
+ * dtype.
+ */
 export const sigmoid = floatUnary('sigmoid');
+/** The Gauss error function of each element. Ints and bools give the default float dtype. */
 export const erf = floatUnary('erf');
+/** 1 / x for each element (inf at 0). Ints and bools give the default float dtype. */
 export const reciprocal = floatUnary('reciprocal');
+/** Each element rounded down, in x's dtype (integers come back unchanged). */
 export const floor = sameUnary('floor');
+/** Each element rounded up, in x's dtype (integers come back unchanged). */
 export const ceil = sameUnary('ceil');
+/** Each element rounded toward zero (its integer part), in x's dtype. */
 export const trunc = sameUnary('trunc');
+/** -1, 0 or 1 by the sign of each element, in x's dtype (torch.sign). */
 export const sign = sameUnary('sign');
+/** A bool tensor, true where x is NaN. */
 export const isnan = (x: Tensor) => unary('isnan', x, 'bool');
+/** A bool tensor, true where x is +inf or -inf. */
 export const isinf = (x: Tensor) => unary('isinf', x, 'bool');
+/** A bool tensor, true where x is neither NaN nor infinite (always true for integers). */
 export const isfinite = (x: Tensor) => unary('isfinite', x, 'bool');
+/** A bool tensor, true where x is zero (torch.logical_not). */
 export const logicalNot = (x: Tensor) => unary('logicalNot', x, 'bool');
 
+/** -x for each element, in x's dtype; bool tensors are refused (use logicalNot). */
 export function neg(x: Tensor): Tensor {
   if (x.dtype === 'bool')
     throw new DTypeError(
@@ -86,15 +130,21 @@ export function neg(x: Tensor): Tensor {
     );
   return unary('neg', x);
 }
+/** |x| for each element, in x's dtype; bool tensors are refused. */
 export function abs(x: Tensor): Tensor {
   noBool('abs', x);
   return unary('abs', x);
 }
+/** max(x, 0) for each element, in x's dtype (torch.relu); bool tensors are refused. */
 export function relu(x: Tensor): Tensor {
   noBool('relu', x);
   return unary('relu', x);
 }
 
+/**
+ * Each element rounded to `decimals` places (default 0), halves to even as torch.round. With
+ * `decimals` it computes round(x * 10^d) / 10^d, so the result is a float.
+ */
 export function round(x: Tensor, opts: { decimals?: number } = {}): Tensor {
   const d = opts.decimals ?? 0;
   if (d === 0) return unary('round', x);
@@ -102,18 +152,25 @@ export function round(x: Tensor, opts: { decimals?: number } = {}): Tensor {
   return div(unary('round', mul(x, scale)), scale);
 }
 
+/** x - trunc(x): the fractional part of each element, with its sign (torch.frac). */
 export function frac(x: Tensor): Tensor {
+  if (!isFloating(x.dtype))
+    throw new DTypeError(`frac: not implemented for '${x.dtype}' tensors (only floating point)`);
   return sub(x, trunc(x));
 }
 
+/**
+ * x * x for each element (torch.square): pow(x, 2), as PyTorch computes it, so the node is
+ * PowBackward0 and a bool input squares to int64.
+ */
 export function square(x: Tensor): Tensor {
-  return mul(x, x);
+  return pow(x, 2);
 }
 
-/** Applies a binary kernel with broadcasting; `out` maps the compute dtype to the result dtype. */
 /** Integer ops that PyTorch rejects for a zero divisor instead of returning garbage. */
 const INT_DIVISIONS = new Set<BinaryOp>(['floorDiv', 'fmod', 'remainder']);
 
+/** Applies a binary kernel with broadcasting; `out` maps the compute dtype to the result dtype. */
 function binary(
   op: BinaryOp,
   a: TensorLike,
@@ -134,9 +191,14 @@ function binary(
 
 const toBool = () => 'bool' as DType;
 
+/** a + alpha * b with broadcasting and type promotion (torch.add); `alpha` (default 1) scales b. */
 export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
   return binary('add', a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
 }
+/**
+ * a - alpha * b with broadcasting and type promotion (torch.sub); two bool tensors are refused (use
+ * logicalXor).
+ */
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
   if (isTensor(a) && a.dtype === 'bool' && isTensor(b) && b.dtype === 'bool') {
     throw new DTypeError(
@@ -145,13 +207,21 @@ export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {})
   }
   return binary('sub', a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
 }
+/** a * b elementwise with broadcasting and type promotion (torch.mul). */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   return binary('mul', a, b);
 }
 
+/** How div rounds the quotient (torch.div's rounding_mode). */
 export interface DivOptions {
+  /** null (the default) for true division, 'trunc' to round toward zero, 'floor' toward -inf. */
   roundingMode?: 'trunc' | 'floor' | null;
 }
+/**
+ * a / b with broadcasting (torch.div). Without `roundingMode` it is true division, so integer
+ * inputs give the default float dtype; 'trunc' (toward zero) and 'floor' (toward -inf) round the
+ * quotient and keep the promoted dtype.
+ */
 export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor {
   const mode = opts.roundingMode ?? null;
   if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
@@ -165,9 +235,17 @@ export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor
   const compute = resultTypeOf(a, b);
   return isIntegral(compute) ? trunc(q).to(compute) : trunc(q);
 }
+/**
+ * a / b rounded toward -inf (torch.floor_divide, Python's //), in the promoted dtype; an integer
+ * division by zero throws.
+ */
 export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
   return binary('floorDiv', a, b);
 }
+/**
+ * a to the power b elementwise with broadcasting and type promotion (torch.pow); an integer tensor
+ * to a negative scalar power throws.
+ */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   // Only a scalar exponent is rejected; tensor exponents give integer results (2 ** -1 == 0).
   if (isIntegral(resultTypeOf(a, b)) && typeof b === 'number' && b < 0) {
@@ -175,10 +253,30 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   }
   return binary('pow', a, b);
 }
+/**
+ * The larger of a and b elementwise with broadcasting and type promotion (torch.maximum); a NaN on
+ * either side gives NaN.
+ */
 export const maximum = (a: Tensor, b: TensorLike) => binary('maximum', a, b);
+/**
+ * The smaller of a and b elementwise with broadcasting and type promotion (torch.minimum); a NaN on
+ * either side gives NaN.
+ */
 export const minimum = (a: Tensor, b: TensorLike) => binary('minimum', a, b);
+/**
+ * The remainder of a / b with the sign of a (torch.fmod, C's fmod); an integer division by zero
+ * throws.
+ */
 export const fmod = (a: TensorLike, b: TensorLike) => binary('fmod', a, b);
+/**
+ * The remainder of a / b with the sign of b (torch.remainder, Python's %); an integer division by
+ * zero throws.
+ */
 export const remainder = (a: TensorLike, b: TensorLike) => binary('remainder', a, b);
+/**
+ * The angle of the point (b, a), atan(a / b) in the right quadrant (torch.atan2), with
+ * broadcasting; integer inputs give the default float dtype.
+ */
 export const atan2 = (a: TensorLike, b: TensorLike) => binary('atan2', a, b, floatOut);
 /**
  * relu's gradient from the output gradient and relu's output: zero where the output is <= 0
@@ -186,16 +284,32 @@ export const atan2 = (a: TensorLike, b: TensorLike) => binary('atan2', a, b, flo
  */
 export const reluBackward = (grad: TensorLike, output: TensorLike) =>
   binary('reluBackward', grad, output);
+/** a == b elementwise with broadcasting, as a bool tensor (torch.eq). */
 export const eq = (a: TensorLike, b: TensorLike) => binary('eq', a, b, toBool);
+/** a != b elementwise with broadcasting, as a bool tensor (torch.ne). */
 export const ne = (a: TensorLike, b: TensorLike) => binary('ne', a, b, toBool);
+/** a < b elementwise with broadcasting, as a bool tensor (torch.lt). */
 export const lt = (a: TensorLike, b: TensorLike) => binary('lt', a, b, toBool);
+/** a <= b elementwise with broadcasting, as a bool tensor (torch.le). */
 export const le = (a: TensorLike, b: TensorLike) => binary('le', a, b, toBool);
+/** a > b elementwise with broadcasting, as a bool tensor (torch.gt). */
 export const gt = (a: TensorLike, b: TensorLike) => binary('gt', a, b, toBool);
+/** a >= b elementwise with broadcasting, as a bool tensor (torch.ge). */
 export const ge = (a: TensorLike, b: TensorLike) => binary('ge', a, b, toBool);
+/** Both a and b nonzero, elementwise with broadcasting, as a bool tensor (torch.logical_and). */
 export const logicalAnd = (a: TensorLike, b: TensorLike) => binary('logicalAnd', a, b, toBool);
+/** Either a or b nonzero, elementwise with broadcasting, as a bool tensor (torch.logical_or). */
 export const logicalOr = (a: TensorLike, b: TensorLike) => binary('logicalOr', a, b, toBool);
+/**
+ * Exactly one of a and b nonzero, elementwise with broadcasting, as a bool tensor
+ * (torch.logical_xor).
+ */
 export const logicalXor = (a: TensorLike, b: TensorLike) => binary('logicalXor', a, b, toBool);
 
+/**
+ * `condition ? a : b` elementwise, broadcasting all three (torch.where); the result has the
+ * promoted dtype of a and b. The condition must be bool (or uint8).
+ */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (condition.dtype !== 'bool' && condition.dtype !== 'uint8') {
     throw new DTypeError(
@@ -218,7 +332,12 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   );
 }
 
-/** clamp(x, min, max); recorded as one op so the gradient passes where min <= x <= max. */
+/**
+ * Each element limited to [min, max] (torch.clamp; `clip` is the same function). Either bound may
+ * be left out (undefined or null), not both, and may be a tensor that broadcasts; where min > max
+ * the result is max, as in PyTorch; the dtype is promoted over x and the bounds. Recorded as one op
+ * so the gradient passes where min <= x <= max.
+ */
 export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new ValueError("clamp: At least one of 'min' or 'max' must not be None");
@@ -247,11 +366,19 @@ export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor
   return where(lt(abs(weight), 0.5), fromStart(), fromEnd());
 }
 
+/** The tolerances of isclose and allclose. */
 export interface CloseOptions {
+  /** Relative tolerance, times |b| (default 1e-5). */
   rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
   atol?: number;
+  /** Whether NaN is close to NaN (default false). */
   equalNan?: boolean;
 }
+/**
+ * |a - b| <= atol + rtol * |b| elementwise, as a bool tensor (torch.isclose; rtol 1e-5 and atol
+ * 1e-8 by default). Equal infinities are close; NaNs only with `equalNan`.
+ */
 export function isclose(a: Tensor, b: TensorLike, opts: CloseOptions = {}): Tensor {
   const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
   const diff = sub(a, b);
@@ -265,18 +392,29 @@ function fullLikeScalar(like: Tensor, value: number): Tensor {
   return operands('isclose', [like, value], resultTypeOf(like, value))[1];
 }
 
+/** Whether isclose holds for every element (torch.allclose), as a JS boolean. */
 export function allclose(a: Tensor, b: TensorLike, opts: CloseOptions = {}): boolean {
   return isclose(a, b, opts).all().item() !== 0;
 }
+/** Whether a and b have the same shape and equal elements (torch.equal), as a JS boolean. */
 export function equal(a: Tensor, b: Tensor): boolean {
   return sameShape(a.shape, b.shape) && eq(a, b).all().item() !== 0;
 }
 
+/** The replacements nanToNum writes; each defaults as in torch.nan_to_num. */
 export interface NanToNumOptions {
+  /** For NaN (default 0). */
   nan?: number;
+  /** For +inf (default the dtype's largest finite value). */
   posinf?: number;
+  /** For -inf (default the dtype's lowest finite value). */
   neginf?: number;
 }
+/**
+ * x with NaN, +inf and -inf replaced by `nan` (default 0), `posinf` and `neginf` (default the
+ * dtype's largest and lowest finite values), as torch.nan_to_num; a non-float x comes back as a
+ * copy.
+ */
 export function nanToNum(x: Tensor, opts: NanToNumOptions = {}): Tensor {
   if (!isFloating(x.dtype)) return x.clone();
   const big = x.dtype === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;

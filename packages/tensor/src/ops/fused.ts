@@ -28,8 +28,9 @@ function fusable(param: Tensor, others: readonly Tensor[]): boolean {
 }
 
 /**
- * One step of torch.optim.SGD's single-tensor update on `param`, in place: the momentum buffer
- * (null while momentum is 0, or before the first step made it) is updated too.
+ * One step of torch.optim.SGD's single-tensor update on `param`, in place, the momentum buffer
+ * updated too. The buffer is null exactly when momentum is 0; on the first momentum step, which
+ * makes the buffer, there is none yet, so this declines and the optimizer composes that step.
  */
 export function fusedSgdStep(
   param: Tensor,

@@ -56,6 +56,11 @@ function checkIndexShape(op: string, x: Tensor, dim: number, index: Tensor, src?
 /** Treats 0-d tensors as one-element vectors, as gather/scatter do in PyTorch. */
 const atLeast1d = (t: Tensor) => (t.ndim === 0 ? V.view(t, [1]) : t);
 
+/**
+ * x's values at `index` along `dim` (torch.gather): for dim 0, out[i][j] = x[index[i][j]][j]. The
+ * int32/int64 index has x's number of dims and no size larger than x's outside `dim`; the result
+ * has index's shape. Differentiable wrt x.
+ */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   return gatherAs('gather', x, dim, index);
 }
@@ -72,7 +77,9 @@ function gatherAs(op: string, x: Tensor, dim: number, index: Tensor): Tensor {
   );
 }
 
+/** scatter's optional reduction (torch.scatter's reduce). */
 export interface ScatterOptions {
+  /** Combine with the value already there instead of overwriting it. */
   reduce?: 'add' | 'multiply';
 }
 
@@ -104,6 +111,11 @@ function scatterImpl(
   );
 }
 
+/**
+ * A copy of x with the values of `src` written at `index` along `dim` (torch.scatter): for dim 0,
+ * out[index[i][j]][j] = src[i][j]. `src` is a number or a tensor of which only the part of index's
+ * shape is read; `reduce` adds or multiplies instead. Not in place (Tensor.scatter_ is).
+ */
 export function scatter(
   x: Tensor,
   dim: number,
@@ -116,12 +128,23 @@ export function scatter(
   return scatterImpl('scatter', x, dim, index, src, reduce, true);
 }
 
+/**
+ * A copy of x with the values of `src` added at `index` along `dim` (torch.scatter_add): for dim 0,
+ * out[index[i][j]][j] += src[i][j], repeated positions adding up.
+ */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   return scatterImpl('scatterAdd', x, dim, index, src, 'sum', true);
 }
 
+/** How scatterReduce combines the values that land on one position. */
 export type ScatterReduceMode = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
 
+/**
+ * A copy of x with the values of `src` reduced into the positions `index` picks along `dim`
+ * (torch.scatter_reduce), by 'sum', 'prod', 'mean', 'amax' or 'amin'. With `includeSelf` (the
+ * default) x's value takes part; without it, a position that receives values is reduced from them
+ * alone.
+ */
 export function scatterReduce(
   x: Tensor,
   dim: number,
@@ -154,6 +177,10 @@ function alongDim(index: Tensor, shape: readonly number[], dim: number): Tensor 
   );
 }
 
+/**
+ * The slices of x at the positions in the 1-D `index` along `dim`, in that order
+ * (torch.index_select): a copy whose dim `dim` has index's length.
+ */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim('indexSelect', dim, x.ndim);
   checkIndexTensor('indexSelect', index);
@@ -164,6 +191,11 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return gatherAs('indexSelect', x, d, alongDim(index, x.shape, d));
 }
 
+/**
+ * A copy of x with alpha times the slices of `source` added at the positions in the 1-D `index`
+ * along `dim` (torch.index_add): out.select(dim, index[i]) += alpha * source.select(dim, i),
+ * repeated positions adding up.
+ */
 export function indexAdd(
   x: Tensor,
   dim: number,
@@ -176,6 +208,10 @@ export function indexAdd(
   return scatterImpl('indexAdd', x, d, alongDim(index, source.shape, d), src, 'sum', true);
 }
 
+/**
+ * x with `value` (a number or a 0-d tensor) where the bool `mask`, broadcast to x's shape, is true
+ * (torch.masked_fill); a copy in x's dtype, differentiable wrt x and a tensor value.
+ */
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   if (mask.dtype !== 'bool') {
     throw new DTypeError(
@@ -291,6 +327,11 @@ export function indexPut(
   });
 }
 
+/**
+ * The coordinates of x's nonzero elements in row-major order, an int64 [count, x.ndim] tensor
+ * (torch.nonzero); with `asTuple`, one 1-D index tensor per dim instead
+ * (torch.nonzero(as_tuple=True)), as indexPut takes them. Reads x on the host.
+ */
 export function nonzero(x: Tensor): Tensor;
 export function nonzero(x: Tensor, opts: { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | Tensor[] {
@@ -316,6 +357,10 @@ function nonzeroCoords(x: Tensor): Tensor {
   return fromArray(out, [hits.length, x.ndim], { dtype: 'int64', device: x.device });
 }
 
+/**
+ * The elements of x where `mask` (bool or uint8, broadcast with x) is true, as a 1-D tensor in
+ * row-major order (torch.masked_select); differentiable wrt x.
+ */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== 'bool' && mask.dtype !== 'uint8') {
     throw new DTypeError(
@@ -328,6 +373,10 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   return indexSelect(flatX, 0, hits);
 }
 
+/**
+ * The elements of x, read as 1-D in row-major order, at `index` (negatives count from the end), in
+ * index's shape (torch.take).
+ */
 export function take(x: Tensor, index: Tensor): Tensor {
   const flat = V.reshape(x, [-1]);
   return V.view(
@@ -336,6 +385,10 @@ export function take(x: Tensor, index: Tensor): Tensor {
   );
 }
 
+/**
+ * The one-hot encoding of the int64 `index` (torch.nn.functional.one_hot): int64 of shape
+ * [...index.shape, numClasses], 1 at each index; numClasses -1 (the default) takes max(index) + 1.
+ */
 export function oneHot(index: Tensor, numClasses = -1): Tensor {
   // Read on the host: a composite, so a trace sees the op and never a constant.
   return composite('oneHot', [index], { numClasses }, () => oneHotOf(index, numClasses));
@@ -362,12 +415,19 @@ function oneHotOf(index: Tensor, numClasses: number): Tensor {
   return fromArray(out, [...index.shape, n], { dtype: 'int64', device: index.device });
 }
 
+/** Options of sort and argsort. */
 export interface SortOptions {
+  /** Largest first (default false). */
   descending?: boolean;
+  /** Accepted for PyTorch's signature: the sort is always stable. */
   stable?: boolean;
 }
 
-/** Values come from gathering with the sorted indices, so gradients flow through gather. */
+/**
+ * x sorted along `dim` (default the last), ascending unless `descending`: [values, indices]
+ * (torch.sort), the indices int64 into x. Stable, NaN sorting as the largest. The values come from
+ * gathering with the sorted indices, so gradients flow through gather.
+ */
 export function sort(x: Tensor, dim = -1, opts: SortOptions = {}): ValuesIndices {
   const attrs = { dim, descending: !!opts.descending };
   return composite('sort', [x], attrs, () => sorted(x, dim, opts));
@@ -384,15 +444,24 @@ function sorted(x: Tensor, dim: number, opts: SortOptions): ValuesIndices {
     : valuesIndices(values, indices);
 }
 
+/** The int64 indices that sort x along `dim` (torch.argsort): sort's indices. */
 export function argsort(x: Tensor, dim = -1, opts: SortOptions = {}): Tensor {
   return sort(x, dim, opts).indices;
 }
 
+/** Options of topk. */
 export interface TopkOptions {
+  /** The k largest (default true), else the k smallest. */
   largest?: boolean;
+  /** Accepted for PyTorch's signature: the results are always sorted. */
   sorted?: boolean;
 }
 
+/**
+ * The k largest elements along `dim` (default the last), or the k smallest with `largest: false`,
+ * best first: [values, indices] (torch.topk), the indices int64 into x; the values are
+ * differentiable.
+ */
 export function topk(x: Tensor, k: number, dim = -1, opts: TopkOptions = {}): ValuesIndices {
   const d = normalizeDim('topk', dim, Math.max(x.ndim, 1));
   const n = x.ndim === 0 ? 1 : x.shape[d];

@@ -6,6 +6,10 @@ import { newTensor, wrapStorage } from '../tensor-base';
 import { operands, resultTypeOf } from './broadcast';
 import * as V from './views';
 
+/**
+ * The tensors joined along an existing dim `dim` (torch.cat): all sizes but that dim must match,
+ * and the dtype is promoted over them. 1-D empty tensors are skipped, as PyTorch allows. A copy.
+ */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ValueError('cat: expected a non-empty list of Tensors');
   // PyTorch skips 1-D empty tensors, a legacy allowance that code relies on.
@@ -45,6 +49,10 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
 }
 
+/**
+ * Equal-shaped tensors joined along a new dim at `dim`, which may also be their ndim to append
+ * it (torch.stack). A copy, the dtype promoted as cat's.
+ */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ValueError('stack: expects a non-empty TensorList');
   const ref = tensors[0];
@@ -64,6 +72,10 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   );
 }
 
+/**
+ * x cut along `dim` into pieces of `splitSize` (the last one may be smaller), or of the sizes in a
+ * list, which must sum to the dim's size (torch.split). The pieces are views.
+ */
 export function split(x: Tensor, splitSize: number | Shape, dim = 0): Tensor[] {
   const d = normalizeDim('split', dim, x.ndim);
   const n = x.shape[d];
@@ -101,6 +113,10 @@ export function split(x: Tensor, splitSize: number | Shape, dim = 0): Tensor[] {
   });
 }
 
+/**
+ * x cut along `dim` into `chunks` pieces of equal size ceil(n / chunks), the last smaller; fewer
+ * pieces when n does not fill them (torch.chunk). The pieces are views.
+ */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0)
     throw new ValueError(`chunk: chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
@@ -108,11 +124,17 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }
 
+/** The slices of x along `dim`, each without that dim (torch.unbind); views. */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = normalizeDim('unbind', dim, x.ndim);
   return Array.from({ length: x.shape[d] }, (_, i) => V.select(x, d, i));
 }
 
+/**
+ * Coordinate grids from 0-d or 1-D tensors (torch.meshgrid): each output has shape [n0, n1, ...]
+ * and varies along its own input's dim. 'ij' (default) is matrix indexing; 'xy' swaps the first two
+ * dims, as numpy. The grids are expanded views of the inputs.
+ */
 export function meshgrid(
   tensors: readonly Tensor[],
   opts: { indexing?: 'ij' | 'xy' } = {},
@@ -140,6 +162,10 @@ export function meshgrid(
   return swap ? [grids[1], grids[0], ...grids.slice(2)] : grids;
 }
 
+/**
+ * x tiled `sizes[i]` times along each dim (torch.Tensor.repeat); `sizes` may have more entries than
+ * x has dims, which adds leading dims. A copy.
+ */
 export function repeat(x: Tensor, sizes: Shape): Tensor {
   if (sizes.length < x.ndim) {
     throw new ShapeError(
@@ -156,11 +182,16 @@ export function repeat(x: Tensor, sizes: Shape): Tensor {
   );
 }
 
+/**
+ * x repeated `dims[i]` times along each dim (torch.tile): as repeat, but fewer entries than x's
+ * dims count as leading 1s. A copy.
+ */
 export function tile(x: Tensor, dims: Shape): Tensor {
   const full = dims.length < x.ndim ? [...new Array(x.ndim - dims.length).fill(1), ...dims] : dims;
   return repeat(x, full);
 }
 
+/** x with the order of elements along each of `dims` reversed (torch.flip); a copy. */
 export function flip(x: Tensor, dims: Shape): Tensor {
   const ds = normalizeDims('flip', dims, x.ndim);
   return apply('flip', [x], { dims: ds }, () => {
@@ -174,6 +205,10 @@ export function flip(x: Tensor, dims: Shape): Tensor {
   });
 }
 
+/**
+ * x shifted circularly by `shifts` along `dims` (torch.roll): elements pushed past the end come
+ * back at the start. Without dims, x is rolled as if flattened. A copy.
+ */
 export function roll(x: Tensor, shifts: number | Shape, dims?: number | Shape): Tensor {
   const all = typeof shifts === 'number' ? [shifts] : shifts;
   if (!Array.isArray(all) || all.some((s) => !Number.isInteger(s)))

@@ -42,6 +42,10 @@ function innerMismatch(op: string, a: Tensor, b: Tensor, k1: number, k2: number)
   );
 }
 
+/**
+ * The matrix product of a [n, k] and b [k, m]: [n, m] (torch.mm). Both must have one dtype (no
+ * promotion, as PyTorch's) and not be bool.
+ */
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 2 || b.ndim !== 2)
     throw new ShapeError(
@@ -51,6 +55,10 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   return batchedMatmul(...sameDtype('mm', a, b));
 }
 
+/**
+ * The batched matrix product of a [B, n, k] and b [B, k, m]: [B, n, m] (torch.bmm); no
+ * broadcasting, and one dtype for both.
+ */
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 3 || b.ndim !== 3)
     throw new ShapeError(
@@ -64,7 +72,12 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   return batchedMatmul(...sameDtype('bmm', a, b));
 }
 
-/** torch.matmul: dot, matrix-vector, and batched products with broadcast batch dims. */
+/**
+ * torch.matmul: the dot product of two vectors (0-d), matrix-vector and vector-matrix products, and
+ * matrix products batched over the leading dims, which broadcast. A 1-D operand is taken as a row
+ * (left) or column (right) and that dim is removed from the result. Both operands must have one
+ * dtype.
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
@@ -101,6 +114,7 @@ function broadcastBatch(
   }
 }
 
+/** The inner product of two 1-D tensors of one size and dtype, as a 0-d tensor (torch.dot). */
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1)
     throw new ShapeError(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
@@ -112,12 +126,17 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   return matmul(...sameDtype('dot', a, b));
 }
 
+/**
+ * The outer product of two 1-D tensors, a[i] * b[j] as an [n, m] matrix (torch.outer); the dtype is
+ * promoted.
+ */
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1)
     throw new ShapeError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
   return E.mul(V.unsqueeze(a, 1), V.unsqueeze(b, 0));
 }
 
+/** The sum of a matrix's main diagonal, as a 0-d tensor (torch.trace); integers sum to int64. */
 export function trace(x: Tensor): Tensor {
   if (x.ndim !== 2)
     throw new ShapeError(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
@@ -139,6 +158,10 @@ function bandMask(
   return keep === 'upper' ? E.ge(delta, k) : keep === 'lower' ? E.le(delta, k) : E.eq(delta, k);
 }
 
+/**
+ * x with the elements below diagonal `diagonal` of its last two dims zeroed (torch.triu): 0 keeps
+ * the main diagonal, > 0 starts above it, < 0 below. A copy; leading dims are a batch.
+ */
 export function triu(x: Tensor, diagonal = 0): Tensor {
   if (x.ndim < 2)
     throw new ShapeError(`triu: input tensor must have at least 2 dimensions, got ${x.ndim}`);
@@ -149,6 +172,11 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
   ).to(x.dtype);
 }
 
+/**
+ * x with the elements above diagonal `diagonal` of its last two dims zeroed (torch.tril): 0 keeps
+ * the main diagonal, > 0 also keeps some above it, < 0 drops some below. A copy; leading dims are a
+ * batch.
+ */
 export function tril(x: Tensor, diagonal = 0): Tensor {
   if (x.ndim < 2)
     throw new ShapeError(`tril: input tensor must have at least 2 dimensions, got ${x.ndim}`);
@@ -178,6 +206,10 @@ function padLast(x: Tensor, k: number): Tensor {
   return cat([x, zeros([...x.shape.slice(0, -1), k], { dtype: x.dtype, device: x.device })], -1);
 }
 
+/**
+ * torch.diag: a 1-D x placed on diagonal `diagonal` of a new square matrix (zeros elsewhere), or
+ * the diagonal `diagonal` of a 2-D x copied out as a 1-D tensor.
+ */
 export function diag(x: Tensor, diagonal = 0): Tensor {
   if (x.ndim === 1) return diagEmbed(x, diagonal);
   if (x.ndim === 2) return V.diagonal(x, diagonal).clone();

@@ -22,6 +22,10 @@ function floatMatrices(op: string, a: Tensor): void {
     throw new DTypeError(`${op}: Expected a floating point tensor as input. Got ${a.dtype}`);
 }
 
+/**
+ * qr's output: 'reduced' Q [m, k] and R [k, n] with k = min(m, n); 'complete' Q [m, m] and R [m,
+ * n]; 'r' R alone (Q empty).
+ */
 export type QrMode = 'reduced' | 'complete' | 'r';
 
 /** A = Q R for each matrix (torch.linalg.qr): 'reduced' (default), 'complete', or 'r' only. */

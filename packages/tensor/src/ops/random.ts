@@ -4,11 +4,15 @@ import type { Tensor, TensorLike } from '../tensor';
 import { fromArray, normal, rand } from './create';
 import * as E from './elementwise';
 
+/** The generator a sampling op draws from; defaultGenerator without one. */
 export interface GeneratorOption {
   generator?: Generator;
 }
 
-/** Fresh samples of x's shape and dtype: the source for the in-place uniform_/normal_. */
+/**
+ * Samples uniform in [from, to) of x's shape on its device, float64 for a float64 x and float32
+ * otherwise: the source uniform_ copies in.
+ */
 export function uniformLike(
   x: Tensor,
   from: number,
@@ -23,6 +27,10 @@ export function uniformLike(
   return E.add(E.mul(u, to - from), from);
 }
 
+/**
+ * Normal samples of x's shape on its device, float64 for a float64 x and float32 otherwise: the
+ * source normal_ copies in.
+ */
 export function normalLike(
   x: Tensor,
   mean: number,
@@ -36,13 +44,20 @@ export function normalLike(
   });
 }
 
+/**
+ * A bool tensor of x's shape on its device, each element true with probability `p` (a number or a
+ * tensor that broadcasts): the source of bernoulli_ and bernoulli.
+ */
 export function bernoulliLike(x: Tensor, p: TensorLike, opts: GeneratorOption = {}): Tensor {
   // Drawn on the CPU in float64 (the generator's stream); devices without float64 compare in float32.
   const u = rand(x.shape, { dtype: 'float64', device: 'cpu', generator: opts.generator });
   return E.lt(x.device === 'cpu' ? u : u.float().to(x.device), p);
 }
 
-/** Draws 0/1 with the probabilities in `p`, keeping its shape and dtype. */
+/**
+ * Draws 0/1 with the probabilities in `p` (torch.bernoulli), keeping its shape and dtype; the
+ * probabilities are checked to lie in [0, 1]. Not differentiable.
+ */
 export function bernoulli(p: Tensor, opts: GeneratorOption = {}): Tensor {
   const probs = p.dataSync();
   for (const v of probs) {
@@ -52,11 +67,17 @@ export function bernoulli(p: Tensor, opts: GeneratorOption = {}): Tensor {
   return bernoulliLike(p, p, opts).to(p.dtype);
 }
 
+/** Options of multinomial. */
 export interface MultinomialOptions extends GeneratorOption {
+  /** Draw with replacement (default false: each index at most once per row). */
   replacement?: boolean;
 }
 
-/** Samples indices by the (unnormalized) weights in each row of `probs`. */
+/**
+ * Samples indices by the (unnormalized) weights in each row of `probs` (torch.multinomial): int64
+ * [numSamples] for a 1-D `probs`, [rows, numSamples] for a 2-D one; without `replacement` an index
+ * comes at most once per row.
+ */
 export function multinomial(
   probs: Tensor,
   numSamples: number,

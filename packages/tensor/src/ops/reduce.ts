@@ -10,8 +10,14 @@ import { isTensor, type ValuesIndices, valuesIndices, wrapStorage } from '../ten
 import * as E from './elementwise';
 import * as V from './views';
 
+/** Options of the reductions, as torch's keepdim and dtype arguments. */
 export interface ReduceOptions {
+  /** Keep each reduced dim as size 1 instead of removing it (default false). */
   keepdim?: boolean;
+  /**
+   * Cast the input to this dtype before reducing, as PyTorch's `dtype` argument (sum, prod and mean
+   * then return it).
+   */
   dtype?: DType;
 }
 
@@ -45,10 +51,18 @@ function reduceTo(
 /** Sums of integers and bools are int64, as in PyTorch. */
 const sumDtype = (dtype: DType) => (isIntegral(dtype, true) ? 'int64' : dtype);
 
+/**
+ * The sum over `dim` (a dim or a list; all dims when omitted) (torch.sum). Integers and bools sum
+ * to int64 unless `dtype` says otherwise.
+ */
 export function sum(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
   return reduceTo('sum', x, dim, opts, opts.dtype ?? sumDtype(x.dtype));
 }
 
+/**
+ * The product over `dim`, or all elements when omitted (torch.prod). Integers and bools give int64
+ * unless `dtype` says otherwise.
+ */
 export function prod(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor {
   return reduceTo('prod', x, dim, opts, opts.dtype ?? sumDtype(x.dtype));
 }
@@ -57,6 +71,10 @@ function countOf(op: string, x: Tensor, dim: number | Shape | undefined): number
   return normalizeDims(op, dim, x.ndim).reduce((n, d) => n * (x.shape[d] ?? 1), 1);
 }
 
+/**
+ * The mean over `dim` (a dim or a list; all dims when omitted) (torch.mean); the dtype (or `dtype`)
+ * must be floating, as PyTorch requires.
+ */
 export function mean(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
   const dtype = opts.dtype ?? x.dtype;
   if (!isFloating(dtype)) {
@@ -90,8 +108,16 @@ function extreme(
   return reduceTo(op, x, dim, opts, x.dtype);
 }
 
+/**
+ * The maximum over `dim` (a dim or a list; all dims when omitted), values only (torch.amax); an
+ * empty reduced dim throws. Differentiable.
+ */
 export const amax = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) =>
   extreme('max', x, dim, opts);
+/**
+ * The minimum over `dim` (a dim or a list; all dims when omitted), values only (torch.amin); an
+ * empty reduced dim throws. Differentiable.
+ */
 export const amin = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) =>
   extreme('min', x, dim, opts);
 
@@ -133,8 +159,16 @@ function argIndices(
   return wrapStorage(src.storage.backend.argReduce(op, src, d), shape);
 }
 
+/**
+ * The int64 index of the maximum along `dim`, or into x flattened when `dim` is omitted
+ * (torch.argmax). Not differentiable.
+ */
 export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
   argReduce('argmax', x, dim, opts);
+/**
+ * The int64 index of the minimum along `dim`, or into x flattened when `dim` is omitted
+ * (torch.argmin). Not differentiable.
+ */
 export const argmin = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
   argReduce('argmin', x, dim, opts);
 
@@ -170,6 +204,11 @@ function maxMin(
   return valuesIndices(values, opts.keepdim ? indices : V.squeeze(indices, d));
 }
 
+/**
+ * torch.max in its three forms: max(x) is the largest element as a 0-d tensor; max(x, dim) is
+ * [values, indices] along `dim` (int64 indices, values differentiable); max(x, other) is maximum(x,
+ * other).
+ */
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
@@ -180,6 +219,11 @@ export function max(
 ): Tensor | ValuesIndices {
   return maxMin('max', x, arg, opts);
 }
+/**
+ * torch.min in its three forms: min(x) is the smallest element as a 0-d tensor; min(x, dim) is
+ * [values, indices] along `dim` (int64 indices, values differentiable); min(x, other) is minimum(x,
+ * other).
+ */
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
@@ -191,19 +235,32 @@ export function min(
   return maxMin('min', x, arg, opts);
 }
 
+/**
+ * Whether every element over `dim` (all dims when omitted) is nonzero (torch.all): bool, or uint8
+ * for a uint8 x.
+ */
 export function all(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
   // uint8 stays uint8, a PyTorch quirk kept for compatibility.
   return reduceTo('all', x, dim, opts, x.dtype === 'uint8' ? 'uint8' : 'bool');
 }
+/**
+ * Whether some element over `dim` (all dims when omitted) is nonzero (torch.any): bool, or uint8
+ * for a uint8 x.
+ */
 export function any(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
   return reduceTo('any', x, dim, opts, x.dtype === 'uint8' ? 'uint8' : 'bool');
 }
 
+/** Options of var and std. */
 export interface VarOptions extends ReduceOptions {
   /** Bessel's correction: 1 gives the unbiased estimate (the default), 0 the population one. */
   correction?: number;
 }
 
+/**
+ * The variance over `dim` (all dims when omitted) (torch.var, exported as `var`): the squared
+ * deviations' sum divided by n - correction (default 1, the unbiased estimate). Floating x only.
+ */
 export function variance(x: Tensor, dim?: number | Shape, opts: VarOptions = {}): Tensor {
   if (!isFloating(x.dtype))
     throw new DTypeError(
@@ -215,12 +272,22 @@ export function variance(x: Tensor, dim?: number | Shape, opts: VarOptions = {})
   return E.div(ss, Math.max(0, n - (opts.correction ?? 1)));
 }
 
+/**
+ * The standard deviation over `dim` (all dims when omitted): sqrt of var with the same `correction`
+ * (torch.std). Floating x only.
+ */
 export function std(x: Tensor, dim?: number | Shape, opts: VarOptions = {}): Tensor {
   return E.sqrt(variance(x, dim, opts));
 }
 
+/** The p of a vector norm: a number (Infinity and -Infinity included) or 'fro', the same as 2. */
 export type NormOrder = number | 'fro';
 
+/**
+ * The vector p-norm over `dim` (all dims when omitted; torch.norm, torch.linalg.vector_norm): 2 and
+ * 'fro' the Euclidean norm, Infinity / -Infinity the largest / smallest |x|, 0 the count of
+ * nonzeros, else (sum |x|^p)^(1/p). Floating x only.
+ */
 export function norm(
   x: Tensor,
   p: NormOrder = 2,
@@ -249,7 +316,10 @@ function asFloat(x: Tensor): Tensor {
   return isFloating(x.dtype) ? x : x.to(getDefaultDtype());
 }
 
-/** log(sum(exp(x))) computed stably: the max is subtracted first (infinite maxes excluded). */
+/**
+ * log(sum(exp(x))) over `dim` (a dim or a list) (torch.logsumexp), computed stably: the max is
+ * subtracted first (infinite maxes excluded). Ints and bools give the default float dtype.
+ */
 export function logsumexp(x: Tensor, dim: number | Shape, opts: ReduceOptions = {}): Tensor {
   const src = asFloat(x);
   const m = amax(src, dim, { keepdim: true }).detach();
@@ -267,7 +337,9 @@ function cumulative(op: 'cumsum' | 'cumprod', x: Tensor, dim: number): Tensor {
   return x.ndim === 0 ? V.view(out, []) : out;
 }
 
+/** The running sum along `dim` (torch.cumsum), of x's shape; integers and bools give int64. */
 export const cumsum = (x: Tensor, dim: number) => cumulative('cumsum', x, dim);
+/** The running product along `dim` (torch.cumprod), of x's shape; integers and bools give int64. */
 export const cumprod = (x: Tensor, dim: number) => cumulative('cumprod', x, dim);
 
 /**
@@ -280,7 +352,11 @@ function directSoftmax(x: Tensor, dim: number, log: boolean): Tensor | null {
   return storage ? wrapStorage(storage, x.shape) : null;
 }
 
-/** Recorded as one op: its backward (y * (g - sum(g * y))) is cheaper than the composite's. */
+/**
+ * exp(x) normalized to sum to 1 along `dim` (torch.softmax), computed stably; ints and bools give
+ * the default float dtype. Recorded as one op: its backward (y * (g - sum(g * y))) is cheaper than
+ * the composite's.
+ */
 export function softmax(x: Tensor, dim: number): Tensor {
   const src = asFloat(x);
   const d = normalizeDim('softmax', dim, src.ndim);
@@ -292,6 +368,10 @@ export function softmax(x: Tensor, dim: number): Tensor {
   });
 }
 
+/**
+ * log(softmax(x)) along `dim`, computed stably as x - max - log(sum(exp(x - max)))
+ * (torch.log_softmax); ints and bools give the default float dtype.
+ */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const src = asFloat(x);
   const d = normalizeDim('logSoftmax', dim, src.ndim);

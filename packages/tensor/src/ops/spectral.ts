@@ -240,6 +240,7 @@ export function svdvals(a: Tensor): Tensor {
   return svd(a, { fullMatrices: false }).S;
 }
 
+/** The ord of matrixNorm: 'fro', 'nuc', 2, -2, 1, -1, Infinity or -Infinity. */
 export type MatrixNormOrder = 'fro' | 'nuc' | number;
 
 /**

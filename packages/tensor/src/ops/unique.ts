@@ -3,10 +3,18 @@ import type { Tensor } from '../tensor';
 import { fromArray } from './create';
 import * as V from './views';
 
+/** Options of unique, as torch.unique's arguments. */
 export interface UniqueOptions {
+  /** Accepted for PyTorch's signature: the values always come out sorted. */
   sorted?: boolean;
+  /**
+   * Also return, for each element of x (each slice along `dim`), the int64 index of its value in
+   * the result.
+   */
   returnInverse?: boolean;
+  /** Also return how often each unique value (or slice) occurs, int64. */
   returnCounts?: boolean;
+  /** Find the unique slices along this dim instead of unique elements. */
   dim?: number;
 }
 

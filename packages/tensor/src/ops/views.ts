@@ -44,14 +44,23 @@ function makeView<K extends ViewOp>(
   });
 }
 
+/** A copy of x in new, row-major storage (torch.clone); differentiable. */
 export function clone(x: Tensor): Tensor {
   return apply('clone', [x], {}, () => wrapStorage(x.storage.backend.copy(x, x.dtype), x.shape));
 }
 
+/**
+ * x itself when it is already row-major contiguous, else a row-major copy
+ * (torch.Tensor.contiguous).
+ */
 export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : clone(x);
 }
 
+/**
+ * x converted to a dtype (one of DTYPES) or moved to a registered device (torch.Tensor.to); x
+ * itself when nothing changes, unless `copy`. Differentiable: the gradient is cast or moved back.
+ */
 export function to(x: Tensor, target: DType | string, opts: { copy?: boolean } = {}): Tensor {
   if ((DTYPES as readonly string[]).includes(target)) {
     const dtype = target as DType;
@@ -67,6 +76,10 @@ export function to(x: Tensor, target: DType | string, opts: { copy?: boolean } =
   );
 }
 
+/**
+ * x's elements read as `shape` without a copy (torch.Tensor.view): a view sharing x's storage. One
+ * size may be -1 (inferred); throws where x's strides cannot express the shape (use reshape).
+ */
 export function view(x: Tensor, shape: Shape): Tensor {
   const target = inferShape('view', shape, x.numel(), x.shape);
   const strides = viewStrides(x.shape, x.strides, target);
@@ -78,6 +91,10 @@ export function view(x: Tensor, shape: Shape): Tensor {
   return makeView('view', x, target, strides, x.offset, {});
 }
 
+/**
+ * x with a new `shape` (one size may be -1): a view where the strides allow it, else a copy
+ * (torch.reshape).
+ */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   const target = inferShape('reshape', shape, x.numel(), x.shape);
   const strides = viewStrides(x.shape, x.strides, target);
@@ -85,6 +102,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   return view(clone(x), target);
 }
 
+/** x's dims reordered: dim i of the result is dim dims[i] of x (torch.permute); a view. */
 export function permute(x: Tensor, dims: Shape): Tensor {
   return permuteAs('PermuteBackward0', x, dims);
 }
@@ -107,6 +125,7 @@ function permuteAs(gradName: string, x: Tensor, dims: Shape): Tensor {
   );
 }
 
+/** x with dims dim0 and dim1 swapped (torch.transpose); a view. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const dims = x.shape.map((_, i) => i);
   const a = normalizeDim('transpose', dim0, x.ndim);
@@ -115,6 +134,10 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return permuteAs('TransposeBackward0', x, dims);
 }
 
+/**
+ * The transpose of a matrix; a 0-d or 1-D x comes back as it is (torch.t). A view; more than 2 dims
+ * throw.
+ */
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2)
     throw new ShapeError(`t: expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
@@ -122,6 +145,10 @@ export function t(x: Tensor): Tensor {
   return permuteAs('TBackward0', x, x.ndim < 2 ? x.shape.map((_, i) => i) : [1, 0]);
 }
 
+/**
+ * x with the dims `source` moved to the positions `destination`, the other dims keeping their order
+ * (torch.movedim); a view.
+ */
 export function movedim(x: Tensor, source: number | Shape, destination: number | Shape): Tensor {
   const src = normalizeDims('movedim', typeof source === 'number' ? [source] : source, x.ndim);
   const dst = normalizeDims(
@@ -142,6 +169,10 @@ export function movedim(x: Tensor, source: number | Shape, destination: number |
   return permute(x, order);
 }
 
+/**
+ * x without its size-1 dims, or without those among `dim`, a dim or a list (dims named there of
+ * another size stay) (torch.squeeze). A view.
+ */
 export function squeeze(x: Tensor, dim?: number | Shape): Tensor {
   const dims = dim === undefined ? x.shape.map((_, i) => i) : normalizeDims('squeeze', dim, x.ndim);
   const keep = x.shape.map((s, i) => !(s === 1 && dims.includes(i)));
@@ -157,6 +188,10 @@ export function squeeze(x: Tensor, dim?: number | Shape): Tensor {
   );
 }
 
+/**
+ * x with a new size-1 dim at `dim` (negative dims count from the end of the result: -1 appends); a
+ * view (torch.unsqueeze).
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
   const shape = [...x.shape];
@@ -167,6 +202,10 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return makeView('view', x, shape, strides, x.offset, { gradName: 'UnsqueezeBackward0' });
 }
 
+/**
+ * x broadcast to `shape` without a copy (torch.Tensor.expand): size-1 dims repeat with stride 0,
+ * new leading dims are added, and -1 keeps a size. A view: do not write into it in place.
+ */
 export function expand(x: Tensor, shape: Shape): Tensor {
   if (shape.length < x.ndim) {
     throw new ShapeError(
@@ -200,6 +239,10 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   return makeView('expand', x, outShape, strides, x.offset, {});
 }
 
+/**
+ * x with the dims startDim..endDim (inclusive) merged into one (torch.flatten); a 0-d x gives shape
+ * [1]. A view where the strides allow, else a copy, as reshape.
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.ndim);
@@ -209,12 +252,17 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
 }
 
+/** x with dim `dim` split into the dims `sizes`, one may be -1 (torch.unflatten); a view. */
 export function unflatten(x: Tensor, dim: number, sizes: Shape): Tensor {
   const d = normalizeDim('unflatten', dim, x.ndim);
   const inner = inferShape('unflatten', sizes, x.shape[d], x.shape);
   return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
 }
 
+/**
+ * x[start:end:step] along `dim`, Python's slice (indices clamped to the size, negatives from the
+ * end, null for an open end; step > 0); a view.
+ */
 export function slice(
   x: Tensor,
   dim: number,
@@ -242,6 +290,10 @@ export function slice(
   });
 }
 
+/**
+ * `length` elements of dim `dim` from `start`, negative from the end (torch.narrow); a view. Unlike
+ * slice, a range past the end throws.
+ */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   checkIntArgs('narrow', { start, length });
   const d = normalizeDim('narrow', dim, x.ndim);
@@ -255,6 +307,10 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return slice(x, d, s, s + length);
 }
 
+/**
+ * x[..., index, ...] at `dim`: that dim removed (torch.select; index negative from the end); a
+ * view.
+ */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   if (x.ndim === 0) throw new IndexError('select: select() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim('select', dim, x.ndim);
@@ -275,6 +331,10 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   );
 }
 
+/**
+ * The diagonal `offset` of the (dim1, dim2) planes (torch.diagonal: offset > 0 above the main one,
+ * < 0 below): those two dims removed and the diagonal appended as the last dim. A view.
+ */
 export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   checkIntArgs('diagonal', { offset });
   const a = normalizeDim('diagonal', dim1, x.ndim);
@@ -299,6 +359,11 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   );
 }
 
+/**
+ * A view of x's storage with the given size, strides and storage offset (torch.as_strided; the
+ * offset defaults to x's own, and is into the storage, not relative to x). Negative strides are
+ * refused; views that overlap themselves must not be written.
+ */
 export function asStrided(x: Tensor, size: Shape, stride: Shape, storageOffset = x.offset): Tensor {
   checkShape('asStrided', size);
   if (size.length !== stride.length)
@@ -413,6 +478,12 @@ function parseSlice(spec: string): { start: number | null; stop: number | null; 
   return { start: num(parts[0]), stop: num(parts[1]), step: num(parts[2]) ?? 1 };
 }
 
+/**
+ * x indexed as Python's x[specs...] (Tensor.index): numbers select, slices ('1:3', '::2' or {start,
+ * stop, step}) narrow, null inserts a dim, '...' skips dims. A view unless an index is a tensor or
+ * list (advanced indexing), which gathers into a copy whose indexed dims are replaced by the
+ * indices' broadcast shape, as PyTorch's.
+ */
 export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
   const ellipsis = specs.filter((s) => s === '...').length;
   if (ellipsis > 1) throw new IndexError('index: an index can only have a single ellipsis');

@@ -1,9 +1,18 @@
 /** Runs one golden case against @tensile/tensor and returns what differs from PyTorch. */
-
 import type { Tensor } from '@tensile/tensor';
 import * as T from '@tensile/tensor';
-import { compareStrides, compareTensor, compareValue } from './compare';
+import { compareStrides, compareTensor, compareValue, type Tolerances } from './compare';
 import { baseOf, type Case, decodeArg } from './fixture';
+
+export interface RunOptions {
+  /**
+   * The device the case runs on: the inputs are made there and the op runs there (the default
+   * device is set for the duration of the case). Default: the current default device.
+   */
+  device?: string;
+  /** Per-dtype tolerances where a case names none (default DEFAULT_TOL). */
+  tolerances?: Tolerances;
+}
 
 const ERRORS = {
   shape: T.ShapeError,
@@ -81,12 +90,13 @@ function checkView(c: Case, self: unknown, out: unknown): string[] {
   return errs;
 }
 
-export function runCase(c: Case): string[] {
+function check(c: Case, tolerances: Tolerances | undefined): string[] {
   const args = decodeArg(c.args) as unknown[];
   if (c.errorType) return checkError(c, args);
   const out = invoke(c, args);
+  if (c.optional && out === null) return [];
   if (c.random || (c.out as { data?: unknown })?.data === null) return checkRandom(c, out);
-  const errs = compareValue(c.out, out, c.tol);
+  const errs = compareValue(c.out, out, c.tol, 'out', tolerances);
   if (c.valuesIndices) {
     const vi = out as { values?: unknown; indices?: unknown } & unknown[];
     if (vi.values !== vi[0] || vi.indices !== vi[1]) errs.push('result has no .values / .indices');
@@ -95,8 +105,19 @@ export function runCase(c: Case): string[] {
     if (out !== args[0]) errs.push('in-place method did not return self');
     const base = baseOf.get(args[0] as Tensor);
     if (c.outBase && base)
-      errs.push(...compareTensor(c.outBase, base, c.tol, 'base after in-place write'));
+      errs.push(...compareTensor(c.outBase, base, c.tol, 'base after in-place write', tolerances));
   }
   errs.push(...checkView(c, args[0], out));
   return errs;
+}
+
+/** Runs `c` and returns its mismatches with PyTorch's result: none when it passes. */
+export function runCase(c: Case, opts: RunOptions = {}): string[] {
+  const previous = T.getDefaultDevice();
+  if (opts.device !== undefined) T.setDefaultDevice(opts.device);
+  try {
+    return check(c, opts.tolerances);
+  } finally {
+    T.setDefaultDevice(previous);
+  }
 }
