@@ -16,13 +16,20 @@ import { fromArray, zeros } from './create';
 import * as E from './elementwise';
 import * as V from './views';
 
+/** `t` with its broadcast (stride-0) dims cut to one: each distinct element once, as a view. */
+function distinct(t: Tensor): Tensor {
+  return t.strides.reduce((v, s, d) => (s === 0 && t.shape[d] > 1 ? V.narrow(v, d, 0, 1) : v), t);
+}
+
 /** Rejects indices outside [-size, size) along `dim` and wraps negative ones. */
 function checkedIndex(op: string, index: Tensor, size: number, dim: number): Tensor {
   checkIndexTensor(op, index);
   if (index.numel() === 0) return index;
-  // Two reductions rather than a host copy of every index (gather's indices can be large).
-  const lo = index.min().item();
-  const hi = index.max().item();
+  // Two reductions rather than a host copy of every index (gather's indices can be large),
+  // over the distinct elements only: indexSelect's index is one row expanded over the input.
+  const d = distinct(index);
+  const lo = d.min().item();
+  const hi = d.max().item();
   if (lo < -size || hi >= size) {
     const bad = index.dataSync().find((v) => v < -size || v >= size);
     throw new IndexError(
