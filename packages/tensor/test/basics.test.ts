@@ -218,3 +218,16 @@ describe('integer casts of NaN, infinities and values past the range (issue 21)'
     expect(T.full([2], 2.5, { dtype: 'int32' }).tolist()).toEqual([2, 2]);
   });
 });
+
+describe('unique with NaNs', () => {
+  it('keeps each NaN a value of its own in the inverse and the counts', () => {
+    const x = T.tensor([1, Number.NaN, Number.NaN, 2, 1]);
+    const [u, inverse, counts] = T.unique(x, {
+      returnInverse: true,
+      returnCounts: true,
+    }) as T.Tensor[];
+    expect(u.tolist()).toEqual([1, 2, Number.NaN, Number.NaN]);
+    expect(inverse.tolist()).toEqual([0, 2, 3, 1, 0]);
+    expect(counts.tolist()).toEqual([2, 1, 1, 1]);
+  });
+});

@@ -45,14 +45,17 @@ function uniqueOf(x: Tensor, opts: UniqueOptions): Tensor | Tensor[] {
     dtype: x.dtype,
     device: x.device,
   });
+  // Each NaN is its own unique value: the k-th NaN of the input is the k-th NaN slot.
+  const firstNan = uniq.length - Array.from(data).filter(Number.isNaN).length;
+  let nans = 0;
+  const inv = Float64Array.from(data, (v) =>
+    Number.isNaN(v) ? firstNan + nans++ : (position.get(v) as number),
+  );
   const extras: Tensor[] = [];
-  if (returnInverse) {
-    const inv = Float64Array.from(data, (v) => position.get(v) ?? uniq.indexOf(v));
-    extras.push(fromArray(inv, x.shape, { dtype: 'int64', device: x.device }));
-  }
+  if (returnInverse) extras.push(fromArray(inv, x.shape, { dtype: 'int64', device: x.device }));
   if (returnCounts) {
     const counts = new Float64Array(uniq.length);
-    for (const v of data) counts[position.get(v) ?? 0]++;
+    for (const i of inv) counts[i]++;
     extras.push(fromArray(counts, [uniq.length], { dtype: 'int64', device: x.device }));
   }
   return extras.length === 0 ? out : [out, ...extras];
