@@ -9,15 +9,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as T from '@tensile/tensor';
-import { describe, expect, it } from 'vitest';
-import { compareTensor } from '../../tensor/test/golden/compare';
 import {
   baseOf,
   type Case,
+  compareTensor,
   decodeArg,
   type FixtureFile,
   type FixtureTensor,
-} from '../../tensor/test/golden/fixture';
+} from '@tensile/tensor/testing';
+import { describe, expect, it } from 'vitest';
 import { grad } from '../src/index';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../../tensor/test/fixtures');

@@ -1,4 +1,4 @@
-import type { Case } from '../../tensor/test/golden/fixture';
+import type { Case } from '@tensile/tensor/testing';
 
 /**
  * Goldens the gpu device does not run as PyTorch's CPU does, by design of a WebGL1 backend:
