@@ -8,7 +8,9 @@ export class RecordCorruptionError extends Error {
   override name = 'RecordCorruptionError';
 
   constructor(
+    /** The file (or '<buffer>') the record was read from. */
     readonly file: string,
+    /** The byte offset of the record's start in that file. */
     readonly offset: number,
     detail: string,
   ) {

@@ -5,20 +5,32 @@ import { BoardInputError } from './errors';
  * or nested arrays through `tolist()` (PyTorch-style wrappers).
  */
 export interface TensorLike {
+  /** The dims, as a plain array. */
   shape: readonly number[];
+  /** Row-major values (Tensile's Tensor has it); a Uint8Array result marks byte images. */
   dataSync?(): ArrayLike<number>;
+  /** Nested arrays of numbers, used when there is no dataSync. */
   tolist?(): unknown;
 }
 
+/** Numbers nested in arrays of equal length at each level, like a tensor's tolist(). */
 export type NestedArray = number | readonly NestedArray[];
 
-/** What SummaryWriter methods accept as numeric data. */
+/**
+ * What SummaryWriter methods accept as numeric data: a number, a (typed) array, nested arrays,
+ * or a tensor-like. A plain array is read by its nesting; a flat typed array is 1-D.
+ */
 export type TensorInput = number | ArrayLike<number> | NestedArray | TensorLike;
 
 /** Row-major data with its shape; `uint8` tells byte images (0..255) from float ones (0..1). */
 export interface Dense {
+  /** The dims; [] for a number. */
   shape: number[];
+  /** The values, row-major. */
   data: ArrayLike<number>;
+  /**
+   * True when the data came as a Uint8Array (or Uint8ClampedArray), so images are taken as 0..255.
+   */
   uint8: boolean;
 }
 

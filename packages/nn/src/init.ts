@@ -4,6 +4,7 @@
  */
 import { type Generator, noGrad, randn, type Tensor, tensor, ValueError } from '@tensile/tensor';
 
+/** The names calculateGain knows, spelled as PyTorch's strings. */
 export type Nonlinearity =
   | 'linear'
   | 'conv1d'
@@ -18,9 +19,15 @@ export type Nonlinearity =
   | 'leaky_relu'
   | 'selu';
 
+/**
+ * Which fan a kaiming initialization preserves: 'fan_in' keeps the forward pass's variance,
+ * 'fan_out' the backward pass's.
+ */
 export type FanMode = 'fan_in' | 'fan_out';
 
+/** Options of the random initializations. */
 export interface InitOptions {
+  /** Source of the randomness (default: the global generator, seeded by manualSeed). */
   generator?: Generator;
 }
 
@@ -51,7 +58,11 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
   }
 }
 
-/** [fanIn, fanOut] of a weight: dims 1 and 0 times the receptive field (the dims after them). */
+/**
+ * [fanIn, fanOut] of a weight: dims 1 and 0 times the receptive field (the dims after them), as
+ * torch.nn.init._calculate_fan_in_and_fan_out. For a transposed convolution's [in, out, ...]
+ * weight that makes fanIn the output channels, as in PyTorch.
+ */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   if (t.ndim < 2) {
     throw new ValueError(
@@ -74,27 +85,41 @@ function inPlace(t: Tensor, fill: () => void): Tensor {
   return t;
 }
 
+/**
+ * Fills `t` in place from U(a, b) (default U(0, 1)) without recording; returns t
+ * (torch.nn.init.uniform_).
+ */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
   return inPlace(t, () => t.uniform_(a, b, opts));
 }
 
+/**
+ * Fills `t` in place from N(mean, std^2) (default N(0, 1)) without recording; returns t
+ * (torch.nn.init.normal_).
+ */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   return inPlace(t, () => t.normal_(mean, std, opts));
 }
 
+/** Fills `t` in place with `value` without recording; returns t (torch.nn.init.constant_). */
 export function constant_(t: Tensor, value: number): Tensor {
   return inPlace(t, () => t.fill_(value));
 }
 
+/** Fills `t` with 0 in place; returns t (torch.nn.init.zeros_). */
 export function zeros_(t: Tensor): Tensor {
   return constant_(t, 0);
 }
 
+/** Fills `t` with 1 in place; returns t (torch.nn.init.ones_). */
 export function ones_(t: Tensor): Tensor {
   return constant_(t, 1);
 }
 
-/** The identity matrix, for a 2-D tensor. */
+/**
+ * Fills a 2-D `t` with the identity matrix, ones on the main diagonal of a non-square one too
+ * (torch.nn.init.eye_).
+ */
 export function eye_(t: Tensor): Tensor {
   if (t.ndim !== 2) throw new ValueError('Only tensors with 2 dimensions are supported');
   const [rows, cols] = t.shape;
@@ -104,7 +129,10 @@ export function eye_(t: Tensor): Tensor {
   return inPlace(t, () => t.copy_(tensor(data, { dtype: t.dtype })));
 }
 
-/** A Dirac delta in the center of each (out, in) kernel pair: convolutions that keep their input. */
+/**
+ * A Dirac delta in the center of each (out, in) kernel pair (torch.nn.init.dirac_), for a 3- to
+ * 5-D conv weight: the convolution then passes its input channels through unchanged, per group.
+ */
 export function dirac_(t: Tensor, groups = 1): Tensor {
   if (t.ndim < 3 || t.ndim > 5)
     throw new ValueError('Only tensors with 3, 4, or 5 dimensions are supported');
@@ -122,21 +150,37 @@ export function dirac_(t: Tensor, groups = 1): Tensor {
   return inPlace(t, () => t.copy_(tensor(Array.from(data), { dtype: t.dtype }).reshape(t.shape)));
 }
 
+/**
+ * Glorot uniform (torch.nn.init.xavier_uniform_): U(-b, b) with
+ * b = gain * sqrt(6 / (fanIn + fanOut)), gain default 1; `t` at least 2-D.
+ */
 export function xavierUniform_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const bound = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -bound, bound, opts);
 }
 
+/**
+ * Glorot normal (torch.nn.init.xavier_normal_): N(0, std^2) with
+ * std = gain * sqrt(2 / (fanIn + fanOut)), gain default 1; `t` at least 2-D.
+ */
 export function xavierNormal_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), opts);
 }
 
+/**
+ * Options of kaimingUniform_ and kaimingNormal_ (torch's a, mode, nonlinearity) plus a generator.
+ */
 export interface KaimingOptions extends InitOptions {
   /** The negative slope of the rectifier after this layer (leaky_relu). */
   a?: number;
+  /** The fan the variance is scaled by (default 'fan_in'). */
   mode?: FanMode;
+  /**
+   * The activation after the layer, for the gain (default 'leaky_relu', which with a = 0 is ReLU's
+   * gain sqrt(2)).
+   */
   nonlinearity?: Nonlinearity;
 }
 
@@ -145,18 +189,24 @@ function kaimingStd(t: Tensor, opts: KaimingOptions): number {
   return gain / Math.sqrt(fan(t, opts.mode ?? 'fan_in'));
 }
 
+/**
+ * He uniform (torch.nn.init.kaiming_uniform_): U(-b, b) with b = gain * sqrt(3 / fan). The layers'
+ * default weight init is this with a = sqrt(5), giving b = 1/sqrt(fanIn).
+ */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd(t, opts);
   return uniform_(t, -bound, bound, opts);
 }
 
+/** He normal (torch.nn.init.kaiming_normal_): N(0, std^2) with std = gain / sqrt(fan). */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   return normal_(t, 0, kaimingStd(t, opts), opts);
 }
 
 /**
  * Normal values redrawn until they fall in [a, b] (torch.nn.init.trunc_normal_ draws by inverse
- * CDF; the distribution is the same).
+ * CDF; the distribution is the same). Defaults mean 0, std 1, [a, b] = [-2, 2]; a and b are
+ * absolute values, not multiples of std, as in PyTorch.
  */
 export function truncNormal_(
   t: Tensor,
@@ -173,7 +223,10 @@ export function truncNormal_(
   });
 }
 
-/** A (semi-)orthogonal matrix from the QR decomposition of a normal one, as PyTorch does it. */
+/**
+ * A (semi-)orthogonal matrix from the QR decomposition of a normal one, as PyTorch does it
+ * (torch.nn.init.orthogonal_), scaled by `gain` (default 1); dims after the first are flattened.
+ */
 export function orthogonal_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   if (t.ndim < 2) throw new ValueError('Only tensors with 2 or more dimensions are supported');
   if (t.numel() === 0) return t;

@@ -24,11 +24,20 @@ import {
   type StateDict,
 } from './state-dict';
 
+/**
+ * Options of namedParameters and namedBuffers (torch's `prefix`, `recurse`, `remove_duplicate`).
+ */
 export interface NamedOptions {
+  /** Prepended to every name with a dot (default ''). */
   prefix?: string;
+  /** Include the members of every submodule (default true); false yields this module's own only. */
   recurse?: boolean;
+  /** Yield a tensor shared by several modules once, under its first name (default true). */
   removeDuplicate?: boolean;
 }
+
+/** The forward functions Module made to run hooks (a class-field forward is not one of them). */
+const WRAPPERS = new WeakSet<object>();
 
 /**
  * The base of every layer and model (torch.nn.Module). Parameters and child modules register
@@ -41,10 +50,8 @@ export interface NamedOptions {
  *     override forward(x: Tensor): Tensor { return this.fc.forward(x).relu(); }
  *   }
  */
-/** The forward functions Module made to run hooks (a class-field forward is not one of them). */
-const WRAPPERS = new WeakSet<object>();
-
 export class Module {
+  /** Training mode, on at first: train() and eval() set it, Dropout and BatchNorm read it. */
   training = true;
 
   constructor() {
@@ -74,6 +81,10 @@ export class Module {
   /** Buffer names, each with whether it is persistent (part of the state dict). */
   declare private readonly _buffers: Map<string, boolean>;
 
+  /**
+   * The module's computation, which subclasses override. Call `model.forward(x)` where PyTorch
+   * calls `model(x)`: the hooks run around it. The base throws, as PyTorch's does.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: each subclass declares its own forward signature.
   forward(..._args: any[]): any {
     throw new TensileError(
@@ -82,23 +93,36 @@ export class Module {
   }
 
   // ---- registration ----
+  /**
+   * Registers `param` under `name` (torch register_parameter), the same as assigning it to the
+   * property. A null one holds the name but is skipped by parameters() and the state dict. The name
+   * can't be empty or contain '.'.
+   */
   registerParameter(name: string, param: Parameter | null): void {
     this.checkName('parameter', name);
     this.writeAttr(name, param);
   }
 
-  /** A tensor that is state but not learnable (running statistics); `persistent` puts it in the state dict. */
+  /**
+   * Registers a tensor that is state but not learnable, like running statistics (torch
+   * register_buffer). `persistent` (default true) puts it in the state dict; to() moves it.
+   */
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
     this.checkName('buffer', name);
     this._buffers.set(name, opts.persistent ?? true);
     this.writeAttr(name, tensor === null ? null : keep(tensor));
   }
 
+  /**
+   * Registers a child module under `name` (torch register_module), the same as assigning it to the
+   * property; null holds the name with no module.
+   */
   registerModule(name: string, module: Module | null): void {
     this.checkName('module', name);
     this.writeAttr(name, module);
   }
 
+  /** registerModule under PyTorch's older name (torch add_module). */
   addModule(name: string, module: Module | null): void {
     this.registerModule(name, module);
   }
@@ -131,6 +155,9 @@ export class Module {
   }
 
   // ---- traversal ----
+  /**
+   * The direct child modules with their property names, each module once (torch named_children).
+   */
   *namedChildren(): Generator<[string, Module]> {
     const seen = new Set<Module>();
     for (const [name, value] of Object.entries(this)) {
@@ -141,10 +168,16 @@ export class Module {
     }
   }
 
+  /** The direct child modules, each once (torch children). */
   *children(): Generator<Module> {
     for (const [, m] of this.namedChildren()) yield m;
   }
 
+  /**
+   * This module (named `prefix`, '' by default) and every descendant, depth first, under dotted
+   * names (torch named_modules). A module reached twice is yielded once unless `removeDuplicate` is
+   * false.
+   */
   *namedModules(
     opts: { prefix?: string; removeDuplicate?: boolean } = {},
   ): Generator<[string, Module]> {
@@ -162,6 +195,7 @@ export class Module {
     }
   }
 
+  /** This module and every descendant, each once (torch modules). */
   *modules(): Generator<Module> {
     for (const [, m] of this.namedModules()) yield m;
   }
@@ -184,18 +218,34 @@ export class Module {
     }
   }
 
+  /**
+   * The parameters of this module and its submodules under their state dict names (`fc.weight`),
+   * each shared parameter once (torch named_parameters).
+   */
   namedParameters(opts: NamedOptions = {}): Generator<[string, Parameter]> {
     return this.members((m) => m.ownParameters(), opts);
   }
 
+  /**
+   * Every parameter (the submodules' too unless `recurse` is false), each once: what an optimizer
+   * takes (torch parameters).
+   */
   *parameters(recurse = true): Generator<Parameter> {
     for (const [, p] of this.namedParameters({ recurse })) yield p;
   }
 
+  /**
+   * The buffers of this module and its submodules under dotted names, non-persistent ones included
+   * (torch named_buffers).
+   */
   namedBuffers(opts: NamedOptions = {}): Generator<[string, Tensor]> {
     return this.members((m) => m.ownBuffers(), opts);
   }
 
+  /**
+   * Every buffer (the submodules' too unless `recurse` is false), non-persistent ones included
+   * (torch buffers).
+   */
   *buffers(recurse = true): Generator<Tensor> {
     for (const [, b] of this.namedBuffers({ recurse })) yield b;
   }
@@ -216,6 +266,10 @@ export class Module {
     return mod;
   }
 
+  /**
+   * The parameter at a dotted path ('fc.weight'), as torch's get_parameter; throws if there is
+   * none.
+   */
   getParameter(target: string): Parameter {
     const [path, name] = splitTarget(target);
     const p = this.getSubmodule(path).readAttr(name);
@@ -223,6 +277,10 @@ export class Module {
     return p;
   }
 
+  /**
+   * The buffer at a dotted path ('bn.running_mean'), as torch's get_buffer; throws if the name is
+   * not a registered buffer.
+   */
   getBuffer(target: string): Tensor {
     const [path, name] = splitTarget(target);
     const mod = this.getSubmodule(path);
@@ -238,12 +296,20 @@ export class Module {
     return this;
   }
 
+  /**
+   * Sets training mode (`mode`) on this module and every descendant, as torch's train; returns
+   * this.
+   */
   train(mode = true): this {
     this.training = mode;
     for (const child of this.children()) child.train(mode);
     return this;
   }
 
+  /**
+   * train(false): Dropout stops dropping and BatchNorm uses its running statistics. As in PyTorch,
+   * it does not stop gradient tracking; wrap inference in noGrad for that.
+   */
   eval(): this {
     return this.train(false);
   }
@@ -263,11 +329,19 @@ export class Module {
     }
   }
 
+  /**
+   * Sets requiresGrad on every parameter (false freezes the module), as torch's requires_grad_;
+   * returns this.
+   */
   requiresGrad_(requiresGrad = true): this {
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
   }
 
+  /**
+   * Clears every parameter's gradient: sets it to null (the default, as torch 2's
+   * set_to_none=True), or zeroes it in place with `setToNone: false`.
+   */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
@@ -297,10 +371,12 @@ export class Module {
     return this;
   }
 
+  /** to('float32'): casts floating parameters and buffers; integer buffers keep their dtype. */
   float(): this {
     return this.to('float32');
   }
 
+  /** to('float64'): casts floating parameters and buffers; integer buffers keep their dtype. */
   double(): this {
     return this.to('float64');
   }
@@ -347,28 +423,48 @@ export class Module {
   }
 
   // ---- hooks ----
+  /**
+   * Runs `hook(module, args)` before every forward (torch register_forward_pre_hook). A returned
+   * value replaces the arguments: an array as the whole list, anything else as the only argument.
+   * Returns a handle whose remove() unregisters the hook.
+   */
   registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
     this.wrapForward();
     return this._hooks.add('pre', hook as ForwardPreHook<Module>);
   }
 
+  /**
+   * Runs `hook(module, args, output)` after every forward (torch register_forward_hook); a returned
+   * value replaces the output. Returns a handle whose remove() unregisters the hook.
+   */
   registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
     this.wrapForward();
     return this._hooks.add('forward', hook as ForwardHook<Module>);
   }
 
-  /** hook(module, gradInput, gradOutput), called when the gradients of the inputs are known. */
+  /**
+   * Runs `hook(module, gradInput, gradOutput)` once per backward pass, when the gradients of the
+   * module's tensor inputs are known (torch register_full_backward_hook). Returned gradients
+   * replace gradInput. Returns a handle whose remove() unregisters the hook.
+   */
   registerFullBackwardHook(hook: BackwardHook<this>): RemovableHandle {
     this.wrapForward();
     return this._hooks.add('backward', hook as BackwardHook<Module>);
   }
 
   // ---- printing ----
-  /** The layer's settings inside its printed parentheses (`in_features=4, out_features=2, bias=True`). */
+  /**
+   * The layer's settings inside its printed parentheses, as PyTorch's extra_repr
+   * (`in_features=4, out_features=2, bias=True`); subclasses override it.
+   */
   extraRepr(): string {
     return '';
   }
 
+  /**
+   * PyTorch's printed form of a model: the class name, extraRepr, then each child as
+   * `(name): Child(...)`, indented.
+   */
   toString(): string {
     const lines = this.extraRepr() ? this.extraRepr().split('\n') : [];
     for (const [name, child] of Object.entries(this)) {
@@ -381,6 +477,7 @@ export class Module {
     return `${name}(\n  ${lines.join('\n  ')}\n)`;
   }
 
+  /** Makes console.log in Node print the toString form rather than the object's fields. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }

@@ -18,6 +18,7 @@ export class Parameter extends Tensor {
     keep(this);
   }
 
+  /** Prints as PyTorch does: `Parameter containing:` above the tensor. */
   override toString(): string {
     return `Parameter containing:\n${super.toString()}`;
   }

@@ -15,14 +15,21 @@ import {
   ValueError,
 } from '@tensile/tensor';
 
-/** A batch of sequences of different lengths, packed by time step (torch.nn.utils.rnn.PackedSequence). */
+/**
+ * A batch of sequences of different lengths, packed by time step
+ * (torch.nn.utils.rnn.PackedSequence): what RNN, LSTM and GRU take to skip the padding. Build it
+ * with packPaddedSequence or packSequence rather than by hand.
+ */
 export class PackedSequence {
   /** The inverse of sortedIndices: where each original batch entry sits in the sorted batch. */
   readonly unsortedIndices: Tensor | null;
 
   constructor(
+    /** The packed steps, [sum of lengths, *]: step 0's row of every sequence, then step 1's, ... */
     readonly data: Tensor,
+    /** int64 [longest length]: how many sequences are still running at each step. */
     readonly batchSizes: Tensor,
+    /** The batch order by decreasing length, or null when the input was already sorted. */
     readonly sortedIndices: Tensor | null = null,
     unsortedIndices: Tensor | null = null,
   ) {
@@ -37,10 +44,12 @@ export class PackedSequence {
       : new PackedSequence(data, this.batchSizes, this.sortedIndices, this.unsortedIndices);
   }
 
+  /** to('float32'). */
   float(): PackedSequence {
     return this.to('float32');
   }
 
+  /** to('float64'). */
   double(): PackedSequence {
     return this.to('float64');
   }
@@ -53,6 +62,7 @@ export class PackedSequence {
     yield this.unsortedIndices;
   }
 
+  /** PyTorch's printed form, `PackedSequence(data=..., batch_sizes=..., ...)`. */
   toString(): string {
     const show = (t: Tensor | null) => (t === null ? 'None' : t.toString());
     return `PackedSequence(data=${show(this.data)}, batch_sizes=${show(this.batchSizes)}, sorted_indices=${show(this.sortedIndices)}, unsorted_indices=${show(this.unsortedIndices)})`;
@@ -97,14 +107,22 @@ function batchSizesFor(sorted: number[]): number[] {
   return out;
 }
 
+/** Options of packPaddedSequence and packSequence (torch's batch_first, enforce_sorted). */
 export interface PackPaddedOptions {
-  /** Input is (batch, time, *) rather than (time, batch, *). */
+  /** Input is (batch, time, *) rather than (time, batch, *) (default false). */
   batchFirst?: boolean;
-  /** Require lengths sorted decreasing (PyTorch's ONNX-friendly default); otherwise sort them here. */
+  /**
+   * Require lengths sorted decreasing (default true, PyTorch's ONNX-friendly default); false
+   * sorts them here and unsorts the results.
+   */
   enforceSorted?: boolean;
 }
 
-/** Packs a padded batch of variable-length sequences (torch.nn.utils.rnn.pack_padded_sequence). */
+/**
+ * Packs a padded batch of variable-length sequences (torch.nn.utils.rnn.pack_padded_sequence):
+ * input (T, B, *) (or (B, T, *) with batchFirst) and B lengths, each at least 1. Lengths must be
+ * sorted decreasing unless `enforceSorted: false`.
+ */
 export function packPaddedSequence(
   input: Tensor,
   lengths: Tensor | readonly number[],
@@ -149,9 +167,11 @@ export function packPaddedSequence(
   );
 }
 
+/** Options of padPackedSequence (torch's batch_first, padding_value, total_length). */
 export interface PadPackedOptions {
-  /** Return (batch, time, *) rather than (time, batch, *). */
+  /** Return (batch, time, *) rather than (time, batch, *) (default false). */
   batchFirst?: boolean;
+  /** The value of the padding steps (default 0). */
   paddingValue?: number;
   /** Pad to this many steps rather than to the longest sequence. */
   totalLength?: number;
@@ -211,8 +231,11 @@ function gatherRows(data: Tensor, rows: number[], paddingValue: number): Tensor 
   return cat([data, padRow]).indexSelect(0, indices(rows));
 }
 
+/** Options of padSequence (torch's batch_first, padding_value). */
 export interface PadSequenceOptions {
+  /** Return (B, T, *) rather than (T, B, *) (default false, as in PyTorch). */
   batchFirst?: boolean;
+  /** The value of the padding steps (default 0). */
   paddingValue?: number;
 }
 
@@ -244,7 +267,10 @@ export function padSequence(
   return gatherRows(cat(seqs), rows, paddingValue).reshape(shape);
 }
 
-/** The sequences of a padded batch, each cut to its length (torch.nn.utils.rnn.unpad_sequence). */
+/**
+ * The sequences of a padded batch (T, B, *) (or (B, T, *) with batchFirst), each cut to its
+ * length (torch.nn.utils.rnn.unpad_sequence).
+ */
 export function unpadSequence(
   paddedSequences: Tensor,
   lengths: Tensor | readonly number[],
@@ -256,7 +282,10 @@ export function unpadSequence(
   );
 }
 
-/** Packs a list of sequences, each (L, *) (torch.nn.utils.rnn.pack_sequence). */
+/**
+ * Packs a list of sequences, each (L, *) (torch.nn.utils.rnn.pack_sequence); with the default
+ * `enforceSorted: true` they must come longest first.
+ */
 export function packSequence(
   sequences: readonly Tensor[],
   opts: { enforceSorted?: boolean } = {},
@@ -265,7 +294,10 @@ export function packSequence(
   return packPaddedSequence(padSequence(sequences), lengths, opts);
 }
 
-/** The sequences of a PackedSequence, in their original order (torch.nn.utils.rnn.unpack_sequence). */
+/**
+ * The sequences of a PackedSequence, in their original order
+ * (torch.nn.utils.rnn.unpack_sequence).
+ */
 export function unpackSequence(packed: PackedSequence): Tensor[] {
   const [padded, lengths] = padPackedSequence(packed, { batchFirst: true });
   return unpadSequence(padded, lengths, { batchFirst: true });

@@ -14,30 +14,48 @@ import { BatchNorm1d, BatchNorm2d } from './layers/normalization';
 import { AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d } from './layers/pooling';
 import type { Module } from './module';
 
+/** One row of stat(): one call of one leaf layer. */
 export interface LayerStat {
   /** The layer's path in the model (`features.0`). */
   name: string;
+  /** The layer's class name (`Conv2d`). */
   type: string;
+  /** The shape of its first input, batch dim (1) included. */
   inputShape: Shape;
+  /** The shape of its output (the first one, for several). */
   outputShape: Shape;
+  /** Elements of the layer's own parameters. */
   params: number;
   /** Bytes of the output. */
   memory: number;
+  /** Multiply-adds by torchstat's rules; 0 for layer types torchstat doesn't count. */
   madd: number;
+  /**
+   * Floating-point operations by torchstat's rules (which count differently from MAdd); 0 for layer
+   * types it doesn't count.
+   */
   flops: number;
   /** Bytes read (input and parameters) and written (output), as torchstat counts them. */
   memRead: number;
+  /** Bytes written (the output), as torchstat counts them. */
   memWrite: number;
   /** Milliseconds of this layer's forward. */
   duration: number;
 }
 
+/** What stat() returns: the rows, the totals, and toString for torchstat's printed report. */
 export interface ModelStat {
+  /** One row per leaf layer call, in call order. */
   layers: LayerStat[];
+  /** Elements of every parameter of the model. */
   totalParams: number;
+  /** Bytes of every layer's output. */
   totalMemory: number;
+  /** Sum of the layers' multiply-adds. */
   totalMAdd: number;
+  /** Sum of the layers' FLOPs. */
   totalFlops: number;
+  /** Bytes read plus written over all layers. */
   totalMemRW: number;
   /** The table and totals as torchstat prints them. */
   toString(): string;

@@ -4,13 +4,23 @@ import type { Module } from './module';
 /** Dotted names (`features.0.weight`, `bn1.running_mean`) to tensors, in module order. */
 export type StateDict = Record<string, Tensor>;
 
+/** Options of Module.loadStateDict (torch load_state_dict's keyword arguments). */
 export interface LoadStateDictOptions {
   /** Missing and unexpected keys are an error (default true); shape mismatches always are. */
   strict?: boolean;
 }
 
+/** What Module.loadStateDict returns (torch's `_IncompatibleKeys`). */
 export interface LoadStateDictResult {
+  /**
+   * Keys of the module that the loaded dict lacked; only non-empty with `strict: false`, which
+   * leaves those tensors as they were.
+   */
   missingKeys: string[];
+  /**
+   * Keys of the loaded dict that the module has no tensor for; only non-empty with `strict: false`,
+   * which ignores them.
+   */
   unexpectedKeys: string[];
 }
 

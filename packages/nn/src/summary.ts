@@ -6,9 +6,14 @@ import { type DType, isTensor, noGrad, rand, type Tensor } from '@tensile/tensor
 import { ModuleDict, ModuleList, Sequential } from './containers';
 import type { Module } from './module';
 
+/** Options of summary (torchsummary's batch_size and dtypes). */
 export interface SummaryOptions {
   /** Printed as the batch dim of output shapes (torchsummary's -1 means "any"). */
   batchSize?: number;
+  /**
+   * The dtype of the random inputs (default float32); the memory estimates count 4 bytes an element
+   * whatever it is, as torchsummary does.
+   */
   dtype?: DType;
 }
 
@@ -36,9 +41,11 @@ const isContainer = (m: Module) =>
   m instanceof Sequential || m instanceof ModuleList || m instanceof ModuleDict;
 
 /**
- * The summary of `model` for inputs of `inputShape` (without the batch dim), or several shapes
- * for a model with several inputs. Runs in eval mode (BatchNorm statistics are left alone) and
- * restores each module's mode afterwards.
+ * torchsummary's `summary(model, input_size)` as a string: for inputs of `inputShape` (without
+ * the batch dim), or several shapes for a model with several inputs, one row per layer with its
+ * output shape and parameter count, then totals and memory estimates. Runs one forward pass on a
+ * random batch of 2 in eval mode (BatchNorm statistics are left alone) and restores each module's
+ * mode afterwards.
  */
 export function summary(
   model: Module,

@@ -11,22 +11,36 @@ import {
 
 // Field numbers follow tensorboard/compat/proto/{event,summary,histogram}.proto.
 
+/**
+ * A histogram as TensorBoard stores it (tensorboard's HistogramProto): summary statistics plus
+ * bucket counts with their right edges.
+ */
 export interface HistogramProto {
+  /** The smallest value. */
   min: number;
+  /** The largest value. */
   max: number;
+  /** The number of values. */
   num: number;
+  /** The sum of the values. */
   sum: number;
+  /** The sum of the squared values. */
   sumSquares: number;
   /** Right edge of each bucket. */
   bucketLimit: number[];
+  /** The count of each bucket, one per bucketLimit entry. */
   bucket: number[];
 }
 
+/** An encoded image (tensorboard's Summary.Image). */
 export interface ImageProto {
+  /** Height in pixels. */
   height: number;
+  /** Width in pixels. */
   width: number;
   /** 1 grayscale, 2 grayscale+alpha, 3 RGB, 4 RGBA. */
   colorspace: number;
+  /** The encoded file (PNG from this writer and PyTorch's). */
   encodedImageString: Uint8Array;
 }
 
@@ -35,23 +49,37 @@ export interface PluginData {
   content: Uint8Array;
 }
 
+/** Which plugin a summary value belongs to, and how to show it (tensorboard's SummaryMetadata). */
 export interface SummaryMetadata {
+  /** The owning plugin ('scalars', 'text', 'pr_curves', 'hparams', ...) and its payload. */
   pluginData?: PluginData;
+  /** A name to show instead of the tag. */
   displayName?: string;
+  /** Markdown describing the series. */
   summaryDescription?: string;
+  /** tensorboard's DataClass: 0 unknown, 1 scalar, 2 tensor, 3 blob sequence. */
   dataClass?: number;
 }
 
+/** One tagged value of a Summary (tensorboard's Summary.Value), one of its value fields set. */
 export interface SummaryValue {
+  /** The series name, e.g. 'loss' or 'train/accuracy'. */
   tag: string;
+  /** Plugin metadata; needed for tensor values. */
   metadata?: SummaryMetadata;
+  /** An old-style scalar, stored as float32. */
   simpleValue?: number;
+  /** An image. */
   image?: ImageProto;
+  /** A histogram. */
   histo?: HistogramProto;
+  /** A tensor, interpreted by the plugin named in `metadata`. */
   tensor?: TensorProto;
 }
 
+/** The values logged by one add* call (tensorboard's Summary). */
 export interface Summary {
+  /** The tagged values. */
   value: SummaryValue[];
 }
 
@@ -63,16 +91,26 @@ export interface SessionLog {
   msg?: string;
 }
 
+/** One record of an event file (tensorboard's Event): a time, a step, and one payload. */
 export interface Event {
+  /** Seconds since the epoch, fractional. */
   wallTime: number;
+  /** The global step (0 when not given). */
   step: number;
+  /** 'brain.Event:2', in the first event of a file. */
   fileVersion?: string;
   /** A serialized GraphDef (see decodeGraphDef). */
   graphDef?: Uint8Array;
+  /** Logged values. */
   summary?: Summary;
+  /**
+   * A session status; START at a purge step tells readers to drop what earlier sessions logged at
+   * or after that step.
+   */
   sessionLog?: SessionLog;
 }
 
+/** Serializes an Event to protobuf bytes (without the TFRecord framing; see encodeRecord). */
 export function encodeEvent(e: Event): Uint8Array {
   const w = new ProtoWriter().double(1, e.wallTime).varint(2, e.step);
   if (e.fileVersion !== undefined) w.string(3, e.fileVersion, true);
@@ -140,6 +178,7 @@ function encodeSessionLog(s: SessionLog): Uint8Array {
     .finish();
 }
 
+/** Parses the protobuf bytes of one Event (one record's data); unknown fields are skipped. */
 export function decodeEvent(data: Uint8Array): Event {
   const e: Event = { wallTime: 0, step: 0 };
   for (const f of fields(data)) {

@@ -15,15 +15,23 @@ import {
 export type AttrValue = string | number | boolean | number[] | AttrScalar[] | number[][];
 type AttrScalar = string | number | boolean;
 
+/** One node of a GraphDef (TensorFlow's NodeDef, which TensorBoard's Graphs tab draws). */
 export interface NodeDef {
+  /** Unique name; slashes group nodes into collapsible scopes ('layer1/conv'). */
   name: string;
+  /** The operation type shown on the node. */
   op: string;
+  /** Names of the nodes feeding this one. */
   input: string[];
+  /** The device shown for the node, if any. */
   device?: string;
+  /** Attributes shown in the node's details (`_output_shapes` holds its output shapes). */
   attr: Record<string, AttrValue>;
 }
 
+/** A model graph as TensorBoard reads it (TensorFlow's GraphDef), nodes only. */
 export interface GraphDef {
+  /** The nodes, edges given by their `input` lists. */
   node: NodeDef[];
   /** VersionDef.producer; PyTorch writes 22. */
   producer?: number;
@@ -76,6 +84,7 @@ function encodeListItem(list: ProtoWriter, item: AttrScalar | number[]): void {
   else list.float(4, item, true);
 }
 
+/** Parses a serialized GraphDef, as found in Event.graphDef. */
 export function decodeGraphDef(data: Uint8Array): GraphDef {
   const g: GraphDef = { node: [] };
   for (const f of fields(data)) {

@@ -12,6 +12,7 @@ export function encodeVersionedPluginData(version: number, numThresholds?: numbe
     .finish();
 }
 
+/** A hyperparameter's value as the hparams plugin stores it: a number, string or boolean. */
 export type HParamValue = number | string | boolean;
 
 export const HParamDataType = { UNSET: 0, STRING: 1, BOOL: 2, FLOAT64: 3 } as const;
@@ -157,7 +158,9 @@ export interface LayoutChart {
   margin?: { series: { value: string; lower: string; upper: string }[] };
 }
 
+/** The Custom Scalars dashboard's layout (tensorboard's custom_scalar Layout proto). */
 export interface Layout {
+  /** Collapsible sections, each with its charts. */
   category: { title: string; chart: LayoutChart[] }[];
 }
 

@@ -163,6 +163,10 @@ export class LogDirLoader {
     return this.changes;
   }
 
+  /**
+   * Walks the log dir again and folds in new runs, new files and bytes appended since the last
+   * reload (TensorBoard's reload loop, on demand). Corrupt records go to `onError`.
+   */
   async reload(): Promise<void> {
     const pending: (() => Promise<void>)[] = [];
     for (const [name, files] of await findEventFiles(this.logDir, this.listings)) {

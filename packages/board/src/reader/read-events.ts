@@ -25,8 +25,9 @@ export function decodeRecords(
 }
 
 /**
- * Every event of one event file, written by this package, PyTorch or TensorFlow. A truncated
- * last record (a writer killed mid-write) is skipped; a checksum error throws RecordCorruptionError.
+ * Every event of one event file, written by this package, PyTorch or TensorFlow, in file order.
+ * A truncated last record (a writer killed mid-write) is skipped; a checksum error throws
+ * RecordCorruptionError.
  */
 export async function readEvents(path: string): Promise<Event[]> {
   const scan = scanRecords(await readFile(path), path);

@@ -7,6 +7,10 @@ const FOOTER = 4;
 /** Framing bytes around a record's data. */
 export const RECORD_OVERHEAD = HEADER + FOOTER;
 
+/**
+ * Frames `data` as one TFRecord: length, masked CRC-32C of the length, data, masked CRC-32C of the
+ * data.
+ */
 export function encodeRecord(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(HEADER + data.length + FOOTER);
   const view = new DataView(out.buffer);
@@ -17,7 +21,12 @@ export function encodeRecord(data: Uint8Array): Uint8Array {
   return out;
 }
 
+/** What scanRecords found in a buffer. */
 export interface RecordScan {
+  /**
+   * The complete, checksummed records: each one's byte offset (from baseOffset) and its data, a
+   * view into the scanned buffer.
+   */
   records: { offset: number; data: Uint8Array }[];
   /** Bytes consumed: where the next (possibly incomplete) record starts. */
   end: number;

@@ -4,13 +4,20 @@ import { BoardInputError } from '../errors';
 import { type TensorInput, toDense } from '../tensor';
 import { encodeImage, gridImages, type Planar } from './image';
 
+/**
+ * Options of SummaryWriter.addEmbedding: PyTorch's add_embedding keywords (metadata, label_img,
+ * global_step, tag, metadata_header) in camelCase.
+ */
 export interface EmbeddingOptions {
   /** One label per row, or rows of columns when `metadataHeader` is given. */
   metadata?: readonly (string | number)[] | readonly (readonly (string | number)[])[];
   /** NCHW thumbnails, one per row of `mat`, tiled into sprite.png. */
   labelImg?: TensorInput;
+  /** The step, which names the files' directory zero-padded to 5 digits (default 0). */
   globalStep?: number;
+  /** The embedding's name in the Projector (default 'default'). */
   tag?: string;
+  /** Column names, when each `metadata` entry is a row of columns. */
   metadataHeader?: readonly string[];
 }
 

@@ -11,10 +11,16 @@ export interface Planar {
   data: Float64Array;
 }
 
+/** Options of makeGrid and addImages (torchvision.utils.make_grid's nrow, padding, pad_value). */
 export interface MakeGridOptions {
-  /** Images per row (torchvision's nrow). */
+  /** Images per row (torchvision's nrow; default 8). */
   nrow?: number;
+  /**
+   * Pixels between and around the images (default 2, as torchvision; PyTorch's add_images uses
+   * none).
+   */
   padding?: number;
+  /** The padding's value, in the images' units (default 0, black). */
   padValue?: number;
 }
 
@@ -107,7 +113,11 @@ function expandGrey(im: Planar): Planar {
   return { ...im, channels: 3, data };
 }
 
-/** Public make_grid: NCHW (or NHWC) input, CHW output as a Dense tensor. */
+/**
+ * torchvision.utils.make_grid: an NCHW (or NHWC, with `dataformats`) batch tiled `nrow` to a row
+ * into one CHW image, returned as Dense data. Grey images become RGB; a single image comes back
+ * unpadded, as in torchvision.
+ */
 export function makeGrid(
   images: TensorInput,
   options: MakeGridOptions & { dataformats?: string } = {},

@@ -19,20 +19,28 @@ import {
 } from './api';
 import { embeddingsView, spriteFile } from './projector';
 
+/**
+ * Options of startBoard, after TensorBoard's command line (--logdir, --port, --host,
+ * --samples_per_plugin).
+ */
 export interface BoardServerOptions {
+  /** The directory whose runs (every subdirectory holding event files) are shown. */
   logDir: string;
-  /** 0 picks a free port. */
+  /** Default 6006, TensorBoard's; 0 picks a free port (read it from BoardServer.url). */
   port?: number;
-  /** Loopback unless told otherwise. */
+  /** The interface to listen on (default '127.0.0.1', loopback only, as TensorBoard's default). */
   host?: string;
-  /** Minimum milliseconds between re-reads of the log dir. */
+  /** Minimum milliseconds between re-reads of the log dir (default 1000). */
   reloadMs?: number;
   /** Points kept per tag by plugin name, as TensorBoard's `--samples_per_plugin` (0: all). */
   samplesPerPlugin?: SamplesPerPlugin;
 }
 
+/** A running dashboard. */
 export interface BoardServer {
+  /** Where it listens, e.g. http://127.0.0.1:6006/. */
   url: string;
+  /** Stops the server; resolves once it has closed. */
   close(): Promise<void>;
 }
 

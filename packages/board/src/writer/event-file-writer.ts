@@ -10,11 +10,15 @@ import { type Flushable, trackWriter, untrackWriter } from './exit-hooks';
 const writeAsync = promisify(write);
 const fsyncAsync = promisify(fsync);
 
+/**
+ * Options of EventFileWriter (PyTorch's EventFileWriter's max_queue, flush_secs, filename_suffix).
+ */
 export interface EventFileWriterOptions {
   /** Queued events that trigger a background flush (PyTorch's max_queue). */
   maxQueue?: number;
   /** Seconds between background flushes (PyTorch's flush_secs). */
   flushSecs?: number;
+  /** Appended to the file's name, `events.out.tfevents.<time>.<host>.<pid>.<n>`. */
   filenameSuffix?: string;
 }
 
@@ -25,7 +29,9 @@ let globalUid = 0;
  * queues; writes and fsyncs run in the background, in order, at explicit offsets.
  */
 export class EventFileWriter implements Flushable {
+  /** The directory of the file, created if missing. */
   readonly logDir: string;
+  /** The event file's path. */
   readonly path: string;
   private readonly fd: number;
   private readonly maxQueue: number;
@@ -54,12 +60,14 @@ export class EventFileWriter implements Flushable {
     trackWriter(this);
   }
 
+  /** Queues one event; a full queue (maxQueue) starts a background write. Throws once closed. */
   addEvent(event: Event): void {
     if (this.closed) throw new Error(`EventFileWriter: ${this.path} is closed`);
     this.queue.push(encodeRecord(encodeEvent(event)));
     if (this.queue.length >= this.maxQueue) this.backgroundFlush();
   }
 
+  /** Whether events are queued but not yet handed to the file. */
   hasPending(): boolean {
     return this.queue.length > 0;
   }
@@ -71,6 +79,7 @@ export class EventFileWriter implements Flushable {
     return next;
   }
 
+  /** Flushes, then closes the file; further addEvent calls throw. Closing twice is harmless. */
   async close(): Promise<void> {
     if (this.closed) return;
     clearInterval(this.timer);
@@ -78,6 +87,7 @@ export class EventFileWriter implements Flushable {
     this.closeSync();
   }
 
+  /** close() done synchronously, for process exit and code that cannot await. */
   closeSync(): void {
     if (this.closed) return;
     clearInterval(this.timer);

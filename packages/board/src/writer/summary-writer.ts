@@ -19,13 +19,17 @@ import {
 import { type TensorInput, toDense, toScalar } from '../tensor';
 import { EventFileWriter } from './event-file-writer';
 
+/** Options of SummaryWriter: torch.utils.tensorboard.SummaryWriter's keywords in camelCase. */
 export interface SummaryWriterOptions {
-  /** Appended to the default log dir name (ignored when `logDir` is given). */
+  /** Appended to the default log dir's name, as PyTorch's comment (ignored with a `logDir`). */
   comment?: string;
   /** Tells readers to drop events at or after this step from earlier (crashed) sessions. */
   purgeStep?: number;
+  /** Queued events that trigger a background write (default 10, PyTorch's max_queue). */
   maxQueue?: number;
+  /** Seconds between background writes (default 120, PyTorch's flush_secs). */
   flushSecs?: number;
+  /** Appended to every event file's name (PyTorch's filename_suffix). */
   filenameSuffix?: string;
 }
 
@@ -38,6 +42,7 @@ export function defaultLogDir(comment = '', now = new Date()): string {
   return join('runs', `${stamp}_${hostname()}${comment}`);
 }
 
+/** The `walltime` option of the add* methods that take their other arguments as an object. */
 export interface WalltimeOption {
   /** Seconds since the epoch; defaults to now. */
   walltime?: number;
@@ -45,9 +50,12 @@ export interface WalltimeOption {
 
 /**
  * Writes TensorBoard event files: the torch.utils.tensorboard SummaryWriter API in camelCase.
- * Every add* call only queues; data reaches disk in the background (see flush/close).
+ * Every add* call only queues; data reaches disk in the background (see flush/close), and what
+ * is still queued when the process exits normally is written then. Options that PyTorch passes
+ * as keywords after the positional ones come in a trailing options object.
  */
 export class SummaryWriter {
+  /** The run's directory: the one given, or runs/<date>_<host><comment> (created at once). */
   readonly logDir: string;
   private readonly options: SummaryWriterOptions;
   private purgeStep: number | undefined;
@@ -63,6 +71,7 @@ export class SummaryWriter {
     this.writer();
   }
 
+  /** The run's directory (PyTorch's get_logdir). */
   getLogdir(): string {
     return this.logDir;
   }
@@ -99,6 +108,11 @@ export class SummaryWriter {
     writer.addEvent({ wallTime: walltime ?? now(), step: globalStep ?? 0, summary: { value } });
   }
 
+  /**
+   * Logs one number (a number or a one-element tensor) under `tag` at `globalStep` (default 0), as
+   * PyTorch's add_scalar. `newStyle` writes it as a tensor summary rather than a simple value,
+   * `doublePrecision` (with newStyle) as float64.
+   */
   addScalar(
     tag: string,
     value: TensorInput,
@@ -110,7 +124,10 @@ export class SummaryWriter {
     this.addValues([v], globalStep, walltime);
   }
 
-  /** One sub-run per key, in `<logDir>/<mainTag>_<key>`, all under the tag `mainTag`. */
+  /**
+   * Several scalars in one chart (PyTorch's add_scalars): one sub-run per key, in
+   * `<logDir>/<mainTag>_<key>` ('/' in mainTag becomes '_'), all under the tag `mainTag`.
+   */
   addScalars(
     mainTag: string,
     tagScalarDict: Record<string, TensorInput>,
@@ -128,6 +145,12 @@ export class SummaryWriter {
     }
   }
 
+  /**
+   * Logs the distribution of `values` (any shape) as PyTorch's add_histogram. `bins` is
+   * 'tensorflow' (the default: PyTorch's fixed exponential bins), a bin count or explicit edges;
+   * with more bins than `maxBins`, groups of floor(bins / maxBins) neighbours are merged, as in
+   * PyTorch (which can leave a few more than maxBins).
+   */
   addHistogram(
     tag: string,
     values: TensorInput,
@@ -138,7 +161,10 @@ export class SummaryWriter {
     this.addValues([{ tag, histo }], globalStep, options.walltime);
   }
 
-  /** One image: 'CHW' (default), 'HWC' or 'HW'; floats in [0, 1] or uint8 data. */
+  /**
+   * One image (PyTorch's add_image): dataformats 'CHW' (default), 'HWC' or 'HW', with 1, 3 or 4
+   * channels; floats in [0, 1] (clipped) or uint8 data in [0, 255]. Written as PNG.
+   */
   addImage(
     tag: string,
     img: TensorInput,
@@ -152,7 +178,11 @@ export class SummaryWriter {
     );
   }
 
-  /** A batch ('NCHW' by default, or 'NHWC') tiled into one grid image. */
+  /**
+   * A batch ('NCHW' by default, or 'NHWC') tiled into one grid image (PyTorch's add_images),
+   * `nrow` (default 8) to a row. The grid is torchvision's make_grid with `padding` 2 by default,
+   * where PyTorch's add_images tiles without gaps: pass `padding: 0` for PyTorch's image.
+   */
   addImages(
     tag: string,
     imgs: TensorInput,
@@ -162,11 +192,15 @@ export class SummaryWriter {
     this.addValues([{ tag, image: imagesProto(imgs, options) }], globalStep, options.walltime);
   }
 
-  /** Markdown text, shown under `<tag>/text_summary`. */
+  /** Markdown text (PyTorch's add_text), shown under the tag `<tag>/text_summary`, as there. */
   addText(tag: string, text: string, globalStep?: number, walltime?: number): void {
     this.addValues([textValue(tag, text)], globalStep, walltime);
   }
 
+  /**
+   * Logs a model graph for TensorBoard's Graphs tab. Unlike PyTorch's add_graph, which traces the
+   * model, it takes the nodes and edges (ModelGraph) from the caller.
+   */
   addGraph(graph: ModelGraph, options: WalltimeOption = {}): void {
     this.writer().addEvent({
       wallTime: options.walltime ?? now(),
@@ -175,7 +209,11 @@ export class SummaryWriter {
     });
   }
 
-  /** labels: 0/1 ground truth; predictions: probabilities in [0, 1]. */
+  /**
+   * A precision-recall curve (PyTorch's add_pr_curve): `labels` 0/1 ground truth and
+   * `predictions` probabilities in [0, 1], of the same size; `numThresholds` defaults to 127 and
+   * is capped there, as in PyTorch; `weights` weighs each example.
+   */
   addPrCurve(
     tag: string,
     labels: TensorInput,
@@ -196,15 +234,20 @@ export class SummaryWriter {
     this.addValues([prCurveValue(tag, table, numThresholds)], globalStep, options.walltime);
   }
 
-  /** Projector files under `<logDir>/<step>/<tag>/`, listed in `<logDir>/projector_config.pbtxt`. */
+  /**
+   * An embedding for the Projector (PyTorch's add_embedding): `mat` [N, D], one point per row,
+   * with optional labels and thumbnails (see EmbeddingOptions). Written at once, not queued: files
+   * under `<logDir>/<step>/<tag>/`, listed in `<logDir>/projector_config.pbtxt`.
+   */
   addEmbedding(mat: TensorInput, options: EmbeddingOptions = {}): void {
     this.projectorEntries.push(writeEmbedding(this.logDir, mat, options));
     writeFileSync(join(this.logDir, 'projector_config.pbtxt'), this.projectorEntries.join(''));
   }
 
   /**
-   * Logs one hparams session in the sub-run `<logDir>/<runName>` (default: the current time),
-   * with `metricDict` as its scalars; written and closed at once.
+   * Logs one hparams session (PyTorch's add_hparams) in the sub-run `<logDir>/<runName>`
+   * (default: the current time in seconds), with `metricDict` as its scalars; written and closed
+   * at once. Tensor values of hparamDict must hold one element.
    */
   addHparams(
     hparamDict: Record<string, HParamValue | TensorInput | null | undefined>,
@@ -231,10 +274,19 @@ export class SummaryWriter {
     writer.closeSync();
   }
 
+  /**
+   * Sets the Custom Scalars dashboard's layout (PyTorch's add_custom_scalars), as
+   * `{ category: { chartTitle: ['Multiline', tags] } }` or with `['Margin', [value, lower, upper]]`
+   * charts. Tags may be regular expressions.
+   */
   addCustomScalars(layout: CustomScalarLayout): void {
     this.addValues([customScalarsValue(layout)]);
   }
 
+  /**
+   * One Custom Scalars chart plotting `tags` together, in `category` (default 'default') under
+   * `title` (default 'untitled'): a layout of that one chart, as PyTorch's.
+   */
   addCustomScalarsMultilinechart(
     tags: string[],
     options: { category?: string; title?: string } = {},
@@ -244,6 +296,11 @@ export class SummaryWriter {
     });
   }
 
+  /**
+   * One Custom Scalars margin chart: `tags` are [value, lower, upper], drawn as a line with a
+   * band; in `category` (default 'default') under `title` (default 'untitled'): a layout of that
+   * one chart, as PyTorch's.
+   */
   addCustomScalarsMarginchart(
     tags: [string, string, string],
     options: { category?: string; title?: string } = {},

@@ -17,21 +17,59 @@ import {
   ValueError,
 } from '@tensile/tensor';
 
+/**
+ * One int for every spatial dim, or one per dim ([h, w] in 2-D, as PyTorch's tuples); a one-element
+ * array counts as one int.
+ */
 export type IntOrPair = number | readonly number[];
+/**
+ * A convolution's padding: zeros on both sides of each spatial dim (an int or one per dim), 'valid'
+ * (none), or 'same' (output as large as the input; stride 1 only; an odd total pads one more at the
+ * bottom/right, as PyTorch does).
+ */
 export type ConvPadding = IntOrPair | 'same' | 'valid';
 
+/** Options of conv1d and conv2d (torch's stride, padding, dilation, groups keywords). */
 export interface ConvOptions {
+  /** Step between kernel positions (default 1). */
   stride?: IntOrPair;
+  /**
+   * Implicit zeros on both sides of each spatial dim, 'valid' or 'same' (default 0); see
+   * ConvPadding.
+   */
   padding?: ConvPadding;
+  /**
+   * Spacing between kernel taps (default 1): a kernel of size k spans dilation * (k - 1) + 1
+   * inputs.
+   */
   dilation?: IntOrPair;
+  /**
+   * Independent convolutions over as many slices of the channels (default 1); input and output
+   * channels must both divide by it, and groups = C is a depthwise convolution.
+   */
   groups?: number;
 }
 
+/**
+ * Options of convTranspose1d and convTranspose2d, named after the convolution they transpose
+ * (torch's keywords).
+ */
 export interface ConvTransposeOptions {
+  /** The stride of the transposed convolution, so the upsampling factor (default 1). */
   stride?: IntOrPair;
+  /**
+   * The padding of the transposed convolution: removes that many outputs from both sides of each
+   * spatial dim (default 0). No 'same' or 'valid'.
+   */
   padding?: IntOrPair;
+  /**
+   * Extra outputs on the bottom/right of each spatial dim (default 0), to choose among the input
+   * sizes a strided convolution maps to one size; must be smaller than stride or dilation.
+   */
   outputPadding?: IntOrPair;
+  /** Spacing between kernel taps (default 1). */
   dilation?: IntOrPair;
+  /** Independent transposed convolutions over as many slices of the channels (default 1). */
   groups?: number;
 }
 
@@ -46,6 +84,7 @@ export function ntuple(n: number, v: IntOrPair, what = 'argument'): number[] {
   return [...v];
 }
 
+/** ntuple(2, v): an int or [h, w] as [h, w] (PyTorch's _pair). */
 export const pair = (v: IntOrPair, what?: string): Pair => ntuple(2, v, what) as unknown as Pair;
 
 /** [N, C, H, W] (or one unbatched [C, H, W] image, returned with a flag to undo the batch dim). */
@@ -196,7 +235,11 @@ function geometryAttrs<K extends string>(dims: 1 | 2, g: Record<K, Pair>): Recor
   return Object.fromEntries(entries) as Record<K, number[]>;
 }
 
-/** 2-D convolution over [N, C, H, W] (or [C, H, W]) with weight [O, C/groups, kh, kw]. */
+/**
+ * 2-D convolution (torch.nn.functional.conv2d; a cross-correlation, as in PyTorch): [N, C, H, W]
+ * (or [C, H, W]) with weight [O, C/groups, kh, kw] and bias [O] -> [N, O, H', W'], where
+ * H' = floor((H + 2 * padding - dilation * (kh - 1) - 1) / stride) + 1, and W' likewise.
+ */
 export function conv2d(
   input: Tensor,
   weight: Tensor,
@@ -206,7 +249,10 @@ export function conv2d(
   return convNd('conv2d', input, weight, bias, opts, 2);
 }
 
-/** 1-D convolution over [N, C, L] (or [C, L]) with weight [O, C/groups, k]. */
+/**
+ * 1-D convolution (torch.nn.functional.conv1d): [N, C, L] (or [C, L]) with weight
+ * [O, C/groups, k] and bias [O] -> [N, O, L'], L' as for one dim of conv2d.
+ */
 export function conv1d(
   input: Tensor,
   weight: Tensor,
@@ -280,7 +326,12 @@ function convTransposeNd(
   });
 }
 
-/** Transposed 2-D convolution (the gradient of conv2d wrt its input) with weight [C, O/groups, kh, kw]. */
+/**
+ * Transposed 2-D convolution (torch.nn.functional.conv_transpose2d), the gradient of conv2d with
+ * respect to its input: [N, C, H, W] (or [C, H, W]) with weight [C, O/groups, kh, kw] (in before
+ * out, unlike conv2d) -> [N, O, H', W'], where
+ * H' = (H - 1) * stride - 2 * padding + dilation * (kh - 1) + outputPadding + 1.
+ */
 export function convTranspose2d(
   input: Tensor,
   weight: Tensor,
@@ -290,6 +341,11 @@ export function convTranspose2d(
   return convTransposeNd('conv_transpose2d', input, weight, bias, opts, 2);
 }
 
+/**
+ * Transposed 1-D convolution (torch.nn.functional.conv_transpose1d), the gradient of conv1d with
+ * respect to its input: [N, C, L] (or [C, L]) with weight [C, O/groups, k] -> [N, O, L'],
+ * L' = (L - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1.
+ */
 export function convTranspose1d(
   input: Tensor,
   weight: Tensor,
@@ -299,9 +355,15 @@ export function convTranspose1d(
   return convTransposeNd('conv_transpose1d', input, weight, bias, opts, 1);
 }
 
+/**
+ * Options of unfold and fold (torch's dilation, padding, stride keywords); each an int or [h, w].
+ */
 export interface UnfoldOptions {
+  /** Spacing between kernel taps (default 1). */
   dilation?: IntOrPair;
+  /** Implicit zeros on both sides of each spatial dim (default 0). */
   padding?: IntOrPair;
+  /** Step between block positions (default 1). */
   stride?: IntOrPair;
 }
 
@@ -313,7 +375,10 @@ function windowOptions(opts: UnfoldOptions) {
   };
 }
 
-/** Sliding blocks of [N, C, H, W] as [N, C*kh*kw, L] (torch.nn.functional.unfold). */
+/**
+ * Sliding blocks of [N, C, H, W] (or [C, H, W]) as columns [N, C*kh*kw, L], L the number of
+ * block positions (torch.nn.functional.unfold, im2col).
+ */
 export function unfold(input: Tensor, kernelSize: IntOrPair, opts: UnfoldOptions = {}): Tensor {
   const [x, isBatched] = batched('unfold', input, 2);
   const cols = im2col(x, pair(kernelSize, 'kernel_size'), windowOptions(opts));
@@ -321,7 +386,11 @@ export function unfold(input: Tensor, kernelSize: IntOrPair, opts: UnfoldOptions
   return isBatched ? out : out.squeeze(0);
 }
 
-/** Sums sliding blocks [N, C*kh*kw, L] back into [N, C, H, W] (torch.nn.functional.fold). */
+/**
+ * Sums sliding blocks [N, C*kh*kw, L] (or [C*kh*kw, L]) back into [N, C, H, W], H and W from
+ * `outputSize` (torch.nn.functional.fold, col2im): overlapping blocks add up, so fold(unfold(x))
+ * is x times how many blocks cover each pixel.
+ */
 export function fold(
   input: Tensor,
   outputSize: IntOrPair,

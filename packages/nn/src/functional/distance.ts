@@ -15,14 +15,24 @@ import {
   ValueError,
 } from '@tensile/tensor';
 
+/** Options of cosineSimilarity and CosineSimilarity. */
 export interface CosineSimilarityOptions {
+  /** The dimension of the vectors (default 1, so [N, D] inputs give [N]). */
   dim?: number;
+  /** Lower bound of each vector's norm, to avoid dividing by zero (default 1e-8). */
   eps?: number;
 }
 
+/** Options of pairwiseDistance and PairwiseDistance. */
 export interface PairwiseDistanceOptions {
+  /** The norm's order (default 2). */
   p?: NormOrder;
+  /**
+   * Added to every difference before the norm, so the gradient at x1 = x2 stays finite (default
+   * 1e-6).
+   */
   eps?: number;
+  /** Keep the reduced last dim as size 1 (default false). */
   keepdim?: boolean;
 }
 

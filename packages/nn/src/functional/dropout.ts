@@ -4,6 +4,7 @@
  */
 import { emptyLike, type Generator, type Tensor, ValueError, zeros } from '@tensile/tensor';
 
+/** Options of the dropout functions (torch's p, training, inplace), plus a generator. */
 export interface DropoutOptions {
   /** Probability of an element (or channel) being zeroed; default 0.5. */
   p?: number;
@@ -58,7 +59,10 @@ function dropoutImpl(input: Tensor, opts: DropoutOptions, alpha: boolean, dims: 
   return inplace ? scale(mask.mul(a)).add_(b) : scale(mask.mul(a)).add(b);
 }
 
-/** Zeroes each element with probability p and scales the rest by 1/(1-p) (torch.nn.functional.dropout). */
+/**
+ * Zeroes each element with probability p and scales the rest by 1/(1-p)
+ * (torch.nn.functional.dropout). Unlike the Dropout layer, it drops unless `training: false`.
+ */
 export function dropout(input: Tensor, opts: DropoutOptions = {}): Tensor {
   return dropoutImpl(input, opts, false, 'all');
 }
@@ -81,7 +85,10 @@ export function dropout1d(input: Tensor, opts: DropoutOptions = {}): Tensor {
   return channelDropout('dropout1d', input, 3, opts);
 }
 
-/** Channel dropout for [N, C, H, W] or [C, H, W] input (torch.nn.functional.dropout2d). */
+/**
+ * Channel dropout for [N, C, H, W] or [C, H, W] input (torch.nn.functional.dropout2d). A 3-D
+ * input is one unbatched image, where PyTorch 1.13 warns and treats it as [N, C, L].
+ */
 export function dropout2d(input: Tensor, opts: DropoutOptions = {}): Tensor {
   return channelDropout('dropout2d', input, 4, opts);
 }

@@ -1,6 +1,9 @@
 import { einsum, fmtShape, ShapeError, type Tensor } from '@tensile/tensor';
 
-/** y = x W^T + b over the last dim of x (torch.nn.functional.linear). */
+/**
+ * y = x W^T + b over the last dim of x (torch.nn.functional.linear): input [*, in], weight
+ * [out, in], bias [out] -> [*, out].
+ */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   const inFeatures = weight.shape[weight.ndim - 1];
   if (input.ndim === 0 || input.shape[input.ndim - 1] !== inFeatures) {
@@ -13,7 +16,10 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   return bias ? out.add(bias) : out;
 }
 
-/** y = x1^T A x2 + b for each output feature (torch.nn.functional.bilinear). */
+/**
+ * y = x1^T A x2 + b for each output feature (torch.nn.functional.bilinear): input1 [*, in1] and
+ * input2 [*, in2] with the same leading dims, weight [out, in1, in2], bias [out] -> [*, out].
+ */
 export function bilinear(
   input1: Tensor,
   input2: Tensor,

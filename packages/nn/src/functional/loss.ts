@@ -15,22 +15,39 @@ import {
 } from '@tensile/tensor';
 import { logSoftmax } from './activation';
 
+/**
+ * How a loss reduces its per-element values (torch's `reduction`): 'none' keeps them, 'mean'
+ * averages them, 'sum' adds them. PyTorch's deprecated size_average and reduce flags have no
+ * counterpart.
+ */
 export type Reduction = 'none' | 'mean' | 'sum';
 
+/** Options of every loss. */
 export interface ReductionOptions {
+  /** Default 'mean'. */
   reduction?: Reduction;
 }
 
+/** Options of the losses that take a rescaling weight. */
 export interface WeightedOptions extends ReductionOptions {
   /** A weight per class (cross entropy, NLL) or per element (BCE). */
   weight?: Tensor | null;
 }
 
+/** Options of the losses over class indices (nllLoss, crossEntropy). */
 export interface ClassOptions extends WeightedOptions {
+  /**
+   * A target value that counts for nothing: no loss, no gradient, and no share of the 'mean'
+   * denominator (default -100, as in PyTorch).
+   */
   ignoreIndex?: number;
 }
 
+/** Options of crossEntropy and CrossEntropyLoss. */
 export interface CrossEntropyOptions extends ClassOptions {
+  /**
+   * In [0, 1]: the target becomes (1 - s) * target + s / C, C the number of classes (default 0).
+   */
   labelSmoothing?: number;
 }
 
@@ -52,17 +69,28 @@ function pairwise(op: string, input: Tensor, target: Tensor): void {
   broadcastShapes(op, input.shape, target.shape);
 }
 
+/**
+ * (input - target)^2, reduced (torch.nn.functional.mse_loss). Input and target broadcast together;
+ * PyTorch does the same with a warning.
+ */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   pairwise('mse_loss', input, target);
   return reduce(input.sub(target).square(), opts.reduction);
 }
 
+/**
+ * |input - target|, reduced (torch.nn.functional.l1_loss). Input and target broadcast together;
+ * PyTorch does the same with a warning.
+ */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   pairwise('l1_loss', input, target);
   return reduce(input.sub(target).abs(), opts.reduction);
 }
 
-/** 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (beta 0 is the L1 loss). */
+/**
+ * 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere, d = input - target, reduced
+ * (torch.nn.functional.smooth_l1_loss; beta default 1, and beta 0 is the L1 loss).
+ */
 export function smoothL1Loss(
   input: Tensor,
   target: Tensor,
@@ -76,7 +104,10 @@ export function smoothL1Loss(
   return reduce(where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta)), opts.reduction);
 }
 
-/** 0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere. */
+/**
+ * 0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere, d = input - target, reduced
+ * (torch.nn.functional.huber_loss; delta default 1): delta times smoothL1Loss with beta = delta.
+ */
 export function huberLoss(
   input: Tensor,
   target: Tensor,
@@ -152,7 +183,12 @@ function checkTargets(target: Tensor, classes: number, ignoreIndex: number): boo
   return ignored.any().item() === 1;
 }
 
-/** The negative log likelihood of each target class: input holds log-probabilities. */
+/**
+ * The negative log likelihood of each target class (torch.nn.functional.nll_loss): input holds
+ * log-probabilities [N, C] or [N, C, d1, ...] (or one [C]), target integer class indices [N] or
+ * [N, d1, ...] (or a scalar). With a class weight, 'mean' divides by the sum of the targets'
+ * weights, not by N; a target out of range throws IndexError.
+ */
 export function nllLoss(input: Tensor, target: Tensor, opts: ClassOptions = {}): Tensor {
   checkClassTarget('nll_loss', input, target);
   const ignoreIndex = opts.ignoreIndex ?? -100;
@@ -188,7 +224,9 @@ function weightedMean(sum: Tensor, total: Tensor): Tensor {
 
 /**
  * Cross entropy of logits [N, C, d1, ...] (or [C]) against class indices or class
- * probabilities (a float target shaped like the input), with optional label smoothing.
+ * probabilities (a float target shaped like the input), with optional label smoothing
+ * (torch.nn.functional.cross_entropy). The input is raw scores: the log-softmax is applied here,
+ * so don't apply softmax first. Index targets are as for nllLoss.
  */
 export function crossEntropy(
   input: Tensor,
@@ -266,7 +304,12 @@ class BinaryCrossEntropyFn extends AutogradFunction {
   }
 }
 
-/** BCE on probabilities; each log is clamped at -100 as PyTorch does, so 0 and 1 stay finite. */
+/**
+ * -(t log x + (1 - t) log(1 - x)), reduced (torch.nn.functional.binary_cross_entropy): input
+ * probabilities in [0, 1] (throws otherwise) and a target of the same shape. Each log is clamped
+ * at -100 as PyTorch does, so 0 and 1 stay finite; on logits, binaryCrossEntropyWithLogits is
+ * the stable choice.
+ */
 export function binaryCrossEntropy(
   input: Tensor,
   target: Tensor,
@@ -280,7 +323,12 @@ export function binaryCrossEntropy(
   return reduce(loss, opts.reduction);
 }
 
-/** BCE on logits: (1 - t) x + w_log (log1p(exp(-|x|)) + max(-x, 0)), stable for any x. */
+/**
+ * BCE on logits, sigmoid and BCE in one stable form (torch's
+ * F.binary_cross_entropy_with_logits): (1 - t) x + w_log (log1p(exp(-|x|)) + max(-x, 0)), with
+ * w_log = 1 + (posWeight - 1) t. `posWeight` weighs the positive examples and broadcasts against
+ * the input from the last dim (one per class).
+ */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
   target: Tensor,
@@ -298,9 +346,18 @@ export function binaryCrossEntropyWithLogits(
   return reduce(loss, opts.reduction);
 }
 
+/**
+ * Reduction plus 'batchmean', the sum divided by the batch size (dim 0): the KL divergence per
+ * sample, which 'mean' (an average over every element) is not.
+ */
 export type KLReduction = Reduction | 'batchmean';
 
-/** Pointwise KL divergence of target from input, where input holds log-probabilities. */
+/**
+ * Pointwise KL divergence target * (log target - input), reduced (torch.nn.functional.kl_div):
+ * input holds log-probabilities, target probabilities (log-probabilities with `logTarget`). The
+ * default 'mean' averages over every element, as PyTorch's does; 'batchmean' gives the KL
+ * divergence per sample.
+ */
 export function klDiv(
   input: Tensor,
   target: Tensor,
@@ -318,6 +375,11 @@ export function klDiv(
   return reduce(loss, reduction);
 }
 
+/**
+ * max(0, -target * (input1 - input2) + margin), reduced (torch.nn.functional.margin_ranking_loss;
+ * margin default 0). A target of 1 says input1 should rank higher, -1 that input2 should; all three
+ * have the same number of dims.
+ */
 export function marginRankingLoss(
   input1: Tensor,
   input2: Tensor,
@@ -339,7 +401,11 @@ export function marginRankingLoss(
 
 const EPSILON = 1e-12;
 
-/** 1 - cos(x1, x2) for target 1, max(0, cos - margin) for target -1 (cosine over the last dim). */
+/**
+ * 1 - cos(x1, x2) for target 1, max(0, cos - margin) for target -1, reduced
+ * (torch.nn.functional.cosine_embedding_loss; margin default 0): inputs [N, D] (or [D]) and a
+ * target of ±1 per row, the cosine over the last dim.
+ */
 export function cosineEmbeddingLoss(
   input1: Tensor,
   input2: Tensor,
@@ -362,14 +428,26 @@ export function cosineEmbeddingLoss(
   return reduce(pos.add(neg), opts.reduction);
 }
 
+/** Options of tripletMarginLoss and TripletMarginLoss. */
 export interface TripletOptions extends ReductionOptions {
+  /** The gap wanted between the negative's distance and the positive's (default 1). */
   margin?: number;
+  /** The norm of the distances (default 2). */
   p?: number;
+  /** Added to every difference before the norm, as pairwiseDistance does (default 1e-6). */
   eps?: number;
+  /**
+   * Use the smaller of d(anchor, negative) and d(positive, negative) as the negative distance (the
+   * distance swap of Balntas et al.; default false).
+   */
   swap?: boolean;
 }
 
-/** max(d(a, p) - d(a, n) + margin, 0) with d the p-norm of (x - y + eps), as pairwise_distance. */
+/**
+ * max(d(a, p) - d(a, n) + margin, 0), reduced, with d the p-norm of (x - y + eps) over the last
+ * dim as pairwiseDistance computes it (torch.nn.functional.triplet_margin_loss): [N, D] each -> [N]
+ * before the reduction.
+ */
 export function tripletMarginLoss(
   anchor: Tensor,
   positive: Tensor,
@@ -390,7 +468,10 @@ export function tripletMarginLoss(
   return reduce(dPos.sub(dNeg).add(margin).relu(), opts.reduction);
 }
 
-/** The hinge embedding loss: x for target 1, max(0, margin - x) for target -1. */
+/**
+ * x for target 1, max(0, margin - x) for target -1, reduced
+ * (torch.nn.functional.hinge_embedding_loss; margin default 1): input is usually a distance.
+ */
 export function hingeEmbeddingLoss(
   input: Tensor,
   target: Tensor,
@@ -405,7 +486,10 @@ export function hingeEmbeddingLoss(
   return reduce(loss, opts.reduction);
 }
 
-/** log(1 + exp(-y x)) for targets +-1. */
+/**
+ * log(1 + exp(-y x)) for targets y of ±1, reduced (torch.nn.functional.soft_margin_loss): the
+ * two-class logistic loss.
+ */
 export function softMarginLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   pairwise('soft_margin_loss', input, target);
   return reduce(target.neg().mul(input).exp().log1p(), opts.reduction);

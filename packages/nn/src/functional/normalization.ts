@@ -13,35 +13,66 @@ import {
 } from '@tensile/tensor';
 import { pad } from './vision';
 
+/** The per-channel affine and eps shared by the normalization functions. */
 export interface AffineOptions {
+  /**
+   * Scale applied after standardizing: [C] for the channel norms, normalizedShape for layerNorm;
+   * none by default.
+   */
   weight?: Tensor | null;
+  /** Shift applied after the scale, shaped like `weight`; none by default. */
   bias?: Tensor | null;
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
 }
 
+/** Options of batchNorm (torch's weight, bias, training, momentum, eps). */
 export interface BatchNormOptions extends AffineOptions {
   /** Normalize with the batch's statistics (and update the running ones); default false. */
   training?: boolean;
+  /**
+   * Weight of this batch's statistics when updating the running ones:
+   * running = (1 - m) * running + m * batch (default 0.1). Keras's BatchNormalization momentum is 1
+   * minus this.
+   */
   momentum?: number;
 }
 
+/**
+ * Options of instanceNorm (torch's running_mean, running_var, use_input_stats, momentum, eps, and
+ * the affine).
+ */
 export interface InstanceNormOptions extends AffineOptions {
+  /** [C] running mean, updated in place while using input statistics; none by default. */
   runningMean?: Tensor | null;
+  /**
+   * [C] running (unbiased) variance, updated in place while using input statistics; none by
+   * default.
+   */
   runningVar?: Tensor | null;
   /** Normalize with each instance's statistics (default true); false uses the running ones. */
   useInputStats?: boolean;
+  /** Weight of this batch's statistics in the running ones (default 0.1). */
   momentum?: number;
 }
 
+/** Options of normalize. */
 export interface NormalizeOptions {
+  /** The norm's order (default 2). */
   p?: number;
+  /** The dimension normalized (default 1). */
   dim?: number;
+  /** Lower bound of the norm, to avoid dividing by zero (default 1e-12). */
   eps?: number;
 }
 
+/** Options of localResponseNorm and LocalResponseNorm. */
 export interface LocalResponseNormOptions {
+  /** Multiplier of the mean of squares (default 1e-4). */
   alpha?: number;
+  /** Exponent of the divisor (default 0.75). */
   beta?: number;
+  /** Additive constant of the divisor (default 1). */
   k?: number;
 }
 
@@ -103,6 +134,7 @@ function checkBatchSize(input: Tensor): void {
  * Batch normalization over dim 1 of an [N, C, ...] input (torch.nn.functional.batch_norm). In
  * training, normalizes with the batch mean and biased variance and moves the running statistics
  * (if given) toward the batch mean and unbiased variance by `momentum`; otherwise uses them.
+ * `training` defaults to false, as in PyTorch, and then both running statistics are required.
  */
 export function batchNorm(
   input: Tensor,
@@ -172,7 +204,11 @@ export function instanceNorm(input: Tensor, opts: InstanceNormOptions = {}): Ten
   return affine(s.out, weight, bias);
 }
 
-/** Standardizes over the trailing dims `normalizedShape` (torch.nn.functional.layer_norm). */
+/**
+ * Standardizes over the trailing dims `normalizedShape`, each sample on its own
+ * (torch.nn.functional.layer_norm): [*, ...normalizedShape] -> the same shape; weight and bias
+ * are shaped normalizedShape.
+ */
 export function layerNorm(
   input: Tensor,
   normalizedShape: readonly number[],

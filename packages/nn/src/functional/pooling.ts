@@ -20,18 +20,46 @@ import {
 } from '@tensile/tensor';
 import { type IntOrPair, ntuple, pair } from './conv';
 
+/** Options of the max pooling functions (torch's stride, padding, dilation, ceil_mode). */
 export interface MaxPoolOptions {
+  /**
+   * Step between windows; default (or null, PyTorch's None) the kernel size, so windows don't
+   * overlap.
+   */
   stride?: IntOrPair | null;
+  /**
+   * Implicit -infinity on both sides of each spatial dim (default 0); at most half the effective
+   * kernel size.
+   */
   padding?: IntOrPair;
+  /** Spacing between the elements of a window (default 1). */
   dilation?: IntOrPair;
+  /**
+   * Round the output size up, so a partial window at the end counts (default false); as in PyTorch,
+   * a window that would start in the right padding is dropped.
+   */
   ceilMode?: boolean;
 }
 
+/**
+ * Options of the average pooling functions (torch's stride, padding, ceil_mode, count_include_pad,
+ * divisor_override).
+ */
 export interface AvgPoolOptions {
+  /** Step between windows; default (or null, PyTorch's None) the kernel size. */
   stride?: IntOrPair | null;
+  /** Implicit zeros on both sides of each spatial dim (default 0); at most half the kernel size. */
   padding?: IntOrPair;
+  /** Round the output size up, so a partial window at the end counts (default false). */
   ceilMode?: boolean;
+  /**
+   * Count the padding zeros in each window's divisor (default true, as PyTorch); false averages
+   * over the input elements only.
+   */
   countIncludePad?: boolean;
+  /**
+   * Divide every window's sum by this instead of its size (default null); 2-D only, as in PyTorch.
+   */
   divisorOverride?: number | null;
 }
 
@@ -131,11 +159,19 @@ function maxPoolNd(
   return withIndices ? valuesIndices(out, back(indices)) : out;
 }
 
+/**
+ * Each window's maximum (torch.nn.functional.max_pool2d): [N, C, H, W] (or
+ * [C, H, W]) -> [N, C, H', W'], H' = floor((H + 2 * padding - dilation * (k - 1) - 1) / stride) + 1
+ * (ceil with ceilMode), W' likewise. The gradient goes to each window's argmax.
+ */
 export function maxPool2d(input: Tensor, kernelSize: IntOrPair, opts: MaxPoolOptions = {}): Tensor {
   return maxPoolNd('max_pool2d', input, kernelSize, opts, 2, false) as Tensor;
 }
 
-/** max_pool2d with return_indices: [output, indices into each input plane (H*W)]. */
+/**
+ * max_pool2d with return_indices: [output, indices], the indices flat into each input plane
+ * (H*W), as maxUnpool2d takes them. The pair also reads as `.values` and `.indices`.
+ */
 export function maxPool2dWithIndices(
   input: Tensor,
   kernelSize: IntOrPair,
@@ -144,10 +180,15 @@ export function maxPool2dWithIndices(
   return maxPoolNd('max_pool2d', input, kernelSize, opts, 2, true) as ValuesIndices;
 }
 
+/**
+ * Each window's maximum (torch.nn.functional.max_pool1d): [N, C, L] (or [C, L]) -> [N, C, L'], L'
+ * as for one dim of maxPool2d.
+ */
 export function maxPool1d(input: Tensor, kernelSize: IntOrPair, opts: MaxPoolOptions = {}): Tensor {
   return maxPoolNd('max_pool1d', input, kernelSize, opts, 1, false) as Tensor;
 }
 
+/** max_pool1d with return_indices: [output, indices into each input row (L)], for maxUnpool1d. */
 export function maxPool1dWithIndices(
   input: Tensor,
   kernelSize: IntOrPair,
@@ -177,10 +218,19 @@ function avgPoolNd(
   );
 }
 
+/**
+ * Each window's mean (torch.nn.functional.avg_pool2d): [N, C, H, W] (or
+ * [C, H, W]) -> [N, C, H', W'], H' = floor((H + 2 * padding - k) / stride) + 1 (ceil with
+ * ceilMode). See AvgPoolOptions for the divisor.
+ */
 export function avgPool2d(input: Tensor, kernelSize: IntOrPair, opts: AvgPoolOptions = {}): Tensor {
   return avgPoolNd('avg_pool2d', input, kernelSize, opts, 2);
 }
 
+/**
+ * Each window's mean (torch.nn.functional.avg_pool1d): [N, C, L] (or [C, L]) -> [N, C, L'].
+ * `divisorOverride` is ignored: PyTorch's avg_pool1d has none.
+ */
 export function avgPool1d(input: Tensor, kernelSize: IntOrPair, opts: AvgPoolOptions = {}): Tensor {
   return avgPoolNd('avg_pool1d', input, kernelSize, { ...opts, divisorOverride: null }, 1);
 }
@@ -232,6 +282,12 @@ function adaptiveAvgImage(x: Tensor, oh: number, ow: number): Tensor {
     .matmul(binMatrix(w, ow, x).t());
 }
 
+/**
+ * Average pooling to a fixed output size whatever the input's
+ * (torch.nn.functional.adaptive_avg_pool2d): [N, C, H, W] (or [C, H, W]) -> [N, C, oh, ow].
+ * `outputSize` is one int, or [oh, ow] where null keeps that input dim. Bins are PyTorch's, so they
+ * may overlap when the sizes don't divide.
+ */
 export function adaptiveAvgPool2d(
   input: Tensor,
   outputSize: IntOrPair | readonly (number | null)[],
@@ -240,6 +296,10 @@ export function adaptiveAvgPool2d(
   return back(adaptiveAvgImage(x, ...outputPair(outputSize, x.shape[2], x.shape[3])));
 }
 
+/**
+ * Average pooling to a fixed length (torch.nn.functional.adaptive_avg_pool1d): [N, C, L] (or
+ * [C, L]) -> [N, C, outputSize].
+ */
 export function adaptiveAvgPool1d(input: Tensor, outputSize: IntOrPair): Tensor {
   const [x, back] = asImage('adaptive_avg_pool1d', input, 1);
   return back(adaptiveAvgImage(x, 1, ntuple(1, outputSize, 'output_size')[0]));
@@ -277,6 +337,10 @@ function adaptiveMaxNd(
   return valuesIndices(out, idx);
 }
 
+/**
+ * Max pooling to a fixed output size (torch.nn.functional.adaptive_max_pool2d): [N, C, H, W] (or
+ * [C, H, W]) -> [N, C, oh, ow]; `outputSize` as for adaptiveAvgPool2d.
+ */
 export function adaptiveMaxPool2d(
   input: Tensor,
   outputSize: IntOrPair | readonly (number | null)[],
@@ -284,6 +348,7 @@ export function adaptiveMaxPool2d(
   return adaptiveMaxNd('adaptive_max_pool2d', input, outputSize, 2)[0];
 }
 
+/** adaptive_max_pool2d with return_indices: [output, indices into each input plane (H*W)]. */
 export function adaptiveMaxPool2dWithIndices(
   input: Tensor,
   outputSize: IntOrPair | readonly (number | null)[],
@@ -291,10 +356,15 @@ export function adaptiveMaxPool2dWithIndices(
   return adaptiveMaxNd('adaptive_max_pool2d', input, outputSize, 2);
 }
 
+/**
+ * Max pooling to a fixed length (torch.nn.functional.adaptive_max_pool1d): [N, C, L] (or
+ * [C, L]) -> [N, C, outputSize].
+ */
 export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrPair): Tensor {
   return adaptiveMaxNd('adaptive_max_pool1d', input, outputSize, 1)[0];
 }
 
+/** adaptive_max_pool1d with return_indices: [output, indices into each input row (L)]. */
 export function adaptiveMaxPool1dWithIndices(input: Tensor, outputSize: IntOrPair): ValuesIndices {
   return adaptiveMaxNd('adaptive_max_pool1d', input, outputSize, 1);
 }

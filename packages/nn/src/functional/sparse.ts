@@ -14,11 +14,13 @@ import {
   where,
 } from '@tensile/tensor';
 
+/** Options of embedding (torch's padding_idx, max_norm, norm_type, scale_grad_by_freq). */
 export interface EmbeddingOptions {
   /** A row that is looked up but receives no gradient (negative counts from the end). */
   paddingIdx?: number | null;
   /** Rows looked up with a larger normType-norm are first rescaled in place to this norm. */
   maxNorm?: number | null;
+  /** The p of the p-norm that maxNorm bounds (default 2). */
   normType?: number;
   /** Divide each row's gradient by how often its index occurs in the input. */
   scaleGradByFreq?: boolean;
@@ -49,7 +51,10 @@ function checkIndices(input: Tensor, numEmbeddings: number): number[] {
   return ids;
 }
 
-/** PyTorch's embedding_renorm_: rows used by the input whose norm exceeds maxNorm scaled down to it. */
+/**
+ * PyTorch's embedding_renorm_: rows used by the input whose norm exceeds maxNorm scaled down to
+ * it.
+ */
 function renorm(weight: Tensor, ids: number[], maxNorm: number, normType: number): void {
   const rows = tensor(
     [...new Set(ids)].sort((a, b) => a - b),

@@ -6,15 +6,20 @@
 import { fmtShape, IndexError, ShapeError, type Tensor, ValueError, zeros } from '@tensile/tensor';
 import { type IntOrPair, ntuple } from './conv';
 
+/** Options of maxUnpool1d and maxUnpool2d: the settings of the max pooling being undone. */
 export interface MaxUnpoolOptions {
   /** Defaults to the kernel size. */
   stride?: IntOrPair | null;
+  /** The pooling's padding (default 0). */
   padding?: IntOrPair;
   /** The size to restore (the pooled input's), when the default formula is ambiguous. */
   outputSize?: readonly number[] | null;
 }
 
-/** PyTorch's _unpool_output_size: (in - 1) * stride + kernel - 2 * padding, or a checked outputSize. */
+/**
+ * PyTorch's _unpool_output_size: (in - 1) * stride + kernel - 2 * padding, or a checked
+ * outputSize.
+ */
 function unpoolSize(
   op: string,
   input: Tensor,
@@ -82,7 +87,11 @@ function maxUnpoolNd(
     .reshape([...lead, ...size]);
 }
 
-/** torch.nn.functional.max_unpool2d on [N, C, H, W] or [C, H, W] with max_pool2d's indices. */
+/**
+ * torch.nn.functional.max_unpool2d: [N, C, H, W] (or [C, H, W]) with max_pool2d's
+ * indices -> [N, C, H', W'], H' = (H - 1) * stride - 2 * padding + kernel (or `outputSize`), zero
+ * except at the indices.
+ */
 export function maxUnpool2d(
   input: Tensor,
   indices: Tensor,
@@ -92,7 +101,10 @@ export function maxUnpool2d(
   return maxUnpoolNd('max_unpool2d', 2, input, indices, kernelSize, opts);
 }
 
-/** torch.nn.functional.max_unpool1d on [N, C, L] or [C, L] with max_pool1d's indices. */
+/**
+ * torch.nn.functional.max_unpool1d: [N, C, L] (or [C, L]) with max_pool1d's indices -> [N, C, L'],
+ * L' = (L - 1) * stride - 2 * padding + kernel (or `outputSize`).
+ */
 export function maxUnpool1d(
   input: Tensor,
   indices: Tensor,

@@ -5,9 +5,18 @@
  */
 import { cat, fmtShape, full, ShapeError, type Tensor, tensor, ValueError } from '@tensile/tensor';
 
+/**
+ * How pad fills: 'constant' with `value`, 'reflect' mirrors without repeating the edge, 'replicate'
+ * repeats the edge, 'circular' wraps around (torch's `mode`).
+ */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
+/** Options of pad (torch's mode and value). */
 export interface PadOptions {
+  /**
+   * Default 'constant'. The other modes pad only the last 1 to 3 dims of a batched or unbatched
+   * input, as in PyTorch.
+   */
   mode?: PadMode;
   /** The fill value of 'constant' padding (default 0). */
   value?: number;
@@ -103,6 +112,11 @@ export function pad(input: Tensor, pad: readonly number[], opts: PadOptions = {}
   return out;
 }
 
+/**
+ * interpolate's resampling: 'nearest' (PyTorch's legacy rounding, which shifts the image),
+ * 'nearest-exact' (rounds pixel centers, like PIL), 'linear' (3-D input), 'bilinear' and 'bicubic'
+ * (4-D), 'trilinear' (5-D), 'area' (adaptive average pooling).
+ */
 export type InterpolateMode =
   | 'nearest'
   | 'nearest-exact'
@@ -112,12 +126,27 @@ export type InterpolateMode =
   | 'trilinear'
   | 'area';
 
+/**
+ * Options of interpolate and Upsample (torch's size, scale_factor, mode, align_corners,
+ * recompute_scale_factor).
+ */
 export interface InterpolateOptions {
-  /** Output spatial size: one number for every spatial dim, or one per dim. */
+  /**
+   * Output spatial size: one number for every spatial dim, or one per dim. Give this or
+   * `scaleFactor`, not both.
+   */
   size?: number | readonly number[];
+  /**
+   * Multiplier of each spatial size, one for every dim or one per dim; the output size is
+   * floor(size * factor). Give this or `size`, not both.
+   */
   scaleFactor?: number | readonly number[];
+  /** Default 'nearest', as in PyTorch. */
   mode?: InterpolateMode;
-  /** For the interpolating modes: map the corner pixels' centers onto each other. */
+  /**
+   * For the interpolating modes: map the corner pixels' centers onto each other (default false,
+   * as PyTorch since 0.4); setting it with another mode throws.
+   */
   alignCorners?: boolean;
   /** Compute the output size from scaleFactor and then forget the factor (always on for 'area'). */
   recomputeScaleFactor?: boolean;
@@ -295,8 +324,9 @@ function outputSizes(input: Tensor, opts: InterpolateOptions): [number[], (numbe
 
 /**
  * Resizes the spatial dims (all after the first two) of `input` (torch.nn.functional.interpolate)
- * to `size`, or by `scaleFactor`. Modes: 'nearest' (PyTorch's legacy rounding), 'nearest-exact',
- * 'linear' (3-D input), 'bilinear' and 'bicubic' (4-D), 'trilinear' (5-D), 'area'.
+ * to `size`, or by `scaleFactor`: [N, C, *in] -> [N, C, *out], 3- to 5-D. Modes: 'nearest'
+ * (PyTorch's legacy rounding), 'nearest-exact', 'linear' (3-D input), 'bilinear' and 'bicubic'
+ * (4-D), 'trilinear' (5-D), 'area'. Bicubic can overshoot the input's range, as in PyTorch.
  */
 export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tensor {
   const { mode = 'nearest' } = opts;
@@ -334,7 +364,10 @@ function checkFactor(op: string, input: Tensor, factor: number, what: string): v
     throw new ValueError(`${op} expects a positive ${what}, but got ${factor}`);
 }
 
-/** [*, C*r*r, H, W] -> [*, C, H*r, W*r] (torch.nn.functional.pixel_shuffle). */
+/**
+ * [*, C*r*r, H, W] -> [*, C, H*r, W*r] (torch.nn.functional.pixel_shuffle), r = upscaleFactor:
+ * the sub-pixel convolution's rearrangement.
+ */
 export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
   const r = upscaleFactor;
   checkFactor('pixel_shuffle', input, r, 'upscale_factor');
@@ -351,7 +384,10 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
     .reshape([...batch, c / (r * r), h * r, w * r]);
 }
 
-/** [*, C, H*r, W*r] -> [*, C*r*r, H, W], the inverse of pixelShuffle (torch.nn.functional.pixel_unshuffle). */
+/**
+ * [*, C, H*r, W*r] -> [*, C*r*r, H, W], r = downscaleFactor: the inverse of pixelShuffle
+ * (torch.nn.functional.pixel_unshuffle).
+ */
 export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
   const r = downscaleFactor;
   checkFactor('pixel_unshuffle', input, r, 'downscale_factor');

@@ -4,73 +4,95 @@ import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { type FactoryOptions, pyFloat } from './options';
 
+/** torch.nn.Sigmoid: 1 / (1 + exp(-x)), elementwise; any shape in, the same shape out. */
 export class Sigmoid extends Module {
   override forward(input: Tensor): Tensor {
     return F.sigmoid(input);
   }
 }
 
+/** torch.nn.Tanh: hyperbolic tangent, elementwise; any shape in, the same shape out. */
 export class Tanh extends Module {
   override forward(input: Tensor): Tensor {
     return F.tanh(input);
   }
 }
 
+/** torch.nn.SiLU (swish): x * sigmoid(x), elementwise; any shape in, the same shape out. */
 export class SiLU extends Module {
   override forward(input: Tensor): Tensor {
     return F.silu(input);
   }
 }
 
+/** torch.nn.Mish: x * tanh(softplus(x)), elementwise; any shape in, the same shape out. */
 export class Mish extends Module {
   override forward(input: Tensor): Tensor {
     return F.mish(input);
   }
 }
 
+/**
+ * torch.nn.SELU: scale * elu(x, alpha) with the self-normalizing constants (alpha ≈ 1.6733, scale ≈
+ * 1.0507), elementwise; any shape.
+ */
 export class SELU extends Module {
   override forward(input: Tensor): Tensor {
     return F.selu(input);
   }
 }
 
+/**
+ * torch.nn.Hardswish: x * clamp(x + 3, 0, 6) / 6, elementwise; any shape in, the same shape out.
+ */
 export class Hardswish extends Module {
   override forward(input: Tensor): Tensor {
     return F.hardswish(input);
   }
 }
 
+/** torch.nn.Hardsigmoid: clamp(x + 3, 0, 6) / 6, elementwise; any shape in, the same shape out. */
 export class Hardsigmoid extends Module {
   override forward(input: Tensor): Tensor {
     return F.hardsigmoid(input);
   }
 }
 
+/**
+ * torch.nn.LogSigmoid: log(sigmoid(x)), computed stably, elementwise; any shape in, the same shape
+ * out.
+ */
 export class LogSigmoid extends Module {
   override forward(input: Tensor): Tensor {
     return F.logsigmoid(input);
   }
 }
 
+/** torch.nn.Softsign: x / (1 + |x|), elementwise; any shape in, the same shape out. */
 export class Softsign extends Module {
   override forward(input: Tensor): Tensor {
     return F.softsign(input);
   }
 }
 
+/** torch.nn.Tanhshrink: x - tanh(x), elementwise; any shape in, the same shape out. */
 export class Tanhshrink extends Module {
   override forward(input: Tensor): Tensor {
     return F.tanhshrink(input);
   }
 }
 
-/** Softmax over the channels of each pixel: dim -3 of [C, H, W] or [N, C, H, W]. */
+/** torch.nn.Softmax2d: softmax over each pixel's channels, dim -3 of [C, H, W] or [N, C, H, W]. */
 export class Softmax2d extends Module {
   override forward(input: Tensor): Tensor {
     return F.softmax(input, { dim: -3 });
   }
 }
 
+/**
+ * torch.nn.ReLU: max(0, x), elementwise; any shape. `inplace` (default false) overwrites the input
+ * and returns it, as PyTorch's does.
+ */
 export class ReLU extends Module {
   constructor(readonly inplace = false) {
     super();
@@ -85,6 +107,10 @@ export class ReLU extends Module {
   }
 }
 
+/**
+ * torch.nn.ReLU6: min(max(0, x), 6), elementwise; any shape. `inplace` only shows in the printed
+ * form: the result is always a new tensor.
+ */
 export class ReLU6 extends Module {
   constructor(readonly inplace = false) {
     super();
@@ -101,6 +127,7 @@ export class ReLU6 extends Module {
   }
 }
 
+/** torch.nn.Hardtanh: x clamped to [minVal, maxVal] (default [-1, 1]), elementwise; any shape. */
 export class Hardtanh extends Module {
   constructor(
     readonly minVal = -1,
@@ -118,6 +145,9 @@ export class Hardtanh extends Module {
   }
 }
 
+/**
+ * torch.nn.LeakyReLU: x where x > 0, else negativeSlope * x (default 0.01), elementwise; any shape.
+ */
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
@@ -132,8 +162,12 @@ export class LeakyReLU extends Module {
   }
 }
 
-/** Leaky ReLU with a learned slope: one shared, or one per channel (numParameters = C). */
+/**
+ * torch.nn.PReLU: leaky ReLU with a learned slope, one shared (numParameters 1, the default) or
+ * one per channel of dim 1 (numParameters = C); any shape. Exclude `weight` from weight decay.
+ */
 export class PReLU extends Module {
+  /** The slopes for negative inputs, [numParameters], initialized to `init` (default 0.25). */
   weight: Parameter;
 
   constructor(
@@ -153,6 +187,9 @@ export class PReLU extends Module {
   }
 }
 
+/**
+ * torch.nn.ELU: x where x > 0, else alpha * (exp(x) - 1) (default alpha 1), elementwise; any shape.
+ */
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
@@ -167,6 +204,10 @@ export class ELU extends Module {
   }
 }
 
+/**
+ * torch.nn.CELU: x where x > 0, else alpha * (exp(x / alpha) - 1) (default alpha 1), elementwise;
+ * any shape.
+ */
 export class CELU extends Module {
   constructor(readonly alpha = 1) {
     super();
@@ -181,7 +222,12 @@ export class CELU extends Module {
   }
 }
 
+/**
+ * torch.nn.GELU: x * Φ(x), Φ the standard normal CDF, elementwise; any shape. `approximate: 'tanh'`
+ * uses the tanh approximation (default 'none', exact).
+ */
 export class GELU extends Module {
+  /** 'none' (erf, exact) or 'tanh' (the approximation GPT-2 and BERT used). */
   readonly approximate: F.GeluApproximate;
 
   constructor(opts: { approximate?: F.GeluApproximate } = {}) {
@@ -198,8 +244,14 @@ export class GELU extends Module {
   }
 }
 
+/**
+ * torch.nn.Softplus: log(1 + exp(beta x)) / beta (default beta 1), and x itself where beta x
+ * exceeds `threshold` (default 20) for numerical stability; elementwise, any shape.
+ */
 export class Softplus extends Module {
+  /** The sharpness: larger beta is closer to ReLU (default 1). */
   readonly beta: number;
+  /** Above this value of beta x the layer returns x unchanged (default 20). */
   readonly threshold: number;
 
   constructor(opts: { beta?: number; threshold?: number } = {}) {
@@ -217,6 +269,7 @@ export class Softplus extends Module {
   }
 }
 
+/** torch.nn.Threshold: x where x > threshold, else `value`, elementwise; any shape. */
 export class Threshold extends Module {
   constructor(
     readonly threshold: number,
@@ -234,6 +287,7 @@ export class Threshold extends Module {
   }
 }
 
+/** torch.nn.Hardshrink: x where |x| > lambd (default 0.5), else 0, elementwise; any shape. */
 export class Hardshrink extends Module {
   constructor(readonly lambd = 0.5) {
     super();
@@ -248,6 +302,10 @@ export class Hardshrink extends Module {
   }
 }
 
+/**
+ * torch.nn.Softshrink: x moved towards 0 by lambd (default 0.5), and 0 where |x| <= lambd,
+ * elementwise; any shape.
+ */
 export class Softshrink extends Module {
   constructor(readonly lambd = 0.5) {
     super();
@@ -262,6 +320,10 @@ export class Softshrink extends Module {
   }
 }
 
+/**
+ * torch.nn.GLU: splits `dim` (default -1) in halves a, b and returns a * sigmoid(b); that dim must
+ * be even and halves: [*, 2k, *] -> [*, k, *].
+ */
 export class GLU extends Module {
   constructor(readonly dim = -1) {
     super();
@@ -287,18 +349,30 @@ abstract class DimActivation extends Module {
   }
 }
 
+/**
+ * torch.nn.Softmax: exp(x) normalized to sum to one along `dim`; any shape in, the same shape out.
+ * Give `dim`: without it PyTorch's legacy rule picks dim 0 for 1-D and 3-D inputs, else dim 1.
+ */
 export class Softmax extends DimActivation {
   override forward(input: Tensor): Tensor {
     return F.softmax(input, { dim: this.dim });
   }
 }
 
+/**
+ * torch.nn.LogSoftmax: log(softmax(x)) along `dim`, computed stably; the input NLLLoss expects.
+ * Give `dim`: without it PyTorch's legacy rule picks dim 0 for 1-D and 3-D inputs, else dim 1.
+ */
 export class LogSoftmax extends DimActivation {
   override forward(input: Tensor): Tensor {
     return F.logSoftmax(input, { dim: this.dim });
   }
 }
 
+/**
+ * torch.nn.Softmin: softmax(-x) along `dim`; any shape in, the same shape out. Give `dim`: without
+ * it PyTorch's legacy rule picks dim 0 for 1-D and 3-D inputs, else dim 1.
+ */
 export class Softmin extends DimActivation {
   override forward(input: Tensor): Tensor {
     return F.softmin(input, { dim: this.dim });

@@ -7,36 +7,83 @@ import { Parameter } from '../parameter';
 import { resetAffine } from './linear';
 import { type FactoryOptions, pyTuple } from './options';
 
+/**
+ * How Conv1d and Conv2d fill their padding (torch's padding_mode): 'zeros' (the default) or, by
+ * padding the input with F.pad first, 'reflect', 'replicate' or 'circular'. Transposed layers take
+ * 'zeros' only.
+ */
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
+/**
+ * Options of Conv1d and Conv2d: F.ConvOptions plus the layer's `bias` and `paddingMode`, and the
+ * factory options.
+ */
 export interface ConvLayerOptions extends FactoryOptions {
+  /** Step between kernel positions (default 1). */
   stride?: F.IntOrPair;
+  /**
+   * Padding on both sides of each spatial dim, 'valid' or 'same' (default 0); see F.ConvPadding.
+   */
   padding?: F.ConvPadding;
+  /** Spacing between kernel taps (default 1). */
   dilation?: F.IntOrPair;
+  /**
+   * Independent convolutions over as many slices of the channels (default 1); both channel counts
+   * must divide by it. groups = inChannels is a depthwise convolution.
+   */
   groups?: number;
+  /** Learn a bias per output channel (default true). */
   bias?: boolean;
+  /** What fills the padding (default 'zeros'); see PaddingMode. */
   paddingMode?: PaddingMode;
 }
 
+/**
+ * Options of ConvTranspose1d and ConvTranspose2d: F.ConvTransposeOptions plus `bias`, and the
+ * factory options.
+ */
 export interface ConvTransposeLayerOptions extends FactoryOptions {
+  /** The stride of the transposed convolution, so the upsampling factor (default 1). */
   stride?: F.IntOrPair;
+  /**
+   * The padding of the transposed convolution: removes that many outputs from both sides of each
+   * spatial dim (default 0).
+   */
   padding?: F.IntOrPair;
+  /**
+   * Extra outputs on the bottom/right of each spatial dim (default 0), to pick the output size when
+   * stride > 1 leaves a choice; must be smaller than stride or dilation.
+   */
   outputPadding?: F.IntOrPair;
+  /** Spacing between kernel taps (default 1). */
   dilation?: F.IntOrPair;
+  /** Independent transposed convolutions over as many slices of the channels (default 1). */
   groups?: number;
+  /** Learn a bias per output channel (default true). */
   bias?: boolean;
 }
 
 /** What Conv1d/2d and ConvTranspose1d/2d share: weights, init, and PyTorch's printed settings. */
 abstract class ConvNd extends Module {
+  /**
+   * [out, in/groups, ...kernel] for convolutions, [in, out/groups, ...kernel] for transposed ones.
+   */
   weight: Parameter;
+  /** [outChannels], or null with `bias: false`. */
   bias: Parameter | null;
+  /** The kernel's size per spatial dim. */
   readonly kernelSize: number[];
+  /** The stride per spatial dim. */
   readonly stride: number[];
+  /** The padding per spatial dim, or 'same' / 'valid' as given. */
   readonly padding: number[] | 'same' | 'valid';
+  /** The dilation per spatial dim. */
   readonly dilation: number[];
+  /** The output padding per spatial dim (zeros except for transposed convolutions). */
   readonly outputPadding: number[];
+  /** The number of channel groups. */
   readonly groups: number;
+  /** What fills the padding; always 'zeros' for transposed convolutions. */
   readonly paddingMode: PaddingMode;
 
   constructor(
@@ -82,6 +129,11 @@ abstract class ConvNd extends Module {
     this.resetParameters();
   }
 
+  /**
+   * Re-draws weight and bias from PyTorch's default: kaiming-uniform with a = sqrt(5) for the
+   * weight, U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for the bias, fanIn = weight.shape[1] * kernel
+   * elements.
+   */
   resetParameters(): void {
     resetAffine(this.weight, this.bias, calculateFanInAndFanOut(this.weight)[0]);
   }
@@ -136,7 +188,12 @@ abstract class ConvNd extends Module {
   }
 }
 
-/** torch.nn.Conv2d: weight [out, in/groups, kh, kw], PyTorch's default init. */
+/**
+ * torch.nn.Conv2d: [N, inChannels, H, W] (or unbatched [inChannels, H, W]) ->
+ * [N, outChannels, H', W'], where
+ * H' = floor((H + 2 * padding - dilation * (kh - 1) - 1) / stride) + 1 and W' likewise. Weight
+ * [out, in/groups, kh, kw] and bias [out] start from PyTorch's default init.
+ */
 export class Conv2d extends ConvNd {
   constructor(
     inChannels: number,
@@ -152,7 +209,10 @@ export class Conv2d extends ConvNd {
   }
 }
 
-/** torch.nn.Conv1d: weight [out, in/groups, k]. */
+/**
+ * torch.nn.Conv1d: [N, inChannels, L] (or [inChannels, L]) -> [N, outChannels, L'],
+ * L' = floor((L + 2 * padding - dilation * (k - 1) - 1) / stride) + 1; weight [out, in/groups, k].
+ */
 export class Conv1d extends ConvNd {
   constructor(
     inChannels: number,
@@ -168,7 +228,12 @@ export class Conv1d extends ConvNd {
   }
 }
 
-/** torch.nn.ConvTranspose2d: weight [in, out/groups, kh, kw]. */
+/**
+ * torch.nn.ConvTranspose2d, the gradient of Conv2d with respect to its input, used to upsample:
+ * [N, inChannels, H, W] (or [inChannels, H, W]) -> [N, outChannels, H', W'], where
+ * H' = (H - 1) * stride - 2 * padding + dilation * (kh - 1) + outputPadding + 1. Weight
+ * [in, out/groups, kh, kw]: in before out, unlike Conv2d.
+ */
 export class ConvTranspose2d extends ConvNd {
   constructor(
     inChannels: number,
@@ -184,7 +249,11 @@ export class ConvTranspose2d extends ConvNd {
   }
 }
 
-/** torch.nn.ConvTranspose1d: weight [in, out/groups, k]. */
+/**
+ * torch.nn.ConvTranspose1d: [N, inChannels, L] (or [inChannels, L]) -> [N, outChannels, L'],
+ * L' = (L - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1; weight
+ * [in, out/groups, k].
+ */
 export class ConvTranspose1d extends ConvNd {
   constructor(
     inChannels: number,
@@ -200,7 +269,10 @@ export class ConvTranspose1d extends ConvNd {
   }
 }
 
-/** Sliding blocks as columns (torch.nn.Unfold). */
+/**
+ * Sliding blocks as columns (torch.nn.Unfold, im2col): [N, C, H, W] -> [N, C*kh*kw, L], L the
+ * number of block positions. See F.unfold.
+ */
 export class Unfold extends Module {
   constructor(
     readonly kernelSize: F.IntOrPair,
@@ -219,7 +291,10 @@ export class Unfold extends Module {
   }
 }
 
-/** Columns summed back into an image (torch.nn.Fold). */
+/**
+ * Columns summed back into an image (torch.nn.Fold, col2im): [N, C*kh*kw, L] -> [N, C, H, W],
+ * [H, W] = outputSize; overlapping blocks add up. See F.fold.
+ */
 export class Fold extends Module {
   constructor(
     readonly outputSize: F.IntOrPair,

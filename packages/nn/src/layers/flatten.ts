@@ -1,7 +1,10 @@
 import type { Tensor } from '@tensile/tensor';
 import { Module } from '../module';
 
-/** Flattens dims startDim..endDim (torch.nn.Flatten; by default all but the batch dim). */
+/**
+ * Flattens dims startDim..endDim, both included (torch.nn.Flatten; by default all but the batch
+ * dim): [N, C, H, W] -> [N, C*H*W]. A view where the input's strides allow one.
+ */
 export class Flatten extends Module {
   constructor(
     readonly startDim = 1,
@@ -19,7 +22,10 @@ export class Flatten extends Module {
   }
 }
 
-/** Splits dim into unflattenedSize (torch.nn.Unflatten). */
+/**
+ * Splits dim `dim` into `unflattenedSize` (torch.nn.Unflatten), whose product must equal that
+ * dim's size (one entry may be -1): Unflatten(1, [C, H, W]) takes [N, C*H*W] -> [N, C, H, W].
+ */
 export class Unflatten extends Module {
   constructor(
     readonly dim: number,

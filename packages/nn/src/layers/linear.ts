@@ -5,7 +5,9 @@ import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { type FactoryOptions, pyBool } from './options';
 
+/** Options of Linear and Bilinear: the factory options plus `bias`. */
 export interface LinearOptions extends FactoryOptions {
+  /** Learn an additive bias (default true); false leaves `bias` null. */
   bias?: boolean;
 }
 
@@ -25,9 +27,15 @@ export function resetAffine(weight: Tensor, bias: Tensor | null, fanIn: number):
   }
 }
 
-/** y = x W^T + b (torch.nn.Linear); weight [outFeatures, inFeatures]. */
+/**
+ * y = x W^T + b (torch.nn.Linear): [*, inFeatures] -> [*, outFeatures], any leading dims. Weight
+ * and bias start as PyTorch's do: kaiming-uniform with a = sqrt(5), which is U(-1/sqrt(inFeatures),
+ * 1/sqrt(inFeatures)), for both.
+ */
 export class Linear extends Module {
+  /** [outFeatures, inFeatures], initialized as described on the class. */
   weight: Parameter;
+  /** [outFeatures], or null with `bias: false`. */
   bias: Parameter | null;
 
   constructor(
@@ -41,6 +49,7 @@ export class Linear extends Module {
     this.resetParameters();
   }
 
+  /** Re-draws weight and bias from PyTorch's default initialization (see the class). */
   resetParameters(): void {
     resetAffine(this.weight, this.bias, this.inFeatures);
   }
@@ -59,9 +68,14 @@ export class Linear extends Module {
   }
 }
 
-/** y = x1^T A x2 + b (torch.nn.Bilinear); weight [outFeatures, in1Features, in2Features]. */
+/**
+ * y = x1^T A x2 + b for each output feature (torch.nn.Bilinear): forward(input1, input2) takes
+ * [*, in1Features] and [*, in2Features] with the same leading dims and gives [*, outFeatures].
+ */
 export class Bilinear extends Module {
+  /** [outFeatures, in1Features, in2Features], from U(-1/sqrt(in1Features), 1/sqrt(in1Features)). */
   weight: Parameter;
+  /** [outFeatures], from the same uniform as the weight, or null with `bias: false`. */
   bias: Parameter | null;
 
   constructor(
@@ -76,6 +90,9 @@ export class Bilinear extends Module {
     this.resetParameters();
   }
 
+  /**
+   * Re-draws weight and bias from U(-1/sqrt(in1Features), 1/sqrt(in1Features)), as PyTorch does.
+   */
   resetParameters(): void {
     const bound = 1 / Math.sqrt(this.in1Features);
     uniform_(this.weight, -bound, bound);

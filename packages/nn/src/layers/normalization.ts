@@ -13,7 +13,12 @@ import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { type FactoryOptions, pyBool, pyFloat, pyTuple } from './options';
 
+/**
+ * Options of the BatchNorm and InstanceNorm layers (torch's eps, momentum, affine,
+ * track_running_stats) and the factory options.
+ */
 export interface BatchNormOptions extends FactoryOptions {
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
   /** Weight of the newest batch in the running statistics; null averages all batches equally. */
   momentum?: number | null;
@@ -45,11 +50,20 @@ function resetAffine(weight: Tensor | null, bias: Tensor | null): void {
  * (weight 1, bias 0) and the buffers running_mean (0), running_var (1) and num_batches_tracked.
  */
 abstract class NormBase extends Module {
+  /** [numFeatures], initialized to ones; null unless `affine`. */
   weight: Parameter | null;
+  /** [numFeatures], initialized to zeros; null unless `affine`. */
   bias: Parameter | null;
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /**
+   * Weight of the newest batch in the running statistics (default 0.1); null for a cumulative
+   * average.
+   */
   readonly momentum: number | null;
+  /** Whether the layer has a learnable weight and bias. */
   readonly affine: boolean;
+  /** Whether the layer keeps running statistics for eval mode. */
   readonly trackRunningStats: boolean;
 
   constructor(
@@ -72,14 +86,23 @@ abstract class NormBase extends Module {
     );
   }
 
+  /**
+   * The `running_mean` buffer [numFeatures] (PyTorch's name, also the state dict key), or null when
+   * not tracking.
+   */
   get runningMean(): Tensor | null {
     return this.getBuffer('running_mean');
   }
 
+  /** The `running_var` buffer [numFeatures], an unbiased variance, or null when not tracking. */
   get runningVar(): Tensor | null {
     return this.getBuffer('running_var');
   }
 
+  /**
+   * The `num_batches_tracked` buffer, an int64 scalar counting training batches, or null when not
+   * tracking.
+   */
   get numBatchesTracked(): Tensor | null {
     return this.getBuffer('num_batches_tracked');
   }
@@ -92,6 +115,9 @@ abstract class NormBase extends Module {
       : {};
   }
 
+  /**
+   * Running mean to 0, running variance to 1, and the batch count to 0 (torch reset_running_stats).
+   */
   resetRunningStats(): void {
     noGrad(() => {
       this.runningMean?.zero_();
@@ -100,6 +126,7 @@ abstract class NormBase extends Module {
     });
   }
 
+  /** resetRunningStats, then weight to 1 and bias to 0 (torch reset_parameters). */
   resetParameters(): void {
     this.resetRunningStats();
     resetAffine(this.weight, this.bias);
@@ -165,17 +192,24 @@ abstract class BatchNormBase extends NormBase {
   }
 }
 
-/** BatchNorm over [N, C] or [N, C, L] input (torch.nn.BatchNorm1d). */
+/**
+ * torch.nn.BatchNorm1d: [N, C] or [N, C, L] -> the same shape, C = numFeatures. Training mode
+ * needs more than one value per channel (a batch of one [1, C] throws); call eval() for inference.
+ */
 export class BatchNorm1d extends BatchNormBase {
   protected readonly dims = [2, 3];
 }
 
-/** BatchNorm over [N, C, H, W] input (torch.nn.BatchNorm2d). */
+/**
+ * torch.nn.BatchNorm2d: [N, C, H, W] -> the same shape, each channel standardized over N, H and
+ * W; C = numFeatures. Running statistics are buffers `running_mean`, `running_var` and
+ * `num_batches_tracked`, as in PyTorch's state dicts.
+ */
 export class BatchNorm2d extends BatchNormBase {
   protected readonly dims = [4];
 }
 
-/** BatchNorm over [N, C, D, H, W] input (torch.nn.BatchNorm3d). */
+/** torch.nn.BatchNorm3d: [N, C, D, H, W] -> the same shape; C = numFeatures. */
 export class BatchNorm3d extends BatchNormBase {
   protected readonly dims = [5];
 }
@@ -211,33 +245,54 @@ abstract class InstanceNormBase extends NormBase {
   }
 }
 
-/** InstanceNorm over [N, C, L] or [C, L] input (torch.nn.InstanceNorm1d). */
+/**
+ * torch.nn.InstanceNorm1d: [N, C, L] or [C, L] -> the same shape. Unlike BatchNorm, affine and
+ * trackRunningStats default to false.
+ */
 export class InstanceNorm1d extends InstanceNormBase {
   protected readonly dims = [2, 3];
 }
 
-/** InstanceNorm over [N, C, H, W] or [C, H, W] input (torch.nn.InstanceNorm2d). */
+/**
+ * torch.nn.InstanceNorm2d: [N, C, H, W] or [C, H, W] -> the same shape, each channel of each
+ * sample standardized over H and W. Unlike BatchNorm, affine and trackRunningStats default to
+ * false.
+ */
 export class InstanceNorm2d extends InstanceNormBase {
   protected readonly dims = [3, 4];
 }
 
-/** InstanceNorm over [N, C, D, H, W] or [C, D, H, W] input (torch.nn.InstanceNorm3d). */
+/**
+ * torch.nn.InstanceNorm3d: [N, C, D, H, W] or [C, D, H, W] -> the same shape. Unlike BatchNorm,
+ * affine and trackRunningStats default to false.
+ */
 export class InstanceNorm3d extends InstanceNormBase {
   protected readonly dims = [4, 5];
 }
 
+/** Options of LayerNorm (torch's eps, elementwise_affine) and the factory options. */
 export interface LayerNormOptions extends FactoryOptions {
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
   /** Learnable weight (1) and bias (0) of normalizedShape (default true). */
   elementwiseAffine?: boolean;
 }
 
-/** Standardizes over the trailing dims normalizedShape (torch.nn.LayerNorm). */
+/**
+ * torch.nn.LayerNorm: standardizes each sample over the trailing dims normalizedShape, with the
+ * same statistics in training and eval: [*, ...normalizedShape] -> the same shape. Weight and
+ * bias are elementwise over normalizedShape, not per channel.
+ */
 export class LayerNorm extends Module {
+  /** The trailing dims standardized together, as an array even when given as one number. */
   readonly normalizedShape: readonly number[];
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Whether the layer has a learnable weight and bias. */
   readonly elementwiseAffine: boolean;
+  /** normalizedShape, initialized to ones; null without elementwiseAffine. */
   weight: Parameter | null;
+  /** normalizedShape, initialized to zeros; null without elementwiseAffine. */
   bias: Parameter | null;
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
@@ -249,6 +304,7 @@ export class LayerNorm extends Module {
     [this.weight, this.bias] = affineParameters(this.normalizedShape, this.elementwiseAffine, opts);
   }
 
+  /** Weight to 1 and bias to 0. */
   resetParameters(): void {
     resetAffine(this.weight, this.bias);
   }
@@ -266,17 +322,28 @@ export class LayerNorm extends Module {
   }
 }
 
+/** Options of GroupNorm (torch's eps, affine) and the factory options. */
 export interface GroupNormOptions extends FactoryOptions {
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
   /** Learnable per-channel weight (1) and bias (0) (default true). */
   affine?: boolean;
 }
 
-/** Standardizes each of numGroups groups of channels per sample (torch.nn.GroupNorm). */
+/**
+ * torch.nn.GroupNorm: splits the channels into numGroups groups and standardizes each group of
+ * each sample: [N, C, *] -> the same shape, C = numChannels (divisible by numGroups). numGroups 1
+ * standardizes like LayerNorm over C and the spatial dims, numGroups = C like InstanceNorm; the
+ * affine is per channel either way.
+ */
 export class GroupNorm extends Module {
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Whether the layer has a learnable per-channel weight and bias. */
   readonly affine: boolean;
+  /** [numChannels], initialized to ones; null without `affine`. */
   weight: Parameter | null;
+  /** [numChannels], initialized to zeros; null without `affine`. */
   bias: Parameter | null;
 
   constructor(
@@ -294,6 +361,7 @@ export class GroupNorm extends Module {
     [this.weight, this.bias] = affineParameters([numChannels], this.affine, opts);
   }
 
+  /** Weight to 1 and bias to 0. */
   resetParameters(): void {
     resetAffine(this.weight, this.bias);
   }
@@ -311,10 +379,16 @@ export class GroupNorm extends Module {
   }
 }
 
-/** Normalizes each element by the energy of its neighbouring channels (torch.nn.LocalResponseNorm). */
+/**
+ * torch.nn.LocalResponseNorm (AlexNet's): divides each element by (k + alpha * mean of squares
+ * over `size` neighbouring channels)^beta; [N, C, *] -> the same shape, at least 3-D.
+ */
 export class LocalResponseNorm extends Module {
+  /** Multiplier of the mean of squares (default 1e-4). */
   readonly alpha: number;
+  /** Exponent of the divisor (default 0.75). */
   readonly beta: number;
+  /** Additive constant of the divisor (default 1). */
   readonly k: number;
 
   constructor(

@@ -2,7 +2,9 @@ import type { DType } from '@tensile/tensor';
 
 /** Where a layer creates its parameters (PyTorch's factory_kwargs). */
 export interface FactoryOptions {
+  /** The parameters' dtype (default getDefaultDtype(), float32 unless changed). */
   dtype?: DType;
+  /** The parameters' device, e.g. 'cpu' (default getDefaultDevice()). */
   device?: string;
 }
 

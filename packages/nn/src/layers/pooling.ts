@@ -13,15 +13,22 @@ const py = (v: IntOrPair | readonly (number | null)[] | null | undefined): strin
       ? String(v)
       : `(${v.map((e) => e ?? 'None').join(', ')})`;
 
+/** Options of MaxPool1d and MaxPool2d: F.MaxPoolOptions plus `returnIndices`. */
 export interface MaxPoolLayerOptions extends F.MaxPoolOptions {
+  /** Make forward return [output, indices] for MaxUnpool (default false). */
   returnIndices?: boolean;
 }
 
 abstract class MaxPoolNd extends Module {
+  /** Step between windows (the kernel size unless given). */
   readonly stride: IntOrPair;
+  /** Implicit -infinity on both sides of each spatial dim. */
   readonly padding: IntOrPair;
+  /** Spacing between the elements of a window. */
   readonly dilation: IntOrPair;
+  /** Whether forward returns [output, indices]. */
   readonly returnIndices: boolean;
+  /** Whether the output size rounds up. */
   readonly ceilMode: boolean;
 
   constructor(
@@ -50,7 +57,11 @@ abstract class MaxPoolNd extends Module {
   }
 }
 
-/** torch.nn.MaxPool2d; with returnIndices, forward returns [output, indices]. */
+/**
+ * torch.nn.MaxPool2d: [N, C, H, W] (or [C, H, W]) -> [N, C, H', W'], each window's maximum; see
+ * F.maxPool2d for H'. With returnIndices, forward returns [output, indices] (forward's type is
+ * the union, so narrow it), the indices as MaxUnpool2d takes them.
+ */
 export class MaxPool2d extends MaxPoolNd {
   constructor(kernelSize: IntOrPair, opts: MaxPoolLayerOptions = {}) {
     super(kernelSize, opts);
@@ -63,6 +74,10 @@ export class MaxPool2d extends MaxPoolNd {
   }
 }
 
+/**
+ * torch.nn.MaxPool1d: [N, C, L] (or [C, L]) -> [N, C, L'], each window's maximum. With
+ * returnIndices, forward returns [output, indices] (narrow its union type).
+ */
 export class MaxPool1d extends MaxPoolNd {
   constructor(kernelSize: IntOrPair, opts: MaxPoolLayerOptions = {}) {
     super(kernelSize, opts);
@@ -76,10 +91,15 @@ export class MaxPool1d extends MaxPoolNd {
 }
 
 abstract class AvgPoolNd extends Module {
+  /** Step between windows (the kernel size unless given). */
   readonly stride: IntOrPair;
+  /** Implicit zeros on both sides of each spatial dim. */
   readonly padding: IntOrPair;
+  /** Whether the output size rounds up. */
   readonly ceilMode: boolean;
+  /** Whether the padding zeros count in each window's divisor (default true). */
   readonly countIncludePad: boolean;
+  /** A fixed divisor for every window, or null for the window's size. */
   readonly divisorOverride: number | null;
 
   constructor(
@@ -104,6 +124,10 @@ abstract class AvgPoolNd extends Module {
   }
 }
 
+/**
+ * torch.nn.AvgPool2d: [N, C, H, W] (or [C, H, W]) -> [N, C, H', W'], each window's mean; see
+ * F.avgPool2d and F.AvgPoolOptions.
+ */
 export class AvgPool2d extends AvgPoolNd {
   constructor(kernelSize: IntOrPair, opts: F.AvgPoolOptions = {}) {
     super(kernelSize, opts);
@@ -114,6 +138,10 @@ export class AvgPool2d extends AvgPoolNd {
   }
 }
 
+/**
+ * torch.nn.AvgPool1d: [N, C, L] (or [C, L]) -> [N, C, L'], each window's mean. No divisorOverride,
+ * as in PyTorch.
+ */
 export class AvgPool1d extends AvgPoolNd {
   constructor(kernelSize: IntOrPair, opts: Omit<F.AvgPoolOptions, 'divisorOverride'> = {}) {
     super(kernelSize, opts);
@@ -136,12 +164,18 @@ abstract class AdaptivePool extends Module {
   }
 }
 
+/**
+ * torch.nn.AdaptiveAvgPool2d: [N, C, H, W] (or [C, H, W]) -> [N, C, oh, ow] whatever H and W;
+ * outputSize is one int or [oh, ow], null keeping that input dim. AdaptiveAvgPool2d(1) is global
+ * average pooling.
+ */
 export class AdaptiveAvgPool2d extends AdaptivePool {
   override forward(input: Tensor): Tensor {
     return F.adaptiveAvgPool2d(input, this.outputSize);
   }
 }
 
+/** torch.nn.AdaptiveAvgPool1d: [N, C, L] (or [C, L]) -> [N, C, outputSize] whatever L. */
 export class AdaptiveAvgPool1d extends AdaptivePool {
   override forward(input: Tensor): Tensor {
     return F.adaptiveAvgPool1d(input, this.outputSize as IntOrPair);
@@ -151,12 +185,17 @@ export class AdaptiveAvgPool1d extends AdaptivePool {
 abstract class AdaptiveMaxPool extends AdaptivePool {
   constructor(
     outputSize: OutputSize,
+    /** Make forward return [output, indices] (default false). */
     readonly returnIndices = false,
   ) {
     super(outputSize);
   }
 }
 
+/**
+ * torch.nn.AdaptiveMaxPool2d: [N, C, H, W] (or [C, H, W]) -> [N, C, oh, ow] whatever H and W;
+ * outputSize as for AdaptiveAvgPool2d. With returnIndices, forward returns [output, indices].
+ */
 export class AdaptiveMaxPool2d extends AdaptiveMaxPool {
   override forward(input: Tensor): Tensor | ValuesIndices {
     return this.returnIndices
@@ -165,6 +204,10 @@ export class AdaptiveMaxPool2d extends AdaptiveMaxPool {
   }
 }
 
+/**
+ * torch.nn.AdaptiveMaxPool1d: [N, C, L] (or [C, L]) -> [N, C, outputSize] whatever L. With
+ * returnIndices, forward returns [output, indices].
+ */
 export class AdaptiveMaxPool1d extends AdaptiveMaxPool {
   override forward(input: Tensor): Tensor | ValuesIndices {
     const size = this.outputSize as IntOrPair;
@@ -178,8 +221,11 @@ export class AdaptiveMaxPool1d extends AdaptiveMaxPool {
 const tuple = (v: readonly number[]) => (v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`);
 
 abstract class MaxUnpoolNd extends Module {
+  /** The window size per spatial dim. */
   readonly kernelSize: number[];
+  /** The pooling's stride per spatial dim (the kernel size unless given). */
   readonly stride: number[];
+  /** The pooling's padding per spatial dim. */
   readonly padding: number[];
 
   /** Sizes kept as tuples, as PyTorch's _pair/_single do. */
@@ -199,6 +245,7 @@ abstract class MaxUnpoolNd extends Module {
   }
 }
 
+/** Options of MaxUnpool1d and MaxUnpool2d: the stride and padding of the pooling being undone. */
 export type MaxUnpoolLayerOptions = Omit<U.MaxUnpoolOptions, 'outputSize'>;
 
 /** torch.nn.MaxUnpool2d: forward(input, indices, outputSize?) undoes MaxPool2d(returnIndices). */

@@ -12,10 +12,13 @@ export { RNNBase } from './rnn/base';
 export type { RNNCellOptions, RNNCellOptionsWithNonlinearity } from './rnn/cells';
 export { GRUCell, LSTMCell, RNNCell, RNNCellBase } from './rnn/cells';
 
+/** Options of RNN: RNNBaseOptions plus `nonlinearity`. */
 export interface RNNOptions extends RNNBaseOptions {
+  /** The activation of the new state (default 'tanh'). */
   nonlinearity?: 'tanh' | 'relu';
 }
 
+/** Options of LSTM: RNNBaseOptions plus `projSize`. */
 export interface LSTMOptions extends RNNBaseOptions {
   /** When > 0, h is projected to this size by weight_hr (LSTM with projections). */
   projSize?: number;
@@ -23,9 +26,12 @@ export interface LSTMOptions extends RNNBaseOptions {
 
 /**
  * Elman RNN, h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) or relu (torch.nn.RNN).
- * `forward(input, h0?)` returns [output, hN].
+ * `forward(input, h0?)` returns [output, hN]: input [L, N, inputSize] ([N, L, inputSize] with
+ * batchFirst, [L, inputSize] unbatched) gives output [L, N, D * hiddenSize] laid out the same
+ * way, and h0 and hN are [D * numLayers, N, hiddenSize], D = 2 if bidirectional else 1.
  */
 export class RNN extends RNNBase {
+  /** The activation of the new state. */
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(
@@ -42,6 +48,10 @@ export class RNN extends RNNBase {
     this.nonlinearity = nonlinearity;
   }
 
+  /**
+   * Runs the sequence from h0 (`hx`, zeros when not given) and returns [output, hN]; see the class
+   * for shapes. A PackedSequence input gives a PackedSequence output.
+   */
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
   override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
   override forward(
@@ -52,7 +62,11 @@ export class RNN extends RNNBase {
   }
 }
 
-/** Long short-term memory, gates i, f, g, o (torch.nn.LSTM). `forward(input, [h0, c0]?)` returns [output, [hN, cN]]. */
+/**
+ * Long short-term memory, gates i, f, g, o (torch.nn.LSTM). `forward(input, [h0, c0]?)` returns
+ * [output, [hN, cN]], shaped as RNN's with h's size H = projSize when projecting, else
+ * hiddenSize: output [L, N, D * H], h [D * numLayers, N, H], c [D * numLayers, N, hiddenSize].
+ */
 export class LSTM extends RNNBase {
   constructor(
     inputSize: number,
@@ -63,6 +77,10 @@ export class LSTM extends RNNBase {
     super('LSTM', inputSize, hiddenSize, layerOptions('LSTM', numLayersOrOpts, opts));
   }
 
+  /**
+   * Runs the sequence from [h0, c0] (`hx`, zeros when not given) and returns [output, [hN, cN]];
+   * see the class for shapes. A PackedSequence input gives a PackedSequence output.
+   */
   override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
   override forward(
     input: PackedSequence,
@@ -77,7 +95,10 @@ export class LSTM extends RNNBase {
   }
 }
 
-/** Gated recurrent unit, gates r, z, n (torch.nn.GRU). `forward(input, h0?)` returns [output, hN]. */
+/**
+ * Gated recurrent unit, gates r, z, n (torch.nn.GRU). `forward(input, h0?)` returns
+ * [output, hN], shaped as RNN's.
+ */
 export class GRU extends RNNBase {
   constructor(
     inputSize: number,
@@ -88,6 +109,10 @@ export class GRU extends RNNBase {
     super('GRU', inputSize, hiddenSize, layerOptions('GRU', numLayersOrOpts, opts));
   }
 
+  /**
+   * Runs the sequence from h0 (`hx`, zeros when not given) and returns [output, hN]; see the class
+   * for shapes. A PackedSequence input gives a PackedSequence output.
+   */
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
   override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
   override forward(

@@ -5,11 +5,15 @@ import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { type FactoryOptions, pyBool, pyFloat } from './options';
 
+/**
+ * Options of Embedding: F.EmbeddingOptions, an optional initial weight, and the factory options.
+ */
 export interface EmbeddingOptions extends F.EmbeddingOptions, FactoryOptions {
   /** Use this [numEmbeddings, embeddingDim] tensor (shared, not copied) as the weight. */
   weight?: Tensor;
 }
 
+/** Options of Embedding.fromPretrained: F.EmbeddingOptions plus `freeze`. */
 export interface FromPretrainedOptions extends F.EmbeddingOptions {
   /** Keep the weight fixed (requiresGrad false); default true. */
   freeze?: boolean;
@@ -21,10 +25,15 @@ export interface FromPretrainedOptions extends F.EmbeddingOptions {
  * gradient.
  */
 export class Embedding extends Module {
+  /** The table, [numEmbeddings, embeddingDim]. */
   weight: Parameter;
+  /** The row that gets no gradient, as a non-negative row number, or null. */
   readonly paddingIdx: number | null;
+  /** Rows looked up with a larger norm are rescaled in place to this norm, or null for no limit. */
   readonly maxNorm: number | null;
+  /** The p of the norm maxNorm bounds (default 2). */
   readonly normType: number;
+  /** Whether each row's gradient is divided by how often its index occurs in the batch. */
   readonly scaleGradByFreq: boolean;
 
   constructor(
@@ -55,7 +64,10 @@ export class Embedding extends Module {
     }
   }
 
-  /** Builds an Embedding around `embeddings` ([numEmbeddings, embeddingDim], shared), frozen by default. */
+  /**
+   * Builds an Embedding around `embeddings` ([numEmbeddings, embeddingDim], shared, not copied),
+   * frozen (requiresGrad false) unless `freeze: false` (torch from_pretrained).
+   */
   static fromPretrained(embeddings: Tensor, opts: FromPretrainedOptions = {}): Embedding {
     if (embeddings.ndim !== 2)
       throw new ValueError(
@@ -68,12 +80,17 @@ export class Embedding extends Module {
     return m;
   }
 
+  /** Re-draws the weight from N(0, 1) and zeroes the paddingIdx row. */
   resetParameters(): void {
     normal_(this.weight);
     const pad = this.paddingIdx;
     if (pad !== null) noGrad(() => this.weight.select(0, pad).fill_(0));
   }
 
+  /**
+   * Looks up integer indices (int64 or int32) of any shape: [*] -> [*, embeddingDim]. An index out
+   * of range throws IndexError.
+   */
   override forward(input: Tensor): Tensor {
     return F.embedding(input, this.weight, {
       paddingIdx: this.paddingIdx,

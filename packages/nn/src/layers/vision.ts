@@ -8,12 +8,15 @@ import { pyFloat, pyTuple } from './options';
  * is one amount for every side or one per side, last dim first, as F.pad takes it.
  */
 abstract class PadNd extends Module {
+  /** Amounts per side, last dim first: (left, right, top, bottom, front, back). */
   readonly padding: readonly number[];
 
   constructor(
     padding: number | readonly number[],
     dims: number,
+    /** How the padding is filled. */
     readonly mode: F.PadMode,
+    /** The fill value of constant padding. */
     readonly value = 0,
   ) {
     super();
@@ -42,14 +45,20 @@ export class ConstantPad1d extends ConstantPadNd {
   }
 }
 
-/** Pads the last 2 dims with a constant: padding (left, right, top, bottom) (torch.nn.ConstantPad2d). */
+/**
+ * Pads the last 2 dims with a constant: padding (left, right, top, bottom)
+ * (torch.nn.ConstantPad2d).
+ */
 export class ConstantPad2d extends ConstantPadNd {
   constructor(padding: number | readonly [number, number, number, number], value: number) {
     super(padding, 2, 'constant', value);
   }
 }
 
-/** Pads the last 3 dims with a constant (torch.nn.ConstantPad3d). */
+/**
+ * Pads the last 3 dims with a constant: padding (left, right, top, bottom, front, back)
+ * (torch.nn.ConstantPad3d).
+ */
 export class ConstantPad3d extends ConstantPadNd {
   constructor(padding: number | readonly number[], value: number) {
     super(padding, 3, 'constant', value);
@@ -77,7 +86,10 @@ export class ReflectionPad2d extends PadNd {
   }
 }
 
-/** Mirrors the last 3 dims at their edges (torch.nn.ReflectionPad3d). */
+/**
+ * Mirrors the last 3 dims at their edges: padding (left, right, top, bottom, front, back)
+ * (torch.nn.ReflectionPad3d).
+ */
 export class ReflectionPad3d extends PadNd {
   constructor(padding: number | readonly number[]) {
     super(padding, 3, 'reflect');
@@ -98,21 +110,36 @@ export class ReplicationPad2d extends PadNd {
   }
 }
 
-/** Repeats the edge values of the last 3 dims (torch.nn.ReplicationPad3d). */
+/**
+ * Repeats the edge values of the last 3 dims: padding (left, right, top, bottom, front, back)
+ * (torch.nn.ReplicationPad3d).
+ */
 export class ReplicationPad3d extends PadNd {
   constructor(padding: number | readonly number[]) {
     super(padding, 3, 'replicate');
   }
 }
 
+/**
+ * Options of Upsample: F.interpolate's (size or scaleFactor, mode, alignCorners,
+ * recomputeScaleFactor).
+ */
 export type UpsampleOptions = F.InterpolateOptions;
 
-/** Resizes the spatial dims with F.interpolate (torch.nn.Upsample); mode 'nearest' by default. */
+/**
+ * Resizes the spatial dims with F.interpolate (torch.nn.Upsample): [N, C, *in] -> [N, C, *out]
+ * for 3- to 5-D input; mode 'nearest' by default. Give `size` or `scaleFactor`.
+ */
 export class Upsample extends Module {
+  /** The output spatial size, when given instead of scaleFactor. */
   readonly size?: number | readonly number[];
+  /** The spatial sizes' multiplier, when given instead of size. */
   readonly scaleFactor?: number | readonly number[];
+  /** The resampling mode (default 'nearest'). */
   readonly mode: F.InterpolateMode;
+  /** For the interpolating modes: map the corner pixels' centers onto each other. */
   readonly alignCorners?: boolean;
+  /** Compute the output size from scaleFactor, then resample as if that size had been given. */
   readonly recomputeScaleFactor?: boolean;
 
   constructor(opts: UpsampleOptions = {}) {
@@ -145,23 +172,33 @@ export class Upsample extends Module {
   }
 }
 
+/**
+ * Options of UpsamplingNearest2d and UpsamplingBilinear2d: size or scaleFactor, the mode being
+ * fixed.
+ */
 export type FixedUpsampleOptions = Pick<F.InterpolateOptions, 'size' | 'scaleFactor'>;
 
-/** Nearest-neighbour upsampling of [N, C, H, W] input (torch.nn.UpsamplingNearest2d). */
+/**
+ * Nearest-neighbour upsampling of [N, C, H, W] input (torch.nn.UpsamplingNearest2d, deprecated
+ * there in favour of Upsample).
+ */
 export class UpsamplingNearest2d extends Upsample {
   constructor(opts: FixedUpsampleOptions = {}) {
     super({ ...opts, mode: 'nearest' });
   }
 }
 
-/** Bilinear upsampling with alignCorners (torch.nn.UpsamplingBilinear2d). */
+/**
+ * Bilinear upsampling of [N, C, H, W] input with alignCorners true (torch.nn.UpsamplingBilinear2d):
+ * not the same as Upsample({ mode: 'bilinear' }), whose alignCorners is false.
+ */
 export class UpsamplingBilinear2d extends Upsample {
   constructor(opts: FixedUpsampleOptions = {}) {
     super({ ...opts, mode: 'bilinear', alignCorners: true });
   }
 }
 
-/** [*, C*r*r, H, W] -> [*, C, H*r, W*r] (torch.nn.PixelShuffle). */
+/** [*, C*r*r, H, W] -> [*, C, H*r, W*r], r = upscaleFactor (torch.nn.PixelShuffle). */
 export class PixelShuffle extends Module {
   constructor(readonly upscaleFactor: number) {
     super();
@@ -176,7 +213,7 @@ export class PixelShuffle extends Module {
   }
 }
 
-/** [*, C, H*r, W*r] -> [*, C*r*r, H, W] (torch.nn.PixelUnshuffle). */
+/** [*, C, H*r, W*r] -> [*, C*r*r, H, W], r = downscaleFactor (torch.nn.PixelUnshuffle). */
 export class PixelUnshuffle extends Module {
   constructor(readonly downscaleFactor: number) {
     super();

@@ -14,14 +14,29 @@ import { PackedSequence } from '../../rnn-utils';
 import { type FactoryOptions, pyBool, pyFloat, pyTuple } from '../options';
 import { type CellWeights, type Mode, recurrence } from './recurrence';
 
+/**
+ * Options of RNN, LSTM and GRU (torch's num_layers, bias, batch_first, dropout, bidirectional) and
+ * the factory options.
+ */
 export interface RNNBaseOptions extends FactoryOptions {
+  /**
+   * Stacked recurrent layers, each reading the previous one's output sequence (default 1); also
+   * accepted as the third constructor argument, as in PyTorch.
+   */
   numLayers?: number;
-  /** Without it the layer has no b_ih and b_hh. */
+  /** Learn the biases b_ih and b_hh (default true). */
   bias?: boolean;
-  /** Input and output are (batch, seq, feature) rather than (seq, batch, feature); states are not affected. */
+  /**
+   * Input and output are (batch, seq, feature) rather than (seq, batch, feature), default false;
+   * the states are not affected.
+   */
   batchFirst?: boolean;
-  /** Dropout probability on the outputs of every layer but the last, in training. */
+  /** Dropout probability on the outputs of every layer but the last, in training (default 0). */
   dropout?: number;
+  /**
+   * Also run each layer from the end of the sequence back, concatenating both directions' outputs:
+   * output features 2 * hiddenSize and 2 * numLayers state rows (default false).
+   */
   bidirectional?: boolean;
 }
 
@@ -54,11 +69,20 @@ interface WeightNames {
  * checks, padded, unbatched and packed input, and the final states.
  */
 export class RNNBase extends Module {
+  /** The number of stacked layers. */
   readonly numLayers: number;
+  /** Whether the layers have b_ih and b_hh. */
   readonly bias: boolean;
+  /**
+   * Whether input and output are [N, L, *] rather than [L, N, *]; the states are [layers, N, *]
+   * either way.
+   */
   readonly batchFirst: boolean;
+  /** Dropout probability between layers, in training. */
   readonly dropout: number;
+  /** Whether each layer also runs backwards. */
   readonly bidirectional: boolean;
+  /** LSTM's projection size, 0 for none. */
   readonly projSize: number;
   private readonly names: WeightNames[];
 
@@ -124,6 +148,7 @@ export class RNNBase extends Module {
     return names;
   }
 
+  /** 2 when bidirectional, else 1. */
   get numDirections(): number {
     return this.bidirectional ? 2 : 1;
   }

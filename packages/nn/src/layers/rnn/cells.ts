@@ -5,8 +5,9 @@ import { Parameter } from '../../parameter';
 import { type FactoryOptions, pyBool } from '../options';
 import { inputProjection, type Mode, makeStep } from './recurrence';
 
+/** Options of RNNCell, LSTMCell and GRUCell: `bias` and the factory options. */
 export interface RNNCellOptions extends FactoryOptions {
-  /** Without it the cell has no b_ih and b_hh. */
+  /** Learn the biases b_ih and b_hh (default true). */
   bias?: boolean;
 }
 
@@ -16,10 +17,15 @@ export interface RNNCellOptions extends FactoryOptions {
  * unbatched (feature) input.
  */
 export abstract class RNNCellBase extends Module {
+  /** [gates * hiddenSize, inputSize], under PyTorch's name so state dicts match. */
   weight_ih: Parameter;
+  /** [gates * hiddenSize, hiddenSize]. */
   weight_hh: Parameter;
+  /** [gates * hiddenSize], or null without `bias`. */
   bias_ih: Parameter | null;
+  /** [gates * hiddenSize], or null without `bias`. */
   bias_hh: Parameter | null;
+  /** Whether the cell has b_ih and b_hh. */
   readonly bias: boolean;
 
   constructor(
@@ -96,12 +102,15 @@ export abstract class RNNCellBase extends Module {
   }
 }
 
+/** Options of RNNCell: RNNCellOptions plus `nonlinearity`. */
 export interface RNNCellOptionsWithNonlinearity extends RNNCellOptions {
+  /** The activation of the new state (default 'tanh'). */
   nonlinearity?: 'tanh' | 'relu';
 }
 
 /** h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh), or relu (torch.nn.RNNCell). */
 export class RNNCell extends RNNCellBase {
+  /** The activation of the new state. */
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptionsWithNonlinearity = {}) {
@@ -111,6 +120,10 @@ export class RNNCell extends RNNCellBase {
       throw new ValueError(`RNNCell: Unknown nonlinearity: ${this.nonlinearity}`);
   }
 
+  /**
+   * One step: input [N, inputSize] (or [inputSize]) and h [N, hiddenSize] (zeros when not
+   * given) -> h' [N, hiddenSize].
+   */
   override forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const mode = this.nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU';
     return this.step(mode, input, hx && [hx], 1)[0];
@@ -128,6 +141,10 @@ export class LSTMCell extends RNNCellBase {
     super(inputSize, hiddenSize, 4, opts);
   }
 
+  /**
+   * One step: input [N, inputSize] (or [inputSize]) and [h, c], each [N, hiddenSize] (zeros when
+   * not given) -> [h', c'].
+   */
   override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     const [h, c] = this.step('LSTM', input, hx, 2);
     return [h, c];
@@ -140,6 +157,10 @@ export class GRUCell extends RNNCellBase {
     super(inputSize, hiddenSize, 3, opts);
   }
 
+  /**
+   * One step: input [N, inputSize] (or [inputSize]) and h [N, hiddenSize] (zeros when not
+   * given) -> h' [N, hiddenSize].
+   */
   override forward(input: Tensor, hx: Tensor | null = null): Tensor {
     return this.step('GRU', input, hx && [hx], 1)[0];
   }
