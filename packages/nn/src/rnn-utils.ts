@@ -77,10 +77,11 @@ export function invertPermutation(permutation: Tensor | null): Tensor | null {
   p.forEach((v, i) => {
     inverse[v] = i;
   });
-  return tensor(inverse, { dtype: permutation.dtype });
+  return tensor(inverse, { dtype: permutation.dtype, device: permutation.device });
 }
 
-const indices = (v: number[]) => tensor(v, { dtype: 'int64' });
+/** An int64 index; on the CPU (batch sizes, lengths: as PyTorch keeps them) unless `device`. */
+const indices = (v: number[], device = 'cpu') => tensor(v, { dtype: 'int64', device });
 
 function lengthList(op: string, lengths: Tensor | readonly number[]): number[] {
   if (Array.isArray(lengths)) return lengths.map(Math.trunc);
@@ -161,9 +162,9 @@ export function packPaddedSequence(
       rows.push(batchFirst ? order[s] * steps + t : t * batch + order[s]);
   });
   return new PackedSequence(
-    input.flatten(0, 1).indexSelect(0, indices(rows)),
+    input.flatten(0, 1).indexSelect(0, indices(rows, input.device)),
     indices(sizes),
-    enforceSorted ? null : indices(order),
+    enforceSorted ? null : indices(order, input.device),
   );
 }
 
@@ -227,8 +228,11 @@ function paddedRows(
 
 /** Rows of `data` by index, where index data.shape[0] is a row of `paddingValue`. */
 function gatherRows(data: Tensor, rows: number[], paddingValue: number): Tensor {
-  const padRow = full([1, ...data.shape.slice(1)], paddingValue, { dtype: data.dtype });
-  return cat([data, padRow]).indexSelect(0, indices(rows));
+  const padRow = full([1, ...data.shape.slice(1)], paddingValue, {
+    dtype: data.dtype,
+    device: data.device,
+  });
+  return cat([data, padRow]).indexSelect(0, indices(rows, data.device));
 }
 
 /** Options of padSequence (torch's batch_first, padding_value). */

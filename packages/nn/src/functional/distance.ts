@@ -92,6 +92,7 @@ export function pdist(input: Tensor, p = 2): Tensor {
       right.push(j);
     }
   }
-  const rows = (idx: number[]) => input.indexSelect(0, tensor(idx, { dtype: 'int64' }));
+  const rows = (idx: number[]) =>
+    input.indexSelect(0, tensor(idx, { dtype: 'int64', device: input.device }));
   return rows(left).sub(rows(right)).norm(p, 1);
 }

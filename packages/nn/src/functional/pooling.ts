@@ -250,8 +250,8 @@ function binMatrix(size: number, out: number, like: Tensor): Tensor {
   );
   // No outputs: a [0, size] matrix, as adaptive pooling to 0 gives an empty result in torch.
   return rows.length > 0
-    ? tensor(rows, { dtype: like.dtype })
-    : zeros([0, size], { dtype: like.dtype });
+    ? tensor(rows, { dtype: like.dtype, device: like.device })
+    : zeros([0, size], { dtype: like.dtype, device: like.device });
 }
 
 function outputPair(

@@ -58,7 +58,7 @@ function checkIndices(input: Tensor, numEmbeddings: number): number[] {
 function renorm(weight: Tensor, ids: number[], maxNorm: number, normType: number): void {
   const rows = tensor(
     [...new Set(ids)].sort((a, b) => a - b),
-    { dtype: 'int64' },
+    { dtype: 'int64', device: weight.device },
   );
   noGrad(() => {
     const selected = weight.indexSelect(0, rows);
@@ -92,6 +92,7 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
   if (rows.requiresGrad && (paddingIdx !== null || opts.scaleGradByFreq)) {
     const factors = tensor(gradFactors(ids, paddingIdx, !!opts.scaleGradByFreq), {
       dtype: weight.dtype,
+      device: weight.device,
     }).unsqueeze(1);
     rows.registerHook((grad) => grad.mul(factors));
   }

@@ -22,7 +22,9 @@ export interface PadOptions {
   value?: number;
 }
 
-const indexTensor = (idx: number[]): Tensor => tensor(idx, { dtype: 'int64' });
+/** Host-computed positions as an index on the device of the tensor they index. */
+const indexTensor = (idx: number[], device: string): Tensor =>
+  tensor(idx, { dtype: 'int64', device });
 
 /** Source position of each output position of one padded dim (before/after may be negative). */
 function padIndex(mode: PadMode, size: number, before: number, after: number): number[] {
@@ -107,7 +109,7 @@ export function pad(input: Tensor, pad: readonly number[], opts: PadOptions = {}
       out = padConstantDim(out, dim, Math.min(0, before), Math.min(0, after), 0);
     const [b, a] =
       mode === 'circular' ? [Math.max(0, before), Math.max(0, after)] : [before, after];
-    out = out.indexSelect(dim, indexTensor(padIndex(mode, out.shape[dim], b, a)));
+    out = out.indexSelect(dim, indexTensor(padIndex(mode, out.shape[dim], b, a), out.device));
   }
   return out;
 }
@@ -251,11 +253,11 @@ function areaTaps(inSize: number, outSize: number): Taps {
 function resample(x: Tensor, dim: number, taps: Taps): Tensor {
   let out: Tensor | null = null;
   taps.index.forEach((idx, k) => {
-    let term = x.indexSelect(dim, indexTensor(idx));
+    let term = x.indexSelect(dim, indexTensor(idx, x.device));
     const w = taps.weight?.[k];
     if (w) {
       const shape = x.shape.map((_, d) => (d === dim ? w.length : 1));
-      term = term.mul(tensor(w, { dtype: x.dtype }).reshape(shape));
+      term = term.mul(tensor(w, { dtype: x.dtype, device: x.device }).reshape(shape));
     }
     out = out === null ? term : out.add(term);
   });

@@ -1,10 +1,8 @@
 import {
   type DType,
   DTypeError,
-  getDefaultDevice,
   isFloating,
   isTensor,
-  setDefaultDevice,
   type Tensor,
   ValueError,
 } from '@tensile/tensor';
@@ -66,18 +64,10 @@ export function fromFloat(out: Tensor, dtype: DType): Tensor {
 
 /**
  * Runs `fn` (nn's pad, interpolate or conv2d) on the planes of `img` [..., H, W] as a batch of
- * one-channel images [N, 1, H, W], and gives the result the image's leading dims back. nn's pad
- * and interpolate make their index and weight tensors on the default device, so `fn` runs with
- * the image's device as the default: a gpu image stays on the gpu.
+ * one-channel images [N, 1, H, W], and gives the result the image's leading dims back.
  */
 export function perPlane(img: Tensor, fn: (planes: Tensor) => Tensor): Tensor {
   const [h, w] = img.shape.slice(-2);
-  const saved = getDefaultDevice();
-  setDefaultDevice(img.device);
-  try {
-    const out = fn(img.reshape([-1, 1, h, w]));
-    return out.reshape([...img.shape.slice(0, -2), ...out.shape.slice(-2)]);
-  } finally {
-    setDefaultDevice(saved);
-  }
+  const out = fn(img.reshape([-1, 1, h, w]));
+  return out.reshape([...img.shape.slice(0, -2), ...out.shape.slice(-2)]);
 }
