@@ -56,6 +56,11 @@ describe('reading log dirs', () => {
     await loader.reload();
     expect(loader.snapshot()['.'].scalars.loss.map((p) => p.value)).toEqual([1]);
     expect(errors[0].message).toMatch(new RegExp(`^${path}: corrupt record at byte offset \\d+`));
+    // Later reloads leave the corrupt file alone: no points read twice, no error repeated.
+    await loader.reload();
+    await loader.reload();
+    expect(loader.snapshot()['.'].scalars.loss.map((p) => p.value)).toEqual([1]);
+    expect(errors).toHaveLength(1);
     await expect(loadRuns(dir)).rejects.toThrow(path);
   });
 

@@ -177,7 +177,11 @@ export class LogDirLoader {
         this.changes++;
       }
       const state = run;
-      const grown = files.filter((f) => f.size > (state.offsets.get(f.path) ?? 0));
+      // A file found corrupt (offset -1) is not read again, as TensorBoard stops at data loss.
+      const grown = files.filter((f) => {
+        const at = state.offsets.get(f.path) ?? 0;
+        return at >= 0 && f.size > at;
+      });
       // A run's files in order (a later file's events follow an earlier one's); runs at once.
       if (grown.length)
         pending.push(async () => {
