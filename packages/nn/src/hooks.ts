@@ -71,6 +71,26 @@ function wrapTensors<T>(values: T, onGrads: GradsCallback): T {
   return (Array.isArray(values) ? mapped : mapped[0]) as T;
 }
 
+/**
+ * The inputs' side of full backward hooks, as PyTorch's BackwardHook: once any input requires
+ * grad, every tensor argument goes through the identity, so `gradInput` has one entry per
+ * argument (zeros for a tensor that takes no gradient, null for a non-tensor) and a hook's
+ * replacement is read by the same positions.
+ */
+function wrapArgs(args: Args, onGrads: GradsCallback): Args {
+  if (!args.some((a) => isTensor(a) && a.requiresGrad)) return args;
+  const tensors = args.filter(isTensor);
+  const perArg = (grads: (Tensor | null)[]): (Tensor | null)[] => {
+    let k = 0;
+    const gradInput = onGrads(args.map((a) => (isTensor(a) ? grads[k++] : null)));
+    return args.flatMap((a, i) => (isTensor(a) ? [gradInput[i] ?? null] : []));
+  };
+  const outs = BackwardHookFunction.apply(perArg, ...tensors) as Tensor | Tensor[];
+  const wrapped = Array.isArray(outs) ? outs : [outs];
+  let k = 0;
+  return args.map((a) => (isTensor(a) ? wrapped[k++] : a));
+}
+
 /** Module.__call__: pre-hooks, backward-hook setup, forward, forward hooks. */
 export function callWithHooks(
   module: Module,
@@ -88,7 +108,7 @@ export function callWithHooks(
     const s = { gradOutput: null as (Tensor | null)[] | null, inputsNeedGrad: false };
     state = s;
     s.inputsNeedGrad = args.some((a) => isTensor(a) && a.requiresGrad);
-    args = wrapTensors(args, (gradInput) =>
+    args = wrapArgs(args, (gradInput) =>
       runBackwardHooks(module, backward, gradInput, s.gradOutput ?? []),
     );
   }
@@ -106,7 +126,7 @@ export function callWithHooks(
         runBackwardHooks(
           module,
           backward,
-          args.filter(isTensor).map(() => null),
+          args.map(() => null),
           gradOutput,
         );
       return gradOutput;

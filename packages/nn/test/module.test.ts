@@ -205,6 +205,47 @@ describe('Module', () => {
     expect(calls).toHaveLength(3);
   });
 
+  it('full backward hooks see one gradInput entry per argument, as PyTorch 1.13', () => {
+    // PyTorch: a * b with only a requiring grad gives grad_input ([3, 4], [0, 0]); with a
+    // number as the second argument, ([5, 5], None); a replacement is read by position.
+    class Mul extends Module {
+      override forward(a: Tensor, b: Tensor | number): Tensor {
+        return a.mul(b);
+      }
+    }
+    const m = new Mul();
+    const seen: (number[] | null)[][] = [];
+    const h = m.registerFullBackwardHook((_m, gi) => {
+      seen.push(gi.map((g) => (g ? (g.tolist() as number[]) : null)));
+    });
+    const a = tensor([1.0, 2.5]).requiresGrad_();
+    m.forward(a, tensor([3.0, 4.0]))
+      .sum()
+      .backward();
+    m.forward(tensor([1.0, 2.0]), a)
+      .sum()
+      .backward();
+    m.forward(a, 5).sum().backward();
+    expect(seen).toEqual([
+      [
+        [3, 4],
+        [0, 0],
+      ],
+      [
+        [0, 0],
+        [1, 2],
+      ],
+      [[5, 5], null],
+    ]);
+    h.remove();
+    m.registerFullBackwardHook(() => [tensor([7.0, 7.0]), null]);
+    const c = tensor([1.0, 2.5]).requiresGrad_();
+    m.forward(c, tensor([3.0, 4.0]))
+      .sum()
+      .backward();
+    expect(c.grad?.tolist()).toEqual([7, 7]);
+  });
+
   it('backward hooks can replace the input gradient', () => {
     const lin = new Linear(3, 2);
     lin.registerFullBackwardHook((_m, gi) => gi.map((g) => g?.mul(0) ?? null));
