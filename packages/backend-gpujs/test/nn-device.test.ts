@@ -35,8 +35,16 @@ describe.skipIf(!gpuReady)('nn ops with host-made indices on the gpu', () => {
   });
 
   it('embedding with maxNorm, paddingIdx and scaleGradByFreq', () => {
-    const w = T.randn([6, 4], { generator: new T.Generator(2) }).to('gpu').requiresGrad_();
-    const ids = T.tensor([[0, 2, 2], [5, 1, 0]], { dtype: 'int64', device: 'gpu' });
+    const w = T.randn([6, 4], { generator: new T.Generator(2) })
+      .to('gpu')
+      .requiresGrad_();
+    const ids = T.tensor(
+      [
+        [0, 2, 2],
+        [5, 1, 0],
+      ],
+      { dtype: 'int64', device: 'gpu' },
+    );
     const out = F.embedding(ids, w, { maxNorm: 1, paddingIdx: 0, scaleGradByFreq: true });
     out.sum().backward();
     expect(out.device).toBe('gpu');

@@ -2,6 +2,7 @@ import {
   DTYPES,
   type DType,
   isFloating,
+  isTensor,
   keep,
   noGrad,
   type RemovableHandle,
@@ -130,6 +131,13 @@ export class Module {
   private checkName(what: string, name: string): void {
     if (name === '' || name.includes('.'))
       throw new TensileError(`${what} name can't be empty or contain ".", got: "${name}"`);
+    // A method or field of the module (train, forward, training) is not a slot to fill, as in
+    // PyTorch; a registered child, parameter or buffer may be replaced.
+    const current = this.readAttr(name);
+    const slot =
+      Object.hasOwn(this, name) &&
+      (current === null || current instanceof Module || isTensor(current));
+    if (name in this && !slot) throw new TensileError(`attribute '${name}' already exists`);
   }
 
   private writeAttr(name: string, value: unknown): void {

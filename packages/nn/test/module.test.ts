@@ -246,6 +246,22 @@ describe('Module', () => {
     expect(c.grad?.tolist()).toEqual([7, 7]);
   });
 
+  it("refuses a child, parameter or buffer named like the module's own members", () => {
+    const m = new Linear(2, 2);
+    expect(() => new ModuleDict({ train: new Linear(1, 1) })).toThrow(
+      "attribute 'train' already exists",
+    );
+    expect(() => m.registerBuffer('forward', zeros([1]))).toThrow(
+      "attribute 'forward' already exists",
+    );
+    expect(() => m.registerModule('training', new Linear(1, 1))).toThrow(
+      "attribute 'training' already exists",
+    );
+    // Registered slots can be replaced, as in PyTorch.
+    m.registerParameter('bias', null);
+    expect(m.bias).toBeNull();
+  });
+
   it('backward hooks can replace the input gradient', () => {
     const lin = new Linear(3, 2);
     lin.registerFullBackwardHook((_m, gi) => gi.map((g) => g?.mul(0) ?? null));

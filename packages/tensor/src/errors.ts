@@ -49,3 +49,13 @@ export function checkIntArgs(op: string, args: Record<string, number | null>): v
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/**
+ * A warning the program keeps running after (Python's warnings.warn): Node's process warning
+ * where there is one, the console elsewhere (browsers).
+ */
+export function warn(message: string): void {
+  const proc = (globalThis as { process?: { emitWarning?: (m: string) => void } }).process;
+  if (proc?.emitWarning) proc.emitWarning(message);
+  else console.warn(message);
+}

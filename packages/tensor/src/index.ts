@@ -47,6 +47,7 @@ export {
   ShapeError,
   TensileError,
   ValueError,
+  warn,
 } from './errors';
 export type {
   AttrsOf,

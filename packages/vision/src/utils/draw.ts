@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, type Tensor, ValueError } from '@tensile/tensor';
+import { DTypeError, ShapeError, type Tensor, ValueError, warn } from '@tensile/tensor';
 import { fmtShape, fromTyped } from '../tensor-util';
 import { type Color, getRgb } from './colors';
 
@@ -84,7 +84,7 @@ export function drawBoundingBoxes(
   }
   if (opts.labels?.length && !warnedLabels) {
     warnedLabels = true;
-    process.emitWarning('drawBoundingBoxes: labels are not drawn (Tensile has no font rasterizer)');
+    warn('drawBoundingBoxes: labels are not drawn (Tensile has no font rasterizer)');
   }
   const rgb = image.shape[0] === 1 ? image.repeat([3, 1, 1]) : image;
   if (n === 0) return rgb;

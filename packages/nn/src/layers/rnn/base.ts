@@ -5,6 +5,7 @@ import {
   TensileError,
   type Tensor,
   ValueError,
+  warn,
   zeros,
 } from '@tensile/tensor';
 import { uniform_ } from '../../init';
@@ -105,7 +106,7 @@ export class RNNBase extends Module {
         `${name}: dropout should be a number in range [0, 1] representing the probability of an element being zeroed, got ${this.dropout}`,
       );
     if (this.dropout > 0 && this.numLayers === 1)
-      process.emitWarning(
+      warn(
         `${name}: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=${this.numLayers}`,
       );
     if (mode !== 'LSTM' && opts.projSize !== undefined)
