@@ -1,6 +1,7 @@
 /**
- * `@tensile/tensor/testing`: the PyTorch golden harness, for this repository's backends and for
- * backends outside it. It needs no test runner: `goldenCases` gives each case's name and a `run()`
+ * `@tensile/tensor/testing`: the PyTorch golden harness and the conformance suite (every op
+ * against the CPU backend, contiguous and strided inputs), for this repository's backends and
+ * for backends outside it. It needs no test runner: `goldenCases` gives each case's name and a `run()`
  * that returns its mismatches, for `it(name, ...)` in vitest, jest or node:test.
  *
  *     import { goldenCases, loadFixtures } from '@tensile/tensor/testing';
@@ -9,6 +10,15 @@
  *       it(g.name, () => assert.deepEqual(g.run(), []));
  */
 export { compareTensor, compareValue, DEFAULT_TOL, type Tolerances } from './compare';
+export {
+  CONFORMANCE_CASES,
+  type ConformanceCase,
+  type ConformanceRun,
+  compareResults,
+  conformanceCases,
+  conformanceInputs,
+  plainResult,
+} from './conformance';
 export {
   baseOf,
   type Case,

@@ -1,18 +1,17 @@
-import { expect } from 'vitest';
-import type { Tensor } from '../../src/index';
-import * as T from '../../src/index';
-
 /**
  * The backend conformance cases: each op runs from the same inputs, contiguous and strided, on
- * the CPU backend and on the backend under test, and the results must agree. Shared with the
- * backend packages' own suites (packages/backend-gpujs).
+ * a reference backend (the CPU) and on the backend under test, and the results must agree. Like
+ * the goldens, they need no test runner: each case's `run()` returns its mismatches.
  */
-export type Case = [
-  name: string,
-  run: (x: Tensor, y: Tensor, i: Tensor) => Tensor | Tensor[] | number | boolean,
-];
+import type { Tensor } from '@tensile/tensor';
+import * as T from '@tensile/tensor';
 
-export const CASES: Case[] = [
+export type ConformanceLayout = 'contiguous' | 'strided';
+type Result = Tensor | Tensor[] | number | boolean;
+
+export type ConformanceCase = [name: string, run: (x: Tensor, y: Tensor, i: Tensor) => Result];
+
+export const CONFORMANCE_CASES: ConformanceCase[] = [
   ['add', (x, y) => x.add(y)],
   ['sub alpha', (x, y) => x.sub(y, { alpha: 2 })],
   ['mul', (x, y) => x.mul(y)],
@@ -79,7 +78,10 @@ export const CASES: Case[] = [
 ];
 
 /** Inputs of shape [2, 3, 4]: contiguous, or strided views with the same shape. */
-export function inputs(layout: 'contiguous' | 'strided', device: string): [Tensor, Tensor, Tensor] {
+export function conformanceInputs(
+  layout: ConformanceLayout,
+  device: string,
+): [Tensor, Tensor, Tensor] {
   const g = new T.Generator(7);
   const base = T.randn([4, 3, 8], { generator: g }).sub(0.1);
   const other = T.randn([2, 3, 4], { generator: g });
@@ -92,23 +94,62 @@ export function inputs(layout: 'contiguous' | 'strided', device: string): [Tenso
   return [x.to(device), y.to(device), idx.to(device)];
 }
 
-export function plain(r: ReturnType<Case[1]>): unknown {
-  if (Array.isArray(r)) return r.map(plain);
+/** A result as plain data: what two backends' results are compared as. */
+export function plainResult(r: Result): unknown {
+  if (Array.isArray(r)) return r.map(plainResult);
   if (typeof r === 'number' || typeof r === 'boolean') return r;
   return { dtype: r.dtype, shape: r.shape, data: Array.from(r.dataSync()) };
 }
 
-export function close(a: unknown, b: unknown): void {
-  if (typeof a === 'object' && a !== null && 'data' in a) {
-    const ta = a as { dtype: string; shape: number[]; data: number[] };
-    const tb = b as typeof ta;
-    expect(tb.dtype).toBe(ta.dtype);
-    expect(tb.shape).toEqual(ta.shape);
-    ta.data.forEach((v, k) => {
-      if (Number.isNaN(v)) expect(tb.data[k]).toBeNaN();
-      else expect(Math.abs(tb.data[k] - v)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(v));
-    });
-  } else if (Array.isArray(a)) {
-    for (let k = 0; k < a.length; k++) close(a[k], (b as unknown[])[k]);
-  } else expect(b).toBeCloseTo(a as number, 4);
+type Plain = { dtype: string; shape: number[]; data: number[] };
+
+/** How `got` differs from `want` (1e-5 absolute plus relative; NaN where NaN): [] if it does not. */
+export function compareResults(want: unknown, got: unknown, at = 'result'): string[] {
+  if (typeof want === 'object' && want !== null && 'data' in want) {
+    const [a, b] = [want as Plain, got as Plain];
+    if (b?.dtype !== a.dtype) return [`${at}: dtype ${b?.dtype}, expected ${a.dtype}`];
+    if (b.shape.join() !== a.shape.join())
+      return [`${at}: shape [${b.shape.join(', ')}], expected [${a.shape.join(', ')}]`];
+    const bad = a.data.findIndex((v, k) =>
+      Number.isNaN(v)
+        ? !Number.isNaN(b.data[k])
+        : !(Math.abs(b.data[k] - v) <= 1e-5 + 1e-5 * Math.abs(v)),
+    );
+    return bad < 0 ? [] : [`${at}: element ${bad} is ${b.data[bad]}, expected ${a.data[bad]}`];
+  }
+  if (Array.isArray(want))
+    return want.flatMap((w, k) => compareResults(w, (got as unknown[])?.[k], `${at}[${k}]`));
+  if (typeof want === 'boolean' || typeof got === 'boolean')
+    return want === got ? [] : [`${at}: ${got}, expected ${want}`];
+  const [a, b] = [want as number, got as number];
+  // Scalars (item()) to 4 places, as toBeCloseTo(a, 4).
+  const same = (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(b - a) < 5e-5;
+  return same ? [] : [`${at}: ${b}, expected ${a}`];
+}
+
+export interface ConformanceRun {
+  name: string;
+  layout: ConformanceLayout;
+  /** The mismatches between the device's result and the reference's. */
+  run(): string[];
+}
+
+/** Every conformance case in both layouts, on `device` against `reference` (default 'cpu'). */
+export function conformanceCases(device: string, reference = 'cpu'): ConformanceRun[] {
+  return (['contiguous', 'strided'] as const).flatMap((layout) =>
+    CONFORMANCE_CASES.map(([name, fn]) => ({
+      name,
+      layout,
+      run: () => {
+        const [want, got] = [reference, device].map((d) => {
+          const r = fn(...conformanceInputs(layout, d));
+          if (T.isTensor(r) && r.device !== d) return { device: r.device };
+          return plainResult(r);
+        });
+        if (got && typeof got === 'object' && 'device' in got)
+          return [`result on '${(got as { device: string }).device}', expected '${device}'`];
+        return compareResults(want, got);
+      },
+    })),
+  );
 }
