@@ -74,7 +74,25 @@ export const NATIVE: [name: string, source: string, returnType: 'Integer' | 'Num
   ],
   [
     'atan2_',
-    'float atan2_(float y, float x) { if (y != y || x != x) return x + y; if (x == 0.0 && y == 0.0) return 0.0; return atan(y, x); }',
+    // atan2(±0, +0) = ±0 and atan2(±0, -0) = ±pi, as in C and PyTorch: zeros' signs from 1 / z.
+    'float atan2_(float y, float x) { if (y != y || x != x) return x + y; if (x == 0.0 && y == 0.0) { if (1.0 / x > 0.0) return y; return 1.0 / y > 0.0 ? 3.14159265358979 : -3.14159265358979; } return atan(y, x); }',
+    'Number',
+  ],
+  // Mesa's asin and acos are good to about 1e-4; through its two-argument atan they are exact
+  // to float32. atan drops a NaN: it is passed through.
+  [
+    'asin_',
+    'float asin_(float x) { if (x != x || (x < 0.0 == x >= 0.0) || abs(x) > 1.0) { float z = x - x; return z / z; } return atan(x, sqrt((1.0 - x) * (1.0 + x))); }',
+    'Number',
+  ],
+  [
+    'acos_',
+    'float acos_(float x) { if (x != x || (x < 0.0 == x >= 0.0) || abs(x) > 1.0) { float z = x - x; return z / z; } return atan(sqrt((1.0 - x) * (1.0 + x)), x); }',
+    'Number',
+  ],
+  [
+    'atan_',
+    'float atan_(float x) { if (x != x || (x < 0.0 == x >= 0.0)) return x; return atan(x); }',
     'Number',
   ],
 ];

@@ -9,14 +9,6 @@ import { skipReason } from './skips';
  * in the backend (or an accuracy the device cannot give); drop the entry with the fix.
  */
 const FOUND: Record<string, string> = {
-  'elementwise/asin/float32': 'GLSL asin is accurate to about 1e-4 here, not to float32',
-  'elementwise/asin/transposed': 'GLSL asin is accurate to about 1e-4 here, not to float32',
-  'elementwise/acos/float32': 'GLSL acos is accurate to about 1e-4 here, not to float32',
-  'elementwise/acos/transposed': 'GLSL acos is accurate to about 1e-4 here, not to float32',
-  'elementwise/acos/0d': 'GLSL acos is accurate to about 1e-4 here, not to float32',
-  'elementwise/atan/specials': 'atan(NaN) gives 0, not NaN (GLSL atan drops the NaN)',
-  'elementwise/atan2/quadrants-and-zeros':
-    'atan2(±0, -0) gives 0, not ±pi (atan2_ ignores the zero signs)',
   'linalg/lstsq/tall': 'lstsq solves through float64, which the gpu device refuses',
   'linalg/lstsq/wide-minimum-norm': 'lstsq solves through float64, which the gpu device refuses',
   'linalg/lstsq/rank-deficient': 'lstsq solves through float64, which the gpu device refuses',
