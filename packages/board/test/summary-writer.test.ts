@@ -115,6 +115,30 @@ describe('SummaryWriter', () => {
     ]);
   });
 
+  it('tiles addImages batches as PyTorch: 8 to a row, no gaps', async () => {
+    // tensorboard's make_grid: ncols = min(n, 8), rows = ceil(n / ncols), canvas H*rows x W*ncols.
+    const batch = (n: number) =>
+      Array.from({ length: n }, (_, k) => [
+        [
+          [k / n, 0, 0],
+          [0, 0, 1],
+        ],
+      ]);
+    const { runs } = await logged((w) => {
+      w.addImages('three', batch(3), 0);
+      w.addImages('ten', batch(10), 0);
+    });
+    const png = (tag: string) => decodePng(runs['.'].images[tag][0].encoded);
+    expect(png('three')).toMatchObject({ width: 9, height: 2, channels: 3 });
+    expect(png('ten')).toMatchObject({ width: 24, height: 4, channels: 3 });
+    // Grey images become RGB; the second row of the first image sits right under the first.
+    expect(Array.from(png('three').pixels.subarray(0, 9 * 3))).toEqual([
+      ...[0, 0, 0, 0, 0, 0, 0, 0, 0],
+      ...[85, 85, 85, 0, 0, 0, 0, 0, 0],
+      ...[170, 170, 170, 0, 0, 0, 0, 0, 0],
+    ]);
+  });
+
   it('logs text, pr curves, custom scalars and graphs', async () => {
     const { runs } = await logged((w) => {
       w.addText('notes', '**hi**', 2);

@@ -160,6 +160,7 @@ export function imagesProto(
   imgs: TensorInput,
   options: MakeGridOptions & { dataformats?: string } = {},
 ): ImageProto {
-  const grid = makeGrid(imgs, options);
+  // PyTorch's add_images tiles with tensorboard's own make_grid: no gaps between the images.
+  const grid = makeGrid(imgs, { padding: 0, ...options });
   return encodeImage(toPlanar(grid, 'CHW'), grid.uint8);
 }

@@ -180,8 +180,7 @@ export class SummaryWriter {
 
   /**
    * A batch ('NCHW' by default, or 'NHWC') tiled into one grid image (PyTorch's add_images),
-   * `nrow` (default 8) to a row. The grid is torchvision's make_grid with `padding` 2 by default,
-   * where PyTorch's add_images tiles without gaps: pass `padding: 0` for PyTorch's image.
+   * `nrow` (default 8) to a row, without gaps as PyTorch's (`padding`/`padValue` add them).
    */
   addImages(
     tag: string,
