@@ -5,7 +5,7 @@ import { calculateFanInAndFanOut } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { resetAffine } from './linear';
-import { type FactoryOptions, pyTuple } from './options';
+import { type FactoryOptions, pySize, pyTuple } from './options';
 
 /**
  * How Conv1d and Conv2d fill their padding (torch's padding_mode): 'zeros' (the default) or, by
@@ -287,7 +287,7 @@ export class Unfold extends Module {
 
   override extraRepr(): string {
     const o = this.opts;
-    return `kernel_size=${this.kernelSize}, dilation=${o.dilation ?? 1}, padding=${o.padding ?? 0}, stride=${o.stride ?? 1}`;
+    return `kernel_size=${pySize(this.kernelSize)}, dilation=${pySize(o.dilation ?? 1)}, padding=${pySize(o.padding ?? 0)}, stride=${pySize(o.stride ?? 1)}`;
   }
 }
 
@@ -310,6 +310,6 @@ export class Fold extends Module {
 
   override extraRepr(): string {
     const o = this.opts;
-    return `output_size=${this.outputSize}, kernel_size=${this.kernelSize}, dilation=${o.dilation ?? 1}, padding=${o.padding ?? 0}, stride=${o.stride ?? 1}`;
+    return `output_size=${pySize(this.outputSize)}, kernel_size=${pySize(this.kernelSize)}, dilation=${pySize(o.dilation ?? 1)}, padding=${pySize(o.padding ?? 0)}, stride=${pySize(o.stride ?? 1)}`;
   }
 }

@@ -15,6 +15,16 @@ export const pyBool = (b: boolean): string => (b ? 'True' : 'False');
 export const pyTuple = (v: readonly number[]): string =>
   v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
 
+/** Python's spelling of a size setting: 2, (2, 3), or None (a null entry too: (None, 7)). */
+export const pySize = (v: number | readonly (number | null)[] | null | undefined): string =>
+  v == null
+    ? 'None'
+    : typeof v === 'number'
+      ? String(v)
+      : v.length === 1
+        ? `(${v[0] ?? 'None'},)`
+        : `(${v.map((e) => e ?? 'None').join(', ')})`;
+
 /** Python's repr of a float setting: 1.0, 0.01, 1e-05 (exponent below 1e-4 and from 1e16 on). */
 export function pyFloat(v: number): string {
   if (Number.isNaN(v)) return 'nan';

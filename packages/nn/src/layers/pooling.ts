@@ -3,15 +3,7 @@ import { type IntOrPair, ntuple } from '../functional/conv';
 import * as F from '../functional/pooling';
 import * as U from '../functional/unpool';
 import { Module } from '../module';
-import { pyBool } from './options';
-
-/** Python's spelling of a size setting: 2, or (2, 2). */
-const py = (v: IntOrPair | readonly (number | null)[] | null | undefined): string =>
-  v == null
-    ? 'None'
-    : typeof v === 'number'
-      ? String(v)
-      : `(${v.map((e) => e ?? 'None').join(', ')})`;
+import { pyBool, pySize, pyTuple } from './options';
 
 /** Options of MaxPool1d and MaxPool2d: F.MaxPoolOptions plus `returnIndices`. */
 export interface MaxPoolLayerOptions extends F.MaxPoolOptions {
@@ -53,7 +45,7 @@ abstract class MaxPoolNd extends Module {
   }
 
   override extraRepr(): string {
-    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}, dilation=${py(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${pySize(this.padding)}, dilation=${pySize(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 
@@ -120,7 +112,7 @@ abstract class AvgPoolNd extends Module {
   }
 
   override extraRepr(): string {
-    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}`;
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${pySize(this.padding)}`;
   }
 }
 
@@ -160,7 +152,7 @@ abstract class AdaptivePool extends Module {
   }
 
   override extraRepr(): string {
-    return `output_size=${py(this.outputSize)}`;
+    return `output_size=${pySize(this.outputSize)}`;
   }
 }
 
@@ -217,9 +209,6 @@ export class AdaptiveMaxPool1d extends AdaptiveMaxPool {
   }
 }
 
-/** Python's tuple spelling: (2, 2), or (2,) for one element. */
-const tuple = (v: readonly number[]) => (v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`);
-
 abstract class MaxUnpoolNd extends Module {
   /** The window size per spatial dim. */
   readonly kernelSize: number[];
@@ -241,7 +230,7 @@ abstract class MaxUnpoolNd extends Module {
   }
 
   override extraRepr(): string {
-    return `kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}, padding=${tuple(this.padding)}`;
+    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}`;
   }
 }
 
