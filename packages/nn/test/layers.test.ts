@@ -8,6 +8,7 @@ import {
   ConvTranspose2d,
   CrossEntropyLoss,
   F,
+  Fold,
   GELU,
   LeakyReLU,
   Linear,
@@ -15,6 +16,7 @@ import {
   MaxUnpool2d,
   ReLU,
   summary,
+  Unfold,
 } from '../src';
 import { pyFloat } from '../src/layers/options';
 import { lenet } from './lenet';
@@ -34,6 +36,13 @@ describe('layer printing', () => {
     );
     expect(new MaxPool2d(2).toString()).toBe(
       'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)',
+    );
+    // PyTorch 1.13's reprs of nn.Unfold((2, 3)) and nn.Fold((4, 5), 2, stride=(1, 2)).
+    expect(new Unfold([2, 3]).toString()).toBe(
+      'Unfold(kernel_size=(2, 3), dilation=1, padding=0, stride=1)',
+    );
+    expect(new Fold([4, 5], 2, { stride: [1, 2] }).toString()).toBe(
+      'Fold(output_size=(4, 5), kernel_size=2, dilation=1, padding=0, stride=(1, 2))',
     );
     expect(new AvgPool2d(3, { stride: 2 }).toString()).toBe(
       'AvgPool2d(kernel_size=3, stride=2, padding=0)',
