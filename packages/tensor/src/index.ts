@@ -208,7 +208,7 @@ export {
 export { lstsq, type QrMode, qr } from './ops/qr';
 export type { GeneratorOption, MultinomialOptions } from './ops/random';
 export { bernoulli, multinomial } from './ops/random';
-export type { NormOrder, ReduceOptions, VarOptions } from './ops/reduce';
+export type { KeepdimOptions, NormOrder, ReduceOptions, VarOptions } from './ops/reduce';
 export {
   all,
   amax,

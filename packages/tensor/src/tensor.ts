@@ -962,11 +962,11 @@ export class Tensor {
     return R.min(this, arg as number, opts);
   }
   /** The maximum over `dim` (all dims when omitted), values only (torch's amax()). */
-  amax(dim?: number | Shape, opts?: R.ReduceOptions): Tensor {
+  amax(dim?: number | Shape, opts?: R.KeepdimOptions): Tensor {
     return R.amax(this, dim, opts);
   }
   /** The minimum over `dim` (all dims when omitted), values only (torch's amin()). */
-  amin(dim?: number | Shape, opts?: R.ReduceOptions): Tensor {
+  amin(dim?: number | Shape, opts?: R.KeepdimOptions): Tensor {
     return R.amin(this, dim, opts);
   }
   /**
@@ -984,13 +984,13 @@ export class Tensor {
   /**
    * Whether every element over `dim` (all dims when omitted) is nonzero, as bool (torch's all()).
    */
-  all(dim?: number | Shape, opts?: R.ReduceOptions): Tensor {
+  all(dim?: number | Shape, opts?: R.KeepdimOptions): Tensor {
     return R.all(this, dim, opts);
   }
   /**
    * Whether some element over `dim` (all dims when omitted) is nonzero, as bool (torch's any()).
    */
-  any(dim?: number | Shape, opts?: R.ReduceOptions): Tensor {
+  any(dim?: number | Shape, opts?: R.KeepdimOptions): Tensor {
     return R.any(this, dim, opts);
   }
   /** The standard deviation over `dim`, with Bessel's `correction` (default 1) (torch's std()). */
@@ -1006,7 +1006,7 @@ export class Tensor {
     return R.norm(this, p, dim, opts);
   }
   /** log(sum(exp(x))) over `dim`, computed stably (torch's logsumexp()). */
-  logsumexp(dim: number | Shape, opts?: R.ReduceOptions): Tensor {
+  logsumexp(dim: number | Shape, opts?: R.KeepdimOptions): Tensor {
     return R.logsumexp(this, dim, opts);
   }
   /** The running sum along `dim`; integers give int64 (torch's cumsum()). */

@@ -231,3 +231,18 @@ describe('unique with NaNs', () => {
     expect(counts.tolist()).toEqual([2, 1, 1, 1]);
   });
 });
+
+describe('reductions without a dtype in PyTorch', () => {
+  it('refuse one passed from JavaScript instead of casting the input only', () => {
+    const x = T.tensor([1, 5, 3]);
+    const opts = { dtype: 'float64' } as unknown as T.KeepdimOptions;
+    for (const [op, f] of [
+      ['amax', () => x.amax(0, opts)],
+      ['all', () => x.all(0, opts)],
+      ['var', () => x.double().var(0, opts)],
+      ['logsumexp', () => x.logsumexp(0, opts)],
+    ] as const)
+      expect(f, op).toThrow(`${op}() got an unexpected keyword argument 'dtype'`);
+    expect(x.sum(0, { dtype: 'float64' }).dtype).toBe('float64');
+  });
+});

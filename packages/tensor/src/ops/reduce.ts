@@ -11,14 +11,28 @@ import * as E from './elementwise';
 import * as V from './views';
 
 /** Options of the reductions, as torch's keepdim and dtype arguments. */
-export interface ReduceOptions {
+/** The options of reductions that take no dtype in PyTorch (amax, amin, all, any, var, std). */
+export interface KeepdimOptions {
   /** Keep each reduced dim as size 1 instead of removing it (default false). */
   keepdim?: boolean;
+}
+
+/** The options of sum, prod, mean and the other reductions that take a dtype. */
+export interface ReduceOptions extends KeepdimOptions {
   /**
    * Cast the input to this dtype before reducing, as PyTorch's `dtype` argument (sum, prod and mean
    * then return it).
    */
   dtype?: DType;
+}
+
+/**
+ * PyTorch's amax, all, var, ... take no dtype: a dtype passed from JavaScript (which the types
+ * do not stop) is an error, not a cast the result does not follow.
+ */
+function noDtype(op: string, opts: KeepdimOptions): void {
+  if ((opts as ReduceOptions).dtype !== undefined)
+    throw new ValueError(`${op}() got an unexpected keyword argument 'dtype'`);
 }
 
 /** The reduced shape, with the reduced dims kept as size 1 under keepdim. */
@@ -102,9 +116,11 @@ function extreme(
   op: 'max' | 'min',
   x: Tensor,
   dim: number | Shape | undefined,
-  opts: ReduceOptions,
+  opts: KeepdimOptions,
 ): Tensor {
-  checkNonEmpty(op === 'max' ? 'amax' : 'amin', x, normalizeDims(op, dim, x.ndim));
+  const name = op === 'max' ? 'amax' : 'amin';
+  noDtype(name, opts);
+  checkNonEmpty(name, x, normalizeDims(op, dim, x.ndim));
   return reduceTo(op, x, dim, opts, x.dtype);
 }
 
@@ -112,13 +128,13 @@ function extreme(
  * The maximum over `dim` (a dim or a list; all dims when omitted), values only (torch.amax); an
  * empty reduced dim throws. Differentiable.
  */
-export const amax = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) =>
+export const amax = (x: Tensor, dim?: number | Shape, opts: KeepdimOptions = {}) =>
   extreme('max', x, dim, opts);
 /**
  * The minimum over `dim` (a dim or a list; all dims when omitted), values only (torch.amin); an
  * empty reduced dim throws. Differentiable.
  */
-export const amin = (x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}) =>
+export const amin = (x: Tensor, dim?: number | Shape, opts: KeepdimOptions = {}) =>
   extreme('min', x, dim, opts);
 
 function argReduce(
@@ -239,7 +255,8 @@ export function min(
  * Whether every element over `dim` (all dims when omitted) is nonzero (torch.all): bool, or uint8
  * for a uint8 x.
  */
-export function all(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
+export function all(x: Tensor, dim?: number | Shape, opts: KeepdimOptions = {}): Tensor {
+  noDtype('all', opts);
   // uint8 stays uint8, a PyTorch quirk kept for compatibility.
   return reduceTo('all', x, dim, opts, x.dtype === 'uint8' ? 'uint8' : 'bool');
 }
@@ -247,12 +264,13 @@ export function all(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): 
  * Whether some element over `dim` (all dims when omitted) is nonzero (torch.any): bool, or uint8
  * for a uint8 x.
  */
-export function any(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
+export function any(x: Tensor, dim?: number | Shape, opts: KeepdimOptions = {}): Tensor {
+  noDtype('any', opts);
   return reduceTo('any', x, dim, opts, x.dtype === 'uint8' ? 'uint8' : 'bool');
 }
 
 /** Options of var and std. */
-export interface VarOptions extends ReduceOptions {
+export interface VarOptions extends KeepdimOptions {
   /** Bessel's correction: 1 gives the unbiased estimate (the default), 0 the population one. */
   correction?: number;
 }
@@ -262,6 +280,7 @@ export interface VarOptions extends ReduceOptions {
  * deviations' sum divided by n - correction (default 1, the unbiased estimate). Floating x only.
  */
 export function variance(x: Tensor, dim?: number | Shape, opts: VarOptions = {}): Tensor {
+  noDtype('var', opts);
   if (!isFloating(x.dtype))
     throw new DTypeError(
       `var: std and var only support floating point and complex dtypes, got ${x.dtype}`,
@@ -320,7 +339,8 @@ function asFloat(x: Tensor): Tensor {
  * log(sum(exp(x))) over `dim` (a dim or a list) (torch.logsumexp), computed stably: the max is
  * subtracted first (infinite maxes excluded). Ints and bools give the default float dtype.
  */
-export function logsumexp(x: Tensor, dim: number | Shape, opts: ReduceOptions = {}): Tensor {
+export function logsumexp(x: Tensor, dim: number | Shape, opts: KeepdimOptions = {}): Tensor {
+  noDtype('logsumexp', opts);
   const src = asFloat(x);
   const m = amax(src, dim, { keepdim: true }).detach();
   const shift = E.where(E.isinf(m), 0, m);
