@@ -68,6 +68,10 @@ export type BinaryOp =
   | 'remainder'
   | 'atan2'
   | 'reluBackward'
+  | LogicalBinaryOp;
+
+/** The binary kernels with bool results: comparisons and logical connectives. */
+export type LogicalBinaryOp =
   | 'eq'
   | 'ne'
   | 'lt'

@@ -4,6 +4,7 @@ export type {
   Backend,
   BinaryOp,
   CumulativeOp,
+  LogicalBinaryOp,
   ReduceOp,
   ScatterReduce,
   Storage,

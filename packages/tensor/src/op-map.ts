@@ -5,7 +5,14 @@
  * attribute the op does not record, fails to compile. Composite ops (reported to an op observer
  * as one op, differentiated through the ops they are made of) are listed apart.
  */
-import type { BinaryOp, CumulativeOp, ReduceOp, ScatterReduce, UnaryOp } from './backend';
+import type {
+  BinaryOp,
+  CumulativeOp,
+  LogicalBinaryOp,
+  ReduceOp,
+  ScatterReduce,
+  UnaryOp,
+} from './backend';
 import type { DType } from './dtype';
 import type { Im2colOptions, Pair } from './ops/conv';
 import type { ConvolutionOptions } from './ops/convolution';
@@ -106,15 +113,7 @@ export type AttrsOf<K extends OpName> = OpAttrMap[K];
 
 /** Ops whose results are bool or integer: autograd never makes a node for them. */
 export type NonDifferentiableOp =
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge'
-  | 'logicalAnd'
-  | 'logicalOr'
-  | 'logicalXor'
+  | LogicalBinaryOp
   | 'logicalNot'
   | 'isnan'
   | 'isinf'
