@@ -2,12 +2,14 @@ import { fmtShape, IndexError, ShapeError, ValueError } from './errors';
 
 export type Shape = readonly number[];
 
+/** The number of elements of a tensor of `shape` (1 for a 0-d shape, 0 if any size is 0). */
 export function numelOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
+/** Row-major strides for `shape`, in elements: [12, 4, 1] for [2, 3, 4] (torch's stride()). */
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -57,6 +59,10 @@ export function normalizeDims(
   return out;
 }
 
+/**
+ * The shape `shapes` broadcast to together (torch.broadcast_shapes): aligned from the right, size
+ * 1 stretches; a mismatch is a ShapeError naming `op` and every shape.
+ */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   const ndim = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(ndim).fill(1);
@@ -87,6 +93,7 @@ export function broadcastStrides(shape: Shape, strides: Shape, target: Shape): n
   return out;
 }
 
+/** Whether two shapes are equal, size for size. */
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
