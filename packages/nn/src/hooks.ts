@@ -51,6 +51,8 @@ class BackwardHookFunction extends AutogradFunction {
     ...tensors: Tensor[]
   ): Tensor[] {
     ctx.onGrads = onGrads;
+    // As PyTorch's BackwardHookFunction: an argument that took no gradient still takes none.
+    ctx.markNonDifferentiable(...tensors.filter((t) => !t.requiresGrad));
     return tensors;
   }
 

@@ -131,13 +131,21 @@ export class Module {
   private checkName(what: string, name: string): void {
     if (name === '' || name.includes('.'))
       throw new TensileError(`${what} name can't be empty or contain ".", got: "${name}"`);
-    // A method or field of the module (train, forward, training) is not a slot to fill, as in
-    // PyTorch; a registered child, parameter or buffer may be replaced.
+    // A method or field of the module (train, forward, training), or a name registered as
+    // another kind, is not a slot to fill, as in PyTorch; one of the same kind may be replaced,
+    // and a declared field not yet set (undefined) is free.
     const current = this.readAttr(name);
-    const slot =
-      Object.hasOwn(this, name) &&
-      (current === null || current instanceof Module || isTensor(current));
-    if (name in this && !slot) throw new TensileError(`attribute '${name}' already exists`);
+    const isBuffer = this._buffers.has(name);
+    const sameKind =
+      current == null
+        ? what === 'buffer' || !isBuffer
+        : what === 'buffer'
+          ? isBuffer
+          : what === 'parameter'
+            ? current instanceof Parameter
+            : current instanceof Module;
+    if (name in this && !(Object.hasOwn(this, name) && sameKind))
+      throw new TensileError(`attribute '${name}' already exists`);
   }
 
   private writeAttr(name: string, value: unknown): void {

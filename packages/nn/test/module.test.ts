@@ -2,6 +2,7 @@ import '@tensile/autograd';
 import { ones, randn, type Tensor, tensor, zeros } from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
 import {
+  BatchNorm2d,
   Flatten,
   init,
   Linear,
@@ -208,8 +209,10 @@ describe('Module', () => {
   it('full backward hooks see one gradInput entry per argument, as PyTorch 1.13', () => {
     // PyTorch: a * b with only a requiring grad gives grad_input ([3, 4], [0, 0]); with a
     // number as the second argument, ([5, 5], None); a replacement is read by position.
+    const bNeedsGrad: boolean[] = [];
     class Mul extends Module {
       override forward(a: Tensor, b: Tensor | number): Tensor {
+        if (typeof b !== 'number') bNeedsGrad.push(b.requiresGrad);
         return a.mul(b);
       }
     }
@@ -219,24 +222,26 @@ describe('Module', () => {
       seen.push(gi.map((g) => (g ? (g.tolist() as number[]) : null)));
     });
     const a = tensor([1.0, 2.5]).requiresGrad_();
-    m.forward(a, tensor([3.0, 4.0]))
+    m.forward(a, tensor([3.5, 4.0]))
       .sum()
       .backward();
-    m.forward(tensor([1.0, 2.0]), a)
+    m.forward(tensor([1.5, 2.0]), a)
       .sum()
       .backward();
     m.forward(a, 5).sum().backward();
     expect(seen).toEqual([
       [
-        [3, 4],
+        [3.5, 4],
         [0, 0],
       ],
       [
         [0, 0],
-        [1, 2],
+        [1.5, 2],
       ],
       [[5, 5], null],
     ]);
+    // A float argument without grad stays without it inside forward, as in PyTorch.
+    expect(bNeedsGrad).toEqual([false, true]);
     h.remove();
     m.registerFullBackwardHook(() => [tensor([7.0, 7.0]), null]);
     const c = tensor([1.0, 2.5]).requiresGrad_();
@@ -257,9 +262,25 @@ describe('Module', () => {
     expect(() => m.registerModule('training', new Linear(1, 1))).toThrow(
       "attribute 'training' already exists",
     );
-    // Registered slots can be replaced, as in PyTorch.
+    // Registered slots can be replaced, as in PyTorch; not by another kind.
     m.registerParameter('bias', null);
     expect(m.bias).toBeNull();
+    const bn = new BatchNorm2d(2);
+    expect(() => bn.registerParameter('running_mean', new Parameter(zeros([2])))).toThrow(
+      "attribute 'running_mean' already exists",
+    );
+    expect(() => bn.registerModule('running_var', new Linear(1, 1))).toThrow('already exists');
+    expect(() => bn.registerBuffer('weight', zeros([2]))).toThrow('already exists');
+    bn.registerBuffer('running_mean', null);
+    // A declared field not yet set is free to register (ES2022 class fields hold undefined).
+    class Declared extends Module {
+      weight!: Parameter;
+      constructor() {
+        super();
+        this.registerParameter('weight', new Parameter(zeros([2])));
+      }
+    }
+    expect(new Declared().weight.shape).toEqual([2]);
   });
 
   it('backward hooks can replace the input gradient', () => {

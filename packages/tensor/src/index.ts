@@ -73,6 +73,7 @@ export {
   empty,
   emptyLike,
   eye,
+  fromTypedArray,
   full,
   fullLike,
   linspace,

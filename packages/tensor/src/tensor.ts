@@ -946,9 +946,9 @@ export class Tensor {
    * maximum (torch's max()).
    */
   max(): Tensor;
-  max(dim: number, opts?: R.ReduceOptions): ValuesIndices;
+  max(dim: number, opts?: R.KeepdimOptions): ValuesIndices;
   max(other: Tensor): Tensor;
-  max(arg?: number | Tensor, opts?: R.ReduceOptions): Tensor | ValuesIndices {
+  max(arg?: number | Tensor, opts?: R.KeepdimOptions): Tensor | ValuesIndices {
     return R.max(this, arg as number, opts);
   }
   /**
@@ -956,9 +956,9 @@ export class Tensor {
    * minimum (torch's min()).
    */
   min(): Tensor;
-  min(dim: number, opts?: R.ReduceOptions): ValuesIndices;
+  min(dim: number, opts?: R.KeepdimOptions): ValuesIndices;
   min(other: Tensor): Tensor;
-  min(arg?: number | Tensor, opts?: R.ReduceOptions): Tensor | ValuesIndices {
+  min(arg?: number | Tensor, opts?: R.KeepdimOptions): Tensor | ValuesIndices {
     return R.min(this, arg as number, opts);
   }
   /** The maximum over `dim` (all dims when omitted), values only (torch's amax()). */
@@ -972,13 +972,13 @@ export class Tensor {
   /**
    * The int64 index of the maximum along `dim`, or into the flattened tensor (torch's argmax()).
    */
-  argmax(dim?: number, opts?: R.ReduceOptions): Tensor {
+  argmax(dim?: number, opts?: R.KeepdimOptions): Tensor {
     return R.argmax(this, dim, opts);
   }
   /**
    * The int64 index of the minimum along `dim`, or into the flattened tensor (torch's argmin()).
    */
-  argmin(dim?: number, opts?: R.ReduceOptions): Tensor {
+  argmin(dim?: number, opts?: R.KeepdimOptions): Tensor {
     return R.argmin(this, dim, opts);
   }
   /**

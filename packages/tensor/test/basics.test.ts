@@ -241,8 +241,59 @@ describe('reductions without a dtype in PyTorch', () => {
       ['all', () => x.all(0, opts)],
       ['var', () => x.double().var(0, opts)],
       ['logsumexp', () => x.logsumexp(0, opts)],
+      ['std', () => x.double().std(0, opts)],
+      ['max', () => x.max(0, opts)],
+      ['argmin', () => x.argmin(0, opts)],
     ] as const)
       expect(f, op).toThrow(`${op}() got an unexpected keyword argument 'dtype'`);
     expect(x.sum(0, { dtype: 'float64' }).dtype).toBe('float64');
+  });
+
+  it("norm's dtype casts the input first, for every order (linalg.vector_norm)", () => {
+    const x = T.tensor([
+      [1.5, -3],
+      [2, 0.5],
+    ]);
+    for (const p of [
+      2,
+      'fro',
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      0,
+      1,
+      3,
+    ] as const)
+      expect(T.norm(x, p, undefined, { dtype: 'float64' }).dtype, String(p)).toBe('float64');
+    expect(T.norm(x, Number.POSITIVE_INFINITY, 1, { dtype: 'float64' }).tolist()).toEqual([3, 2]);
+  });
+});
+
+describe('fromTypedArray', () => {
+  it('copies a typed array in its own dtype, or int64 from a Float64Array, tracked by scopes', () => {
+    const f = new Float32Array([1.5, 2, 3, 4]);
+    const t = T.fromTypedArray(f, [2, 2]);
+    f[0] = 9;
+    expect([t.dtype, t.shape, t.tolist()]).toEqual([
+      'float32',
+      [2, 2],
+      [
+        [1.5, 2],
+        [3, 4],
+      ],
+    ]);
+    expect(T.fromTypedArray(new Float64Array([3, 4]), undefined, { dtype: 'int64' }).dtype).toBe(
+      'int64',
+    );
+    expect(() => T.fromTypedArray(new Float32Array(2), [2], { dtype: 'int64' })).toThrow(
+      'int64 is stored in a Float64Array, but got a Float32Array',
+    );
+    expect(() => T.fromTypedArray(new Int32Array(6), [4])).toThrow('shape [4] is invalid');
+    expect(() => T.fromTypedArray(Uint8Array.of(0, 2), [2], { dtype: 'bool' })).toThrow('0 and 1');
+    let inner: T.Tensor | null = null;
+    T.scope(() => {
+      inner = T.fromTypedArray(new Int32Array([1, 2]));
+      return null;
+    });
+    expect(() => (inner as unknown as T.Tensor).tolist()).toThrow(/disposed/);
   });
 });

@@ -3,7 +3,7 @@ import {
   type DType,
   DTypeError,
   fmtShape,
-  getBackend,
+  fromTypedArray,
   ShapeError,
   Tensor,
   type TypedArray,
@@ -13,8 +13,8 @@ import {
 export { fmtShape };
 
 /**
- * A tensor on `device` over `data`, which must be dtype's storage array type: a copy-free wrap
- * on the CPU, an upload elsewhere.
+ * A tensor on `device` holding a copy of `data`, which must be dtype's storage array type (one
+ * memcpy; tracked by the enclosing scope, as every tensor op's result).
  */
 export function fromTyped(
   data: TypedArray,
@@ -22,9 +22,7 @@ export function fromTyped(
   shape: readonly number[],
   device = 'cpu',
 ): Tensor {
-  const strides = new Array<number>(shape.length);
-  for (let i = shape.length - 1, s = 1; i >= 0; s *= shape[i], i--) strides[i] = s;
-  return new Tensor(getBackend(device).fromArray(data, dtype), shape, strides);
+  return fromTypedArray(data, shape, { dtype, device });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { describe, it } from 'vitest';
+import { type Tensor, tensor } from '@tensile/tensor';
+import { describe, expect, it } from 'vitest';
 import { F } from '../src';
 import { decodeArgs, expectOut, loadFixture } from './helpers';
 
@@ -14,4 +15,14 @@ describe('functional (torchvision golden)', () => {
       expectOut(out, c.out, c.tol);
     });
   }
+});
+
+describe('resize with antialias', () => {
+  it('keeps a NaN to the outputs whose windows hold it (torchvision 0.14)', () => {
+    const x = tensor([[[1, 2, 3, 4, 5, Number.NaN, 7, 8]]], { dtype: 'float32' });
+    const out = (F.resize(x, [1, 3], { antialias: true }) as Tensor).tolist() as number[][][];
+    // torchvision: [[[2.1052632331848145, nan, nan]]]
+    expect(out[0][0][0]).toBeCloseTo(2.1052632331848145, 6);
+    expect(out[0][0].slice(1).every(Number.isNaN)).toBe(true);
+  });
 });

@@ -2,7 +2,7 @@ import { getDefaultDevice, getDefaultDtype } from '../defaults';
 import { getBackend } from '../devices';
 import type { DType, TypedArray } from '../dtype';
 import { arrayCtor, castScalar, isFloating } from '../dtype';
-import { DTypeError, ValueError } from '../errors';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
 import { checkNewShape, numelOf, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
@@ -144,6 +144,34 @@ export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Ten
   if (ArrayBuffer.isView(data)) copyCast(data as TypedArray, out, dtype);
   else flatten(data, shape, out, dtype);
   return fromArray(out, shape, { ...opts, dtype });
+}
+
+/**
+ * A tensor of `shape` (default 1-d) holding a copy of `data`, made in one memcpy by the backend:
+ * the fast path for values already in the array type `dtype` is stored in (float32 in a
+ * Float32Array; float64 and int64 in a Float64Array; int32 in an Int32Array; uint8 and bool in a
+ * Uint8Array, bool as 0/1). `dtype` defaults to the array's own (int64 must be asked for);
+ * `tensor(typedArray)` checks and converts element by element instead.
+ */
+export function fromTypedArray(
+  data: TypedArray,
+  shape: Shape = [data.length],
+  opts: TensorOptions = {},
+): Tensor {
+  const dtype = opts.dtype ?? inferDtype(data);
+  const ctor = arrayCtor(dtype);
+  if (!(data instanceof ctor))
+    throw new DTypeError(
+      `fromTypedArray: ${dtype} is stored in a ${ctor.name}, but got a ${data.constructor.name}`,
+    );
+  checkNewShape('fromTypedArray', shape);
+  if (numelOf(shape) !== data.length)
+    throw new ShapeError(
+      `fromTypedArray: shape ${fmtShape(shape)} is invalid for input of size ${data.length}`,
+    );
+  if (dtype === 'bool' && data.some((v) => v > 1))
+    throw new ValueError('fromTypedArray: a bool tensor is stored as 0 and 1 only');
+  return fromArray(data, shape, { ...opts, dtype });
 }
 
 /**

@@ -10,8 +10,10 @@ import { isTensor, type ValuesIndices, valuesIndices, wrapStorage } from '../ten
 import * as E from './elementwise';
 import * as V from './views';
 
-/** Options of the reductions, as torch's keepdim and dtype arguments. */
-/** The options of reductions that take no dtype in PyTorch (amax, amin, all, any, var, std). */
+/**
+ * The options of reductions that take no dtype in PyTorch (amax, amin, max, min, argmax, argmin,
+ * all, any, var, std, logsumexp).
+ */
 export interface KeepdimOptions {
   /** Keep each reduced dim as size 1 instead of removing it (default false). */
   keepdim?: boolean;
@@ -141,8 +143,9 @@ function argReduce(
   op: 'argmax' | 'argmin',
   x: Tensor,
   dim: number | undefined,
-  opts: ReduceOptions,
+  opts: KeepdimOptions,
 ): Tensor {
+  noDtype(op, opts);
   // Not differentiable, so not an `apply` op: a composite, for exporters to see.
   const attrs = { dim: dim ?? null, keepdim: !!opts.keepdim };
   return composite(op, [x], attrs, () => argIndices(op, x, dim, opts));
@@ -152,7 +155,7 @@ function argIndices(
   op: 'argmax' | 'argmin',
   x: Tensor,
   dim: number | undefined,
-  opts: ReduceOptions,
+  opts: KeepdimOptions,
 ): Tensor {
   if (dim === undefined) {
     if (x.numel() === 0)
@@ -179,21 +182,22 @@ function argIndices(
  * The int64 index of the maximum along `dim`, or into x flattened when `dim` is omitted
  * (torch.argmax). Not differentiable.
  */
-export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
+export const argmax = (x: Tensor, dim?: number, opts: KeepdimOptions = {}) =>
   argReduce('argmax', x, dim, opts);
 /**
  * The int64 index of the minimum along `dim`, or into x flattened when `dim` is omitted
  * (torch.argmin). Not differentiable.
  */
-export const argmin = (x: Tensor, dim?: number, opts: ReduceOptions = {}) =>
+export const argmin = (x: Tensor, dim?: number, opts: KeepdimOptions = {}) =>
   argReduce('argmin', x, dim, opts);
 
 function maxMin(
   op: 'max' | 'min',
   x: Tensor,
   arg: number | Tensor | undefined,
-  opts: ReduceOptions,
+  opts: KeepdimOptions,
 ): Tensor | ValuesIndices {
+  noDtype(op, opts);
   if (isTensor(arg)) return op === 'max' ? E.maximum(x, arg) : E.minimum(x, arg);
   if (arg === undefined) {
     checkNonEmpty(
@@ -226,12 +230,12 @@ function maxMin(
  * other).
  */
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
+export function max(x: Tensor, dim: number, opts?: KeepdimOptions): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(
   x: Tensor,
   arg?: number | Tensor,
-  opts: ReduceOptions = {},
+  opts: KeepdimOptions = {},
 ): Tensor | ValuesIndices {
   return maxMin('max', x, arg, opts);
 }
@@ -241,12 +245,12 @@ export function max(
  * other).
  */
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
+export function min(x: Tensor, dim: number, opts?: KeepdimOptions): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(
   x: Tensor,
   arg?: number | Tensor,
-  opts: ReduceOptions = {},
+  opts: KeepdimOptions = {},
 ): Tensor | ValuesIndices {
   return maxMin('min', x, arg, opts);
 }
@@ -296,6 +300,7 @@ export function variance(x: Tensor, dim?: number | Shape, opts: VarOptions = {})
  * (torch.std). Floating x only.
  */
 export function std(x: Tensor, dim?: number | Shape, opts: VarOptions = {}): Tensor {
+  noDtype('std', opts);
   return E.sqrt(variance(x, dim, opts));
 }
 
@@ -313,21 +318,26 @@ export function norm(
   dim?: number | Shape,
   opts: ReduceOptions = {},
 ): Tensor {
-  if (!isFloating(x.dtype))
-    throw new DTypeError(`norm: input dtype should be floating point, but got ${x.dtype}`);
-  const a = E.abs(x);
+  // As linalg.vector_norm's dtype: the input is cast first, so every order returns that dtype.
+  const src = opts.dtype !== undefined && opts.dtype !== x.dtype ? x.to(opts.dtype) : x;
+  if (!isFloating(src.dtype))
+    throw new DTypeError(`norm: input dtype should be floating point, but got ${src.dtype}`);
+  const keep = { keepdim: opts.keepdim };
+  const a = E.abs(src);
   if (p === 'fro' || p === 2) {
     // Recorded as one op so its gradient, x / norm, can be 0 at the zero vector.
-    const dims = normalizeDims('norm', dim, x.ndim);
+    const dims = normalizeDims('norm', dim, src.ndim);
     const keepdim = !!opts.keepdim;
-    return apply('norm', [x], { dims, keepdim }, () => E.sqrt(sum(E.mul(x, x), dims, { keepdim })));
+    return apply('norm', [src], { dims, keepdim }, () =>
+      E.sqrt(sum(E.mul(src, src), dims, { keepdim })),
+    );
   }
-  if (p === Infinity) return amax(a, dim, opts);
-  if (p === -Infinity) return amin(a, dim, opts);
-  if (p === 0) return sum(E.ne(x, 0).to(x.dtype), dim, opts);
-  if (p === 1) return sum(a, dim, opts);
+  if (p === Infinity) return amax(a, dim, keep);
+  if (p === -Infinity) return amin(a, dim, keep);
+  if (p === 0) return sum(E.ne(src, 0).to(src.dtype), dim, keep);
+  if (p === 1) return sum(a, dim, keep);
   if (typeof p !== 'number') throw new ValueError(`norm: unsupported norm order ${p}`);
-  return E.pow(sum(E.pow(a, p), dim, opts), 1 / p);
+  return E.pow(sum(E.pow(a, p), dim, keep), 1 / p);
 }
 
 /** Integer and bool inputs of a float-valued op are taken as the default float dtype. */

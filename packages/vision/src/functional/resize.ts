@@ -98,9 +98,10 @@ function antialiasTaps(
       weight[j][o] = fr(filter((j + xmin - center + 0.5) * invscale));
       total = fr(total + weight[j][o]);
     }
-    // Taps past xsize keep weight 0: a zero term leaves the sum as it is.
+    // Taps past xsize keep weight 0 and read the window's first pixel, so a NaN or infinity
+    // outside the window (0 * NaN) cannot reach this output, as ATen sums only xsize taps.
     for (let j = 0; j < taps; j++) {
-      index[j][o] = Math.min(xmin + j, inSize - 1);
+      index[j][o] = j < xsize ? xmin + j : xmin;
       if (j < xsize && total !== 0) weight[j][o] = fr(weight[j][o] / total);
     }
   }
