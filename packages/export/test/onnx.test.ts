@@ -204,6 +204,18 @@ describe.skipIf(!ort)('ONNX export, run in onnxruntime', () => {
     await agrees(m, [T.randn([3, 4])]);
   });
 
+  it("the tensor package's own convolution, with its defaults (review finding)", async () => {
+    const w = T.randn([3, 2, 3, 3], { generator: new T.Generator(4) });
+    const m = new Fn((x) =>
+      T.convolution(x, w, null).add(
+        T.convolution(x, w, null, { padding: [1, 1] })
+          .narrow(2, 1, 2)
+          .narrow(3, 1, 3),
+      ),
+    );
+    await agrees(m, [T.randn([1, 2, 4, 5])]);
+  });
+
   it('writes the file atomically', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tensile-onnx-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -14,8 +14,7 @@ import type {
   UnaryOp,
 } from './backend';
 import type { DType } from './dtype';
-import type { Im2colOptions, Pair } from './ops/conv';
-import type { ConvolutionOptions } from './ops/convolution';
+import type { Pair } from './ops/conv';
 import type { Shape } from './shape';
 import type { Tensor } from './tensor';
 
@@ -27,7 +26,8 @@ type None = CommonAttrs;
 type ViewAttrs<T = unknown> = CommonAttrs & { readonly inputShape: Shape } & Readonly<T>;
 type Dims = CommonAttrs & { readonly dims: readonly number[]; readonly keepdim: boolean };
 type Dim = CommonAttrs & { readonly dim: number };
-type Windows = Readonly<Omit<Im2colOptions, 'padValue'>>;
+/** Window settings as ops record them: every default resolved. */
+type Windows = Readonly<{ stride: Pair; padding: Pair; dilation: Pair; outputSize: Pair }>;
 type AvgWindows = Readonly<{
   stride: Pair;
   padding: Pair;
@@ -84,12 +84,12 @@ export interface OpAttrMap
   };
   // Products, convolution and pooling.
   matmul: None;
-  im2col: CommonAttrs & Windows & { readonly kernelSize: Pair; readonly inputShape: Shape };
+  im2col: CommonAttrs &
+    Windows & { readonly kernelSize: Pair; readonly inputShape: Shape; readonly padValue: number };
   col2im: CommonAttrs & Windows & { readonly kernelSize: Pair; readonly outputShape: Shape };
-  convolution: CommonAttrs & Readonly<ConvolutionOptions>;
-  convolutionInputGrad: CommonAttrs & Readonly<ConvolutionOptions> & { readonly inputShape: Shape };
-  convolutionWeightGrad: CommonAttrs &
-    Readonly<ConvolutionOptions> & { readonly weightShape: Shape };
+  convolution: CommonAttrs & Windows;
+  convolutionInputGrad: CommonAttrs & Windows & { readonly inputShape: Shape };
+  convolutionWeightGrad: CommonAttrs & Windows & { readonly weightShape: Shape };
   /** `indices` is filled in by the forward (the argmax of each window). */
   maxPool: CommonAttrs & { indices?: Tensor };
   maxPoolBackward: CommonAttrs & { readonly indices: Tensor };

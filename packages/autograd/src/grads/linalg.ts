@@ -113,7 +113,7 @@ export const linalg = {
   // Linear in the gradient: its derivative reads the gradient's gradient at the indices.
   maxPoolBackward: {
     name: 'MaxPool2DWithIndicesBackwardBackward0',
-    backward: (g, c) => [atIndices(g, c.attrs.indices!)],
+    backward: (g, c) => [atIndices(g, c.attrs.indices)],
   },
   avgPool: {
     name: 'AvgPool2DBackward0',

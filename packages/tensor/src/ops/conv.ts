@@ -39,6 +39,11 @@ interface Geometry extends WindowGeometry {
   padded: Pair;
 }
 
+/** The resolved window settings an op records (every default filled in). */
+export function windowAttrs(g: WindowGeometry) {
+  return { stride: g.stride, padding: g.padding, dilation: g.dilation, outputSize: g.out };
+}
+
 export function geometry(op: string, input: Shape, kernel: Pair, opts: Im2colOptions): Geometry {
   const [n, c, h, w] = input;
   const dilation = opts.dilation ?? [1, 1];
@@ -129,7 +134,8 @@ export function im2col(x: Tensor, kernelSize: Pair, opts: Im2colOptions = {}): T
   const g = geometry('im2col', x.shape, kernelSize, opts);
   const rows = g.c * g.kernel[0] * g.kernel[1];
   const cols = g.n * g.out[0] * g.out[1];
-  const attrs = { kernelSize, ...opts, outputSize: g.out, inputShape: x.shape };
+  const padValue = opts.padValue ?? 0;
+  const attrs = { kernelSize, ...windowAttrs(g), padValue, inputShape: x.shape };
   return apply('im2col', [x], attrs, () => {
     const be = x.storage.backend;
     if (be.im2col) return wrapStorage(be.im2col(x, g, opts.padValue ?? 0), [rows, cols]);
@@ -167,7 +173,7 @@ export function col2im(
       `col2im: expected columns of size ${fmtShape(want)} for output ${fmtShape(outputShape)} and kernel ${fmtShape(kernelSize)}, but got ${fmtShape(cols.shape)}`,
     );
   }
-  const attrs = { kernelSize, ...opts, outputSize: g.out, outputShape };
+  const attrs = { kernelSize, ...windowAttrs(g), outputShape };
   return apply('col2im', [cols], attrs, () => {
     const be = cols.storage.backend;
     if (be.col2im) return wrapStorage(be.col2im(cols, g), outputShape);

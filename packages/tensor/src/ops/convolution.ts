@@ -11,7 +11,15 @@ import { fmtShape, ShapeError } from '../errors';
 import type { Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import { wrapStorage } from '../tensor-base';
-import { checkImage, col2im, geometry, type Im2colOptions, im2col, type Pair } from './conv';
+import {
+  checkImage,
+  col2im,
+  geometry,
+  type Im2colOptions,
+  im2col,
+  type Pair,
+  windowAttrs,
+} from './conv';
 import { zeros } from './create';
 
 /** Stride, padding, dilation and the output size (the floor rule when left out). */
@@ -25,9 +33,7 @@ function kernelOf(op: string, weight: Shape): Pair {
   return [weight[2], weight[3]];
 }
 
-function attrsOf(g: WindowGeometry, opts: ConvolutionOptions) {
-  return { ...opts, outputSize: g.out };
-}
+const attrsOf = (g: WindowGeometry) => windowAttrs(g);
 
 function checkGrad(op: string, grad: Tensor, want: Shape): void {
   if (grad.ndim !== 4 || grad.shape.some((d, i) => d !== want[i]))
@@ -118,7 +124,7 @@ export function convolution(
     );
   const g = geometry(op, x.shape, kernel, opts);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return apply('convolution', inputs, attrsOf(g, opts), () => {
+  return apply('convolution', inputs, attrsOf(g), () => {
     const p = plan(op, x.shape, kernel, opts, g);
     const [xc, wc, bc] = [x.contiguous(), cropWeight(weight, p), bias?.contiguous() ?? null];
     const fused = x.storage.backend.conv2d?.(xc, wc, bc, p.g);
@@ -144,7 +150,7 @@ export function convolutionInputGrad(
   const kernel = kernelOf(op, weight.shape);
   const g = geometry(op, inputShape, kernel, opts);
   checkGrad(op, grad, [g.n, weight.shape[0], ...g.out]);
-  return apply('convolutionInputGrad', [grad, weight], { ...attrsOf(g, opts), inputShape }, () => {
+  return apply('convolutionInputGrad', [grad, weight], { ...attrsOf(g), inputShape }, () => {
     const p = plan(op, inputShape, kernel, opts, g);
     const [gc, wc] = [grad.contiguous(), cropWeight(weight, p)];
     const fused = grad.storage.backend.conv2dInputGrad?.(gc, wc, p.g);
@@ -166,7 +172,7 @@ export function convolutionWeightGrad(
   const kernel = kernelOf(op, weightShape);
   const g = geometry(op, x.shape, kernel, opts);
   checkGrad(op, grad, [g.n, weightShape[0], ...g.out]);
-  return apply('convolutionWeightGrad', [grad, x], { ...attrsOf(g, opts), weightShape }, () => {
+  return apply('convolutionWeightGrad', [grad, x], { ...attrsOf(g), weightShape }, () => {
     const p = plan(op, x.shape, kernel, opts, g);
     const live: Shape = [weightShape[0], weightShape[1], ...p.kernel];
     const [gc, xc] = [grad.contiguous(), x.contiguous()];
