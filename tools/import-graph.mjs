@@ -5,32 +5,42 @@
 // Exits 1 when a cycle exists. `pnpm test` runs it with the lint.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 
-/** The relative modules a file imports at runtime (not `import type`, not all-`type` lists). */
-export function runtimeImports(source) {
+/**
+ * The relative modules a file imports at runtime, read from its syntax tree: imports and
+ * re-exports (not `import type`/`export type`, nor lists whose names are all `type`), side-effect
+ * imports and dynamic `import('./x')`.
+ */
+export function runtimeImports(source, fileName = 'x.ts') {
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false);
   const out = [];
-  const re =
-    /^\s*(import|export)\s+(type\s+)?([^'"]*?)\s*from\s*'(\.[^']+)'|^\s*import\s*'(\.[^']+)'/gms;
-  for (const m of source.matchAll(re)) {
-    if (m[5]) {
-      out.push(m[5]);
-      continue;
+  const add = (spec) => {
+    if (ts.isStringLiteral(spec) && spec.text.startsWith('.')) out.push(spec.text);
+  };
+  const visit = (node) => {
+    if (ts.isImportDeclaration(node)) {
+      const c = node.importClause;
+      const named = c?.namedBindings;
+      const allTypes =
+        named && ts.isNamedImports(named) && named.elements.every((e) => e.isTypeOnly);
+      if (!c || (!c.isTypeOnly && (c.name || !allTypes || named.elements.length === 0)))
+        add(node.moduleSpecifier);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+      const named = node.exportClause;
+      const allTypes =
+        named && ts.isNamedExports(named) && named.elements.every((e) => e.isTypeOnly);
+      if (!node.isTypeOnly && !(allTypes && named.elements.length > 0)) add(node.moduleSpecifier);
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments.length === 1
+    ) {
+      add(node.arguments[0]);
     }
-    if (m[2]) continue;
-    const list = m[3].match(/\{([^}]*)\}/);
-    const bare = m[3]
-      .replace(/\{[^}]*\}/, '')
-      .replace(/,/g, '')
-      .trim();
-    const names = list
-      ? list[1]
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : [];
-    if (!bare && names.length > 0 && names.every((n) => n.startsWith('type '))) continue;
-    out.push(m[4]);
-  }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
   return out;
 }
 
@@ -54,7 +64,7 @@ function resolveModule(from, spec) {
 export function graphOf(src) {
   const edges = new Map();
   for (const f of files(resolve(src))) {
-    const deps = runtimeImports(readFileSync(f, 'utf8'))
+    const deps = runtimeImports(readFileSync(f, 'utf8'), f)
       .map((s) => resolveModule(f, s))
       .filter(Boolean);
     edges.set(f, [...new Set(deps)]);

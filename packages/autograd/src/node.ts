@@ -100,7 +100,6 @@ export abstract class Node implements GradFn {
   }
 }
 
-/** The sink of a leaf: adds the gradient into `variable.grad`. */
 const ACCUMULATOR = Symbol.for('@tensile/autograd:AccumulateGrad');
 
 /** Whether `node` is a leaf's sink, made by this copy of the package or another. */
@@ -108,6 +107,7 @@ export function isAccumulator(node: Node): node is AccumulateGrad {
   return (node as { [ACCUMULATOR]?: true })[ACCUMULATOR] === true;
 }
 
+/** The sink of a leaf: adds the gradient into `variable.grad`. */
 export class AccumulateGrad extends Node {
   readonly name = 'AccumulateGrad';
   readonly [ACCUMULATOR] = true;

@@ -73,6 +73,8 @@ const z = T.noGrad(() => cjs.tensor([1.5], { requiresGrad: true }).mul(2));
 T.manualSeed(7); const a = cjs.randn([3]).tolist();
 T.manualSeed(7); const b = T.randn([3]).tolist();
 const kept = cjs.scope(() => { T.tensor([1]); return T.tensor([2]); });
+let caught = null;
+try { cjs.tensor([1, 2, 3]).view([5]); } catch (e) { caught = e; }
 console.log(JSON.stringify({
   copies: T.Tensor !== cjs.Tensor,
   grad: x.grad.tolist(),
@@ -84,6 +86,8 @@ console.log(JSON.stringify({
   sameSeed: JSON.stringify(a) === JSON.stringify(b),
   scoped: kept.tolist(),
   backends: cjs.listBackends().join() === T.listBackends().join(),
+  errors: [caught instanceof T.ShapeError, caught instanceof T.TensileError, caught instanceof T.DTypeError],
+  generators: [cjs.defaultGenerator instanceof cjs.Generator, new T.Generator(1) instanceof cjs.Generator],
 }));`,
   );
   expect(JSON.parse(out)).toEqual({
@@ -97,6 +101,8 @@ console.log(JSON.stringify({
     sameSeed: true,
     scoped: [2],
     backends: true,
+    errors: [true, true, false],
+    generators: [true, true],
   });
 });
 

@@ -2,7 +2,6 @@ import {
   DTYPES,
   type DType,
   isFloating,
-  isTensor,
   keep,
   noGrad,
   type RemovableHandle,

@@ -1,3 +1,5 @@
+import { brandClass } from './shared';
+
 /** Base class of every error Tensile throws on bad input, so callers can catch them as a family. */
 export class TensileError extends Error {
   override name = 'TensileError';
@@ -32,6 +34,16 @@ export class LinAlgError extends TensileError {
 export class DeviceError extends TensileError {
   override name = 'DeviceError';
 }
+
+// Caught across copies of the package (ESM beside CJS) as the same classes. Names spelled
+// out: a minifier may rename the classes.
+brandClass(TensileError, 'TensileError');
+brandClass(ShapeError, 'ShapeError');
+brandClass(DTypeError, 'DTypeError');
+brandClass(IndexError, 'IndexError');
+brandClass(ValueError, 'ValueError');
+brandClass(LinAlgError, 'LinAlgError');
+brandClass(DeviceError, 'DeviceError');
 
 /**
  * Throws a ValueError naming the first of `args` that is not a whole number (PyTorch's int

@@ -1,5 +1,5 @@
 import { ValueError } from './errors';
-import { shared } from './shared';
+import { brandClass, shared } from './shared';
 
 /** Serializable state of a Generator, so training that shuffles or drops out can resume exactly. */
 export interface GeneratorState {
@@ -116,6 +116,8 @@ function rotl(x: number, k: number): number {
 }
 
 /** The generator used when an op is given none (torch.default_generator). */
+// Shared across copies, and a Generator to both copies' instanceof.
+brandClass(Generator, 'Generator');
 export const defaultGenerator: Generator = shared('generator', () => new Generator(0x5eed));
 
 /** Seeds the default generator so a run repeats exactly (torch.manual_seed). */

@@ -24,3 +24,20 @@ export function shared<T extends object>(name: string, init: () => T): T {
   s[key] ??= init();
   return s[key] as T;
 }
+
+/**
+ * Makes `instanceof cls` hold for instances of the same class from another copy of the package
+ * (a ShapeError thrown by the CJS build, caught against the ESM one's class): the prototype
+ * carries a global brand that the check reads. A subclass that is not branded itself keeps the
+ * ordinary prototype-chain check.
+ */
+export function brandClass(cls: abstract new (...args: never[]) => unknown, name: string): void {
+  const key = Symbol.for(`@tensile/tensor:${name}`);
+  Object.defineProperty(cls.prototype, key, { value: true });
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: unknown, x: unknown): boolean {
+      if (this !== cls) return Function.prototype[Symbol.hasInstance].call(this, x);
+      return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[key] === true;
+    },
+  });
+}

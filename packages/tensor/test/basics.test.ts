@@ -297,3 +297,17 @@ describe('fromTypedArray', () => {
     expect(() => (inner as unknown as T.Tensor).tolist()).toThrow(/disposed/);
   });
 });
+
+describe('error classes', () => {
+  it('keep instanceof by class, for subclasses made outside the package too', () => {
+    class MyError extends T.TensileError {}
+    const shape = new T.ShapeError('x');
+    expect([shape instanceof T.ShapeError, shape instanceof T.TensileError]).toEqual([true, true]);
+    expect([shape instanceof T.DTypeError, shape instanceof MyError]).toEqual([false, false]);
+    expect([
+      new MyError('y') instanceof MyError,
+      new MyError('y') instanceof T.TensileError,
+    ]).toEqual([true, true]);
+    expect(new Error('z') instanceof T.TensileError).toBe(false);
+  });
+});

@@ -161,6 +161,6 @@ export function imagesProto(
   options: MakeGridOptions & { dataformats?: string } = {},
 ): ImageProto {
   // PyTorch's add_images tiles with tensorboard's own make_grid: no gaps between the images.
-  const grid = makeGrid(imgs, { padding: 0, ...options });
+  const grid = makeGrid(imgs, { ...options, padding: options.padding ?? 0 });
   return encodeImage(toPlanar(grid, 'CHW'), grid.uint8);
 }
