@@ -3,7 +3,16 @@
  * Everything is a gather along one dim at a time (indexSelect) plus elementwise weights, so the
  * gradients come from the tensor ops' own formulas.
  */
-import { cat, fmtShape, full, ShapeError, type Tensor, tensor, ValueError } from '@tensile/tensor';
+import {
+  cat,
+  fmtShape,
+  fromTypedArray,
+  full,
+  ShapeError,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@tensile/tensor';
 
 /**
  * How pad fills: 'constant' with `value`, 'reflect' mirrors without repeating the edge, 'replicate'
@@ -249,19 +258,34 @@ function areaTaps(inSize: number, outSize: number): Taps {
   return taps;
 }
 
-/** out[..., i, ...] = sum over taps of weight[i] * x[..., index[i], ...] along `dim`. */
-function resample(x: Tensor, dim: number, taps: Taps): Tensor {
-  let out: Tensor | null = null;
-  taps.index.forEach((idx, k) => {
-    let term = x.indexSelect(dim, indexTensor(idx, x.device));
+/**
+ * Where each output position along an axis reads its input: tap k of output i is input
+ * `index[k][i]` with weight `weight[k][i]` (null: one tap, copied).
+ */
+export interface ResampleTaps {
+  index: readonly ArrayLike<number>[];
+  weight: readonly ArrayLike<number>[] | null;
+}
+
+/**
+ * out[..., i, ...] = sum over taps k of weight[k][i] * x[..., index[k][i], ...] along `dim`,
+ * summed tap by tap in x's dtype as ATen's resampling kernels do: interpolate's building block
+ * (and vision's antialiased resize and grid sampling). The taps come from the geometry, on the
+ * host; the gathers, products and sums are tensor ops, so the result keeps x's device and
+ * gradient.
+ */
+export function resampleAlong(x: Tensor, dim: number, taps: ResampleTaps): Tensor {
+  const d = dim < 0 ? dim + x.ndim : dim;
+  const { device } = x;
+  const terms = taps.index.map((idx, k) => {
+    const index = fromTypedArray(Float64Array.from(idx), undefined, { dtype: 'int64', device });
+    const term = x.indexSelect(d, index);
     const w = taps.weight?.[k];
-    if (w) {
-      const shape = x.shape.map((_, d) => (d === dim ? w.length : 1));
-      term = term.mul(tensor(w, { dtype: x.dtype, device: x.device }).reshape(shape));
-    }
-    out = out === null ? term : out.add(term);
+    if (!w) return term;
+    const shape = x.shape.map((_, e) => (e === d ? w.length : 1));
+    return term.mul(tensor(Float64Array.from(w), { dtype: x.dtype, device }).reshape(shape));
   });
-  return out as unknown as Tensor;
+  return terms.reduce((acc, term) => acc.add(term));
 }
 
 const SPATIAL_DIMS: Partial<Record<InterpolateMode, number>> = {
@@ -352,7 +376,7 @@ export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tenso
           : mode === 'bicubic'
             ? cubicTaps(inSize, outSize, scale, align)
             : linearTaps(inSize, outSize, scale, align);
-    out = resample(out, i + 2, taps);
+    out = resampleAlong(out, i + 2, taps);
   });
   return out;
 }

@@ -1,7 +1,7 @@
+import { F } from '@tensile/nn';
 import { cat, type Tensor, ValueError, where, zeros } from '@tensile/tensor';
 import { imageDims, roundHalfEven, upload } from '../tensor-util';
 import { checkInterpolation, fromFloat, toFloat } from './common';
-import { gatherSum, type Taps } from './gather';
 
 export type Fill = number | readonly number[] | undefined;
 
@@ -78,7 +78,7 @@ function gridTaps(
   w: number,
   mode: 'nearest' | 'bilinear',
   fr: Round,
-): { taps: Taps; mask: Float64Array } {
+): { taps: F.ResampleTaps; mask: Float64Array } {
   const n = grid.length / 2;
   const outside = h * w;
   const corners = mode === 'nearest' ? 1 : 4;
@@ -175,7 +175,7 @@ export function applyGrid(
   const { taps, mask } = gridTaps(grid, h, w, mode as 'nearest' | 'bilinear', fr);
   const flat = x.reshape([...x.shape.slice(0, -2), h * w]);
   const zero = zeros([...flat.shape.slice(0, -1), 1], { dtype: x.dtype, device: x.device });
-  let out = gatherSum(cat([flat, zero], -1), -1, taps);
+  let out = F.resampleAlong(cat([flat, zero], -1), -1, taps);
   if (fills) out = paintFill(out, fills, mask, mode as 'nearest' | 'bilinear', fr);
   return fromFloat(out.reshape([...x.shape.slice(0, -2), oh, ow]), img.dtype);
 }

@@ -10,7 +10,6 @@ import {
   perPlane,
   toFloat,
 } from './common';
-import { gatherSum, type Taps } from './gather';
 import { type Round, rounderFor } from './grid';
 
 export interface ResizeOptions {
@@ -80,7 +79,7 @@ function antialiasTaps(
   outSize: number,
   mode: 'bilinear' | 'bicubic',
   fr: Round,
-): Taps {
+): F.ResampleTaps {
   const interp = mode === 'bilinear' ? 2 : 4;
   const filter = mode === 'bilinear' ? aaBilinear : aaBicubic;
   const scale = inSize / outSize;
@@ -98,7 +97,7 @@ function antialiasTaps(
       weight[j][o] = fr(filter((j + xmin - center + 0.5) * invscale));
       total = fr(total + weight[j][o]);
     }
-    // Taps past xsize keep weight 0 and read the window's first pixel, so a NaN or infinity
+    // F.ResampleTaps past xsize keep weight 0 and read the window's first pixel, so a NaN or infinity
     // outside the window (0 * NaN) cannot reach this output, as ATen sums only xsize taps.
     for (let j = 0; j < taps; j++) {
       index[j][o] = j < xsize ? xmin + j : xmin;
@@ -116,8 +115,8 @@ function antialiased(x: Tensor, [oh, ow]: [number, number], mode: 'bilinear' | '
   const [h, w] = x.shape.slice(-2);
   const fr = rounderFor(x.dtype);
   // An unchanged axis is skipped: its taps would be the identity.
-  const across = ow === w ? x : gatherSum(x, -1, antialiasTaps(w, ow, mode, fr));
-  return oh === h ? across : gatherSum(across, -2, antialiasTaps(h, oh, mode, fr));
+  const across = ow === w ? x : F.resampleAlong(x, -1, antialiasTaps(w, ow, mode, fr));
+  return oh === h ? across : F.resampleAlong(across, -2, antialiasTaps(h, oh, mode, fr));
 }
 
 /** torchvision's resize of a tensor [..., H, W]: nn's interpolate (align_corners=False) in float. */
