@@ -26,8 +26,8 @@ export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
 }
 
-/** On the prototype of every copy's Tensor class (see Tensor[Symbol.hasInstance]). */
-export const TENSOR = Symbol.for('@tensile/tensor:Tensor');
+/** The brand on every copy's Tensor prototype (brandClass(Tensor, 'Tensor') in tensor.ts). */
+const TENSOR = Symbol.for('@tensile/tensor:Tensor');
 
 /** Whether `x` is a Tensor, of this copy of the package or another. */
 export function isTensor(x: unknown): x is Tensor {

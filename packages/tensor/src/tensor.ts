@@ -15,14 +15,8 @@ import * as V from './ops/views';
 import { formatTensor } from './print';
 import { adopt, release } from './scope';
 import { isContiguousLayout, normalizeDim, numelOf, type Shape } from './shape';
-import {
-  defineTensorClass,
-  type GradFn,
-  isTensor,
-  TENSOR,
-  type TensorLike,
-  type ValuesIndices,
-} from './tensor-base';
+import { brandClass } from './shared';
+import { defineTensorClass, type GradFn, type TensorLike, type ValuesIndices } from './tensor-base';
 
 export type { GradFn, TensorLike, ValuesIndices } from './tensor-base';
 
@@ -31,18 +25,6 @@ export type { GradFn, TensorLike, ValuesIndices } from './tensor-base';
  * Views share storage; `contiguous()` and ops produce new storage.
  */
 export class Tensor {
-  /**
-   * A Tensor made by another copy of this package (its CJS build beside the ESM one) is a
-   * Tensor too: the copies share their state (shared.ts) and tensors' layout, so `instanceof`
-   * asks for the brand all copies put on their prototype. Subclasses (Parameter) keep the
-   * ordinary prototype-chain test.
-   */
-  static [Symbol.hasInstance](x: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class tested against, maybe a subclass.
-    if (this !== Tensor) return Function.prototype[Symbol.hasInstance].call(this, x);
-    return isTensor(x);
-  }
-
   /** The backend memory this tensor reads; a tensor and its views share one. */
   readonly storage: Storage;
   /** The size of each dim (torch's shape), frozen. */
@@ -1172,7 +1154,9 @@ export class Tensor {
     return L.tril(this, diagonal);
   }
 }
-Object.defineProperty(Tensor.prototype, TENSOR, { value: true });
+// A Tensor made by another copy of this package (its CJS build beside the ESM one) is a Tensor
+// too: the copies share their state (shared.ts), and instanceof reads a brand (isTensor's).
+brandClass(Tensor, 'Tensor');
 defineTensorClass(Tensor);
 
 function flat(args: number[] | [Shape]): Shape {
