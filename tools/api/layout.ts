@@ -32,6 +32,7 @@ export const TENSOR_LAYOUT: Layout = {
     { key: 'joining', title: 'Joining and splitting', modules: ['ops/joining'] },
     { key: 'elementwise', title: 'Elementwise', modules: ['ops/elementwise', 'ops/broadcast'] },
     { key: 'reductions', title: 'Reductions', modules: ['ops/reduce'] },
+    { key: 'complex', title: 'Complex numbers', modules: ['ops/complex'] },
     { key: 'indexing', title: 'Indexing and sorting', modules: ['ops/indexing', 'ops/unique'] },
     {
       key: 'linalg',
@@ -43,6 +44,7 @@ export const TENSOR_LAYOUT: Layout = {
         'ops/decompositions',
         'ops/qr',
         'ops/spectral',
+        'ops/eig',
       ],
     },
     {

@@ -1,5 +1,5 @@
-// A tour of the tensor core: views, broadcasting, reductions, einsum, and a least-squares
-// fit by the normal equations. Run: pnpm --filter @tensile/examples run tour
+// A tour of the tensor core: views, broadcasting, reductions, einsum, a least-squares fit by
+// the normal equations, and complex eigenvalues. Run: pnpm --filter @tensile/examples run tour
 import * as T from '@tensile/tensor';
 
 T.manualSeed(0);
@@ -24,11 +24,18 @@ const ys = xs
 const X = T.cat([xs, T.ones([n, 1])], 1);
 const xtx = X.t().matmul(X);
 const xty = X.t().matmul(ys);
-const [[a, b], [c, d]] = xtx.tolist() as number[][];
-const det = a * d - b * c;
-const inv = T.tensor([
-  [d / det, -b / det],
-  [-c / det, a / det],
-]);
-const [w, bias] = (inv.matmul(xty).flatten().tolist() as number[]).map((v) => v.toFixed(3));
+const [w, bias] = (T.linalg.solve(xtx, xty).flatten().tolist() as number[]).map((v) =>
+  v.toFixed(3),
+);
 console.log(`least squares on y = 3x + 2 + noise: w = ${w}, b = ${bias}`);
+
+// Eigenvalues as torch.linalg.eig gives them: complex. A rotation by 30 degrees has e^(+-i pi/6).
+const [cos, sin] = [Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)];
+const rotation = T.tensor([
+  [cos, -sin],
+  [sin, cos],
+]);
+const [L, V] = T.linalg.eig(rotation);
+console.log('eigenvalues of a 30-degree rotation:', L.toString());
+console.log('their moduli', L.abs().toString(), 'and angles', L.angle().toString());
+console.log('A V = V diag(L):', T.allclose(rotation.to('complex64').matmul(V), V.mul(L)));

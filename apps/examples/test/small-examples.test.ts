@@ -6,12 +6,19 @@ import { runExample } from './run-example';
 
 describe('small examples', () => {
   it('print what their comments promise', async () => {
-    const [custom, rnn, accuracy, grid] = await Promise.all(
-      ['custom-dataset.ts', 'rnn-shapes.ts', 'accuracy.ts', 'make-grid.ts'].map((f) =>
-        runExample(f),
+    const [custom, rnn, accuracy, grid, tour] = await Promise.all(
+      ['custom-dataset.ts', 'rnn-shapes.ts', 'accuracy.ts', 'make-grid.ts', 'tensor-tour.ts'].map(
+        (f) => runExample(f),
       ),
     );
-    for (const run of [custom, rnn, accuracy, grid]) expect(run.code, run.stderr).toBe(0);
+    for (const run of [custom, rnn, accuracy, grid, tour]) expect(run.code, run.stderr).toBe(0);
+
+    expect(tour.stdout).toMatch(/least squares on y = 3x \+ 2 \+ noise: w = 2\.99\d, b = 2\.0\d\d/);
+    expect(tour.stdout).toContain(
+      'eigenvalues of a 30-degree rotation: tensor([0.8660+0.5000j, 0.8660-0.5000j])',
+    );
+    expect(tour.stdout).toContain('and angles tensor([ 0.5236, -0.5236])');
+    expect(tour.stdout).toContain('A V = V diag(L): true');
 
     expect(custom.stdout).toContain('dataset of 4 samples; dataset.get(2) = [3, 1]');
     const batches = [

@@ -325,3 +325,35 @@ describe('autograd.grad', () => {
     expect(values(g2)).toEqual([2]);
   });
 });
+
+describe('complex results', () => {
+  // PyTorch differentiates complex functions; Tensile refuses rather than drop the history.
+  it('are refused where they would be recorded', () => {
+    const x = vec([1, 2]);
+    const y = vec([3, 4]);
+    expect(() => x.to('complex128')).toThrow(/cast: autograd does not support complex tensors/);
+    expect(() => T.complex(x, y)).toThrow(/complex: autograd does not support complex tensors/);
+    expect(() => T.polar(x, y)).toThrow(T.DTypeError);
+    const a = T.tensor(
+      [
+        [0, 1],
+        [-1, 0],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
+    expect(() => T.linalg.eigvals(a)).toThrow(/eig: autograd does not support complex tensors/);
+  });
+
+  it('are computed without grad, detached or under noGrad', () => {
+    const x = vec([1, 2]);
+    const y = vec([3, 4]);
+    expect(T.complex(x.detach(), y.detach()).tolist()).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    const z = noGrad(() => T.complex(x, y));
+    expect(z.requiresGrad).toBe(false);
+    // A real result of a complex tensor needs no grad either.
+    expect(z.abs().requiresGrad).toBe(false);
+  });
+});

@@ -9,6 +9,14 @@ describe.skipIf(!gpuReady)('gpu errors', () => {
     expect(() => T.ones([2], { dtype: 'float64' }).to('gpu')).toThrow(/float64/);
   });
 
+  it('refuses complex tensors, which live on the CPU', () => {
+    expect(() => T.zeros([2], { dtype: 'complex64', device: 'gpu' })).toThrow(/CPU only/);
+    const z = T.complex(T.ones([2]), T.zeros([2]));
+    expect(() => z.to('gpu')).toThrow(/complex64 tensors are supported on the CPU only/);
+    expect(() => T.viewAsComplex(T.ones([2, 2], { device: 'gpu' }))).toThrow(/CPU only/);
+    expect(() => T.linalg.eigvals(T.eye(2, 2, { device: 'gpu' }))).toThrow(/\.to\('cpu'\)/);
+  });
+
   it('does not mix devices in one op', () => {
     const a = T.ones([2], { device: 'gpu' });
     const b = T.ones([2]);

@@ -1,7 +1,7 @@
-import type { DType } from '@tensile/tensor';
+import type { DType, RealDType } from '@tensile/tensor';
 
-/** safetensors' dtype codes for the dtypes Tensile has. */
-export const SAFETENSORS_DTYPE: Record<DType, string> = {
+/** safetensors' dtype codes for the dtypes Tensile has (it has no complex ones). */
+export const SAFETENSORS_DTYPE: Record<RealDType, string> = {
   float32: 'F32',
   float64: 'F64',
   int32: 'I32',

@@ -1,4 +1,11 @@
-import { type DType, itemSize, type Tensor, tensor } from '@tensile/tensor';
+import {
+  type DType,
+  isComplex,
+  itemSize,
+  type RealDType,
+  type Tensor,
+  tensor,
+} from '@tensile/tensor';
 import { SAFETENSORS_DTYPE, TENSILE_DTYPE } from './dtypes';
 import { SerializeError } from './errors';
 
@@ -39,7 +46,7 @@ export function encodeSafetensorsParts(
   let offset = 0;
   for (const { key, t, bytes } of blobs) {
     header[key] = {
-      dtype: SAFETENSORS_DTYPE[t.dtype],
+      dtype: SAFETENSORS_DTYPE[t.dtype as RealDType],
       shape: [...t.shape],
       data_offsets: [offset, offset + bytes.length],
     };
@@ -160,6 +167,10 @@ function checkByteOrder(): void {
 }
 
 function tensorBytes(key: string, t: Tensor): Uint8Array {
+  if (isComplex(t.dtype))
+    throw new SerializeError(
+      `serialize: tensor '${key}' is ${t.dtype}, and safetensors has no complex dtype (save it with torch's format, or save viewAsReal(t))`,
+    );
   const data = t.dataSync();
   if (t.dtype !== 'int64') return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const out = new BigInt64Array(data.length);

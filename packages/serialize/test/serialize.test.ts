@@ -1,4 +1,4 @@
-import { arange, type Tensor, tensor } from '@tensile/tensor';
+import { arange, type Tensor, tensor, viewAsComplex } from '@tensile/tensor';
 import { describe, expect, test } from 'vitest';
 import { deserialize, SerializeError, serialize } from '../src';
 
@@ -15,6 +15,12 @@ function bitsOf(t: Tensor): number[] {
 }
 
 describe('serialize / deserialize', () => {
+  test('refuses complex tensors, which safetensors has no dtype for', () => {
+    const z = viewAsComplex(tensor([[1, 2]], { dtype: 'float32' }));
+    expect(() => serialize({ z })).toThrow(SerializeError);
+    expect(() => serialize({ z })).toThrow(/'z' is complex64.*viewAsReal/);
+  });
+
   test('round-trips every dtype bit-exactly, including special floats', () => {
     const values = {
       f32: tensor([0.1, -0, Number.NaN, Infinity, -Infinity, 1e-45, 3.4e38], { dtype: 'float32' }),

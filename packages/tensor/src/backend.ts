@@ -119,6 +119,12 @@ export interface Backend {
   fromArray(data: TypedArray, dtype: DType): Storage;
   /** The view's elements in row-major order, as the CPU array type of its dtype. */
   read(x: View): TypedArray;
+  /**
+   * Optional: `storage`'s memory read as `dtype`, sharing its memory, version and lifetime: a
+   * complex storage's numbers as its parts' real dtype (viewAsReal) and back (viewAsComplex).
+   * Backends without complex dtypes leave it out.
+   */
+  reinterpret?(storage: Storage, dtype: DType): Storage;
   /** Releases the storage's memory early; the finalizer does it otherwise. */
   dispose(storage: Storage): void;
 

@@ -5,7 +5,8 @@
  */
 import type { Backend } from './backend';
 import { cpuBackend } from './cpu';
-import { DeviceError } from './errors';
+import { type DType, isComplex } from './dtype';
+import { DeviceError, DTypeError } from './errors';
 import { shared } from './shared';
 
 // Shared across copies of the package: the first copy's CPU backend serves them all.
@@ -29,4 +30,12 @@ export function getBackend(name: string): Backend {
 /** The names of the registered backends, 'cpu' first. */
 export function listBackends(): string[] {
   return [...backends.keys()];
+}
+
+/** Complex tensors live on the CPU: the other backends have no complex kernels. */
+export function checkComplexDevice(op: string, dtype: DType, device: string): void {
+  if (isComplex(dtype) && device !== 'cpu')
+    throw new DTypeError(
+      `${op}: ${dtype} tensors are supported on the CPU only, not on device '${device}'`,
+    );
 }

@@ -1,4 +1,5 @@
-import { TensileError } from './errors';
+import { isComplex } from './dtype';
+import { complexGradError, TensileError } from './errors';
 import type { AttrsOf, CompositeAttrMap, CompositeName, ObservedOp, OpName } from './op-map';
 import { shared } from './shared';
 import type { Tensor } from './tensor';
@@ -169,7 +170,9 @@ function dispatched<T extends Tensor | Tensor[]>(
   if (state.hooks === null || !state.gradEnabled || !inputs.some((t) => t.requiresGrad))
     return forward();
   const out = withGradMode(false, forward);
-  state.hooks.record(op, inputs, Array.isArray(out) ? out : [out], attrs);
+  const outputs: readonly Tensor[] = Array.isArray(out) ? out : [out as Tensor];
+  if (outputs.some((o) => isComplex(o.dtype))) throw complexGradError(op);
+  state.hooks.record(op, inputs, outputs, attrs);
   return out;
 }
 

@@ -3,12 +3,38 @@ import { DTypeError, ValueError } from './errors';
 /**
  * The element types. `int64` is stored in a Float64Array: integers are exact up to 2^53,
  * which covers every label and index a JS program can address.
- * `bool` is stored as 0/1 in a Uint8Array.
+ * `bool` is stored as 0/1 in a Uint8Array. `complex64` and `complex128` are stored as
+ * interleaved (real, imaginary) pairs in a Float32Array / Float64Array, PyTorch's layout.
  */
-export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool';
+export type DType =
+  | 'float32'
+  | 'float64'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'bool'
+  | 'complex64'
+  | 'complex128';
 
-/** Every dtype, in promotion order (bool < uint8 < int32 < int64 < float32 < float64). */
-export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'float32', 'float64'];
+/** The complex dtypes. */
+export type ComplexDType = 'complex64' | 'complex128';
+/** The dtypes that are not complex. */
+export type RealDType = Exclude<DType, ComplexDType>;
+
+/**
+ * Every dtype, in promotion order (bool < uint8 < int32 < int64 < float32 < float64 <
+ * complex64 < complex128).
+ */
+export const DTYPES: readonly DType[] = [
+  'bool',
+  'uint8',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
+  'complex64',
+  'complex128',
+];
 
 /**
  * The typed arrays tensors are read into and made from (see ArrayFor for which dtype uses which).
@@ -16,9 +42,9 @@ export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'flo
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** What a dtype is stored in on the CPU (and what `read` returns on every backend). */
-export type ArrayFor<D extends DType> = D extends 'float32'
+export type ArrayFor<D extends DType> = D extends 'float32' | 'complex64'
   ? Float32Array
-  : D extends 'float64' | 'int64'
+  : D extends 'float64' | 'int64' | 'complex128'
     ? Float64Array
     : D extends 'int32'
       ? Int32Array
@@ -37,6 +63,8 @@ const CTORS: Record<DType, ArrayCtor> = {
   int64: Float64Array,
   uint8: Uint8Array,
   bool: Uint8Array,
+  complex64: Float32Array,
+  complex128: Float64Array,
 };
 
 export function arrayCtor(dtype: DType): ArrayCtor {
@@ -49,11 +77,34 @@ export function arrayCtor(dtype: DType): ArrayCtor {
 }
 
 /**
- * A zeroed typed array of `size` elements of the type `dtype` is stored in (int64 in a
- * Float64Array, bool in a Uint8Array).
+ * A zeroed typed array for `size` elements of `dtype` (int64 in a Float64Array, bool in a
+ * Uint8Array, a complex element as two numbers).
  */
 export function allocArray(dtype: DType, size: number): TypedArray {
-  return new (arrayCtor(dtype))(size);
+  return new (arrayCtor(dtype))(size * numbersPer(dtype));
+}
+
+/** Whether `dtype` is complex64 or complex128 (torch.is_complex). */
+export function isComplex(dtype: DType): dtype is ComplexDType {
+  return dtype === 'complex64' || dtype === 'complex128';
+}
+
+/** How many numbers of its array one element of `dtype` takes: 2 for complex, else 1. */
+export function numbersPer(dtype: DType): 1 | 2 {
+  return isComplex(dtype) ? 2 : 1;
+}
+
+/**
+ * The real dtype of a complex one's parts (complex64 -> float32), other dtypes unchanged
+ * (torch's toRealValueType).
+ */
+export function realPartDtype(dtype: DType): DType {
+  return dtype === 'complex64' ? 'float32' : dtype === 'complex128' ? 'float64' : dtype;
+}
+
+/** The complex dtype with parts of `dtype` (float64 -> complex128; others -> complex64). */
+export function complexDtypeOf(dtype: DType): ComplexDType {
+  return dtype === 'float64' || dtype === 'complex128' ? 'complex128' : 'complex64';
 }
 
 /**
@@ -73,7 +124,8 @@ export function isIntegral(dtype: DType, includeBool = false): boolean {
 
 /** Bytes an element takes in PyTorch's layout (used for sizes in summaries and safetensors). */
 export function itemSize(dtype: DType): number {
-  return { float32: 4, float64: 8, int32: 4, int64: 8, uint8: 1, bool: 1 }[dtype];
+  const sizes = { float32: 4, float64: 8, int32: 4, int64: 8, uint8: 1, bool: 1 } as const;
+  return isComplex(dtype) ? 2 * sizes[realPartDtype(dtype) as keyof typeof sizes] : sizes[dtype];
 }
 
 const RANK: Record<DType, number> = {
@@ -83,17 +135,35 @@ const RANK: Record<DType, number> = {
   int64: 3,
   float32: 4,
   float64: 5,
+  complex64: 6,
+  complex128: 7,
 };
 
-/** torch.promote_types for the dtypes Tensile has. */
+/**
+ * torch.promote_types for the dtypes Tensile has. A complex dtype's parts promote with the
+ * other side, so float64 and complex64 give complex128.
+ */
 export function promoteTypes(a: DType, b: DType): DType {
+  if (isComplex(a) || isComplex(b))
+    return complexDtypeOf(promoteTypes(realPartDtype(a), realPartDtype(b)));
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-type Category = 0 | 1 | 2; // bool, integer, floating
+type Category = 0 | 1 | 2 | 3; // bool, integer, floating, complex
 
 function category(dtype: DType): Category {
-  return dtype === 'bool' ? 0 : isFloating(dtype) ? 2 : 1;
+  return dtype === 'bool' ? 0 : isComplex(dtype) ? 3 : isFloating(dtype) ? 2 : 1;
+}
+
+/**
+ * c10's combine_categories: a lower-priority operand of a higher category decides the
+ * category; a float result of higher priority keeps its precision in complex (a float32
+ * tensor with a 0-d complex128 gives complex64).
+ */
+function combineCategories(higher: DType, lower: DType): DType {
+  if (category(lower) <= category(higher)) return higher;
+  if (isComplex(lower) && isFloating(higher)) return complexDtypeOf(higher);
+  return higher === 'bool' || isFloating(lower) ? promoteTypes(higher, lower) : lower;
 }
 
 /** An operand of an op for type promotion: a tensor's dtype (with its dim) or a JS scalar. */
@@ -123,8 +193,7 @@ export function resultType(
   let res = dimRes;
   for (const next of [zeroRes, scalarRes]) {
     if (next === undefined) continue;
-    if (res === undefined) res = next;
-    else if (category(next) > category(res)) res = next;
+    res = res === undefined ? next : combineCategories(res, next);
   }
   if (res === undefined) throw new DTypeError('resultType: no operands');
   return res;
@@ -164,6 +233,7 @@ export function castScalar(value: number, dtype: DType): number {
     case 'uint8':
       return value & 255;
     case 'float32':
+    case 'complex64':
       return Math.fround(value);
     default:
       return value;

@@ -71,3 +71,14 @@ export function warn(message: string): void {
   if (proc?.emitWarning) proc.emitWarning(message);
   else console.warn(message);
 }
+
+/**
+ * Autograd meeting a complex tensor: PyTorch differentiates complex functions (Wirtinger
+ * calculus), Tensile does not yet, and a result that silently dropped its history would give
+ * wrong gradients.
+ */
+export function complexGradError(op: string): DTypeError {
+  return new DTypeError(
+    `${op}: autograd does not support complex tensors in Tensile yet; compute complex results from tensors that do not require grad (detach() them or use noGrad)`,
+  );
+}

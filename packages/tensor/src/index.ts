@@ -37,8 +37,18 @@ export {
   registerAutograd,
   setGradEnabled,
 } from './dispatch';
-export type { DType, TypedArray } from './dtype';
-export { allocArray, DTYPES, isFloating, isIntegral, itemSize, promoteTypes } from './dtype';
+export type { ComplexDType, DType, RealDType, TypedArray } from './dtype';
+export {
+  allocArray,
+  complexDtypeOf,
+  DTYPES,
+  isComplex,
+  isFloating,
+  isIntegral,
+  itemSize,
+  promoteTypes,
+  realPartDtype,
+} from './dtype';
 export {
   DeviceError,
   DTypeError,
@@ -53,6 +63,7 @@ export {
 export type {
   AttrsOf,
   CommonAttrs,
+  ComplexOp,
   CompositeAttrMap,
   CompositeName,
   DifferentiableOp,
@@ -63,6 +74,16 @@ export type {
   OpName,
 } from './op-map';
 export { resultTypeOf as resultType } from './ops/broadcast';
+export {
+  angle,
+  complex,
+  conj,
+  imag,
+  polar,
+  real,
+  viewAsComplex,
+  viewAsReal,
+} from './ops/complex';
 export type { Im2colOptions, Pair } from './ops/conv';
 export { col2im, im2col } from './ops/conv';
 export type { ConvolutionOptions } from './ops/convolution';
@@ -91,6 +112,7 @@ export {
   zerosLike,
 } from './ops/create';
 export { cholesky, det, inv, inverse, slogdet, solve } from './ops/decompositions';
+export { eig, eigvals } from './ops/eig';
 export { einsum } from './ops/einsum';
 export type { CloseOptions, DivOptions, NanToNumOptions } from './ops/elementwise';
 export {

@@ -106,6 +106,11 @@ export interface OpAttrMap
   qr: CommonAttrs & { readonly mode: 'reduced' | 'complete' | 'r' };
   eigh: None;
   svd: CommonAttrs & { readonly full: boolean };
+  // Complex numbers.
+  eig: CommonAttrs & { readonly vectors: boolean };
+  complex: None;
+  viewAsComplex: None;
+  viewAsReal: None;
 }
 
 export type OpName = keyof OpAttrMap;
@@ -121,7 +126,13 @@ export type NonDifferentiableOp =
   | 'any'
   | 'all';
 
-export type DifferentiableOp = Exclude<OpName, NonDifferentiableOp>;
+/**
+ * Ops with complex inputs or results: `apply` refuses to record a complex result, and a complex
+ * tensor cannot require grad, so autograd never sees them (Tensile has no complex gradients).
+ */
+export type ComplexOp = 'eig' | 'complex' | 'viewAsComplex' | 'viewAsReal';
+
+export type DifferentiableOp = Exclude<OpName, NonDifferentiableOp | ComplexOp>;
 
 /**
  * Groups of ops an observer (an exporter) sees as one op, with what each reports; autograd

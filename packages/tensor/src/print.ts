@@ -1,5 +1,5 @@
 import { getDefaultDtype } from './defaults';
-import { isFloating } from './dtype';
+import { complexDtypeOf, isComplex, isFloating } from './dtype';
 import type { Tensor } from './tensor';
 
 /** PyTorch's print options (torch.set_printoptions defaults). */
@@ -76,13 +76,16 @@ class Formatter {
   }
 }
 
-/** Nested number arrays of the tensor, keeping only EDGE items at each end of long dims. */
+/**
+ * The tensor's element positions as nested arrays, keeping only EDGE items at each end of long
+ * dims; the leaves are indices into its row-major elements.
+ */
 type Nested = number | Nested[] | '...';
 
-function nest(data: ArrayLike<number>, shape: readonly number[], summarize: boolean): Nested {
+function nest(shape: readonly number[], summarize: boolean): Nested {
   const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
   const build = (d: number, off: number): Nested => {
-    if (d === shape.length) return data[off];
+    if (d === shape.length) return off;
     const idx = Array.from({ length: shape[d] }, (_, i) => i);
     const pick =
       summarize && shape[d] > 2 * EDGE ? [...idx.slice(0, EDGE), -1, ...idx.slice(-EDGE)] : idx;
@@ -97,7 +100,45 @@ function leaves(n: Nested, out: number[] = []): number[] {
   return out;
 }
 
-function render(n: Nested, ndim: number, indent: number, f: Formatter): string {
+/** How each element is written, and the width that sets how many fit on a line. */
+interface Cells {
+  width: number;
+  format(at: number): string;
+}
+
+function realCells(data: ArrayLike<number>, shown: number[], dtype: Tensor['dtype']): Cells {
+  const f = new Formatter(
+    shown.map((i) => data[i]),
+    dtype,
+  );
+  return { width: f.width, format: (at) => f.format(data[at]) };
+}
+
+/**
+ * torch's complex printing: the real parts with one formatter and the imaginary parts with
+ * another, as `re+imj`; the width counts both and the j.
+ */
+function complexCells(data: ArrayLike<number>, shown: number[], dtype: Tensor['dtype']): Cells {
+  const part = dtype === 'complex64' ? 'float32' : 'float64';
+  const re = new Formatter(
+    shown.map((i) => data[2 * i]),
+    part,
+  );
+  const im = new Formatter(
+    shown.map((i) => data[2 * i + 1]),
+    part,
+  );
+  return {
+    width: re.width + im.width + 1,
+    format(at) {
+      const imag = `${im.format(data[2 * at + 1])}j`.trimStart();
+      const sign = imag[0] === '+' || imag[0] === '-' ? '' : '+';
+      return `${re.format(data[2 * at])}${sign}${imag}`;
+    },
+  };
+}
+
+function render(n: Nested, ndim: number, indent: number, f: Cells): string {
   if (typeof n === 'number') return f.format(n);
   if (n === '...') return '...';
   if (ndim === 1) {
@@ -123,12 +164,14 @@ export function formatTensor(t: Tensor): string {
     if (t.ndim !== 1) suffixes.push(`size=(${t.shape.join(', ')})`);
   } else {
     const summarize = t.numel() > THRESHOLD;
-    const nested = nest(t.dataSync(), t.shape, summarize);
-    body = render(nested, t.ndim, indent, new Formatter(leaves(nested), t.dtype));
+    const nested = nest(t.shape, summarize);
+    const cells = isComplex(t.dtype) ? complexCells : realCells;
+    body = render(nested, t.ndim, indent, cells(t.dataSync(), leaves(nested), t.dtype));
   }
   if (t.device !== 'cpu') suffixes.push(`device='${t.device}'`);
   // An empty tensor shows any non-float dtype: there are no values to tell int from float.
-  const implied = t.numel() === 0 ? [getDefaultDtype()] : [getDefaultDtype(), 'int64', 'bool'];
+  const implied: string[] = [getDefaultDtype()];
+  if (t.numel() !== 0) implied.push(complexDtypeOf(getDefaultDtype()), 'int64', 'bool');
   if (!implied.includes(t.dtype)) suffixes.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffixes.push(`grad_fn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) suffixes.push('requires_grad=True');

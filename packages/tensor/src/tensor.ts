@@ -2,8 +2,9 @@ import type { Storage } from './backend';
 import type { BackwardOptions, RemovableHandle, TensorHook } from './dispatch';
 import { autogradEngine } from './dispatch';
 import type { DType, TypedArray } from './dtype';
-import { isFloating } from './dtype';
-import { DTypeError, ValueError } from './errors';
+import { isComplex, isFloating } from './dtype';
+import { complexGradError, DTypeError, ValueError } from './errors';
+import * as C from './ops/complex';
 import * as D from './ops/decompositions';
 import * as E from './ops/elementwise';
 import * as I from './ops/indexing';
@@ -131,7 +132,10 @@ export class Tensor {
     return isContiguousLayout(this.shape, this.strides);
   }
 
-  /** The elements in row-major order as a new typed array (int64 as Float64Array, bool as 0/1). */
+  /**
+   * The elements in row-major order as a new typed array (int64 as Float64Array, bool as 0/1,
+   * a complex element as its real and imaginary parts one after the other).
+   */
   dataSync(): TypedArray {
     return this.storage.backend.read(this);
   }
@@ -140,6 +144,10 @@ export class Tensor {
    * sizes throw.
    */
   item(): number {
+    if (isComplex(this.dtype))
+      throw new DTypeError(
+        `item: a ${this.dtype} element is two numbers; read z.real.item() and z.imag.item(), or tolist()`,
+      );
     if (this.numel() !== 1) {
       throw new ValueError(
         `item: a Tensor with ${this.numel()} elements cannot be converted to Scalar`,
@@ -147,13 +155,18 @@ export class Tensor {
     }
     return this.dataSync()[0];
   }
-  /** Nested arrays of numbers (booleans for bool tensors), as torch's tolist. */
+  /**
+   * Nested arrays of numbers (booleans for bool tensors, [real, imaginary] pairs for complex
+   * ones), as torch's tolist.
+   */
   tolist(): unknown {
     const data = this.dataSync();
+    const pairs = isComplex(this.dtype);
     const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
     let k = 0;
+    const leaf = () => (pairs ? [data[k++], data[k++]] : conv(data[k++]));
     const build = (d: number): unknown =>
-      d === this.ndim ? conv(data[k++]) : Array.from({ length: this.shape[d] }, () => build(d + 1));
+      d === this.ndim ? leaf() : Array.from({ length: this.shape[d] }, () => build(d + 1));
     return build(0);
   }
   /**
@@ -219,6 +232,7 @@ export class Tensor {
    * can require grad, and only a leaf can stop (use detach() otherwise).
    */
   requiresGrad_(requiresGrad = true): this {
+    if (requiresGrad && isComplex(this.dtype)) throw complexGradError('requiresGrad_');
     if (requiresGrad && !isFloating(this.dtype)) {
       throw new DTypeError(
         `requiresGrad_: only Tensors of floating point dtype can require gradients (got ${this.dtype})`,
@@ -354,6 +368,22 @@ export class Tensor {
   /** The last two dims swapped: each matrix of a batch transposed (torch's mT); a view. */
   get mT(): Tensor {
     return V.transpose(this, -2, -1);
+  }
+  /** The real parts of a complex tensor, a view; a real tensor itself (torch's real). */
+  get real(): Tensor {
+    return C.real(this);
+  }
+  /** The imaginary parts of a complex tensor, a view; refused for real ones (torch's imag). */
+  get imag(): Tensor {
+    return C.imag(this);
+  }
+  /** Whether the dtype is complex64 or complex128 (torch's is_complex()). */
+  isComplex(): boolean {
+    return isComplex(this.dtype);
+  }
+  /** Whether the dtype is float32 or float64 (torch's is_floating_point()). */
+  isFloatingPoint(): boolean {
+    return isFloating(this.dtype);
   }
   /** Without its size-1 dims, or without those among `dim` (torch's squeeze()); a view. */
   squeeze(dim?: number | Shape): Tensor {
@@ -540,9 +570,17 @@ export class Tensor {
   neg(): Tensor {
     return E.neg(this);
   }
-  /** |this| elementwise (torch's abs()); not for bool. */
+  /** |this| elementwise (torch's abs()), the modulus of complex elements; not for bool. */
   abs(): Tensor {
     return E.abs(this);
+  }
+  /** The complex conjugate (torch's conj()); a real tensor itself. */
+  conj(): Tensor {
+    return C.conj(this);
+  }
+  /** Each element's argument in radians (torch's angle()). */
+  angle(): Tensor {
+    return C.angle(this);
   }
   /** -1, 0 or 1 by the sign of each element (torch's sign()). */
   sign(): Tensor {

@@ -2,7 +2,7 @@
  * Each traced op as ONNX nodes (opset 17). An op is one entry of CONVERTERS, named as the op
  * autograd records (or the composite nn reports: conv, maxPool2d, lstmCell).
  */
-import type { DType, ObservedOp } from '@tensile/tensor';
+import { type DType, isComplex, type ObservedOp, type RealDType } from '@tensile/tensor';
 import { ExportError } from '../errors';
 import type { TracedOp, Value } from '../trace';
 
@@ -28,7 +28,7 @@ export interface Emitter {
 
 type Converter = (e: Emitter, op: TracedOp) => void;
 
-const ONNX_DTYPES: Record<DType, number> = {
+const ONNX_DTYPES: Record<RealDType, number> = {
   float32: 1,
   uint8: 2,
   int32: 6,
@@ -37,7 +37,13 @@ const ONNX_DTYPES: Record<DType, number> = {
   float64: 11,
 };
 
-export const onnxDtype = (d: DType): number => ONNX_DTYPES[d];
+export function onnxDtype(d: DType): number {
+  if (isComplex(d))
+    throw new ExportError(
+      `ONNX export: ${d} tensors are not supported (Tensile exports real dtypes only)`,
+    );
+  return ONNX_DTYPES[d];
+}
 
 const ints = (v: readonly number[]): Attr => ({ ints: v });
 const int = (i: number): Attr => ({ i });

@@ -3,7 +3,14 @@
  * (the pickled value, tensors as _rebuild_tensor_v2 calls over persistent storage ids) and
  * `<name>/data/<key>` (each storage's raw little-endian bytes).
  */
-import { allocArray, type DType, tensor as fromValues, Tensor } from '@tensile/tensor';
+import {
+  allocArray,
+  type ComplexDType,
+  type DType,
+  tensor as fromValues,
+  Tensor,
+  viewAsComplex,
+} from '@tensile/tensor';
 import { SerializeError } from '../errors';
 import { Global, Pickler, PyDict, PyTuple, unpickle, unpickleAt } from './pickle';
 import { readZip, writeZip } from './zip';
@@ -11,7 +18,13 @@ import { readZip, writeZip } from './zip';
 /** Storage classes by the dtype Tensile loads them as; half types widen to float32. */
 const STORAGES: Record<
   string,
-  { dtype: DType; bytes: number; read: (v: DataView, i: number) => number }
+  {
+    dtype: DType;
+    bytes: number;
+    read: (v: DataView, i: number) => number;
+    /** Complex storages: pairs of `dtype` numbers, loaded as this dtype. */
+    complex?: ComplexDType;
+  }
 > = {
   FloatStorage: { dtype: 'float32', bytes: 4, read: (v, i) => v.getFloat32(i, true) },
   DoubleStorage: { dtype: 'float64', bytes: 8, read: (v, i) => v.getFloat64(i, true) },
@@ -27,6 +40,18 @@ const STORAGES: Record<
   CharStorage: { dtype: 'int32', bytes: 1, read: (v, i) => v.getInt8(i) },
   ByteStorage: { dtype: 'uint8', bytes: 1, read: (v, i) => v.getUint8(i) },
   BoolStorage: { dtype: 'bool', bytes: 1, read: (v, i) => (v.getUint8(i) ? 1 : 0) },
+  ComplexFloatStorage: {
+    dtype: 'float32',
+    bytes: 4,
+    read: (v, i) => v.getFloat32(i, true),
+    complex: 'complex64',
+  },
+  ComplexDoubleStorage: {
+    dtype: 'float64',
+    bytes: 8,
+    read: (v, i) => v.getFloat64(i, true),
+    complex: 'complex128',
+  },
 };
 
 const STORAGE_OF: Record<DType, string> = {
@@ -36,6 +61,8 @@ const STORAGE_OF: Record<DType, string> = {
   int32: 'IntStorage',
   uint8: 'ByteStorage',
   bool: 'BoolStorage',
+  complex64: 'ComplexFloatStorage',
+  complex128: 'ComplexDoubleStorage',
 };
 
 function half(bits: number): number {
@@ -124,14 +151,16 @@ function storageTensor(
   where: string,
 ): Tensor {
   const count = data.length / spec.bytes;
-  if (!Number.isInteger(count) || (typeof numel === 'number' && numel !== count))
+  const per = spec.complex ? 2 : 1;
+  if (!Number.isInteger(count / per) || (typeof numel === 'number' && numel * per !== count))
     throw new SerializeError(
       `${where}: storage ${key} holds ${data.length} bytes, not ${String(numel)} values`,
     );
   const view = new DataView(data.buffer, data.byteOffset, data.length);
   const values = allocArray(spec.dtype, count);
   for (let i = 0; i < count; i++) values[i] = spec.read(view, i * spec.bytes);
-  return fromValues(values, { dtype: spec.dtype });
+  const t = fromValues(values, { dtype: spec.dtype });
+  return spec.complex ? viewAsComplex(t.view(count / 2, 2)) : t;
 }
 
 /** torch.save's legacy MAGIC_NUMBER, 0x1950a86a20f9469cfc6c, as the pickled int's bytes. */
@@ -188,7 +217,7 @@ export function decodeLegacyTorch(bytes: Uint8Array, where: string): unknown {
     if (at + 8 > bytes.length)
       throw new SerializeError(`${where}: the file ends before storage ${key}`);
     const count = Number(view.getBigInt64(at, true));
-    const end = at + 8 + count * spec.bytes;
+    const end = at + 8 + count * spec.bytes * (spec.complex ? 2 : 1);
     if (count < 0 || end > bytes.length)
       throw new SerializeError(`${where}: storage ${key} runs past the end of the file`);
     storages.set(key, storageTensor(bytes.subarray(at + 8, end), spec, count, key, where));

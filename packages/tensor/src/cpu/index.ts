@@ -2,6 +2,7 @@ import type { Backend, Storage, View } from '../backend';
 import type { DType, TypedArray } from '../dtype';
 import { arrayCtor } from '../dtype';
 import { contiguousStrides, numelOf } from '../shape';
+import { withComplex } from './complex';
 import { conv } from './conv';
 import { BINARY, type Expr, IDENTITY, mapInto, UNARY, WHERE } from './elementwise';
 import { gather, scatterInto, sort } from './indexing';
@@ -10,7 +11,15 @@ import { matmul } from './matmul';
 import { batchNorm, batchNormBackward } from './norm';
 import { adamStep, sgdStep } from './optim';
 import { argReduce, cumulative, reduce, softmax } from './reduce';
-import { allocArray, allocUninit, CpuStorage, dataOf, recycle } from './storage';
+import {
+  allocArray,
+  allocUninit,
+  CpuStorage,
+  dataOf,
+  Reinterpreted,
+  recycle,
+  reinterpret,
+} from './storage';
 import { avgPool, col2im, im2col, maxPool, maxPoolBackward } from './windows';
 
 function wrap(data: TypedArray, dtype: DType): CpuStorage {
@@ -32,8 +41,8 @@ function map(expr: Expr, inputs: readonly View[], dtype: DType): CpuStorage {
   return out;
 }
 
-/** The reference backend: typed arrays and generated strided loops. */
-export const cpuBackend: Backend = {
+/** The reference backend: typed arrays and generated strided loops; complex through ./complex. */
+export const cpuBackend: Backend = withComplex({
   name: 'cpu',
   alloc: (dtype, size) => wrap(allocArray(dtype, size), dtype),
   fromArray: (data, dtype) => wrap(new (arrayCtor(dtype))(data), dtype),
@@ -47,8 +56,9 @@ export const cpuBackend: Backend = {
     }
     return dataOf(map(IDENTITY, [x], x.dtype));
   },
+  reinterpret,
   dispose(storage: Storage) {
-    const s = storage as CpuStorage;
+    const s = storage instanceof Reinterpreted ? storage.whole : (storage as CpuStorage);
     if (!s.disposed) recycle(s.data);
     s.data = allocArray(storage.dtype, 0);
     s.disposed = true;
@@ -120,4 +130,4 @@ export const cpuBackend: Backend = {
     const [values, indices] = sort(x, dim, descending);
     return [wrap(values, x.dtype), wrap(indices, 'int64')];
   },
-};
+});

@@ -1,5 +1,5 @@
 import type { Backend, Storage, View } from '../backend';
-import { arrayCtor, type DType, allocArray as fresh, type TypedArray } from '../dtype';
+import { arrayCtor, type DType, allocArray as fresh, numbersPer, type TypedArray } from '../dtype';
 import { TensileError } from '../errors';
 import { isContiguousLayout, numelOf } from '../shape';
 import { builtin } from '../threads';
@@ -13,13 +13,64 @@ export class CpuStorage implements Storage {
     public data: TypedArray,
   ) {}
 
+  /** Elements (a complex element is two numbers of `data`). */
   get size(): number {
-    return this.data.length;
+    return this.data.length / numbersPer(this.dtype);
   }
 }
 
+/**
+ * Another storage's array read as another dtype of the same array type: a complex storage's
+ * numbers as reals (viewAsReal) or a float storage's pairs as complex numbers (viewAsComplex).
+ * It shares the array, version counter and lifetime of the storage it reinterprets. Not a
+ * subclass: CpuStorage's fields would shadow these accessors.
+ */
+export class Reinterpreted implements Storage {
+  constructor(
+    readonly whole: CpuStorage,
+    readonly dtype: DType,
+  ) {}
+  get backend(): Backend {
+    return this.whole.backend;
+  }
+  get data(): TypedArray {
+    return this.whole.data;
+  }
+  get size(): number {
+    return this.whole.data.length / numbersPer(this.dtype);
+  }
+  get version(): number {
+    return this.whole.version;
+  }
+  set version(v: number) {
+    this.whole.version = v;
+  }
+  get disposed(): boolean {
+    return this.whole.disposed;
+  }
+}
+
+const reinterpretations = new WeakMap<CpuStorage, Map<DType, Reinterpreted>>();
+
+/** `storage`'s array as `dtype` (of the same array type), one alias per storage and dtype. */
+export function reinterpret(storage: Storage, dtype: DType): Storage {
+  const whole = storage instanceof Reinterpreted ? storage.whole : (storage as CpuStorage);
+  if (whole.dtype === dtype) return whole;
+  let byDtype = reinterpretations.get(whole);
+  if (!byDtype) {
+    byDtype = new Map();
+    reinterpretations.set(whole, byDtype);
+  }
+  let alias = byDtype.get(dtype);
+  if (!alias) {
+    alias = new Reinterpreted(whole, dtype);
+    byDtype.set(dtype, alias);
+  }
+  return alias;
+}
+
 export function dataOf(storage: Storage): TypedArray {
-  const s = storage as CpuStorage;
+  const s = storage as CpuStorage | Reinterpreted;
   if (s.disposed) {
     throw new TensileError(
       'this tensor was disposed (by dispose() or at the end of a scope); keep() what must outlive a scope',
@@ -64,7 +115,7 @@ function takeRecycled(ctor: { name: string }, size: number): TypedArray | undefi
 
 /** A zero-filled array for `dtype`: a recycled one of the same length where there is one. */
 export function allocArray(dtype: DType, size: number): TypedArray {
-  return takeRecycled(arrayCtor(dtype), size)?.fill(0) ?? fresh(dtype, size);
+  return takeRecycled(arrayCtor(dtype), size * numbersPer(dtype))?.fill(0) ?? fresh(dtype, size);
 }
 
 /**
@@ -84,11 +135,12 @@ const UNINIT_MIN_BYTES = 1 << 16;
  */
 export function allocUninit(dtype: DType, size: number): TypedArray {
   const ctor = arrayCtor(dtype);
-  const reused = takeRecycled(ctor, size);
+  const length = size * numbersPer(dtype);
+  const reused = takeRecycled(ctor, length);
   if (reused) return reused;
-  const bytes = size * ctor.BYTES_PER_ELEMENT;
+  const bytes = length * ctor.BYTES_PER_ELEMENT;
   if (!unsafeBuffer || bytes < UNINIT_MIN_BYTES) return fresh(dtype, size);
-  return new ctor(unsafeBuffer.allocUnsafeSlow(bytes).buffer, 0, size);
+  return new ctor(unsafeBuffer.allocUnsafeSlow(bytes).buffer, 0, length);
 }
 
 /** Gives a disposed storage's array back for reuse; nothing may read it afterwards. */

@@ -1,7 +1,7 @@
 import { getDefaultDevice, getDefaultDtype } from '../defaults';
-import { getBackend } from '../devices';
+import { checkComplexDevice, getBackend } from '../devices';
 import type { DType, TypedArray } from '../dtype';
-import { arrayCtor, castScalar, isFloating } from '../dtype';
+import { arrayCtor, castScalar, isComplex, isFloating, numbersPer, realPartDtype } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
 import { checkNewShape, numelOf, type Shape } from '../shape';
@@ -33,8 +33,21 @@ export function fromArray(
   shape: Shape,
   opts: TensorOptions & { dtype: DType },
 ): Tensor {
-  const storage = getBackend(opts.device ?? getDefaultDevice()).fromArray(data, opts.dtype);
+  const device = opts.device ?? getDefaultDevice();
+  checkComplexDevice('tensor', opts.dtype, device);
+  const storage = getBackend(device).fromArray(data, opts.dtype);
   return finish(wrapStorage(storage, shape), opts);
+}
+
+/**
+ * Real host values (in the array type of `opts.dtype`'s parts) as a tensor: a complex dtype
+ * takes them as real parts with zero imaginary parts.
+ */
+function fromReals(data: TypedArray, shape: Shape, opts: TensorOptions & { dtype: DType }) {
+  if (!isComplex(opts.dtype)) return fromArray(data, shape, opts);
+  checkComplexDevice('tensor', opts.dtype, opts.device ?? getDefaultDevice());
+  const parts = fromArray(data, shape, { dtype: realPartDtype(opts.dtype), device: 'cpu' });
+  return finish(parts.to(opts.dtype), opts);
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
@@ -143,7 +156,7 @@ export function tensor(data: NestedData | Tensor, opts: TensorOptions = {}): Ten
   const out = new (arrayCtor(dtype))(numelOf(shape));
   if (ArrayBuffer.isView(data)) copyCast(data as TypedArray, out, dtype);
   else flatten(data, shape, out, dtype);
-  return fromArray(out, shape, { ...opts, dtype });
+  return fromReals(out, shape, { ...opts, dtype });
 }
 
 /**
@@ -165,7 +178,7 @@ export function fromTypedArray(
       `fromTypedArray: ${dtype} is stored in a ${ctor.name}, but got a ${data.constructor.name}`,
     );
   checkNewShape('fromTypedArray', shape);
-  if (numelOf(shape) !== data.length)
+  if (numelOf(shape) * numbersPer(dtype) !== data.length)
     throw new ShapeError(
       `fromTypedArray: shape ${fmtShape(shape)} is invalid for input of size ${data.length}`,
     );
@@ -187,7 +200,9 @@ function filled(op: string, shape: Shape, value: number | boolean, opts: TensorO
   const dtype = opts.dtype ?? inferDtype(value);
   checkNewShape(op, shape);
   // Straight into backend memory: a host array and its copy would be two fresh allocations.
-  const be = getBackend(opts.device ?? getDefaultDevice());
+  const device = opts.device ?? getDefaultDevice();
+  checkComplexDevice(op, dtype, device);
+  const be = getBackend(device);
   const size = numelOf(shape);
   const storage = be.alloc(dtype, size);
   const v = castScalar(Number(value), dtype);
@@ -308,7 +323,7 @@ export function arange(
   const n = Math.ceil((end - start) / step);
   const data = new (arrayCtor(dtype))(n);
   for (let i = 0; i < n; i++) data[i] = castScalar(start + i * step, dtype);
-  return fromArray(data, [n], { ...opts, dtype });
+  return fromReals(data, [n], { ...opts, dtype });
 }
 
 /**
@@ -330,7 +345,7 @@ export function linspace(
   const half = steps === 1 ? 1 : Math.floor(steps / 2);
   for (let i = 0; i < steps; i++)
     data[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
-  return fromArray(data, [steps], { ...opts, dtype });
+  return fromReals(data, [steps], { ...opts, dtype });
 }
 
 /**
@@ -342,7 +357,7 @@ export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor 
   checkNewShape('eye', [n, m]);
   const data = new (arrayCtor(dtype))(n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return fromArray(data, [n, m], { ...opts, dtype });
+  return fromReals(data, [n, m], { ...opts, dtype });
 }
 
 function randomTensor(
@@ -399,7 +414,7 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
   const g = opts.generator ?? defaultGenerator;
   const data = new (arrayCtor(dtype))(numelOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
-  return fromArray(data, shape, { ...opts, dtype });
+  return fromReals(data, shape, { ...opts, dtype });
 }
 
 /** A random permutation of 0 .. n - 1 (torch.randperm), int64 unless `dtype` is given. */
@@ -414,5 +429,5 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     const j = g.randint(0, i + 1);
     [perm[i], perm[j]] = [perm[j], perm[i]];
   }
-  return fromArray(perm, [n], { ...opts, dtype });
+  return fromReals(perm, [n], { ...opts, dtype });
 }

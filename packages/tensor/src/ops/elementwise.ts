@@ -2,7 +2,7 @@ import type { BinaryOp, Storage, UnaryOp, View } from '../backend';
 import { getDefaultDtype } from '../defaults';
 import { apply, isGradEnabled, isObserving, rebaseInplace } from '../dispatch';
 import type { DType } from '../dtype';
-import { allocArray, isFloating, isIntegral } from '../dtype';
+import { allocArray, isComplex, isFloating, isIntegral, realPartDtype } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, TensileError, ValueError } from '../errors';
 import { broadcastShapes, type Shape, sameShape } from '../shape';
 import type { Tensor } from '../tensor';
@@ -16,7 +16,9 @@ import {
   resultTypeOf,
 } from './broadcast';
 
-const floatOut = (dtype: DType): DType => (isFloating(dtype) ? dtype : getDefaultDtype());
+/** True division and float functions keep float and complex dtypes; the others give the default. */
+const floatOut = (dtype: DType): DType =>
+  isFloating(dtype) || isComplex(dtype) ? dtype : getDefaultDtype();
 
 function unary(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
   return apply(op, [x], {}, () =>
@@ -130,9 +132,16 @@ export function neg(x: Tensor): Tensor {
     );
   return unary('neg', x);
 }
-/** |x| for each element, in x's dtype; bool tensors are refused. */
+/**
+ * |x| for each element, in x's dtype; bool tensors are refused. A complex tensor gives each
+ * element's modulus in its parts' dtype (float32 for complex64), computed in float64.
+ */
 export function abs(x: Tensor): Tensor {
   noBool('abs', x);
+  if (isComplex(x.dtype)) {
+    const [re, im] = [x.real.double(), x.imag.double()];
+    return sqrt(add(mul(re, re), mul(im, im))).to(realPartDtype(x.dtype));
+  }
   return unary('abs', x);
 }
 /** max(x, 0) for each element, in x's dtype (torch.relu); bool tensors are refused. */

@@ -1,4 +1,5 @@
 import { cholesky, det, inv, slogdet, solve } from './decompositions';
+import { eig, eigvals } from './eig';
 import { lstsq, qr } from './qr';
 import { eigh, eigvalsh, matrixNorm, svd, svdvals } from './spectral';
 
@@ -11,6 +12,8 @@ export const linalg = {
   cholesky,
   qr,
   lstsq,
+  eig,
+  eigvals,
   eigh,
   eigvalsh,
   svd,

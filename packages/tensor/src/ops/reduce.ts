@@ -2,7 +2,7 @@ import type { ReduceOp } from '../backend';
 import { getDefaultDtype } from '../defaults';
 import { apply, composite } from '../dispatch';
 import type { DType } from '../dtype';
-import { isFloating, isIntegral } from '../dtype';
+import { isComplex, isFloating, isIntegral } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { normalizeDim, normalizeDims, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
@@ -93,7 +93,7 @@ function countOf(op: string, x: Tensor, dim: number | Shape | undefined): number
  */
 export function mean(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
   const dtype = opts.dtype ?? x.dtype;
-  if (!isFloating(dtype)) {
+  if (!isFloating(dtype) && !isComplex(dtype)) {
     throw new DTypeError(
       `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
     );
@@ -320,6 +320,8 @@ export function norm(
 ): Tensor {
   // As linalg.vector_norm's dtype: the input is cast first, so every order returns that dtype.
   const src = opts.dtype !== undefined && opts.dtype !== x.dtype ? x.to(opts.dtype) : x;
+  // A complex vector's norm is its moduli's (in the parts' dtype), as PyTorch's.
+  if (isComplex(src.dtype)) return norm(E.abs(src), p, dim, { keepdim: opts.keepdim });
   if (!isFloating(src.dtype))
     throw new DTypeError(`norm: input dtype should be floating point, but got ${src.dtype}`);
   const keep = { keepdim: opts.keepdim };

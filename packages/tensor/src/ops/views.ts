@@ -1,4 +1,4 @@
-import { getBackend } from '../devices';
+import { checkComplexDevice, getBackend } from '../devices';
 import { apply } from '../dispatch';
 import type { DType } from '../dtype';
 import { DTYPES } from '../dtype';
@@ -70,6 +70,7 @@ export function to(x: Tensor, target: DType | string, opts: { copy?: boolean } =
     );
   }
   if (target === x.device && !opts.copy) return x;
+  checkComplexDevice('to', x.dtype, target);
   const dst = getBackend(target);
   return apply('toDevice', [x], { device: x.device }, () =>
     wrapStorage(dst.fromArray(x.dataSync(), x.dtype), x.shape),

@@ -6,6 +6,8 @@ import { decodeScalar, type FixtureTensor, isFixtureTensor, type Tol } from './f
 export const DEFAULT_TOL: Readonly<Partial<Record<DType, Tol>>> = {
   float32: { rtol: 1.3e-6, atol: 1e-5 },
   float64: { rtol: 1e-7, atol: 1e-7 },
+  complex64: { rtol: 1.3e-6, atol: 1e-5 },
+  complex128: { rtol: 1e-7, atol: 1e-7 },
 };
 
 /** How close is close enough: a case's own `tol` wins, then these per-dtype defaults. */

@@ -17,7 +17,10 @@ export type Layout =
 export interface FixtureTensor {
   dtype: DType;
   shape: number[];
-  /** Row-major values; null when only dtype/shape are fixed (empty, random ops). */
+  /**
+   * Row-major values (complex ones as real, imaginary pairs); null when only dtype/shape are
+   * fixed (empty, random ops).
+   */
   data: Scalar[] | null;
   layout?: Layout;
 }
@@ -96,6 +99,9 @@ function nest(flat: (number | boolean)[], shape: number[]): unknown {
 function contiguousTensor(dtype: DType, shape: number[], data: Scalar[]): Tensor {
   const n = shape.reduce((p, d) => p * d, 1);
   if (n === 0) return T.zeros(shape, { dtype });
+  // Complex data is interleaved (real, imaginary) numbers, as dataSync() gives them.
+  if (T.isComplex(dtype))
+    return T.viewAsComplex(contiguousTensor(T.realPartDtype(dtype), [...shape, 2], data));
   return T.tensor(nest(data.map(decodeScalar), shape) as never, { dtype });
 }
 
