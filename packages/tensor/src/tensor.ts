@@ -369,6 +369,13 @@ export class Tensor {
   get mT(): Tensor {
     return V.transpose(this, -2, -1);
   }
+  /**
+   * The conjugate transpose of each matrix (torch's mH): mT for real tensors; a new tensor for
+   * complex ones (conj copies, where PyTorch's is lazy).
+   */
+  get mH(): Tensor {
+    return V.transpose(C.conj(this), -2, -1);
+  }
   /** The real parts of a complex tensor, a view; a real tensor itself (torch's real). */
   get real(): Tensor {
     return C.real(this);

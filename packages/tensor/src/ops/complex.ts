@@ -154,3 +154,19 @@ export function angle(z: Tensor): Tensor {
   const x = isFloating(z.dtype) ? z : z.to(getDefaultDtype());
   return E.where(E.isnan(x), x, E.where(E.lt(x, 0), Math.PI, 0).to(x.dtype));
 }
+
+/**
+ * The real 2n x 2n matrices [[X, -Y], [Y, X]] of complex matrices X + iY: a product, an inverse
+ * or a solve of these is the complex one's, so the real linear algebra computes them.
+ */
+export function realEmbedding(a: Tensor): Tensor {
+  const [x, y] = [real(a), imag(a)];
+  return J.cat([J.cat([x, E.neg(y)], -1), J.cat([y, x], -1)], -2);
+}
+
+/** The complex matrices whose embeddings' first n columns are `e`'s (rows n.. the imaginary). */
+export function fromEmbedding(e: Tensor, n: number): Tensor {
+  const top = V.narrow(e, -2, 0, n);
+  const bottom = V.narrow(e, -2, n, n);
+  return complex(top, bottom);
+}

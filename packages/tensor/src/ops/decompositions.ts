@@ -5,11 +5,14 @@
  * use (the notes' inverse and determinant); the gradients are in autograd's formulas.
  */
 import { apply } from '../dispatch';
-import { isFloating } from '../dtype';
+import { isComplex, isFloating } from '../dtype';
 import { DTypeError, fmtShape, LinAlgError, ShapeError } from '../errors';
 import { broadcastShapes } from '../shape';
 import type { Tensor } from '../tensor';
+import * as C from './complex';
+import { fromEmbedding, realEmbedding } from './complex';
 import { fromArray } from './create';
+import * as J from './joining';
 import * as V from './views';
 
 interface Lu {
@@ -69,12 +72,12 @@ function luSolve(f: Lu, n: number, b: Float64Array, k: number, out: Float64Array
 }
 
 /** Rejects what is not a batch of (square) floating-point matrices, with torch.linalg's words. */
-export function checkMatrices(op: string, a: Tensor, square: boolean): void {
+export function checkMatrices(op: string, a: Tensor, square: boolean, complexOk = false): void {
   if (a.ndim < 2 || (square && a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]))
     throw new ShapeError(
       `${op}: A must be batches of ${square ? 'square ' : ''}matrices, but the input has shape ${fmtShape(a.shape)}`,
     );
-  if (!isFloating(a.dtype))
+  if (!isFloating(a.dtype) && !(complexOk && isComplex(a.dtype)))
     throw new DTypeError(`${op}: Expected a floating point tensor as input. Got ${a.dtype}`);
 }
 
@@ -99,7 +102,10 @@ function singularError(op: string, at: number, batch: number, count: number): Li
   );
 }
 
-/** The inverse of each square matrix (torch.linalg.inv); a singular one is a LinAlgError. */
+/**
+ * The inverse of each square matrix (torch.linalg.inv); a singular one is a LinAlgError. A
+ * complex matrix's is computed from its real embedding.
+ */
 export function inv(a: Tensor): Tensor {
   return invAs('linalg.inv', a);
 }
@@ -110,6 +116,11 @@ export function inverse(a: Tensor): Tensor {
 }
 
 function invAs(op: string, a: Tensor): Tensor {
+  if (isComplex(a.dtype)) {
+    checkMatrices(op, a, true, true);
+    const n = a.shape[a.ndim - 1];
+    return fromEmbedding(V.narrow(invAs(op, realEmbedding(a)), -1, 0, n), n);
+  }
   const { data, n, count } = squares(op, a);
   return apply('inv', [a], {}, () => {
     const result = new Float64Array(data.length);
@@ -172,7 +183,7 @@ export function slogdet(a: Tensor): [Tensor, Tensor] & { sign: Tensor; logabsdet
  * its shape is A's without the last dim; batch dims broadcast. A singular A is a LinAlgError.
  */
 export function solve(a: Tensor, b: Tensor): Tensor {
-  checkMatrices('linalg.solve', a, true);
+  checkMatrices('linalg.solve', a, true, true);
   const n = a.shape[a.ndim - 1];
   if (a.dtype !== b.dtype)
     throw new DTypeError(
@@ -185,6 +196,11 @@ export function solve(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(
       `linalg.solve: Incompatible shapes of A and B for the equation AX = B (${fmtShape(a.shape.slice(-2))} and ${fmtShape(rhs.shape.slice(-2))})`,
     );
+  if (isComplex(a.dtype)) {
+    const x = solve(realEmbedding(a), J.cat([C.real(rhs), C.imag(rhs)], -2));
+    const out = fromEmbedding(x, n);
+    return vector ? V.squeeze(out, -1) : out;
+  }
   const batch = broadcastShapes('linalg.solve', a.shape.slice(0, -2), rhs.shape.slice(0, -2));
   const k = rhs.shape[rhs.ndim - 1];
   const shape = vector ? [...batch, n] : [...batch, n, k];
