@@ -6,6 +6,7 @@ import {
   type AutogradHooks,
   type BackwardOptions,
   enableGrad,
+  isComplex,
   noGrad,
   onesLike,
   type RemovableHandle,
@@ -15,7 +16,7 @@ import {
   zeros,
 } from '@tensile/tensor';
 import { AutogradError } from './errors';
-import { expandable, sumTo } from './grads/util';
+import { expandable, gradAs, sumTo } from './grads/util';
 import { rebaseInplace, record } from './history';
 import { accumulateGrad, type Edge, edgeOf, isAccumulator, type Node } from './node';
 import { PassGradients } from './pass';
@@ -120,7 +121,7 @@ function fit(node: Node, i: number, g: Tensor): Tensor {
   if (g.shape.length !== meta.shape.length || g.shape.some((s, d) => s !== meta.shape[d])) {
     out = sumTo(out, meta.shape);
   }
-  if (out.dtype !== meta.dtype) out = out.to(meta.dtype);
+  out = gradAs(out, meta.dtype);
   return out.device === meta.device ? out : out.to(meta.device);
 }
 
@@ -216,6 +217,8 @@ function roots(
     if (g === null || g === undefined) {
       if (t.numel() !== 1)
         throw new AutogradError('grad can be implicitly created only for scalar outputs');
+      if (isComplex(t.dtype))
+        throw new AutogradError('grad can be implicitly created only for real scalar outputs');
       return onesLike(t);
     }
     if (g.shape.length !== t.shape.length || g.shape.some((s, d) => s !== t.shape[d])) {

@@ -6,6 +6,8 @@ import {
   backward,
   enableGrad,
   grad,
+  gradcheck,
+  gradgradcheck,
   isGradEnabled,
   noGrad,
   setGradEnabled,
@@ -326,34 +328,78 @@ describe('autograd.grad', () => {
   });
 });
 
-describe('complex results', () => {
-  // PyTorch differentiates complex functions; Tensile refuses rather than drop the history.
-  it('are refused where they would be recorded', () => {
-    const x = vec([1, 2]);
-    const y = vec([3, 4]);
-    expect(() => x.to('complex128')).toThrow(/cast: autograd does not support complex tensors/);
-    expect(() => T.complex(x, y)).toThrow(/complex: autograd does not support complex tensors/);
-    expect(() => T.polar(x, y)).toThrow(T.DTypeError);
-    const a = T.tensor(
+describe('complex tensors', () => {
+  const A = () =>
+    T.tensor(
       [
-        [0, 1],
-        [-1, 0],
+        [2, -1, 0.5],
+        [1, 3, -2],
+        [0.25, 1, 1],
       ],
       { dtype: 'float64', requiresGrad: true },
     );
-    expect(() => T.linalg.eigvals(a)).toThrow(/eig: autograd does not support complex tensors/);
+  const W = T.tensor(
+    [
+      [1, 2, 3],
+      [0.5, -1, 2],
+      [3, 1, -2],
+    ],
+    { dtype: 'float64' },
+  );
+  // A real loss of eig's outputs that does not depend on each eigenvector's phase.
+  const eigLoss = (a: T.Tensor) => {
+    const [L, V] = T.linalg.eig(a);
+    return L.real.sum().add(L.imag.abs().sum().mul(0.5)).add(V.abs().mul(W).sum());
+  };
+
+  it("give eig PyTorch's gradient, eigenvalues and eigenvectors both", () => {
+    const a = A();
+    const [g] = grad(eigLoss(a), [a]);
+    // torch.autograd.grad of the same loss in torch 1.13 (float64).
+    const torch = [
+      [1.0182274623136436, -2.1276328261271744, -0.5560825487054419],
+      [1.1202483807596695, 1.3663539385029366, 0.49897014791282335],
+      [-1.0757911673751084, -1.0833698874494357, 0.6154185991834189],
+    ];
+    expect(T.allclose(g!, T.tensor(torch, { dtype: 'float64' }), { rtol: 1e-9, atol: 1e-12 })).toBe(
+      true,
+    );
+    expect(gradcheck(eigLoss, [A()])).toBe(true);
+  });
+
+  it("refuse a loss that depends on the eigenvectors' arbitrary phases, as PyTorch", () => {
+    const a = A();
+    const [, V] = T.linalg.eig(a);
+    expect(() => grad(V.real.sum(), [a])).toThrow(/specified up to multiplication by e\^\{i phi\}/);
+  });
+
+  it('differentiate through complex arithmetic with conjugates (gradcheck on real parts)', () => {
+    const f = (re: T.Tensor, im: T.Tensor) => {
+      const z = T.complex(re, im);
+      const w = z.mul(z.conj().add(1)).div(z.sub(T.complex(im, re).mul(0.5)));
+      return w
+        .matmul(z.view([2, 1]).expand([2, 3]))
+        .abs()
+        .sum()
+        .add(w.angle().sum());
+    };
+    expect(gradcheck(f, [vec([1, 2]), vec([0.5, -1])])).toBe(true);
+    expect(gradgradcheck(f, [vec([1, 2]), vec([0.5, -1])])).toBe(true);
+  });
+
+  it('refuse what has no complex formula, and implicit gradients of complex outputs', () => {
+    const z = T.complex(vec([1, 2]), vec([3, 4]));
+    expect(() => z.exp()).toThrow(/exp: not implemented for 'complex128'/);
+    expect(() => z.index(T.tensor([0]))).toThrow(/autograd through complex tensors covers/);
+    expect(() => backward(z.sum())).toThrow(/only for real scalar outputs/);
   });
 
   it('are computed without grad, detached or under noGrad', () => {
     const x = vec([1, 2]);
     const y = vec([3, 4]);
-    expect(T.complex(x.detach(), y.detach()).tolist()).toEqual([
-      [1, 3],
-      [2, 4],
-    ]);
+    expect(T.complex(x.detach(), y.detach()).requiresGrad).toBe(false);
     const z = noGrad(() => T.complex(x, y));
     expect(z.requiresGrad).toBe(false);
-    // A real result of a complex tensor needs no grad either.
     expect(z.abs().requiresGrad).toBe(false);
   });
 });

@@ -42,6 +42,13 @@ const KNOWN: Record<string, string> = {
  * composite reshapes or permutes last. Every other case must match; remove a pair once fixed.
  */
 const SAME_NODE = new Set<string>([
+  'AbsBackward0|ToCopyBackward0',
+  'AngleBackward0|Atan2Backward0',
+  'ConjBackward0|ComplexBackward0',
+  'LinalgInvExBackward0|ComplexBackward0',
+  'LinalgSolveExBackward0|ComplexBackward0',
+  'LinalgSolveExBackward0|SqueezeBackward1',
+  'PolarBackward0|ComplexBackward0',
   'AmaxBackward0|MaxBackward1',
   'AminBackward0|MinBackward1',
   'ClampBackward0|ClampBackward1',
@@ -113,7 +120,7 @@ const SAME_NODE = new Set<string>([
 /** Makes each float tensor in `args` require grad (non-contiguous ones as a view of a leaf). */
 function differentiable(arg: unknown, inputs: T.Tensor[]): unknown {
   if (Array.isArray(arg)) return arg.map((a) => differentiable(a, inputs));
-  if (!(arg instanceof T.Tensor) || !T.isFloating(arg.dtype)) return arg;
+  if (!(arg instanceof T.Tensor) || !carriesGrad(arg.dtype)) return arg;
   const base = baseOf.get(arg);
   const input = base
     ? base.requiresGrad_().asStrided(arg.shape, arg.stride(), arg.storageOffset())
@@ -123,6 +130,8 @@ function differentiable(arg: unknown, inputs: T.Tensor[]): unknown {
 }
 
 type Fn = (...args: unknown[]) => unknown;
+
+const carriesGrad = (dtype: T.DType) => T.isFloating(dtype) || T.isComplex(dtype);
 
 function invoke(c: Case, args: unknown[]): unknown {
   const opts = c.opts !== undefined ? [decodeArg(c.opts)] : [];
@@ -137,7 +146,7 @@ function invoke(c: Case, args: unknown[]): unknown {
 function flatGrads(grads: unknown[], args: unknown[]): (FixtureTensor | null)[] {
   return args.flatMap((a, i) => {
     if (Array.isArray(a)) return flatGrads((grads[i] as unknown[] | null) ?? [], a);
-    return a instanceof T.Tensor && T.isFloating(a.dtype)
+    return a instanceof T.Tensor && carriesGrad(a.dtype)
       ? [(grads[i] as FixtureTensor) ?? null]
       : [];
   });
@@ -153,7 +162,9 @@ function runGradCase(c: Case): string[] {
   const pairs = outs.flatMap((o, i) =>
     gradOut[i] && o.requiresGrad ? [[o, decodeArg(gradOut[i]) as T.Tensor] as const] : [],
   );
-  const tol = inputs.some((t) => t.dtype === 'float32') ? TOL.float32 : TOL.float64;
+  const tol = inputs.some((t) => t.dtype === 'float32' || t.dtype === 'complex64')
+    ? TOL.float32
+    : TOL.float64;
   const got =
     pairs.length === 0
       ? inputs.map(() => null)

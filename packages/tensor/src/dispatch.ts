@@ -1,6 +1,16 @@
 import { isComplex } from './dtype';
 import { complexGradError, TensileError } from './errors';
-import type { AttrsOf, CompositeAttrMap, CompositeName, ObservedOp, OpName } from './op-map';
+import {
+  type AttrsOf,
+  COMPLEX_GRAD_OPS,
+  type CompositeAttrMap,
+  type CompositeName,
+  type ObservedOp,
+  type OpName,
+} from './op-map';
+
+const COMPLEX_GRAD: ReadonlySet<OpName> = new Set(COMPLEX_GRAD_OPS);
+
 import { shared } from './shared';
 import type { Tensor } from './tensor';
 
@@ -171,7 +181,8 @@ function dispatched<T extends Tensor | Tensor[]>(
     return forward();
   const out = withGradMode(false, forward);
   const outputs: readonly Tensor[] = Array.isArray(out) ? out : [out as Tensor];
-  if (outputs.some((o) => isComplex(o.dtype))) throw complexGradError(op);
+  const complex = outputs.some((o) => isComplex(o.dtype)) || inputs.some((t) => isComplex(t.dtype));
+  if (complex && !COMPLEX_GRAD.has(op)) throw complexGradError(op, COMPLEX_GRAD_OPS);
   state.hooks.record(op, inputs, outputs, attrs);
   return out;
 }

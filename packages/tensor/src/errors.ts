@@ -73,12 +73,11 @@ export function warn(message: string): void {
 }
 
 /**
- * Autograd meeting a complex tensor: PyTorch differentiates complex functions (Wirtinger
- * calculus), Tensile does not yet, and a result that silently dropped its history would give
- * wrong gradients.
+ * Autograd recording an op on complex tensors that it has no complex formula for: a formula
+ * written for reals would give wrong gradients (it lacks PyTorch's conjugates).
  */
-export function complexGradError(op: string): DTypeError {
+export function complexGradError(op: string, supported: readonly string[]): DTypeError {
   return new DTypeError(
-    `${op}: autograd does not support complex tensors in Tensile yet; compute complex results from tensors that do not require grad (detach() them or use noGrad)`,
+    `${op}: autograd through complex tensors covers ${supported.join(', ')} (and what is composed of them) in Tensile; detach() the input or use noGrad for this op`,
   );
 }

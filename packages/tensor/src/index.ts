@@ -63,7 +63,6 @@ export {
 export type {
   AttrsOf,
   CommonAttrs,
-  ComplexOp,
   CompositeAttrMap,
   CompositeName,
   DifferentiableOp,
@@ -73,6 +72,7 @@ export type {
   OpAttrMap,
   OpName,
 } from './op-map';
+export { COMPLEX_GRAD_OPS } from './op-map';
 export { resultTypeOf as resultType } from './ops/broadcast';
 export {
   angle,

@@ -126,13 +126,41 @@ export type NonDifferentiableOp =
   | 'any'
   | 'all';
 
-/**
- * Ops with complex inputs or results: `apply` refuses to record a complex result, and a complex
- * tensor cannot require grad, so autograd never sees them (Tensile has no complex gradients).
- */
-export type ComplexOp = 'eig' | 'complex' | 'viewAsComplex' | 'viewAsReal';
+export type DifferentiableOp = Exclude<OpName, NonDifferentiableOp>;
 
-export type DifferentiableOp = Exclude<OpName, NonDifferentiableOp | ComplexOp>;
+/**
+ * The ops autograd records with complex inputs or results: their formulas take the complex
+ * conjugates PyTorch's do (a product's gradient is g * conj(b)). `apply` refuses to record any
+ * other op on complex tensors rather than run a formula written for reals.
+ */
+export const COMPLEX_GRAD_OPS = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'neg',
+  'abs',
+  'where',
+  'matmul',
+  'sum',
+  'mean',
+  'cumsum',
+  'flip',
+  'cast',
+  'clone',
+  'view',
+  'expand',
+  'permute',
+  'slice',
+  'select',
+  'diagonal',
+  'cat',
+  'stack',
+  'complex',
+  'viewAsReal',
+  'viewAsComplex',
+  'eig',
+] as const satisfies readonly DifferentiableOp[];
 
 /**
  * Groups of ops an observer (an exporter) sees as one op, with what each reports; autograd

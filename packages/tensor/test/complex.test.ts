@@ -83,9 +83,11 @@ describe('complex tensors', () => {
     expect(() => T.linalg.det(z().view([3, 1]).expand([3, 3]))).toThrow(T.DTypeError);
   });
 
-  it('cannot require grad', () => {
-    expect(() => z().requiresGrad_()).toThrow(/autograd does not support complex tensors/);
-    expect(() => T.zeros([2], { dtype: 'complex64', requiresGrad: true })).toThrow(T.DTypeError);
+  it('can require grad, as floats can', () => {
+    const c = z().requiresGrad_();
+    expect(c.requiresGrad).toBe(true);
+    expect(c.toString()).toContain('requires_grad=True');
+    expect(() => T.tensor([1, 2]).requiresGrad_()).toThrow(/floating point and complex dtype/);
   });
 
   it('live on the CPU only', () => {

@@ -2,6 +2,7 @@
 import {
   cos,
   cosh,
+  isComplex,
   reluBackward,
   sin,
   sinh,
@@ -63,7 +64,10 @@ function extremum(name: string, loses: 'lt' | 'gt'): Formula {
 
 export const elementwise = {
   neg: unary('NegBackward0', (g) => g.neg()),
-  abs: unary('AbsBackward0', (g, x) => g.mul(sgn(x()))),
+  // A complex z's is z / |z| (0 at 0), PyTorch's sgn.
+  abs: unary('AbsBackward0', (g, x, y) =>
+    isComplex(x().dtype) ? g.mul(where(y().eq(0), 0, x().div(y()))) : g.mul(sgn(x())),
+  ),
   sqrt: unary('SqrtBackward0', (g, _, y) => g.div(y().mul(2))),
   rsqrt: unary('RsqrtBackward0', (g, _, y) => g.mul(y().pow(3)).mul(-0.5)),
   exp: unary('ExpBackward0', (g, _, y) => g.mul(y())),
@@ -101,15 +105,19 @@ export const elementwise = {
     (g) => g,
     (g) => g.neg(),
   ),
+  // Complex operands take their conjugates (PyTorch's convention); conj of a real tensor is itself.
   mul: binary(
     'MulBackward0',
-    (g, c) => g.mul(b(c)),
-    (g, c) => g.mul(a(c)),
+    (g, c) => g.mul(b(c).conj()),
+    (g, c) => g.mul(a(c).conj()),
   ),
   div: binary(
     'DivBackward0',
-    (g, c) => g.div(b(c)),
-    (g, c) => g.neg().mul(a(c)).div(b(c).square()),
+    (g, c) => g.div(b(c).conj()),
+    (g, c) =>
+      isComplex(g.dtype)
+        ? g.neg().mul(a(c).div(b(c)).div(b(c)).conj())
+        : g.neg().mul(a(c)).div(b(c).square()),
   ),
   // d(a^b)/da is 0 where b == 0 and d(a^b)/db is 0 where a == 0 and b >= 0 (PyTorch's choices).
   pow: binary(

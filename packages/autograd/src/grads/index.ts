@@ -1,5 +1,6 @@
 import type { OpName } from '@tensile/tensor';
 import { AutogradError } from '../errors';
+import { complexGrads } from './complex';
 import { decompositions } from './decompositions';
 import { elementwise } from './elementwise';
 import type { Formula, Formulas } from './formula';
@@ -23,6 +24,7 @@ export const FORMULAS: Formulas = {
   ...norm,
   ...decompositions,
   ...spectral,
+  ...complexGrads,
 };
 
 /**

@@ -71,8 +71,8 @@ export const linalg = {
   matmul: {
     name: (_, inputs) => (inputs[0]?.shape.length === 2 ? 'MmBackward0' : 'BmmBackward0'),
     backward: (g, c) => [
-      c.needs(0) ? productLike(g, c.input(1).mT, c.input(0)) : null,
-      c.needs(1) ? productLike(c.input(0).mT, g, c.input(1)) : null,
+      c.needs(0) ? productLike(g, c.input(1).mH, c.input(0)) : null,
+      c.needs(1) ? productLike(c.input(0).mH, g, c.input(1)) : null,
     ],
   },
   // Inputs [x, weight, bias?]: the bias gradient sums over the batch and the image, each

@@ -1,6 +1,27 @@
-import { arange, type Shape, type Tensor, tensor, zeros } from '@tensile/tensor';
+import {
+  arange,
+  type DType,
+  isComplex,
+  isFloating,
+  type Shape,
+  type Tensor,
+  tensor,
+  zeros,
+} from '@tensile/tensor';
 
 const numel = (shape: Shape) => shape.reduce((n, d) => n * d, 1);
+
+/** Whether results of `dtype` get gradients: floating and complex ones. */
+export const carriesGrad = (dtype: DType) => isFloating(dtype) || isComplex(dtype);
+
+/**
+ * A gradient in an input's dtype. A real input of a complex result takes the real part
+ * (PyTorch's handle_r_to_c), not a cast that warns about the imaginary part it drops.
+ */
+export function gradAs(g: Tensor, dtype: DType): Tensor {
+  if (g.dtype === dtype) return g;
+  return (isComplex(g.dtype) && !isComplex(dtype) ? g.real : g).to(dtype);
+}
 
 /** Whether a tensor of `shape` broadcasts to `target` (so a gradient of `target` sums back). */
 export function expandable(shape: Shape, target: Shape): boolean {

@@ -4,7 +4,7 @@
  */
 import { type OpName, split, type Tensor, zeros } from '@tensile/tensor';
 import type { Formula, FormulaGroup, GradContext } from './formula';
-import { indexTensor, positions, scatterInto, sumTo, viewIndex } from './util';
+import { gradAs, indexTensor, positions, scatterInto, sumTo, viewIndex } from './util';
 
 /**
  * A view whose elements are distinct positions of its input (slice, select, diagonal): the
@@ -116,7 +116,7 @@ export const views = {
   asStrided: { name: 'AsStridedBackward0', backward: (g, c) => [asStridedGrad(g, c)] },
 
   clone: { name: 'CloneBackward0', backward: (g) => [g] },
-  cast: { name: 'ToCopyBackward0', backward: (g, c) => [g.to(c.attrs.dtype)] },
+  cast: { name: 'ToCopyBackward0', backward: (g, c) => [gradAs(g, c.attrs.dtype)] },
   toDevice: { name: 'ToCopyBackward0', backward: (g, c) => [g.to(c.attrs.device)] },
   cat: {
     name: 'CatBackward0',

@@ -3,7 +3,7 @@
  * eigenvalues and eigenvectors, computed on the host in float64 as LAPACK's geev does them
  * (eig-kernel.ts), returned as complex64 for float32/complex64 input and complex128 otherwise.
  */
-import { apply } from '../dispatch';
+import { apply, isGradEnabled } from '../dispatch';
 import { complexDtypeOf, isComplex, isFloating } from '../dtype';
 import { DTypeError, fmtShape, LinAlgError, ShapeError, TensileError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
@@ -66,7 +66,8 @@ function decompose(op: string, a: Tensor, vectors: boolean): Tensor[] {
  * Eigenvalues and right eigenvectors of square matrices (torch.linalg.eig): A V = V diag(L),
  * batched, complex results (complex64 for float32 input). Each eigenvector has unit norm and
  * its largest component real, as LAPACK's; like PyTorch's, the order follows the QR algorithm.
- * Not differentiable (Tensile has no complex gradients).
+ * Differentiable (LinalgEigBackward0) where eigenvalues are distinct, for losses that do not
+ * depend on each eigenvector's arbitrary phase.
  */
 export function eig(a: Tensor): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor } {
   checkInput('linalg.eig', a);
@@ -82,5 +83,7 @@ export function eig(a: Tensor): [Tensor, Tensor] & { eigenvalues: Tensor; eigenv
 /** The eigenvalues of square matrices (torch.linalg.eigvals), as eig's. */
 export function eigvals(a: Tensor): Tensor {
   checkInput('linalg.eigvals', a);
+  // The gradient needs the eigenvectors: recorded as eig, as PyTorch does.
+  if (a.requiresGrad && isGradEnabled()) return eig(a).eigenvalues;
   return apply('eig', [a], { vectors: false }, () => decompose('linalg.eigvals', a, false)[0]);
 }

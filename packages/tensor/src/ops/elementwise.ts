@@ -138,10 +138,11 @@ export function neg(x: Tensor): Tensor {
  */
 export function abs(x: Tensor): Tensor {
   noBool('abs', x);
-  if (isComplex(x.dtype)) {
-    const [re, im] = [x.real.double(), x.imag.double()];
-    return sqrt(add(mul(re, re), mul(im, im))).to(realPartDtype(x.dtype));
-  }
+  if (isComplex(x.dtype))
+    return apply('abs', [x], {}, () => {
+      const [re, im] = [x.real.double(), x.imag.double()];
+      return sqrt(add(mul(re, re), mul(im, im))).to(realPartDtype(x.dtype));
+    });
   return unary('abs', x);
 }
 /** max(x, 0) for each element, in x's dtype (torch.relu); bool tensors are refused. */
