@@ -226,6 +226,10 @@ function roots(
         `Mismatch in shape: grad_output[${i}] has a shape of [${g.shape.join(', ')}] and output[${i}] has a shape of [${t.shape.join(', ')}].`,
       );
     }
+    if (isComplex(g.dtype) !== isComplex(t.dtype))
+      throw new AutogradError(
+        `For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch in dtype: grad_output[${i}] has a dtype of ${g.dtype} and output[${i}] has a dtype of ${t.dtype}.`,
+      );
     return g.dtype === t.dtype ? g : g.to(t.dtype);
   });
   return [edges, grads];

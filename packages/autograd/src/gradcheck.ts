@@ -2,7 +2,16 @@
  * gradcheck / gradgradcheck: analytic gradients (from the engine) against central finite
  * differences, in float64 where the two agree to ~1e-8.
  */
-import { Generator, noGrad, randn, type Tensor, tensor, zeros } from '@tensile/tensor';
+import {
+  Generator,
+  isComplex,
+  noGrad,
+  randn,
+  type Tensor,
+  tensor,
+  viewAsReal,
+  zeros,
+} from '@tensile/tensor';
 import { grad } from './engine';
 import { AutogradError } from './errors';
 
@@ -99,16 +108,19 @@ function fmtJacobian(rows: Float64Array[][], o: number): string {
  * Checks fn's gradients with respect to every input that requires grad (all must be float64)
  * against finite differences. Returns true, or throws (or returns false) on the first mismatch.
  */
-export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+export function gradcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = opts;
   const xs = [...inputs];
   const wrt = xs.flatMap((t, i) => (t.requiresGrad ? [i] : []));
   const wrong = wrt.find((i) => xs[i].dtype !== 'float64');
   if (wrong !== undefined) {
     throw new GradcheckError(
-      `gradcheck: input ${wrong} is ${xs[wrong].dtype}; gradcheck needs float64 inputs that require grad`,
+      `gradcheck: input ${wrong} is ${xs[wrong].dtype}; gradcheck needs float64 inputs that require grad (make a complex input inside fn, as complex(re, im))`,
     );
   }
+  // A complex output is checked as its real and imaginary parts, the same function.
+  const fn = (...args: Tensor[]) =>
+    asList(f(...args)).map((o) => (isComplex(o.dtype) ? viewAsReal(o) : o));
   const num = numerical(fn, xs, wrt, eps);
   const ana = analytical(fn, xs, wrt);
   for (let w = 0; w < wrt.length; w++) {

@@ -173,6 +173,12 @@ export function rebaseInplace(target: Tensor, result: Tensor): void {
       'a view of a leaf Variable that requires grad is being used in an in-place operation.',
     );
   }
+  // CopySlices lays the view's gradient back by storage position, which a view reading the
+  // base's memory as another dtype (viewAsReal, viewAsComplex, real, imag) does not share.
+  if (target.dtype !== base.dtype)
+    throw new AutogradError(
+      `an in-place write through a ${target.dtype} view of a ${base.dtype} tensor (viewAsReal, viewAsComplex, real, imag) is not differentiable in Tensile; write out of place, e.g. complex(re, im)`,
+    );
   setHistory(base, new CopySlices(base, target, result), 0);
   // The view is now a window on the base's new history.
   record('asStrided', [base], [target], {

@@ -403,3 +403,41 @@ describe('complex tensors', () => {
     expect(z.abs().requiresGrad).toBe(false);
   });
 });
+
+describe('complex tensors with the rest of autograd', () => {
+  const d = (data: number[]) => T.tensor(data, { dtype: 'float64' });
+
+  it('let comparisons and checks of complex tensors that require grad through', () => {
+    const z = T.complex(d([1, 2]), d([3, 4])).requiresGrad_();
+    expect(T.eq(z, z).all().item()).toBe(1);
+    expect(T.isnan(z).any().item()).toBe(0);
+    expect(T.allclose(z, z)).toBe(true);
+  });
+
+  it('differentiate in-place ops on complex results, and refuse them through dtype views', () => {
+    const re = vec([1, 2]);
+    const im = vec([3, 4]);
+    const z = T.complex(re, im);
+    z.mul_(T.complex(d([0, 1]), d([1, 0])));
+    backward(z.abs().sum());
+    // |z * w| = |z| |w| with |w| = 1: d|z|/dre = re / |z|.
+    expect(T.allclose(re.grad!, d([1 / Math.sqrt(10), 2 / Math.sqrt(20)]))).toBe(true);
+    const y = vec([1, 2, 3, 4]).mul(1);
+    expect(() => T.viewAsComplex(y.view([2, 2])).mul_(2)).toThrow(
+      /in-place write through a complex128 view of a float64 tensor/,
+    );
+    const w = T.complex(d([1]), d([2])).requiresGrad_();
+    expect(() => w.real.mul_(2)).toThrow(/view of a leaf Variable that requires grad/);
+  });
+
+  it('check a complex output as its parts (gradcheck) and refuse mismatched gradient dtypes', () => {
+    expect(
+      gradcheck((a: T.Tensor) => T.complex(a, a.mul(2)).mul(T.complex(a, a)), [vec([1, 2])]),
+    ).toBe(true);
+    const z = T.complex(vec([1, 2]), vec([3, 4]));
+    expect(() => backward(z, d([1, 1]))).toThrow(
+      /both grad_output and output are required to have the same dtype/,
+    );
+    expect(() => backward(z.abs(), T.complex(d([1, 1]), d([0, 0])))).toThrow(/same dtype/);
+  });
+});

@@ -1,5 +1,5 @@
 import '@tensile/autograd';
-import { type DType, isTensor, type Tensor, tensor } from '@tensile/tensor';
+import { complex, type DType, isTensor, type Tensor, tensor } from '@tensile/tensor';
 import { describe, expect, test } from 'vitest';
 import * as optim from '../src';
 import {
@@ -87,4 +87,26 @@ describe('optimizer trajectories match PyTorch (10 steps of a linear regression)
       }
     });
   }
+});
+
+describe('complex parameters', () => {
+  test("SGD with momentum and weight decay steps a complex parameter as PyTorch's", () => {
+    const f64 = (data: number[]) => tensor(data, { dtype: 'float64' });
+    const p = complex(f64([1, -0.5]), f64([2, 1])).requiresGrad_();
+    const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9, weightDecay: 0.01 });
+    for (let i = 0; i < 3; i++) {
+      opt.zeroGrad();
+      p.mul(p.conj()).real.sum().add(p.real.mul(3).sum()).backward();
+      opt.step();
+    }
+    // torch.optim.SGD on the same loss (torch 1.13, complex128).
+    const want = [
+      [-1.3474861010000003, 0.116388398],
+      [-1.4347773995, 0.058194199],
+    ];
+    (p.tolist() as number[][]).forEach(([re, im], i) => {
+      expect(re).toBeCloseTo(want[i][0], 12);
+      expect(im).toBeCloseTo(want[i][1], 12);
+    });
+  });
 });

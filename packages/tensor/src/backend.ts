@@ -11,6 +11,11 @@ export interface Storage {
   readonly dtype: DType;
   readonly size: number;
   version: number;
+  /**
+   * For a storage that reads another's memory as another dtype (`reinterpret`): that storage,
+   * which owns the memory, and which scopes track and keep.
+   */
+  readonly whole?: Storage;
 }
 
 /** How a kernel sees a tensor: a strided window on a storage. Tensor satisfies it. */

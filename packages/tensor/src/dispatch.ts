@@ -1,4 +1,4 @@
-import { isComplex } from './dtype';
+import { isComplex, isFloating } from './dtype';
 import { complexGradError, TensileError } from './errors';
 import {
   type AttrsOf,
@@ -181,7 +181,10 @@ function dispatched<T extends Tensor | Tensor[]>(
     return forward();
   const out = withGradMode(false, forward);
   const outputs: readonly Tensor[] = Array.isArray(out) ? out : [out as Tensor];
-  const complex = outputs.some((o) => isComplex(o.dtype)) || inputs.some((t) => isComplex(t.dtype));
+  // Bool and integer results (eq, isnan) get no node, so any op may make them.
+  const complex =
+    (outputs.some((o) => isComplex(o.dtype)) || inputs.some((t) => isComplex(t.dtype))) &&
+    outputs.some((o) => isComplex(o.dtype) || isFloating(o.dtype));
   if (complex && !COMPLEX_GRAD.has(op)) throw complexGradError(op, COMPLEX_GRAD_OPS);
   state.hooks.record(op, inputs, outputs, attrs);
   return out;

@@ -81,3 +81,12 @@ export function complexGradError(op: string, supported: readonly string[]): DTyp
     `${op}: autograd through complex tensors covers ${supported.join(', ')} (and what is composed of them) in Tensile; detach() the input or use noGrad for this op`,
   );
 }
+
+/**
+ * An op that reads values on the host, refusing a complex tensor (whose data are pairs) as
+ * PyTorch refuses it: "unique" not implemented for 'ComplexFloat'.
+ */
+export function refuseComplex(op: string, dtype: string): void {
+  if (dtype === 'complex64' || dtype === 'complex128')
+    throw new DTypeError(`${op}: not implemented for '${dtype}' tensors`);
+}

@@ -17,6 +17,9 @@ const scopes = shared('scopes', () => ({
   adopted: new WeakSet<Storage>(),
 }));
 
+/** The storage that owns `s`'s memory: itself, or the one a reinterpreting alias reads. */
+const owner = (s: Storage): Storage => s.whole ?? s;
+
 /** Called for every new storage a tensor wraps. */
 export function track(storage: Storage): void {
   if (scopes.open.length > 0) scopes.open[scopes.open.length - 1].add(storage);
@@ -41,10 +44,10 @@ function collect(value: unknown, into: Set<Storage>, depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 8) return;
   const storage = (value as { storage?: unknown }).storage;
   if (storage && typeof (value as Tensor).dataSync === 'function') {
-    into.add(storage as Storage);
+    into.add(owner(storage as Storage));
     // A returned leaf keeps its gradient, made in the same scope.
     const grad = (value as Tensor).grad;
-    if (grad) into.add(grad.storage);
+    if (grad) into.add(owner(grad.storage));
     return;
   }
   const items =
@@ -94,14 +97,16 @@ function depthOf(storage: Storage): number {
  * Lets `t` live as long as `owner`: its storage leaves the scopes opened since owner was made
  * (a leaf's .grad made by backward() inside a scope outlives the scope, as PyTorch's does).
  */
-export function adopt(owner: Tensor, t: Tensor): void {
-  if (scopes.open.length === 0 || scopes.kept.has(t.storage)) return;
-  const from = depthOf(t.storage);
-  const to = scopes.kept.has(owner.storage) ? -1 : depthOf(owner.storage);
+export function adopt(holder: Tensor, t: Tensor): void {
+  const storage = owner(t.storage);
+  const holderStorage = owner(holder.storage);
+  if (scopes.open.length === 0 || scopes.kept.has(storage)) return;
+  const from = depthOf(storage);
+  const to = scopes.kept.has(holderStorage) ? -1 : depthOf(holderStorage);
   if (from <= to) return;
-  scopes.open[from].delete(t.storage);
-  if (to >= 0) scopes.open[to].add(t.storage);
-  scopes.adopted.add(t.storage);
+  scopes.open[from].delete(storage);
+  if (to >= 0) scopes.open[to].add(storage);
+  scopes.adopted.add(storage);
 }
 
 /**
@@ -109,13 +114,14 @@ export function adopt(owner: Tensor, t: Tensor): void {
  * unless the scope returns it: a gradient that zeroGrad or a new gradient replaced.
  */
 export function release(t: Tensor): void {
-  if (scopes.open.length === 0 || !scopes.adopted.has(t.storage)) return;
-  scopes.adopted.delete(t.storage);
-  if (depthOf(t.storage) < 0) scopes.open[scopes.open.length - 1].add(t.storage);
+  const storage = owner(t.storage);
+  if (scopes.open.length === 0 || !scopes.adopted.has(storage)) return;
+  scopes.adopted.delete(storage);
+  if (depthOf(storage) < 0) scopes.open[scopes.open.length - 1].add(storage);
 }
 
 /** Exempts a tensor's storage from every scope (tf.keep); returns the tensor. */
 export function keep<T extends Tensor>(tensor: T): T {
-  scopes.kept.add(tensor.storage);
+  scopes.kept.add(owner(tensor.storage));
   return tensor;
 }

@@ -200,3 +200,70 @@ describe('linalg.eig', () => {
     expect(() => T.linalg.eig(a.mul(Number.POSITIVE_INFINITY))).toThrow(T.ValueError);
   });
 });
+
+describe('complex tensors beside the rest of the package', () => {
+  const f64 = (data: number[]) => T.tensor(data, { dtype: 'float64' });
+
+  it('are not written into real tensors in place (the imaginary parts would be lost)', () => {
+    const x = T.tensor([1, 2, 3], { dtype: 'float32' });
+    expect(() => x.add_(z())).toThrow(/complex64 can't be cast to the desired output type float32/);
+    expect(() => T.tensor([1, 2, 3]).mul_(z())).toThrow(T.DTypeError);
+    const c = z();
+    c.add_(T.tensor([1, 1, 1], { dtype: 'float32' }));
+    expect(c.real.tolist()).toEqual([2, -2.5, 1]);
+  });
+
+  it('read on the host as pairs: nonzero by either part; unique and sampling refuse them', () => {
+    const c = T.complex(f64([0, 2, 0, 0]), f64([0, 0, 6, 0]));
+    expect(T.nonzero(c).tolist()).toEqual([[1], [2]]);
+    expect(() => T.unique(c)).toThrow(/unique: not implemented for 'complex128'/);
+    expect(() => T.multinomial(c, 2, { replacement: true })).toThrow(T.DTypeError);
+    expect(() => T.bernoulli(c)).toThrow(T.DTypeError);
+  });
+
+  it('are refused by float-only ops instead of being cast to their real parts', () => {
+    const c = z().view([1, 3]);
+    for (const f of [
+      () => T.softmax(c, 1),
+      () => T.logSoftmax(c, 1),
+      () => T.logsumexp(c, 1),
+      () => T.nanToNum(c),
+      () => c.normal_(),
+      () => c.uniform_(),
+    ])
+      expect(f).toThrow(/not implemented for 'complex64'/);
+  });
+
+  it('survive scopes that return or keep them, views of them included', () => {
+    const a = f64([1, 2]);
+    const b = f64([3, 4]);
+    const c = T.scope(() => T.complex(a, b));
+    expect(c.tolist()).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    const parts = T.scope(() => T.viewAsReal(T.complex(a, b)));
+    expect(parts.tolist()).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    let kept: T.Tensor | undefined;
+    T.scope(() => {
+      kept = T.keep(T.complex(a, b).imag);
+    });
+    expect(kept?.tolist()).toEqual([3, 4]);
+  });
+
+  it('have a variance that is real and a modulus that neither overflows nor underflows', () => {
+    expect(z().var().item()).toBeCloseTo(15.1042, 4); // torch.var of the same values
+    expect(z().std().dtype).toBe('float32');
+    const big = T.complex(
+      f64([1e200, 3e-200, Number.POSITIVE_INFINITY]),
+      f64([1e200, 4e-200, Number.NaN]),
+    );
+    const m = big.abs().tolist() as number[];
+    expect(m[0] / (Math.SQRT2 * 1e200)).toBeCloseTo(1, 12);
+    expect(m[1] / 5e-200).toBeCloseTo(1, 12);
+    expect(m[2]).toBe(Number.POSITIVE_INFINITY); // hypot(inf, nan) = inf
+  });
+});

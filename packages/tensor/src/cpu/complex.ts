@@ -87,7 +87,7 @@ function discardImaginary(): void {
 
 function refuse(kernel: string, dtype: DType): never {
   throw new DTypeError(
-    `${kernel}: not implemented for '${dtype}' tensors (Tensile's complex tensors support arithmetic, matmul, sum, indexing, views and linalg.eig)`,
+    `${kernel}: not implemented for '${dtype}' tensors (Tensile's complex tensors support arithmetic, matmul, sums, gathers, views, joining and linalg.eig)`,
   );
 }
 
@@ -281,6 +281,18 @@ function involvesComplex(args: readonly unknown[]): DType | null {
 export function withComplex(base: Backend): Backend {
   const kernels = complexKernels(base) as Record<string, (...args: unknown[]) => unknown>;
   const passThrough = new Set(['alloc', 'fromArray', 'dispose', 'reinterpret']);
+  // Optional fused kernels decline a complex operand (the op composes itself from kernels
+  // that have complex versions, or refuses there), as the Backend contract lets them.
+  const declines: Record<string, false | null> = {
+    sgdStep: false,
+    adamStep: false,
+    softmax: null,
+    avgPool: null,
+    avgPoolBackward: null,
+    conv2d: null,
+    conv2dInputGrad: null,
+    conv2dWeightGrad: null,
+  };
   const out: Record<string, unknown> = { name: base.name };
   for (const [key, value] of Object.entries(base)) {
     if (typeof value !== 'function' || passThrough.has(key)) {
@@ -292,6 +304,7 @@ export function withComplex(base: Backend): Backend {
     out[key] = (...args: unknown[]) => {
       const dtype = involvesComplex(args);
       if (dtype === null) return plain(...args);
+      if (key in declines) return declines[key];
       if (!kernel) return refuse(key, dtype);
       return kernel.apply(out, args);
     };

@@ -4,12 +4,14 @@
  * are the ordinary ops (the CPU backend computes them from the parts, cpu/complex.ts).
  */
 import { getDefaultDtype } from '../defaults';
+import { checkComplexDevice } from '../devices';
 import { apply } from '../dispatch';
 import { complexDtypeOf, isComplex, isFloating, realPartDtype } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, TensileError } from '../errors';
 import { broadcastShapes } from '../shape';
 import type { Tensor } from '../tensor';
 import { newTensor } from '../tensor-base';
+import { zeros } from './create';
 import * as E from './elementwise';
 import * as J from './joining';
 import * as V from './views';
@@ -109,9 +111,16 @@ export function complex(real: Tensor, imag: Tensor): Tensor {
     throw new DTypeError(
       `complex: Expected object of scalar type ${real.dtype} but got scalar type ${imag.dtype} for second argument`,
     );
+  // A tensor of its own, not a view of a stacked float tensor: in-place ops and scopes see
+  // an ordinary complex tensor.
+  checkComplexDevice('complex', complexDtypeOf(real.dtype), real.device);
   return apply('complex', [real, imag], {}, () => {
     const shape = broadcastShapes('complex', real.shape, imag.shape);
-    return viewAsComplex(J.stack([V.expand(real, shape), V.expand(imag, shape)], -1));
+    const out = zeros(shape, { dtype: complexDtypeOf(real.dtype), device: real.device });
+    const parts = viewAsReal(out);
+    V.select(parts, -1, 0).copy_(real);
+    V.select(parts, -1, 1).copy_(imag);
+    return out;
   });
 }
 

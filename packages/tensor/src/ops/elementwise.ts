@@ -3,7 +3,14 @@ import { getDefaultDtype } from '../defaults';
 import { apply, isGradEnabled, isObserving, rebaseInplace } from '../dispatch';
 import type { DType } from '../dtype';
 import { allocArray, isComplex, isFloating, isIntegral, realPartDtype } from '../dtype';
-import { DTypeError, fmtShape, ShapeError, TensileError, ValueError } from '../errors';
+import {
+  DTypeError,
+  fmtShape,
+  refuseComplex,
+  ShapeError,
+  TensileError,
+  ValueError,
+} from '../errors';
 import { broadcastShapes, type Shape, sameShape } from '../shape';
 import type { Tensor } from '../tensor';
 import { isTensor, type TensorLike, wrapStorage } from '../tensor-base';
@@ -139,12 +146,24 @@ export function neg(x: Tensor): Tensor {
 export function abs(x: Tensor): Tensor {
   noBool('abs', x);
   if (isComplex(x.dtype))
-    return apply('abs', [x], {}, () => {
-      const [re, im] = [x.real.double(), x.imag.double()];
-      return sqrt(add(mul(re, re), mul(im, im))).to(realPartDtype(x.dtype));
-    });
+    return apply('abs', [x], {}, () =>
+      modulus(x.real.double(), x.imag.double()).to(realPartDtype(x.dtype)),
+    );
   return unary('abs', x);
 }
+/**
+ * hypot(re, im) in float64 without overflow or underflow on the way: the parts are scaled by
+ * the larger one (a complex128 modulus near 1e200 would overflow squared), an infinite part
+ * gives inf even beside a NaN, as hypot does.
+ */
+function modulus(re: Tensor, im: Tensor): Tensor {
+  const [a, b] = [abs(re), abs(im)];
+  const m = maximum(a, b);
+  const scale = where(logicalOr(eq(m, 0), isinf(m)), 1, m);
+  const r = mul(sqrt(add(square(div(a, scale)), square(div(b, scale)))), scale);
+  return where(logicalOr(isinf(a), isinf(b)), Infinity, r);
+}
+
 /** max(x, 0) for each element, in x's dtype (torch.relu); bool tensors are refused. */
 export function relu(x: Tensor): Tensor {
   noBool('relu', x);
@@ -426,6 +445,7 @@ export interface NanToNumOptions {
  * copy.
  */
 export function nanToNum(x: Tensor, opts: NanToNumOptions = {}): Tensor {
+  refuseComplex('nanToNum', x.dtype);
   if (!isFloating(x.dtype)) return x.clone();
   const big = x.dtype === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
   let out = where(isnan(x), opts.nan ?? 0, x);
@@ -435,7 +455,8 @@ export function nanToNum(x: Tensor, opts: NanToNumOptions = {}): Tensor {
 
 /** Whether a value of dtype `from` may be written into `to` in place (torch.can_cast). */
 function canCast(from: DType, to: DType): boolean {
-  if (isFloating(from)) return isFloating(to);
+  if (isComplex(from)) return isComplex(to);
+  if (isFloating(from)) return isFloating(to) || isComplex(to);
   if (isIntegral(from)) return to !== 'bool';
   return true;
 }

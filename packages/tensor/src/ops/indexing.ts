@@ -1,5 +1,6 @@
 import type { ScatterReduce } from '../backend';
 import { apply, composite } from '../dispatch';
+import { isComplex } from '../dtype';
 import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastShapes, normalizeDim, sameShape } from '../shape';
 import type { Tensor } from '../tensor';
@@ -349,6 +350,8 @@ export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | T
 }
 
 function nonzeroCoords(x: Tensor): Tensor {
+  // A complex element is nonzero where either part is.
+  if (isComplex(x.dtype)) return nonzeroCoords(E.ne(x, 0));
   const data = x.dataSync();
   const strides = x.shape.map((_, d) => x.shape.slice(d + 1).reduce((a, b) => a * b, 1));
   const hits: number[] = [];

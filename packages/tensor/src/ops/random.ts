@@ -1,4 +1,4 @@
-import { ValueError } from '../errors';
+import { refuseComplex, ValueError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
 import type { Tensor, TensorLike } from '../tensor';
 import { fromArray, normal, rand } from './create';
@@ -19,6 +19,7 @@ export function uniformLike(
   to: number,
   opts: GeneratorOption = {},
 ): Tensor {
+  refuseComplex('uniform_', x.dtype);
   const u = rand(x.shape, {
     dtype: x.dtype === 'float64' ? 'float64' : 'float32',
     device: x.device,
@@ -37,6 +38,7 @@ export function normalLike(
   std: number,
   opts: GeneratorOption = {},
 ): Tensor {
+  refuseComplex('normal_', x.dtype);
   return normal(mean, std, x.shape, {
     dtype: x.dtype === 'float64' ? 'float64' : 'float32',
     device: x.device,
@@ -59,6 +61,7 @@ export function bernoulliLike(x: Tensor, p: TensorLike, opts: GeneratorOption = 
  * probabilities are checked to lie in [0, 1]. Not differentiable.
  */
 export function bernoulli(p: Tensor, opts: GeneratorOption = {}): Tensor {
+  refuseComplex('bernoulli', p.dtype);
   const probs = p.dataSync();
   for (const v of probs) {
     if (!(v >= 0 && v <= 1))
@@ -83,6 +86,7 @@ export function multinomial(
   numSamples: number,
   opts: MultinomialOptions = {},
 ): Tensor {
+  refuseComplex('multinomial', probs.dtype);
   if (probs.ndim < 1 || probs.ndim > 2)
     throw new ValueError(`multinomial: prob_dist must be 1 or 2 dim, got ${probs.ndim}`);
   const g = opts.generator ?? defaultGenerator;

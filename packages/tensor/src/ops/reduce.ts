@@ -3,7 +3,7 @@ import { getDefaultDtype } from '../defaults';
 import { apply, composite } from '../dispatch';
 import type { DType } from '../dtype';
 import { isComplex, isFloating, isIntegral } from '../dtype';
-import { DTypeError, IndexError, ValueError } from '../errors';
+import { DTypeError, IndexError, refuseComplex, ValueError } from '../errors';
 import { normalizeDim, normalizeDims, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import { isTensor, type ValuesIndices, valuesIndices, wrapStorage } from '../tensor-base';
@@ -281,10 +281,13 @@ export interface VarOptions extends KeepdimOptions {
 
 /**
  * The variance over `dim` (all dims when omitted) (torch.var, exported as `var`): the squared
- * deviations' sum divided by n - correction (default 1, the unbiased estimate). Floating x only.
+ * deviations' sum divided by n - correction (default 1, the unbiased estimate). Floating or
+ * complex x (a complex variance is real, as PyTorch's).
  */
 export function variance(x: Tensor, dim?: number | Shape, opts: VarOptions = {}): Tensor {
   noDtype('var', opts);
+  // A complex variance is real: the mean squared modulus of the deviations, the parts' sum.
+  if (isComplex(x.dtype)) return E.add(variance(x.real, dim, opts), variance(x.imag, dim, opts));
   if (!isFloating(x.dtype))
     throw new DTypeError(
       `var: std and var only support floating point and complex dtypes, got ${x.dtype}`,
@@ -343,7 +346,8 @@ export function norm(
 }
 
 /** Integer and bool inputs of a float-valued op are taken as the default float dtype. */
-function asFloat(x: Tensor): Tensor {
+function asFloat(op: string, x: Tensor): Tensor {
+  refuseComplex(op, x.dtype);
   return isFloating(x.dtype) ? x : x.to(getDefaultDtype());
 }
 
@@ -353,7 +357,7 @@ function asFloat(x: Tensor): Tensor {
  */
 export function logsumexp(x: Tensor, dim: number | Shape, opts: KeepdimOptions = {}): Tensor {
   noDtype('logsumexp', opts);
-  const src = asFloat(x);
+  const src = asFloat('logsumexp', x);
   const m = amax(src, dim, { keepdim: true }).detach();
   const shift = E.where(E.isinf(m), 0, m);
   const out = E.add(E.log(sum(E.exp(E.sub(src, shift)), dim, { keepdim: true })), shift);
@@ -390,7 +394,7 @@ function directSoftmax(x: Tensor, dim: number, log: boolean): Tensor | null {
  * the composite's.
  */
 export function softmax(x: Tensor, dim: number): Tensor {
-  const src = asFloat(x);
+  const src = asFloat('softmax', x);
   const d = normalizeDim('softmax', dim, src.ndim);
   return apply('softmax', [src], { dim: d }, () => {
     const fused = directSoftmax(src, d, false);
@@ -405,7 +409,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * (torch.log_softmax); ints and bools give the default float dtype.
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const src = asFloat(x);
+  const src = asFloat('logSoftmax', x);
   const d = normalizeDim('logSoftmax', dim, src.ndim);
   return apply('logSoftmax', [src], { dim: d }, () => {
     const fused = directSoftmax(src, d, true);

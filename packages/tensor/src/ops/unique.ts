@@ -1,4 +1,5 @@
 import { composite } from '../dispatch';
+import { refuseComplex } from '../errors';
 import type { Tensor } from '../tensor';
 import { fromArray } from './create';
 import * as V from './views';
@@ -36,6 +37,7 @@ export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
 }
 
 function uniqueOf(x: Tensor, opts: UniqueOptions): Tensor | Tensor[] {
+  refuseComplex('unique', x.dtype);
   const { returnInverse = false, returnCounts = false } = opts;
   if (opts.dim !== undefined) return uniqueDim(x, opts.dim, returnInverse, returnCounts);
   const data = x.dataSync();
