@@ -9,6 +9,7 @@ import {
   randn,
   type Tensor,
   tensor,
+  viewAsComplex,
   viewAsReal,
   zeros,
 } from '@tensile/tensor';
@@ -150,17 +151,26 @@ export function gradgradcheck(
 ): boolean {
   const outputs = asList(fn(...inputs));
   const gen = new Generator(0);
+  // A complex output's gradient is drawn, and perturbed, as its real and imaginary parts.
+  const complexOut = outputs.map((o) => isComplex(o.dtype));
   const gradOutputs =
     opts.gradOutputs ??
-    outputs.map((o) =>
-      randn(o.shape, { dtype: 'float64', device: o.device, generator: gen, requiresGrad: true }),
+    outputs.map((o, i) =>
+      randn(complexOut[i] ? [...o.shape, 2] : o.shape, {
+        dtype: 'float64',
+        device: o.device,
+        generator: gen,
+        requiresGrad: true,
+      }),
     );
   const n = inputs.length;
   const wrt = (xs: Tensor[]) => xs.filter((t) => t.requiresGrad);
   const first = (...args: Tensor[]): Tensor[] => {
     const xs = args.slice(0, n);
     const gs = grad(fn(...xs), wrt(xs), {
-      gradOutputs: args.slice(n),
+      gradOutputs: args
+        .slice(n)
+        .map((g, i) => (complexOut[i] && !isComplex(g.dtype) ? viewAsComplex(g) : g)),
       createGraph: true,
       allowUnused: true,
     });

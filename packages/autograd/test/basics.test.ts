@@ -441,3 +441,10 @@ describe('complex tensors with the rest of autograd', () => {
     expect(() => backward(z.abs(), T.complex(d([1, 1]), d([0, 0])))).toThrow(/same dtype/);
   });
 });
+
+describe('gradgradcheck of a complex output', () => {
+  it('draws and perturbs its gradient as real and imaginary parts', () => {
+    const f = (a: T.Tensor, b: T.Tensor) => T.complex(a, b).mul(T.complex(b, a));
+    expect(gradgradcheck(f, [vec([1, 2]), vec([0.5, -1])])).toBe(true);
+  });
+});

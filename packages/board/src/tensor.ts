@@ -57,6 +57,11 @@ function fromTensorLike(t: TensorLike, what: string): Dense {
   const shape = [...t.shape];
   if (t.dataSync) {
     const data = t.dataSync();
+    // A complex tensor reads out as (real, imaginary) pairs: two numbers per element.
+    if (data.length !== shape.reduce((n, d) => n * d, 1))
+      throw new BoardInputError(
+        `${what}: the tensor holds ${data.length} numbers for shape [${shape.join(', ')}] (a complex tensor?); log its real parts or its modulus, e.g. z.abs()`,
+      );
     return { shape, data, uint8: data instanceof Uint8Array || data instanceof Uint8ClampedArray };
   }
   if (t.tolist) return { ...fromNested(t.tolist() as NestedArray, what), shape };

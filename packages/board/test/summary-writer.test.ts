@@ -52,6 +52,13 @@ describe('SummaryWriter', () => {
     expect(() => w.addImage('x', [[1, 2]], 0, { dataformats: 'CHW' })).toThrow(/does not match/);
     expect(() => w.addHistogram('x', [1, Number.NaN])).toThrow(/NaN/);
     expect(() => w.addHistogram('x', [[1, 2], [3]])).toThrow(/ragged/);
+    // A complex tensor's dataSync() gives two numbers per element.
+    const pairs = {
+      shape: [3],
+      dtype: 'complex64',
+      dataSync: () => Float32Array.of(1, 2, 3, 4, 5, 6),
+    };
+    expect(() => w.addHistogram('z', pairs)).toThrow(/6 numbers for shape \[3\].*z\.abs\(\)/);
     expect(() => w.addGraph({ nodes: [{ name: 'a' }], edges: [{ from: 'a', to: 'b' }] })).toThrow(
       /unknown node/,
     );

@@ -2,7 +2,15 @@
  * Weight initialization (torch.nn.init): in-place fills under noGrad, with PyTorch's fan and
  * gain rules so every layer's default initialization has PyTorch's distribution and bounds.
  */
-import { type Generator, noGrad, randn, type Tensor, tensor, ValueError } from '@tensile/tensor';
+import {
+  type Generator,
+  isComplex,
+  noGrad,
+  randn,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@tensile/tensor';
 
 /** The names calculateGain knows, spelled as PyTorch's strings. */
 export type Nonlinearity =
@@ -229,6 +237,8 @@ export function truncNormal_(
  */
 export function orthogonal_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   if (t.ndim < 2) throw new ValueError('Only tensors with 2 or more dimensions are supported');
+  if (isComplex(t.dtype))
+    throw new ValueError(`orthogonal_: not implemented for '${t.dtype}' tensors`);
   if (t.numel() === 0) return t;
   const rows = t.shape[0];
   const cols = t.numel() / rows;

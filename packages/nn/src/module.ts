@@ -1,6 +1,7 @@
 import {
   DTYPES,
   type DType,
+  isComplex,
   isFloating,
   keep,
   noGrad,
@@ -366,14 +367,18 @@ export class Module {
   }
 
   /**
-   * Moves or casts every parameter and buffer (a device name or a floating dtype; integer
-   * buffers keep their dtype on a dtype change). Parameters are replaced by new Parameter
-   * objects, so build optimizers after calling this.
+   * Moves or casts every parameter and buffer (a device name, or a floating or complex dtype:
+   * floating and complex tensors take it, integer and bool buffers keep theirs). Parameters are
+   * replaced by new Parameter objects, so build optimizers after calling this.
    */
   to(target: DType | string): this {
     const isDtype = (DTYPES as readonly string[]).includes(target);
-    const convert = (t: Tensor) =>
-      isDtype && !isFloating(t.dtype) ? t : noGrad(() => t.to(target));
+    if (isDtype && !isFloating(target as DType) && !isComplex(target as DType))
+      throw new TypeError(
+        `Module.to only accepts floating point or complex dtypes, but got desired dtype=${target}`,
+      );
+    const takes = (t: Tensor) => isFloating(t.dtype) || isComplex(t.dtype);
+    const convert = (t: Tensor) => (isDtype && !takes(t) ? t : noGrad(() => t.to(target)));
     for (const m of this.modules()) {
       for (const [name, p] of m.ownParameters()) {
         if (convert(p) === p) continue;

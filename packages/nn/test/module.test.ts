@@ -1,5 +1,5 @@
 import '@tensile/autograd';
-import { ones, randn, type Tensor, tensor, zeros } from '@tensile/tensor';
+import { complex, ones, randn, type Tensor, tensor, zeros } from '@tensile/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   BatchNorm2d,
@@ -331,6 +331,25 @@ describe('Module', () => {
       [...net.parameters()].every((p) => p.dtype === 'float64' && p instanceof Parameter),
     ).toBe(true);
     expect(net.getBuffer('running_mean').dtype).toBe('float64');
+  });
+
+  it('to(dtype) takes complex dtypes and casts complex tensors, as PyTorch', () => {
+    const m = new Linear(2, 1);
+    m.registerBuffer(
+      'z',
+      complex(tensor([1, 3], { dtype: 'float32' }), tensor([2, -1], { dtype: 'float32' })),
+    );
+    m.registerBuffer('n', tensor([1, 2]));
+    m.to('complex64');
+    expect([m.weight.dtype, m.getBuffer('z').dtype, m.getBuffer('n').dtype]).toEqual([
+      'complex64',
+      'complex64',
+      'int64',
+    ]);
+    expect(m.weight.requiresGrad).toBe(true);
+    m.to('float64');
+    expect([m.weight.dtype, m.getBuffer('z').tolist()]).toEqual(['float64', [1, 3]]);
+    expect(() => m.to('int64')).toThrow(/only accepts floating point or complex dtypes/);
   });
 });
 

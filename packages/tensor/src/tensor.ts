@@ -926,6 +926,10 @@ export class Tensor {
    * returns this.
    */
   fill_(value: TensorLike): this {
+    if (value instanceof Tensor && isComplex(value.dtype) && !isComplex(this.dtype))
+      throw new DTypeError(
+        `fill_: a ${value.dtype} value cannot be converted to ${this.dtype} (its imaginary part would be lost)`,
+      );
     return E.copy_(this, value);
   }
   /** In place: every element set to 0 (torch's zero_()); returns this. */

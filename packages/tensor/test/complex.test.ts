@@ -213,6 +213,39 @@ describe('complex tensors beside the rest of the package', () => {
     expect(c.real.tolist()).toEqual([2, -2.5, 1]);
   });
 
+  it('are not written into real tensors by indexing ops, fill_, lstsq or norm dtypes either', () => {
+    const idx = T.tensor([0, 2]);
+    const c2 = T.complex(
+      T.tensor([1, 2], { dtype: 'float32' }),
+      T.tensor([3, 4], { dtype: 'float32' }),
+    );
+    const x = () => T.zeros([3]);
+    const mask = T.tensor([true, false, true]);
+    const c0 = T.complex(T.tensor(7, { dtype: 'float32' }), T.tensor(8, { dtype: 'float32' }));
+    for (const f of [
+      () => x().scatter_(0, idx, c2),
+      () => x().scatterAdd_(0, idx, c2),
+      () => T.indexAdd(x(), 0, idx, c2),
+      () => x().indexPut_([idx], c2),
+      () => x().maskedFill_(mask, c0),
+      () => T.indexFill(x(), 0, idx, c0),
+      () => x().fill_(c0),
+    ])
+      expect(f).toThrow(/complex.*(cannot be written into a real tensor|cannot be converted)/);
+    const a = T.tensor(
+      [
+        [1, 0],
+        [0, 2],
+        [1, 1],
+      ],
+      { dtype: 'float64' },
+    );
+    const b = T.complex(f64([1, 2, 3]), f64([1, 1, 1]));
+    expect(() => T.linalg.lstsq(a, b)).toThrow(/same dtype/);
+    expect(() => T.norm(z(), 2, 0, { dtype: 'float64' })).toThrow(/dtype should be complex/);
+    expect(T.norm(z(), 2, 0, { dtype: 'complex128' }).dtype).toBe('float64');
+  });
+
   it('read on the host as pairs: nonzero by either part; unique and sampling refuse them', () => {
     const c = T.complex(f64([0, 2, 0, 0]), f64([0, 0, 6, 0]));
     expect(T.nonzero(c).tolist()).toEqual([[1], [2]]);

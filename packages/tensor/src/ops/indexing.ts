@@ -1,6 +1,6 @@
 import type { ScatterReduce } from '../backend';
 import { apply, composite } from '../dispatch';
-import { isComplex } from '../dtype';
+import { type DType, isComplex } from '../dtype';
 import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastShapes, normalizeDim, sameShape } from '../shape';
 import type { Tensor } from '../tensor';
@@ -103,7 +103,7 @@ function scatterImpl(
   const d = normalizeDim(op, dim, x.ndim);
   const xs = atLeast1d(x);
   const source = isTensor(src)
-    ? src.to(x.dtype)
+    ? sourceAs(op, src, x.dtype)
     : V.expand(operands(op, [x, src], x.dtype)[1], index.shape);
   checkIndexShape(op, xs, d, atLeast1d(index), atLeast1d(source));
   const idx = atLeast1d(checkedIndex(op, index, xs.shape[d], d));
@@ -250,7 +250,7 @@ function fillWhere(op: 'maskedFill' | 'indexFill', x: Tensor, mask: Tensor, valu
       `${op}: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`,
     );
   }
-  const v = isTensor(value) ? value.to(x.dtype) : operands(op, [x, value], x.dtype)[1];
+  const v = isTensor(value) ? sourceAs(op, value, x.dtype) : operands(op, [x, value], x.dtype)[1];
   const gradName = `${op[0].toUpperCase()}${op.slice(1)}Backward${isTensor(value) ? 1 : 0}`;
   return apply('where', [mask, v, x], { gradName }, () => E.where(mask, v, x).to(x.dtype));
 }
@@ -306,7 +306,9 @@ export function indexPut(
     [-1],
   );
   const target = [...picked, ...rest];
-  const v = isTensor(values) ? values.to(x.dtype) : operands('indexPut', [x, values], x.dtype)[1];
+  const v = isTensor(values)
+    ? sourceAs('indexPut', values, x.dtype)
+    : operands('indexPut', [x, values], x.dtype)[1];
   const fits =
     v.ndim <= target.length &&
     v.shape.every((s, i) => s === 1 || s === target[target.length - v.ndim + i]);
@@ -347,6 +349,18 @@ export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | T
   if (!opts.asTuple) return coords;
   if (x.ndim === 0) return [V.reshape(coords, [-1])];
   return Array.from({ length: x.ndim }, (_, d) => V.select(coords, 1, d).contiguous());
+}
+
+/**
+ * Values written into a tensor of `dtype`, cast to it; a complex source into a real tensor is
+ * refused, as PyTorch refuses it, since the cast would drop the imaginary parts.
+ */
+function sourceAs(op: string, src: Tensor, dtype: DType): Tensor {
+  if (isComplex(src.dtype) && !isComplex(dtype))
+    throw new DTypeError(
+      `${op}: the values are ${src.dtype} and the tensor written is ${dtype}; a complex value cannot be written into a real tensor`,
+    );
+  return src.to(dtype);
 }
 
 function nonzeroCoords(x: Tensor): Tensor {

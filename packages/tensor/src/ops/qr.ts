@@ -5,7 +5,7 @@
  * formula (autograd's LinalgQrBackward0), lstsq through the SVD it is made of.
  */
 import { apply } from '../dispatch';
-import { isFloating } from '../dtype';
+import { isComplex, isFloating } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { fromFloat64 } from './decompositions';
@@ -114,6 +114,10 @@ export function lstsq(
   opts: { rcond?: number } = {},
 ): { solution: Tensor; rank: Tensor } {
   floatMatrices('linalg.lstsq', a);
+  if (isComplex(b.dtype))
+    throw new DTypeError(
+      `linalg.lstsq: Expected input and other to have the same dtype, but got input ${a.dtype} and other ${b.dtype}`,
+    );
   const m = a.shape[a.ndim - 2];
   const n = a.shape[a.ndim - 1];
   const vector = b.ndim === a.ndim - 1;

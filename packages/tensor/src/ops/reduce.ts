@@ -321,6 +321,10 @@ export function norm(
   dim?: number | Shape,
   opts: ReduceOptions = {},
 ): Tensor {
+  if (isComplex(x.dtype) && opts.dtype !== undefined && !isComplex(opts.dtype))
+    throw new DTypeError(
+      `norm: dtype should be complex for complex inputs (got ${x.dtype} input and dtype ${opts.dtype})`,
+    );
   // As linalg.vector_norm's dtype: the input is cast first, so every order returns that dtype.
   const src = opts.dtype !== undefined && opts.dtype !== x.dtype ? x.to(opts.dtype) : x;
   // A complex vector's norm is its moduli's (in the parts' dtype), as PyTorch's.
