@@ -20,6 +20,7 @@ export type NAdamState = { step: Tensor; muProduct: Tensor; expAvg: Tensor; expA
 
 /** Adam with Nesterov momentum (torch.optim.NAdam). */
 export class NAdam extends ParamwiseOptimizer<NAdamGroup, NAdamState> {
+  protected override readonly complexAsReal = false;
   constructor(params: Params<NAdamOptions>, opts: NAdamOptions = {}) {
     const defaults = withDefaults(
       { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 },

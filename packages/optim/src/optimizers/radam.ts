@@ -11,6 +11,7 @@ export type RAdamState = { step: Tensor; expAvg: Tensor; expAvgSq: Tensor };
 
 /** Rectified Adam (torch.optim.RAdam): plain momentum steps until the variance estimate is usable. */
 export class RAdam extends ParamwiseOptimizer<RAdamGroup, RAdamState> {
+  protected override readonly complexAsReal = false;
   constructor(params: Params<RAdamOptions>, opts: RAdamOptions = {}) {
     const defaults = withDefaults(
       { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 },
