@@ -2,11 +2,18 @@
  * Building the graph: a node per recorded op, and the rewiring in-place ops need (the written
  * tensor, or the base of the written view, takes over the new history).
  */
-import { type OpAttrs, type OpName, type Shape, type Tensor, zerosLike } from '@tensile/tensor';
+import {
+  isDifferentiableType,
+  type OpAttrs,
+  type OpName,
+  type Shape,
+  type Tensor,
+  zerosLike,
+} from '@tensile/tensor';
 import { AutogradError } from './errors';
 import { formulaFor } from './grads';
 import type { Formula, GradContext } from './grads/formula';
-import { carriesGrad, indexTensor, positions } from './grads/util';
+import { indexTensor, positions } from './grads/util';
 import { edgeOf, metaOf, Node, SavedTensors, setHistory } from './node';
 
 /** The node of one recorded op: its formula, attributes, and the tensors it may read. */
@@ -79,7 +86,7 @@ export function record(
   outputs: readonly Tensor[],
   attrs: OpAttrs,
 ): void {
-  if (!outputs.some((o) => carriesGrad(o.dtype))) return;
+  if (!outputs.some((o) => isDifferentiableType(o.dtype))) return;
   const formula = formulaFor(op);
   if (outputs.length !== 1 && !formula.backwardAll) {
     throw new AutogradError(
@@ -88,7 +95,7 @@ export function record(
   }
   const node = new OpNode(formula, inputs, outputs, attrs);
   outputs.forEach((o, i) => {
-    if (carriesGrad(o.dtype)) setHistory(o, node, i);
+    if (isDifferentiableType(o.dtype)) setHistory(o, node, i);
   });
 }
 

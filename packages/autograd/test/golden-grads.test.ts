@@ -120,7 +120,7 @@ const SAME_NODE = new Set<string>([
 /** Makes each float tensor in `args` require grad (non-contiguous ones as a view of a leaf). */
 function differentiable(arg: unknown, inputs: T.Tensor[]): unknown {
   if (Array.isArray(arg)) return arg.map((a) => differentiable(a, inputs));
-  if (!(arg instanceof T.Tensor) || !carriesGrad(arg.dtype)) return arg;
+  if (!(arg instanceof T.Tensor) || !T.isDifferentiableType(arg.dtype)) return arg;
   const base = baseOf.get(arg);
   const input = base
     ? base.requiresGrad_().asStrided(arg.shape, arg.stride(), arg.storageOffset())
@@ -130,8 +130,6 @@ function differentiable(arg: unknown, inputs: T.Tensor[]): unknown {
 }
 
 type Fn = (...args: unknown[]) => unknown;
-
-const carriesGrad = (dtype: T.DType) => T.isFloating(dtype) || T.isComplex(dtype);
 
 function invoke(c: Case, args: unknown[]): unknown {
   const opts = c.opts !== undefined ? [decodeArg(c.opts)] : [];
@@ -146,7 +144,7 @@ function invoke(c: Case, args: unknown[]): unknown {
 function flatGrads(grads: unknown[], args: unknown[]): (FixtureTensor | null)[] {
   return args.flatMap((a, i) => {
     if (Array.isArray(a)) return flatGrads((grads[i] as unknown[] | null) ?? [], a);
-    return a instanceof T.Tensor && carriesGrad(a.dtype)
+    return a instanceof T.Tensor && T.isDifferentiableType(a.dtype)
       ? [(grads[i] as FixtureTensor) ?? null]
       : [];
   });

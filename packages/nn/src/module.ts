@@ -1,8 +1,7 @@
 import {
   DTYPES,
   type DType,
-  isComplex,
-  isFloating,
+  isDifferentiableType,
   keep,
   noGrad,
   type RemovableHandle,
@@ -373,12 +372,12 @@ export class Module {
    */
   to(target: DType | string): this {
     const isDtype = (DTYPES as readonly string[]).includes(target);
-    if (isDtype && !isFloating(target as DType) && !isComplex(target as DType))
+    if (isDtype && !isDifferentiableType(target as DType))
       throw new TypeError(
         `Module.to only accepts floating point or complex dtypes, but got desired dtype=${target}`,
       );
-    const takes = (t: Tensor) => isFloating(t.dtype) || isComplex(t.dtype);
-    const convert = (t: Tensor) => (isDtype && !takes(t) ? t : noGrad(() => t.to(target)));
+    const convert = (t: Tensor) =>
+      isDtype && !isDifferentiableType(t.dtype) ? t : noGrad(() => t.to(target));
     for (const m of this.modules()) {
       for (const [name, p] of m.ownParameters()) {
         if (convert(p) === p) continue;

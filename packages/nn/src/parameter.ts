@@ -1,4 +1,4 @@
-import { isComplex, isFloating, keep, Tensor, ValueError } from '@tensile/tensor';
+import { isDifferentiableType, keep, Tensor, ValueError } from '@tensile/tensor';
 
 /**
  * A tensor that is a module's learnable state (torch.nn.Parameter): assigning one to a module
@@ -8,7 +8,7 @@ import { isComplex, isFloating, keep, Tensor, ValueError } from '@tensile/tensor
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
     super(data.storage, data.shape, data.strides, data.offset);
-    if (requiresGrad && !isFloating(data.dtype) && !isComplex(data.dtype)) {
+    if (requiresGrad && !isDifferentiableType(data.dtype)) {
       throw new ValueError(
         `Parameter: only Tensors of floating point and complex dtype can require gradients (got ${data.dtype})`,
       );

@@ -1,4 +1,4 @@
-import { isComplex, isFloating } from './dtype';
+import { isComplex, isDifferentiableType } from './dtype';
 import { complexGradError, TensileError } from './errors';
 import {
   type AttrsOf,
@@ -8,11 +8,10 @@ import {
   type ObservedOp,
   type OpName,
 } from './op-map';
-
-const COMPLEX_GRAD: ReadonlySet<OpName> = new Set(COMPLEX_GRAD_OPS);
-
 import { shared } from './shared';
 import type { Tensor } from './tensor';
+
+const COMPLEX_GRAD: ReadonlySet<OpName> = new Set(COMPLEX_GRAD_OPS);
 
 /**
  * Attributes an op records for its backward formula (dims, shapes, scalars), read without their
@@ -184,7 +183,7 @@ function dispatched<T extends Tensor | Tensor[]>(
   // Bool and integer results (eq, isnan) get no node, so any op may make them.
   const complex =
     (outputs.some((o) => isComplex(o.dtype)) || inputs.some((t) => isComplex(t.dtype))) &&
-    outputs.some((o) => isComplex(o.dtype) || isFloating(o.dtype));
+    outputs.some((o) => isDifferentiableType(o.dtype));
   if (complex && !COMPLEX_GRAD.has(op)) throw complexGradError(op, COMPLEX_GRAD_OPS);
   state.hooks.record(op, inputs, outputs, attrs);
   return out;

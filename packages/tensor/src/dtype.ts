@@ -107,12 +107,17 @@ export function complexDtypeOf(dtype: DType): ComplexDType {
   return dtype === 'float64' || dtype === 'complex128' ? 'complex128' : 'complex64';
 }
 
-/**
- * Whether `dtype` is float32 or float64 (torch.is_floating_point): the dtypes that can require
- * grad.
- */
+/** Whether `dtype` is float32 or float64 (torch.is_floating_point). */
 export function isFloating(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
+}
+
+/**
+ * Whether `dtype` is floating or complex (c10's isDifferentiableType): the dtypes that can
+ * require grad and get gradients, and that true division and float functions keep.
+ */
+export function isDifferentiableType(dtype: DType): boolean {
+  return isFloating(dtype) || isComplex(dtype);
 }
 
 /** Whether `dtype` is an integer type (uint8, int32, int64), or bool too with `includeBool`. */

@@ -43,6 +43,7 @@ export {
   complexDtypeOf,
   DTYPES,
   isComplex,
+  isDifferentiableType,
   isFloating,
   isIntegral,
   itemSize,

@@ -1,5 +1,5 @@
 import { getDefaultDtype } from './defaults';
-import { complexDtypeOf, isComplex, isFloating } from './dtype';
+import { complexDtypeOf, isComplex, isFloating, realPartDtype } from './dtype';
 import type { Tensor } from './tensor';
 
 /** PyTorch's print options (torch.set_printoptions defaults). */
@@ -119,7 +119,7 @@ function realCells(data: ArrayLike<number>, shown: number[], dtype: Tensor['dtyp
  * another, as `re+imj`; the width counts both and the j.
  */
 function complexCells(data: ArrayLike<number>, shown: number[], dtype: Tensor['dtype']): Cells {
-  const part = dtype === 'complex64' ? 'float32' : 'float64';
+  const part = realPartDtype(dtype);
   const re = new Formatter(
     shown.map((i) => data[2 * i]),
     part,

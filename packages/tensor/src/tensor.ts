@@ -2,7 +2,7 @@ import type { Storage } from './backend';
 import type { BackwardOptions, RemovableHandle, TensorHook } from './dispatch';
 import { autogradEngine } from './dispatch';
 import type { DType, TypedArray } from './dtype';
-import { isComplex, isFloating } from './dtype';
+import { isComplex, isDifferentiableType, isFloating } from './dtype';
 import { DTypeError, ValueError } from './errors';
 import * as C from './ops/complex';
 import * as D from './ops/decompositions';
@@ -232,7 +232,7 @@ export class Tensor {
    * can require grad, and only a leaf can stop (use detach() otherwise).
    */
   requiresGrad_(requiresGrad = true): this {
-    if (requiresGrad && !isFloating(this.dtype) && !isComplex(this.dtype)) {
+    if (requiresGrad && !isDifferentiableType(this.dtype)) {
       throw new DTypeError(
         `requiresGrad_: only Tensors of floating point and complex dtype can require gradients (got ${this.dtype})`,
       );
@@ -268,7 +268,7 @@ export class Tensor {
   set data(value: Tensor) {
     if (!(value instanceof Tensor))
       throw new ValueError(`Tensor.data: expected a Tensor to assign, got ${typeof value}`);
-    if (this.requiresGrad && !isFloating(value.dtype) && !isComplex(value.dtype))
+    if (this.requiresGrad && !isDifferentiableType(value.dtype))
       throw new DTypeError(
         `Tensor.data: a tensor that requires grad cannot take data of dtype ${value.dtype}`,
       );

@@ -51,11 +51,9 @@ export const complexGrads = {
   eig: {
     name: 'LinalgEigBackward0',
     backward: noFormula,
-    backwardAll: ([gL, gV], c) => {
-      const L = c.output(0);
-      // eigvals records eig with both outputs when its input needs a gradient.
-      const V = c.output(1);
-      return [eigBackward(gL, c.arrived(1) ? gV : null, L, V)];
-    },
+    // eigvals records eig with both outputs when its input needs a gradient.
+    backwardAll: ([gL, gV], c) => [
+      eigBackward(gL, c.arrived(1) ? gV : null, c.output(0), c.output(1)),
+    ],
   },
 } satisfies FormulaGroup;

@@ -2,7 +2,6 @@ import {
   arange,
   type DType,
   isComplex,
-  isFloating,
   type Shape,
   type Tensor,
   tensor,
@@ -10,9 +9,6 @@ import {
 } from '@tensile/tensor';
 
 const numel = (shape: Shape) => shape.reduce((n, d) => n * d, 1);
-
-/** Whether results of `dtype` get gradients: floating and complex ones. */
-export const carriesGrad = (dtype: DType) => isFloating(dtype) || isComplex(dtype);
 
 /**
  * A gradient in an input's dtype. A real input of a complex result takes the real part

@@ -93,16 +93,46 @@ function refuse(kernel: string, dtype: DType): never {
 
 /** The complex kernels: each gets the real backend and the call's arguments. */
 function complexKernels(base: Backend) {
+  /**
+   * An op that acts on the real and the imaginary parts alike (a sum, a gather, a choice): the
+   * real kernel applied to the operands' real parts and to their imaginary parts.
+   */
+  const partwise = (
+    dtype: DType,
+    shape: readonly number[],
+    operands: readonly View[],
+    kernel: (...parts: View[]) => Storage,
+  ): Storage => {
+    const split = operands.map((v) => partsAs(base, v, dtype));
+    return fromParts(
+      base,
+      dtype,
+      shape,
+      kernel(...split.map(([re]) => re)),
+      kernel(...split.map(([, im]) => im)),
+    );
+  };
+  /** A bool result from the parts' two bool results, joined by `join`. */
+  const joined = (
+    join: 'logicalAnd' | 'logicalOr',
+    shape: readonly number[],
+    re: Storage,
+    im: Storage,
+  ) => {
+    const out = base.binary(join, asView(re, shape), asView(im, shape), 'bool');
+    base.dispose(re);
+    base.dispose(im);
+    return out;
+  };
   const binaryParts = (op: BinaryOp, a: View, b: View, dtype: DType): Storage => {
     const part = realPartDtype(dtype);
+    if (op === 'add' || op === 'sub')
+      return partwise(dtype, a.shape, [a, b], (x, y) => base.binary(op, x, y, part));
     const [ar, ai] = partsAs(base, a, dtype);
     const [br, bi] = partsAs(base, b, dtype);
     const f = (o: BinaryOp, x: View | Storage, y: View | Storage) =>
       base.binary(o, asView(x, a.shape), asView(y, a.shape), part);
     switch (op) {
-      case 'add':
-      case 'sub':
-        return fromParts(base, dtype, a.shape, f(op, ar, br), f(op, ai, bi));
       case 'mul':
         return fromParts(
           base,
@@ -151,24 +181,16 @@ function complexKernels(base: Backend) {
       base.fill(im, 0);
     },
     unary(op: UnaryOp, x: View, dtype: DType): Storage {
-      const [re, im] = parts(x);
       // A complex number is NaN or infinite where a part is, finite where both are.
       const either = { isnan: 'logicalOr', isinf: 'logicalOr', isfinite: 'logicalAnd' } as const;
       if (dtype === 'bool' && op in either) {
+        const [re, im] = parts(x);
         const join = either[op as keyof typeof either];
-        const r = base.unary(op, re, 'bool');
-        const i = base.unary(op, im, 'bool');
-        return base.binary(join, asView(r, x.shape), asView(i, x.shape), 'bool');
+        return joined(join, x.shape, base.unary(op, re, 'bool'), base.unary(op, im, 'bool'));
       }
       if (op !== 'neg' || dtype !== x.dtype) return refuse(op, x.dtype);
       const part = realPartDtype(dtype);
-      return fromParts(
-        base,
-        dtype,
-        x.shape,
-        base.unary('neg', re, part),
-        base.unary('neg', im, part),
-      );
+      return partwise(dtype, x.shape, [x], (v) => base.unary('neg', v, part));
     },
     binary(op: BinaryOp, a: View, b: View, dtype: DType): Storage {
       if (isComplex(dtype)) return binaryParts(op, a, b, dtype);
@@ -177,50 +199,28 @@ function complexKernels(base: Backend) {
       const [ar, ai] = partsAs(base, a, wide);
       const [br, bi] = partsAs(base, b, wide);
       const join = op === 'eq' ? 'logicalAnd' : 'logicalOr';
-      const re = base.binary(op, ar, br, 'bool');
-      const im = base.binary(op, ai, bi, 'bool');
-      const out = base.binary(join, asView(re, a.shape), asView(im, a.shape), 'bool');
-      base.dispose(re);
-      base.dispose(im);
-      return out;
+      return joined(
+        join,
+        a.shape,
+        base.binary(op, ar, br, 'bool'),
+        base.binary(op, ai, bi, 'bool'),
+      );
     },
     where(cond: View, a: View, b: View, dtype: DType): Storage {
       if (!isComplex(dtype)) return refuse('where', isComplex(a.dtype) ? a.dtype : b.dtype);
       const part = realPartDtype(dtype);
-      const [ar, ai] = partsAs(base, a, dtype);
-      const [br, bi] = partsAs(base, b, dtype);
-      return fromParts(
-        base,
-        dtype,
-        cond.shape,
-        base.where(cond, ar, br, part),
-        base.where(cond, ai, bi, part),
-      );
+      return partwise(dtype, cond.shape, [a, b], (x, y) => base.where(cond, x, y, part));
     },
     reduce(op: string, x: View, dims: readonly number[], dtype: DType): Storage {
       if (op !== 'sum' || !isComplex(dtype)) return refuse(op, x.dtype);
-      const [re, im] = partsAs(base, x, dtype);
       const part = realPartDtype(dtype);
       const shape = x.shape.filter((_, d) => !dims.includes(d));
-      return fromParts(
-        base,
-        dtype,
-        shape,
-        base.reduce('sum', re, dims, part),
-        base.reduce('sum', im, dims, part),
-      );
+      return partwise(dtype, shape, [x], (v) => base.reduce('sum', v, dims, part));
     },
     cumulative(op: string, x: View, dim: number, dtype: DType): Storage {
       if (op !== 'cumsum' || !isComplex(dtype)) return refuse(op, x.dtype);
-      const [re, im] = partsAs(base, x, dtype);
       const part = realPartDtype(dtype);
-      return fromParts(
-        base,
-        dtype,
-        x.shape,
-        base.cumulative('cumsum', re, dim, part),
-        base.cumulative('cumsum', im, dim, part),
-      );
+      return partwise(dtype, x.shape, [x], (v) => base.cumulative('cumsum', v, dim, part));
     },
     matmul(a: View, b: View, dtype: DType): Storage {
       if (!isComplex(dtype)) return refuse('matmul', isComplex(a.dtype) ? a.dtype : b.dtype);
@@ -243,16 +243,8 @@ function complexKernels(base: Backend) {
         f('add', mm(ar, bi), mm(ai, br)),
       );
     },
-    gather(x: View, dim: number, index: View): Storage {
-      const [re, im] = parts(x);
-      return fromParts(
-        base,
-        x.dtype,
-        index.shape,
-        base.gather(re, dim, index),
-        base.gather(im, dim, index),
-      );
-    },
+    gather: (x: View, dim: number, index: View): Storage =>
+      partwise(x.dtype, index.shape, [x], (v) => base.gather(v, dim, index)),
   };
 }
 

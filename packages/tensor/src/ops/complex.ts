@@ -6,7 +6,7 @@
 import { getDefaultDtype } from '../defaults';
 import { checkComplexDevice } from '../devices';
 import { apply } from '../dispatch';
-import { complexDtypeOf, isComplex, isFloating, realPartDtype } from '../dtype';
+import { complexDtypeOf, type DType, isComplex, isFloating, realPartDtype } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, TensileError } from '../errors';
 import { broadcastShapes } from '../shape';
 import type { Tensor } from '../tensor';
@@ -16,13 +16,11 @@ import * as E from './elementwise';
 import * as J from './joining';
 import * as V from './views';
 
-/** The storage of `x` read as `dtype`, where its backend has complex dtypes. */
-function reinterpreted(op: string, x: Tensor, dtype: Parameters<typeof realPartDtype>[0]) {
+/** The storage of `x` read as `dtype`, one side of it complex (complex tensors are CPU-only). */
+function reinterpreted(op: string, x: Tensor, dtype: DType): Tensor['storage'] {
+  checkComplexDevice(op, complexDtypeOf(dtype), x.device);
   const be = x.storage.backend;
-  if (!be.reinterpret)
-    throw new TensileError(
-      `${op}: complex tensors are supported on the CPU only, not on device '${x.device}'`,
-    );
+  if (!be.reinterpret) throw new TensileError(`${op}: backend '${be.name}' has no complex dtypes`);
   return be.reinterpret(x.storage, dtype);
 }
 
@@ -111,12 +109,13 @@ export function complex(real: Tensor, imag: Tensor): Tensor {
     throw new DTypeError(
       `complex: Expected object of scalar type ${real.dtype} but got scalar type ${imag.dtype} for second argument`,
     );
+  const dtype = complexDtypeOf(real.dtype);
+  checkComplexDevice('complex', dtype, real.device);
   // A tensor of its own, not a view of a stacked float tensor: in-place ops and scopes see
   // an ordinary complex tensor.
-  checkComplexDevice('complex', complexDtypeOf(real.dtype), real.device);
   return apply('complex', [real, imag], {}, () => {
     const shape = broadcastShapes('complex', real.shape, imag.shape);
-    const out = zeros(shape, { dtype: complexDtypeOf(real.dtype), device: real.device });
+    const out = zeros(shape, { dtype, device: real.device });
     const parts = viewAsReal(out);
     V.select(parts, -1, 0).copy_(real);
     V.select(parts, -1, 1).copy_(imag);

@@ -4,7 +4,7 @@
  * (eig-kernel.ts), returned as complex64 for float32/complex64 input and complex128 otherwise.
  */
 import { apply, isGradEnabled } from '../dispatch';
-import { complexDtypeOf, isComplex, isFloating } from '../dtype';
+import { complexDtypeOf, isComplex, isDifferentiableType } from '../dtype';
 import { DTypeError, fmtShape, LinAlgError, ShapeError, TensileError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { fromArray } from './create';
@@ -20,7 +20,7 @@ function checkInput(op: string, a: Tensor): void {
     throw new ShapeError(
       `${op}: A must be batches of square matrices, but they are ${m} by ${n} matrices (shape ${fmtShape(a.shape)})`,
     );
-  if (!isFloating(a.dtype) && !isComplex(a.dtype))
+  if (!isDifferentiableType(a.dtype))
     throw new DTypeError(
       `${op}: Expected a floating point or complex tensor as input. Got ${a.dtype}`,
     );

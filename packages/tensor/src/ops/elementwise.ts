@@ -2,7 +2,14 @@ import type { BinaryOp, Storage, UnaryOp, View } from '../backend';
 import { getDefaultDtype } from '../defaults';
 import { apply, isGradEnabled, isObserving, rebaseInplace } from '../dispatch';
 import type { DType } from '../dtype';
-import { allocArray, isComplex, isFloating, isIntegral, realPartDtype } from '../dtype';
+import {
+  allocArray,
+  isComplex,
+  isDifferentiableType,
+  isFloating,
+  isIntegral,
+  realPartDtype,
+} from '../dtype';
 import {
   DTypeError,
   fmtShape,
@@ -24,8 +31,7 @@ import {
 } from './broadcast';
 
 /** True division and float functions keep float and complex dtypes; the others give the default. */
-const floatOut = (dtype: DType): DType =>
-  isFloating(dtype) || isComplex(dtype) ? dtype : getDefaultDtype();
+const floatOut = (dtype: DType): DType => (isDifferentiableType(dtype) ? dtype : getDefaultDtype());
 
 function unary(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
   return apply(op, [x], {}, () =>
@@ -456,7 +462,7 @@ export function nanToNum(x: Tensor, opts: NanToNumOptions = {}): Tensor {
 /** Whether a value of dtype `from` may be written into `to` in place (torch.can_cast). */
 function canCast(from: DType, to: DType): boolean {
   if (isComplex(from)) return isComplex(to);
-  if (isFloating(from)) return isFloating(to) || isComplex(to);
+  if (isFloating(from)) return isDifferentiableType(to);
   if (isIntegral(from)) return to !== 'bool';
   return true;
 }

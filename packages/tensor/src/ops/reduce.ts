@@ -2,7 +2,7 @@ import type { ReduceOp } from '../backend';
 import { getDefaultDtype } from '../defaults';
 import { apply, composite } from '../dispatch';
 import type { DType } from '../dtype';
-import { isComplex, isFloating, isIntegral } from '../dtype';
+import { isComplex, isDifferentiableType, isFloating, isIntegral } from '../dtype';
 import { DTypeError, IndexError, refuseComplex, ValueError } from '../errors';
 import { normalizeDim, normalizeDims, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
@@ -93,7 +93,7 @@ function countOf(op: string, x: Tensor, dim: number | Shape | undefined): number
  */
 export function mean(x: Tensor, dim?: number | Shape, opts: ReduceOptions = {}): Tensor {
   const dtype = opts.dtype ?? x.dtype;
-  if (!isFloating(dtype) && !isComplex(dtype)) {
+  if (!isDifferentiableType(dtype)) {
     throw new DTypeError(
       `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
     );
